@@ -1,0 +1,182 @@
+"""The durable archive: every interaction ever seen, one JSON line each.
+
+Layout under ``COMMUNITY_ARCHIVE_PATH``::
+
+    <source-name>.jsonl   one interaction per line, sorted, keys sorted
+    state.json            what each source was last read from (hashes, ETags)
+
+It only grows: a read merges into what is there, and only ids a source itself
+reports as removed are dropped. Files are replaced atomically (write to a
+temporary file, fsync, rename), so a process killed mid-write leaves the
+previous version intact. The archive is meant to be committed to git: it is
+deterministic, diff-friendly, and holds no email, IP address or email hash.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CommunityError
+from .records import Interaction, SourceResult
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "state.json"
+SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class MergeStats:
+    """What one merge changed."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _sort_key(item: Interaction) -> tuple[str, str]:
+    # Oldest first, so new interactions append at the end of the file: small diffs.
+    return (item.published or "9999", item.id)
+
+
+def _dump_line(item: Interaction) -> str:
+    return json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old or the new
+    file, never a part of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class Archive:
+    """Reads and atomically rewrites the archive folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def source_names(self) -> list[str]:
+        """Names of every source with archived interactions, sorted."""
+        if not self.path.is_dir():
+            return []
+        return sorted(p.name[: -len(SUFFIX)] for p in self.path.glob(f"*{SUFFIX}"))
+
+    def load_source(self, name: str) -> dict[str, Interaction]:
+        """The archived interactions of one source, by id."""
+        path = self.path / f"{name}{SUFFIX}"
+        if not path.exists():
+            return {}
+        items: dict[str, Interaction] = {}
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = Interaction.from_dict(json.loads(line))
+                except (ValueError, TypeError) as exc:
+                    raise CommunityError(
+                        f"{path}:{number}: not a valid archive line ({exc}); "
+                        "restore the file from git or delete the line"
+                    ) from None
+                items[item.id] = item
+        return items
+
+    def load(self) -> list[Interaction]:
+        """Every archived interaction of every source, in a stable order."""
+        items: list[Interaction] = []
+        for name in self.source_names():
+            items.extend(self.load_source(name).values())
+        return items
+
+    def merge(self, name: str, result: SourceResult) -> MergeStats:
+        """Merge one read of source ``name``; drop only what it reports removed."""
+        current = self.load_source(name)
+        added = updated = removed = 0
+        for item in result.interactions:
+            old = current.get(item.id)
+            if old is None:
+                added += 1
+            elif old != item:
+                updated += 1
+            else:
+                continue
+            current[item.id] = item
+        for item_id in result.removed:
+            if current.pop(item_id, None) is not None:
+                removed += 1
+        stats = MergeStats(added, updated, removed)
+        if stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
+            self._write_source(name, current.values())
+        return stats
+
+    def remove_where(self, predicate: Callable[[Interaction], bool]) -> list[Interaction]:
+        """Erase every interaction ``predicate`` selects, in every source, for
+        good; return what was erased."""
+        erased: list[Interaction] = []
+        for name in self.source_names():
+            current = self.load_source(name)
+            gone = [item for item in current.values() if predicate(item)]
+            if gone:
+                for item in gone:
+                    del current[item.id]
+                self._write_source(name, current.values())
+                erased.extend(gone)
+        return erased
+
+    def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
+        lines = [_dump_line(item) for item in sorted(items, key=_sort_key)]
+        write_atomically(
+            self.path / f"{name}{SUFFIX}", "".join(line + "\n" for line in lines)
+        )
+
+    # -- state: what each source was last read from --------------------------
+
+    def read_state(self) -> dict[str, dict]:
+        """Per-source state (content hashes, validators, last checks)."""
+        path = self.path / STATE_FILE
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            logger.warning("%s: unreadable, every source will be read again", path)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write_state(self, state: dict[str, dict]) -> None:
+        """Atomically replace the state file (deterministic: keys sorted)."""
+        text = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        path = self.path / STATE_FILE
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            return
+        write_atomically(path, text)

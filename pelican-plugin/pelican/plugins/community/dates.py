@@ -1,0 +1,58 @@
+"""The one date parser: every source's timestamps become ISO 8601 in UTC."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+
+def to_utc_iso(value: object) -> str:
+    """Return ``value`` as ``YYYY-MM-DDTHH:MM:SS+00:00``, or "" if unknown.
+
+    Accepts datetimes, ``time.struct_time`` (feedparser), epoch seconds,
+    ISO 8601 (with ``Z`` or an offset), RFC 822 and WordPress's
+    ``YYYY-MM-DD HH:MM:SS``. A time without a zone is taken as UTC.
+    """
+    dt = _parse(value)
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    dt = dt.astimezone(UTC).replace(microsecond=0)
+    if not 1990 <= dt.year <= 2200:
+        return ""
+    return dt.isoformat()
+
+
+def _parse(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, time.struct_time):
+        return datetime(*value[:6], tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or text.startswith("0000"):
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def month_year(iso: str) -> str:
+    """``2013-03-04T...`` as ``March 2013`` (for human-readable reasons)."""
+    if not iso:
+        return ""
+    dt = datetime.fromisoformat(iso)
+    return dt.strftime("%B %Y")

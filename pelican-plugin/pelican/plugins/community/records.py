@@ -1,0 +1,71 @@
+"""The package's own interaction record, shared by every stage of the flow."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+#: Conversation: people talking with the author.
+CONVERSATION_KINDS = ("comment", "mention")
+#: Reactions: a tap, not a word.
+REACTION_KINDS = ("like", "repost", "bookmark")
+KINDS = CONVERSATION_KINDS + REACTION_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One comment, reply, mention or reaction, as a source reported it.
+
+    Every field is plain text so the record round-trips through the archive
+    unchanged. Nothing here is trusted: names, URLs and content come from
+    strangers and are escaped or sanitized when rendered.
+    """
+
+    source: str  #: the source's name (its id in the archive)
+    id: str  #: stable id within the source
+    kind: str  #: one of KINDS; replies are comments with a ``parent``
+    published: str = ""  #: ISO 8601 in UTC ("2013-03-04T15:00:00+00:00"), or ""
+    author_name: str = ""
+    author_url: str = ""  #: the person's own site or profile (http/https only)
+    author_handle: str = ""  #: "@user@instance", a Bluesky handle or a DID
+    author_key: str = ""  #: opaque key for identity that rests on an email
+    author_photo: str = ""
+    author_is_me: bool = False  #: the source says the blog's own author wrote it
+    target_url: str = ""  #: the post it is about, as the source gave it
+    target_slug: str = ""  #: slug hint (WordPress wp:post_name), or ""
+    target_title: str = ""  #: the post's title as the source knew it, or ""
+    url: str = ""  #: permalink of the interaction itself
+    content: str = ""  #: untrusted HTML (sanitized on render)
+    parent: str = ""  #: id of the interaction it replies to, same source
+    extra: dict[str, str] = field(default_factory=dict)  #: per-source facts
+
+    def to_dict(self) -> dict:
+        """Return a plain dict with empty fields dropped (compact archive lines)."""
+        data = asdict(self)
+        return {k: v for k, v in data.items() if v not in ("", False, {}, None)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Interaction:
+        """Build a record from an archive line, ignoring unknown keys."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["extra"] = dict(values.get("extra") or {})
+        return cls(**values)
+
+    @property
+    def is_conversation(self) -> bool:
+        return self.kind in CONVERSATION_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    """What one read of one source produced.
+
+    ``removed`` holds ids the source itself reports as gone (deleted, spam,
+    trash, pending, private): the archive drops them. Anything merely absent
+    from a read stays archived.
+    """
+
+    interactions: tuple[Interaction, ...] = ()
+    removed: frozenset[str] = frozenset()
+    skipped: dict[str, int] = field(default_factory=dict)  #: reason -> count
+    warnings: tuple[str, ...] = ()

@@ -1,0 +1,179 @@
+"""The plugin's settings: one table of defaults, validated once into a frozen object."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .errors import SettingsError
+from .sources import SOURCE_TYPES
+
+#: setting -> (default, allowed type)
+DEFAULTS: dict[str, tuple[Any, type]] = {
+    "COMMUNITY_SOURCES": ([], list),
+    "COMMUNITY_PEOPLE_FILE": ("community.yaml", str),
+    "COMMUNITY_ARCHIVE_PATH": ("community-archive", str),
+    "COMMUNITY_OFFLINE": (False, bool),
+    "COMMUNITY_URL": ("community/", str),
+    "COMMUNITY_SAVE_AS": ("community/index.html", str),
+    "COMMUNITY_JSON_SAVE_AS": ("", str),
+    "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
+    "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
+}
+
+OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One validated entry of ``COMMUNITY_SOURCES``."""
+
+    type: str
+    name: str
+    path: Path | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CommunitySettings:
+    """Every ``COMMUNITY_*`` setting, checked, with paths made absolute."""
+
+    root: Path
+    sources: tuple[SourceSpec, ...]
+    people_file: Path
+    archive_path: Path
+    offline: bool
+    url: str
+    save_as: str
+    json_save_as: str
+    regular_min_posts: int
+    thanks_in_content: bool
+
+
+def apply_defaults(settings: dict) -> None:
+    """Give every ``COMMUNITY_*`` setting its default (templates see them)."""
+    for key, (default, _kind) in DEFAULTS.items():
+        settings.setdefault(key, list(default) if isinstance(default, list) else default)
+
+
+def site_root(settings: Mapping[str, Any]) -> Path:
+    """The folder relative paths resolve against.
+
+    Pelican does not record where pelicanconf.py was; it is the folder
+    ``pelican content`` runs in, or else the content folder's parent.
+    """
+    cwd = Path.cwd()
+    if (cwd / "pelicanconf.py").exists() or not settings.get("PATH"):
+        return cwd
+    return Path(settings["PATH"]).resolve().parent
+
+
+def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> CommunitySettings:
+    """Validate the ``COMMUNITY_*`` settings once; raise :class:`SettingsError`
+    naming the first bad setting."""
+    unknown = sorted(k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS)
+    if unknown:
+        raise SettingsError(
+            f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
+        )
+    values = {}
+    for key, (default, kind) in DEFAULTS.items():
+        value = settings.get(key, default)
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise SettingsError(f"{key}: must be a whole number, not {value!r}")
+        if kind is list and isinstance(value, tuple):
+            value = list(value)
+        if not isinstance(value, kind):
+            raise SettingsError(f"{key}: must be a {kind.__name__}, not {type(value).__name__}")
+        values[key] = value
+    if values["COMMUNITY_REGULAR_MIN_POSTS"] < 2:
+        raise SettingsError(
+            "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
+            f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
+        )
+    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS"):
+        if values[key].startswith("/") or ".." in Path(values[key]).parts:
+            raise SettingsError(f"{key}: must be a path inside the output folder")
+    root = root or site_root(settings)
+    offline = values["COMMUNITY_OFFLINE"] or os.environ.get(OFFLINE_ENV, "") not in (
+        "",
+        "0",
+    )
+    return CommunitySettings(
+        root=root,
+        sources=_load_sources(values["COMMUNITY_SOURCES"], root),
+        people_file=root / values["COMMUNITY_PEOPLE_FILE"],
+        archive_path=root / values["COMMUNITY_ARCHIVE_PATH"],
+        offline=offline,
+        url=values["COMMUNITY_URL"],
+        save_as=values["COMMUNITY_SAVE_AS"],
+        json_save_as=values["COMMUNITY_JSON_SAVE_AS"],
+        regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
+        thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
+    )
+
+
+def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
+    specs: list[SourceSpec] = []
+    for index, entry in enumerate(entries):
+        where = f"COMMUNITY_SOURCES[{index}]"
+        if not isinstance(entry, Mapping):
+            raise SettingsError(f"{where}: must be a dict such as {{'type': ..., 'path': ...}}")
+        kind = entry.get("type")
+        if kind not in SOURCE_TYPES:
+            raise SettingsError(
+                f"{where}: 'type' must be one of {', '.join(sorted(SOURCE_TYPES))}, "
+                f"not {kind!r}"
+            )
+        source_type = SOURCE_TYPES[kind]
+        allowed = {"type", "name", *source_type.location_keys}
+        allowed |= {key for key, _ in source_type.option_keys}
+        for key, value in entry.items():
+            if key not in allowed:
+                raise SettingsError(
+                    f"{where}: unknown key {key!r} for type {kind!r} "
+                    f"(allowed: {', '.join(sorted(allowed))})"
+                )
+            if not isinstance(value, str) or not value.strip():
+                raise SettingsError(f"{where}: {key!r} must be a non-empty string")
+        given = [key for key in source_type.location_keys if key in entry]
+        if source_type.location_keys and len(given) != 1:
+            raise SettingsError(
+                f"{where}: give exactly one of {', '.join(source_type.location_keys)} "
+                f"for type {kind!r}"
+            )
+        location = given[0] if given else ""
+        options = {key: default for key, default in source_type.option_keys}
+        options.update({k: v.strip() for k, v in entry.items() if k not in ("type", "name")})
+        path = root / options.pop("path") if location == "path" else None
+        name = entry.get("name") or _default_name(kind, path, options)
+        if not _NAME.match(name):
+            raise SettingsError(
+                f"{where}: 'name' {name!r} must be letters, digits, '.', '_' or '-'"
+            )
+        if any(spec.name == name for spec in specs):
+            raise SettingsError(
+                f"{where}: two sources are named {name!r}; give each a distinct 'name'"
+            )
+        specs.append(SourceSpec(kind, name, path, MappingProxyType(options)))
+    return tuple(specs)
+
+
+def _default_name(kind: str, path: Path | None, options: Mapping[str, str]) -> str:
+    if path is not None:
+        stem = path.name.split(".")[0] or path.name
+        base = f"{kind}-{stem}"
+    elif "url" in options or "domain" in options:
+        from urllib.parse import urlsplit
+
+        host = options.get("domain") or urlsplit(options["url"]).hostname or "live"
+        base = f"{kind}-{host}"
+    else:
+        base = kind
+    return re.sub(r"[^A-Za-z0-9._\-]+", "-", base).strip("-.")[:80] or kind

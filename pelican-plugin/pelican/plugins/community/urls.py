@@ -1,0 +1,163 @@
+"""The one URL and handle normalizer: identity keys, post keys and safe links."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+# Homepages of shared platforms: a bare one says nothing about who someone is.
+SHARED_PLATFORM_HOSTS = frozenset(
+    {
+        "twitter.com",
+        "x.com",
+        "facebook.com",
+        "instagram.com",
+        "threads.net",
+        "github.com",
+        "gitlab.com",
+        "medium.com",
+        "substack.com",
+        "tumblr.com",
+        "linkedin.com",
+        "youtube.com",
+        "reddit.com",
+        "wordpress.com",
+        "blogger.com",
+        "blogspot.com",
+        "google.com",
+        "plus.google.com",
+        "bsky.app",
+        "bsky.social",
+        "mastodon.social",
+        "brid.gy",
+        "fed.brid.gy",
+        "gravatar.com",
+        "disqus.com",
+        "about.me",
+        "livejournal.com",
+        "goodreads.com",
+    }
+)
+
+# Hosts whose avatars or links carry an email hash: never kept.
+EMAIL_HASH_HOSTS = ("gravatar.com", "libravatar.org")
+
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+_INDEX_FILE = re.compile(r"/index\.(html?|php)$")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_FEDI_PATH = re.compile(r"^/(?:@|users/)([A-Za-z0-9_.\-]+)/?$")
+_BSKY_PROFILE = re.compile(r"^/profile/([^/?#]+)/?$")
+_FEDI_HANDLE = re.compile(r"^@?([A-Za-z0-9_.\-]+)@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})$")
+_BSKY_HANDLE = re.compile(r"^@?([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9][a-z0-9\-]*)+)$")
+_DID = re.compile(r"^did:(?:plc|web):[A-Za-z0-9._:%\-]+$")
+
+
+def safe_http_url(value: object) -> str:
+    """Return ``value`` as a clean absolute http(s) URL, or "" if it is not one.
+
+    Control characters and whitespace are removed first, so obfuscated
+    ``java\\tscript:`` tricks fall through to "": only http and https survive.
+    """
+    if not isinstance(value, str):
+        return ""
+    url = _CONTROL.sub("", value)
+    if len(url) > 2048:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    if parts.username or parts.password:
+        return ""
+    if any(parts.hostname.endswith(host) for host in EMAIL_HASH_HOSTS):
+        return ""
+    return url
+
+
+def _host(parts) -> str:
+    host = (parts.hostname or "").lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def url_key(url: str) -> str:
+    """Identity key of a person's URL: scheme, ``www.``, case and trailing slash
+    do not matter. "" when the URL identifies no one (not http(s), or the bare
+    homepage of a shared platform)."""
+    url = safe_http_url(url)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = _host(parts)
+    path = unquote(parts.path).rstrip("/").lower()
+    if not path and (host in SHARED_PLATFORM_HOSTS or host.endswith(".brid.gy")):
+        return ""
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = f"?{parts.query.lower()}" if parts.query else ""
+    return f"url:{host}{path}{query}"
+
+
+def handle_key(handle: str) -> str:
+    """Identity key of a social handle: ``@user@instance``, a Bluesky handle or
+    a DID. "" when it is none of those."""
+    handle = (handle or "").strip()
+    if _DID.match(handle):
+        return handle
+    m = _FEDI_HANDLE.match(handle)
+    if m:
+        return f"acct:{m.group(1).lower()}@{m.group(2).lower()}"
+    m = _BSKY_HANDLE.match(handle.lower())
+    if m:
+        return f"bsky:{m.group(1)}"
+    return ""
+
+
+def profile_handle_key(url: str) -> str:
+    """Handle key of a profile URL (``https://instance/@user`` is
+    ``@user@instance``; ``https://bsky.app/profile/x`` is Bluesky's ``x``)."""
+    url = safe_http_url(url)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = _host(parts)
+    if host == "bsky.app":
+        m = _BSKY_PROFILE.match(parts.path)
+        return handle_key(unquote(m.group(1))) if m else ""
+    m = _FEDI_PATH.match(parts.path)
+    if m and host not in SHARED_PLATFORM_HOSTS - {"mastodon.social"}:
+        return f"acct:{m.group(1).lower()}@{host}"
+    return ""
+
+
+def identity_keys(url: str = "", handle: str = "") -> set[str]:
+    """All identity keys a URL and a handle stand for."""
+    keys = {url_key(url), profile_handle_key(url), handle_key(handle)}
+    keys.discard("")
+    return keys
+
+
+def post_path(url: str) -> str:
+    """The part of a post URL that identifies the post, for matching.
+
+    ``https://www.jane.example/2013/03/my-post/comment-page-2/#comment-7`` and
+    ``/2013/03/my-post`` both give ``2013/03/my-post``.
+    """
+    if not isinstance(url, str):
+        return ""
+    try:
+        parts = urlsplit(_CONTROL.sub("", url))
+    except ValueError:
+        return ""
+    path = unquote(parts.path)
+    path = _COMMENT_PAGE.sub("/", path)
+    path = _INDEX_FILE.sub("/", path)
+    return path.strip("/").lower()
+
+
+def post_slug_guess(url: str) -> str:
+    """The last path segment of a post URL, without ``.html``: an old
+    WordPress permalink's slug."""
+    last = post_path(url).rsplit("/", 1)[-1]
+    return re.sub(r"\.(html?|php)$", "", last)
