@@ -4,18 +4,21 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+# A plain (non-editable) install, as users get it: Pelican discovers
+# namespace plugins only then. Reinstalled whenever the package changes.
+PACKAGE_FILES := $(shell find pelican-plugin -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint format bench serve clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed" or 0)'
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	rm -f $(VENV)/.installed-*
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml $(PACKAGE_FILES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
+	rm -rf build pelican-plugin/*.egg-info
 	touch $@
 
 demo: $(STAMP)

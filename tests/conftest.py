@@ -21,3 +21,83 @@ def real_world() -> Path:
 def fixtures() -> Path:
     """Folder of small files written for these tests."""
     return FIXTURES
+
+
+class Site:
+    """A tiny Pelican site in a temp folder, built in-process like `pelican content`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        self.content.mkdir(parents=True, exist_ok=True)
+        self.settings: dict = {
+            "PATH": "content",
+            "OUTPUT_PATH": "output",
+            "SITENAME": "Test Blog",
+            "SITEURL": "https://blog.example",
+            "TIMEZONE": "UTC",
+            "DEFAULT_LANG": "en",
+            "ARTICLE_URL": "{slug}/",
+            "ARTICLE_SAVE_AS": "{slug}/index.html",
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "AUTHOR_FEED_ATOM": None,
+            "AUTHOR_FEED_RSS": None,
+            "TRANSLATION_FEED_ATOM": None,
+            "PLUGINS": ["pelican.plugins.community"],
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+        }
+
+    def article(
+        self, slug: str, title: str, date: str, body: str = "Words.", **meta: str
+    ) -> None:
+        lines = [f"Title: {title}", f"Date: {date}", f"Slug: {slug}"]
+        lines += [
+            f"{key.replace('_', ' ').title().replace(' ', '_')}: {value}"
+            for key, value in meta.items()
+        ]
+        (self.content / f"{slug}.md").write_text(
+            "\n".join(lines) + "\n\n" + body + "\n", encoding="utf-8"
+        )
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def conf(self) -> Path:
+        body = "".join(f"{key} = {value!r}\n" for key, value in self.settings.items())
+        path = self.root / "pelicanconf.py"
+        path.write_text(body, encoding="utf-8")
+        return path
+
+    def build(self) -> Path:
+        """Run Pelican on the site from its own folder; return the output folder."""
+        import os
+
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        conf = self.conf()
+        cwd = os.getcwd()
+        os.chdir(self.root)
+        try:
+            Pelican(read_settings(str(conf))).run()
+        finally:
+            os.chdir(cwd)
+        return self.output
+
+    def page(self, relative: str) -> str:
+        return (self.output / relative).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """A fresh tiny site; add articles, sources and settings, then build()."""
+    return Site(tmp_path / "site")

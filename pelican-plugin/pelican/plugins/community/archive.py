@@ -18,16 +18,19 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import CommunityError
 from .records import Interaction, SourceResult
+from .sanitize import mask_private
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
+#: Ids erased with ``pelican-community forget``: never archived again.
+FORGOTTEN_FILE = "forgotten.txt"
 SUFFIX = ".jsonl"
 
 
@@ -47,6 +50,15 @@ class MergeStats:
 def _sort_key(item: Interaction) -> tuple[str, str]:
     # Oldest first, so new interactions append at the end of the file: small diffs.
     return (item.published or "9999", item.id)
+
+
+def _without_private_data(item: Interaction) -> Interaction:
+    """Email and IP addresses typed into a comment or a name never reach the
+    archive (which authors often publish in a public repository)."""
+    content, name = mask_private(item.content), mask_private(item.author_name)
+    if content == item.content and name == item.author_name:
+        return item
+    return replace(item, content=content, author_name=name)
 
 
 def _dump_line(item: Interaction) -> str:
@@ -120,9 +132,33 @@ class Archive:
 
     def merge(self, name: str, result: SourceResult) -> MergeStats:
         """Merge one read of source ``name``; drop only what it reports removed."""
+        current, stats = self._merged(name, result)
+        if stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
+            self._write_source(name, current.values())
+        return stats
+
+    def load_with(self, pending: dict[str, SourceResult]) -> list[Interaction]:
+        """Every archived interaction, as if ``pending`` reads had been
+        merged, without writing anything (for commands that only look)."""
+        items: list[Interaction] = []
+        for name in sorted(set(self.source_names()) | set(pending)):
+            if name in pending:
+                current, _stats = self._merged(name, pending[name])
+            else:
+                current = self.load_source(name)
+            items.extend(current.values())
+        return items
+
+    def _merged(
+        self, name: str, result: SourceResult
+    ) -> tuple[dict[str, Interaction], MergeStats]:
         current = self.load_source(name)
+        forgotten = self.forgotten().get(name, set())
         added = updated = removed = 0
         for item in result.interactions:
+            if item.id in forgotten:
+                continue
+            item = _without_private_data(item)
             old = current.get(item.id)
             if old is None:
                 added += 1
@@ -134,24 +170,45 @@ class Archive:
         for item_id in result.removed:
             if current.pop(item_id, None) is not None:
                 removed += 1
-        stats = MergeStats(added, updated, removed)
-        if stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
-            self._write_source(name, current.values())
-        return stats
+        return current, MergeStats(added, updated, removed)
 
-    def remove_where(self, predicate: Callable[[Interaction], bool]) -> list[Interaction]:
-        """Erase every interaction ``predicate`` selects, in every source, for
-        good; return what was erased."""
+    def forget(self, keys: set[tuple[str, str]]) -> list[Interaction]:
+        """Erase the interactions ``(source, id)`` in ``keys`` for good: they
+        are removed and their ids recorded, so no later read brings them
+        back. The record holds only source names and ids, nothing personal."""
         erased: list[Interaction] = []
-        for name in self.source_names():
+        by_source: dict[str, set[str]] = {}
+        for source, item_id in keys:
+            by_source.setdefault(source, set()).add(item_id)
+        for name, ids in sorted(by_source.items()):
             current = self.load_source(name)
-            gone = [item for item in current.values() if predicate(item)]
+            gone = [
+                current.pop(item_id) for item_id in sorted(ids) if item_id in current
+            ]
             if gone:
-                for item in gone:
-                    del current[item.id]
                 self._write_source(name, current.values())
                 erased.extend(gone)
+        forgotten = self.forgotten()
+        for name, ids in by_source.items():
+            forgotten.setdefault(name, set()).update(ids)
+        lines = sorted(
+            f"{name}\t{item_id}" for name, ids in forgotten.items() for item_id in ids
+        )
+        write_atomically(
+            self.path / FORGOTTEN_FILE, "".join(f"{line}\n" for line in lines)
+        )
         return erased
+
+    def forgotten(self) -> dict[str, set[str]]:
+        """Ids erased for good, by source."""
+        path = self.path / FORGOTTEN_FILE
+        result: dict[str, set[str]] = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                source, _, item_id = line.partition("\t")
+                if item_id:
+                    result.setdefault(source, set()).add(item_id)
+        return result
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
         lines = [_dump_line(item) for item in sorted(items, key=_sort_key)]

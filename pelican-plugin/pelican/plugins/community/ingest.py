@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Archive, MergeStats
 from .errors import SourceError
+from .records import SourceResult
 from .settings import SourceSpec
 from .sources import SOURCE_TYPES
 
@@ -28,7 +30,9 @@ class IngestReport:
 def fingerprint(path: Path) -> str:
     """SHA-256 of a file, or of every file below a folder (names included)."""
     digest = hashlib.sha256()
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    files = (
+        sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    )
     for file in files:
         if path.is_dir():
             digest.update(str(file.relative_to(path)).encode() + b"\0")
@@ -38,14 +42,12 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_local_sources(archive: Archive, specs: tuple[SourceSpec, ...]) -> list[IngestReport]:
-    """Merge every local file source into the archive.
-
-    A file whose content hash matches the last read is not parsed again.
-    Bad local input raises :class:`SourceError` naming the file.
-    """
-    state = archive.read_state()
-    reports = []
+def _changed_sources(
+    archive: Archive, specs: tuple[SourceSpec, ...], state: dict[str, dict]
+) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:
+    """Each local source with its content hash and, when the file changed
+    since the last read, what reading it gives (None when unchanged)."""
+    archived = set(archive.source_names())
     for spec in specs:
         reader = SOURCE_TYPES[spec.type].read_file
         if spec.path is None or reader is None:
@@ -55,18 +57,48 @@ def ingest_local_sources(archive: Archive, specs: tuple[SourceSpec, ...]) -> lis
                 f"{spec.path}: source {spec.name!r} ({spec.type}) file not found"
             )
         digest = fingerprint(spec.path)
-        source_state = state.get(spec.name, {})
-        if source_state.get("sha256") == digest and spec.name in archive.source_names():
-            reports.append(IngestReport(spec.name, True, MergeStats()))
+        if state.get(spec.name, {}).get("sha256") == digest and spec.name in archived:
+            yield spec, digest, None
             continue
         result = reader(spec.path, spec.name)
         for warning in result.warnings:
             logger.warning("%s", warning)
+        yield spec, digest, result
+
+
+def read_changed_local_sources(
+    archive: Archive, specs: tuple[SourceSpec, ...]
+) -> dict[str, SourceResult]:
+    """What the local sources that changed since the last build now say,
+    by source name, without writing anything."""
+    state = archive.read_state()
+    return {
+        spec.name: result
+        for spec, _digest, result in _changed_sources(archive, specs, state)
+        if result is not None
+    }
+
+
+def ingest_local_sources(
+    archive: Archive, specs: tuple[SourceSpec, ...]
+) -> list[IngestReport]:
+    """Merge every local file source into the archive.
+
+    A file whose content hash matches the last read is not parsed again.
+    Bad local input raises :class:`SourceError` naming the file.
+    """
+    state = archive.read_state()
+    reports = []
+    for spec, digest, result in _changed_sources(archive, specs, state):
+        if result is None:
+            reports.append(IngestReport(spec.name, True, MergeStats()))
+            continue
         stats = archive.merge(spec.name, result)
         state[spec.name] = {"type": spec.type, "sha256": digest}
         reports.append(IngestReport(spec.name, False, stats, len(result.interactions)))
         logger.info(
-            "community: %s: read %d interaction(s) from %s (%d new, %d updated, %d removed)",
+            "community: %s: read %d interaction(s) from %s "
+            "(%d new, %d updated, %d removed)",
             spec.name,
             len(result.interactions),
             spec.path.name,

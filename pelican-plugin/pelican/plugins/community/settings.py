@@ -24,7 +24,11 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_JSON_SAVE_AS": ("", str),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
+    "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
 }
+
+#: (post younger than N days, or None for any age; hours between live checks)
+FetchSchedule = tuple[tuple[int | None, float], ...]
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
@@ -54,12 +58,15 @@ class CommunitySettings:
     json_save_as: str
     regular_min_posts: int
     thanks_in_content: bool
+    fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
 
 
 def apply_defaults(settings: dict) -> None:
     """Give every ``COMMUNITY_*`` setting its default (templates see them)."""
     for key, (default, _kind) in DEFAULTS.items():
-        settings.setdefault(key, list(default) if isinstance(default, list) else default)
+        settings.setdefault(
+            key, list(default) if isinstance(default, list) else default
+        )
 
 
 def site_root(settings: Mapping[str, Any]) -> Path:
@@ -74,10 +81,14 @@ def site_root(settings: Mapping[str, Any]) -> Path:
     return Path(settings["PATH"]).resolve().parent
 
 
-def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> CommunitySettings:
+def load_settings(
+    settings: Mapping[str, Any], root: Path | None = None
+) -> CommunitySettings:
     """Validate the ``COMMUNITY_*`` settings once; raise :class:`SettingsError`
     naming the first bad setting."""
-    unknown = sorted(k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS)
+    unknown = sorted(
+        k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS
+    )
     if unknown:
         raise SettingsError(
             f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
@@ -90,7 +101,9 @@ def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> Comm
         if kind is list and isinstance(value, tuple):
             value = list(value)
         if not isinstance(value, kind):
-            raise SettingsError(f"{key}: must be a {kind.__name__}, not {type(value).__name__}")
+            raise SettingsError(
+                f"{key}: must be a {kind.__name__}, not {type(value).__name__}"
+            )
         values[key] = value
     if values["COMMUNITY_REGULAR_MIN_POSTS"] < 2:
         raise SettingsError(
@@ -116,7 +129,30 @@ def load_settings(settings: Mapping[str, Any], root: Path | None = None) -> Comm
         json_save_as=values["COMMUNITY_JSON_SAVE_AS"],
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
+        fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
     )
+
+
+def _load_fetch_schedule(entries: list) -> FetchSchedule:
+    """``[[days, hours], ...]``: posts younger than ``days`` (``None``: any
+    age) are checked at most every ``hours``; older posts are not checked."""
+    key = "COMMUNITY_FETCH_SCHEDULE"
+    schedule: list[tuple[int | None, float]] = []
+    for entry in entries:
+        ok = isinstance(entry, list | tuple) and len(entry) == 2
+        days, hours = entry if ok else (None, None)
+        ok = ok and (days is None or (type(days) is int and days > 0))
+        ok = ok and type(hours) in (int, float) and hours >= 0
+        if not ok:
+            raise SettingsError(
+                f"{key}: each entry must be [days, hours] (days a whole number "
+                f"above 0 or None for any age, hours 0 or more), not {entry!r}"
+            )
+        last = schedule[-1][0] if schedule else 0
+        if last is None or (days is not None and days <= last):
+            raise SettingsError(f"{key}: list entries by growing age, None last")
+        schedule.append((days, float(hours)))
+    return tuple(schedule)
 
 
 def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
@@ -124,7 +160,9 @@ def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
     for index, entry in enumerate(entries):
         where = f"COMMUNITY_SOURCES[{index}]"
         if not isinstance(entry, Mapping):
-            raise SettingsError(f"{where}: must be a dict such as {{'type': ..., 'path': ...}}")
+            raise SettingsError(
+                f"{where}: must be a dict such as {{'type': ..., 'path': ...}}"
+            )
         kind = entry.get("type")
         if kind not in SOURCE_TYPES:
             raise SettingsError(
@@ -150,7 +188,9 @@ def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
             )
         location = given[0] if given else ""
         options = {key: default for key, default in source_type.option_keys}
-        options.update({k: v.strip() for k, v in entry.items() if k not in ("type", "name")})
+        options.update(
+            {k: v.strip() for k, v in entry.items() if k not in ("type", "name")}
+        )
         path = root / options.pop("path") if location == "path" else None
         name = entry.get("name") or _default_name(kind, path, options)
         if not _NAME.match(name):

@@ -73,6 +73,9 @@ def safe_http_url(value: object) -> str:
         return ""
     if any(parts.hostname.endswith(host) for host in EMAIL_HASH_HOSTS):
         return ""
+    # Proxies such as avatars.webmention.io carry the Gravatar URL in the path.
+    if any(host in parts.path.lower() for host in EMAIL_HASH_HOSTS):
+        return ""
     return url
 
 

@@ -3,6 +3,11 @@
 Entity declarations and external entities are refused (billion laughs,
 ``file:///etc/passwd``), parsing streams so memory stays bounded, and a
 stray byte before the XML declaration is skipped with a warning.
+
+Entities can only be declared in a DOCTYPE. A document whose prolog has none
+(every real export) goes to the standard library's C parser, which then
+cannot meet a declaration; a document with a DOCTYPE goes through defusedxml,
+which refuses entity declarations. Both are streamed.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import iterparse as fast_iterparse
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import iterparse as defused_iterparse
 
 from .errors import SourceError
 
@@ -42,12 +48,21 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
             "an export may have"
         )
     with path.open("rb") as handle:
-        handle.seek(_junk_before_xml(path, handle.read(_HEAD)))
+        head = handle.read(_HEAD)
+        start = _junk_before_xml(path, head)
+        handle.seek(start)
+        if _prolog_is_plain(head[start:]):
+            parse = fast_iterparse(handle, events=("end",))
+        else:
+            parse = defused_iterparse(handle, events=("end",), forbid_dtd=False)
+        wanted: dict[str, bool] = {}
         try:
-            for event, element in iterparse(
-                handle, events=("end",), forbid_dtd=False
-            ):
-                if event == "end" and local_name(element.tag) in names:
+            for _event, element in parse:
+                tag = element.tag
+                hit = wanted.get(tag)
+                if hit is None:
+                    hit = wanted[tag] = local_name(tag) in names
+                if hit:
                     yield element
                     element.clear()
         except ParseError as exc:
@@ -56,6 +71,28 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
             raise SourceError(
                 f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
             ) from None
+
+
+def _prolog_is_plain(head: bytes) -> bool:
+    """Whether the root element starts, within ``head``, with no DOCTYPE
+    before it (only the XML declaration, comments, processing instructions
+    and white space)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16: leave it to the careful parser
+    text = head.decode("latin-1")
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n\ufeff\xef\xbb\xbf":
+            pos += 1
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos)
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos)
+        else:
+            return text.startswith("<", pos) and text[pos + 1 : pos + 2].isalpha()
+        if end < 0:
+            return False
+        pos = end + 2
 
 
 def _junk_before_xml(path: Path, head: bytes) -> int:

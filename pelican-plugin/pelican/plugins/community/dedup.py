@@ -1,0 +1,120 @@
+"""Count once what arrives twice: Bridgy-via-webmention.io and direct social copies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from .records import Interaction
+from .urls import post_path
+
+# Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).
+_FEDI_STATUS = re.compile(
+    r"^/(?:@[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?|users/[A-Za-z0-9_.\-]+/statuses)"
+    r"/(?P<id>\d+)/?$|^/notice/(?P<notice>[A-Za-z0-9]+)/?$"
+)
+_FEDI_REACTION = re.compile(r"^(?P<kind>favorited|reblogged)-by-(?P<who>[A-Za-z0-9]+)$")
+_BSKY_POST = re.compile(r"^/profile/[^/]+/post/(?P<rkey>[A-Za-z0-9._:~\-]+)/?$")
+_BSKY_REACTION = re.compile(
+    r"^(?P<kind>liked|reposted)_by_(?P<who>did:[A-Za-z0-9._:%\-]+)$"
+)
+_REACTION_KIND = {
+    "favorited": "like",
+    "reblogged": "repost",
+    "liked": "like",
+    "reposted": "repost",
+}
+
+
+def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
+    """Drop the copies of interactions that reached the archive twice.
+
+    A reply, like or repost that Bridgy backfed through webmention.io and
+    that the direct Mastodon or Bluesky source also fetched counts once: the
+    direct source's record is kept (with the earliest known date when it has
+    none). Keys come from the interaction's own URL: the status or post id
+    (Bluesky by record key, since Bridgy names handles where the direct
+    source names DIDs), plus the reacting account for likes and reposts.
+    Other records collapse only when two sources give the same permalink for
+    the same post.
+
+    The result does not depend on the order of ``items``; survivors keep
+    their input order.
+    """
+    groups: dict[tuple[str, ...], list[Interaction]] = {}
+    for item in items:
+        key = duplicate_key(item)
+        if key:
+            groups.setdefault(key, []).append(item)
+    chosen: dict[tuple[str, str], Interaction] = {}
+    dropped: set[tuple[str, str]] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        best = min(group, key=_preference)
+        dates = sorted(item.published for item in group if item.published)
+        if not best.published and dates:
+            best = replace(best, published=dates[0])
+        chosen[(best.source, best.id)] = best
+        # A shared permalink within one source may be the source's own quirk
+        # (a homepage as every reply's URL): only other sources' copies go.
+        same_source_ok = duplicate_key(best)[0] == "url"
+        for item in group:
+            if item is best or (same_source_ok and item.source == best.source):
+                continue
+            dropped.add((item.source, item.id))
+        dropped.discard((best.source, best.id))
+    survivors: list[Interaction] = []
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        ident = (item.source, item.id)
+        if ident in dropped or ident in seen:
+            continue
+        seen.add(ident)
+        survivors.append(chosen.get(ident, item))
+    return survivors
+
+
+def duplicate_key(item: Interaction) -> tuple[str, ...]:
+    """What makes two records the same interaction; () when nothing does."""
+    url = item.url or (item.id if item.id.startswith(("http://", "https://")) else "")
+    if not url:
+        return ()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ()
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    kind = "conversation" if item.is_conversation else item.kind
+    if host == "bsky.app":
+        match = _BSKY_POST.match(parts.path)
+        if match:
+            return _social_key(
+                "bsky", match["rkey"], kind, parts.fragment, _BSKY_REACTION
+            )
+    match = _FEDI_STATUS.match(parts.path)
+    if match:
+        status = match["id"] or match["notice"]
+        return _social_key(f"fedi:{host}", status, kind, parts.fragment, _FEDI_REACTION)
+    path = parts.path.rstrip("/").lower()
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return ("url", kind, post_path(item.target_url), f"{host}{path}{query}{fragment}")
+
+
+def _social_key(
+    network: str, post: str, kind: str, fragment: str, reactions: re.Pattern[str]
+) -> tuple[str, ...]:
+    match = reactions.match(fragment)
+    if match:
+        return (network, post, _REACTION_KIND[match["kind"]], match["who"])
+    if fragment:
+        return ()  # an unknown fragment: do not guess
+    return (network, post, kind)
+
+
+def _preference(item: Interaction) -> tuple[int, str, str]:
+    # Records from the direct Mastodon/Bluesky sources carry their platform.
+    direct = 0 if item.extra.get("platform") in ("mastodon", "bluesky") else 1
+    return (direct, item.source, item.id)

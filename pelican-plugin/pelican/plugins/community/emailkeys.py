@@ -1,0 +1,24 @@
+"""Opaque author keys for identity that rests on an email address."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def email_keys(
+    source_name: str, comments: Iterable[tuple[str, str, str]]
+) -> dict[str, str]:
+    """Map each email to ``source:email:ID``, ID being the id of the earliest
+    comment with that email.
+
+    ``comments`` holds ``(email, published, id)``; "earliest" is by
+    ``published`` then ``id``, so the key is stable while that comment
+    stays. Unlike a hash, the key says nothing about the address, which the
+    caller drops. Emails are compared case-insensitively; "" is no email.
+    """
+    first_id: dict[str, str] = {}
+    for email, _published, comment_id in sorted(comments, key=lambda c: (c[1], c[2])):
+        email = email.strip().lower()
+        if email:
+            first_id.setdefault(email, comment_id)
+    return {email: f"{source_name}:email:{first}" for email, first in first_id.items()}

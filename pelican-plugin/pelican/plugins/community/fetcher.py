@@ -1,0 +1,531 @@
+"""The one HTTP layer: the only module of the plugin that touches the network."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import random
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from importlib import metadata
+from typing import Any, TypeVar
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PROJECT_URL = "https://github.com/pelican-community"
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Query parameters whose values are secrets wherever they appear in a URL.
+_SECRET_PARAM = re.compile(
+    r"(?i)((?:^|[?&;\s])(?:token|access_token|api_key|apikey|key|secret)=)[^&;#\s\"']+"
+)
+
+
+def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with each secret (plain or URL-encoded) and every ``token=``
+    style query value replaced by ``***``."""
+    text = _SECRET_PARAM.sub(r"\1***", str(text))
+    for secret in sorted(secrets, key=len, reverse=True):
+        for form in (secret, quote(secret, safe=""), quote_plus(secret)):
+            text = text.replace(form, "***")
+    return text
+
+
+class _RedactingFilter(logging.Filter):
+    """Redacts secrets in log records of the HTTP libraries below us: httpx
+    logs every request URL (query string included) at INFO."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add_secret(self, secret: str) -> None:
+        with self._lock:
+            self._secrets.add(secret)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            secrets = set(self._secrets)
+        message = record.getMessage()
+        clean = redact_secrets(message, secrets)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+_LOG_FILTER = _RedactingFilter()
+# Filters do not reach child loggers: name each one that logs requests.
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11"):
+    logging.getLogger(_name).addFilter(_LOG_FILTER)
+
+
+def plugin_version() -> str:
+    """The installed version of pelican-community, or "dev" from a checkout."""
+    try:
+        return metadata.version("pelican-community")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
+
+def user_agent() -> str:
+    """What the plugin calls itself on the network."""
+    return f"pelican-community/{plugin_version()} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits for every request. Tests shrink the times to milliseconds."""
+
+    connect_timeout: float = 10.0  #: seconds to open a connection
+    read_timeout: float = 20.0  #: seconds of silence tolerated while reading
+    deadline: float = 60.0  #: seconds for one request, retries and waits included
+    max_bytes: int = 10 * 1024 * 1024  #: a larger body is refused
+    retries: int = 3  #: further attempts after a connection error, 429 or 5xx
+    backoff: float = 1.0  #: first wait between attempts (doubles, with jitter)
+    max_backoff: float = 30.0
+    max_retry_after: float = 120.0  #: a longer Retry-After gives up at once
+    max_redirects: int = 5
+    workers: int = 6  #: requests in flight at once
+
+
+class FetchError(Exception):
+    """A request failed. The message is already free of secrets."""
+
+    def __init__(self, message: str, *, attempts: int = 0, status: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Response:
+    """A complete, size-checked response."""
+
+    url: str  #: the final URL (after redirects)
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    attempts: int = 1
+    safe_url: str = ""  #: ``url`` with secrets redacted, for messages
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON; :class:`FetchError` when it is an HTML page,
+        truncated or otherwise not JSON."""
+        if self.content_type in ("text/html", "application/xhtml+xml"):
+            raise FetchError(f"{self.safe_url}: got an HTML page instead of JSON")
+        try:
+            return json.loads(self.body.decode("utf-8-sig"))
+        except ValueError as exc:
+            raise FetchError(
+                f"{self.safe_url}: response is not valid JSON ({exc})"
+            ) from None
+
+    def link(self, rel: str) -> str:
+        """The absolute URL of the ``Link`` header entry with ``rel``, or ""."""
+        for entry in httpx.Response(200, headers=self.headers).links.values():
+            if rel in (entry.get("rel") or "").split():
+                return urljoin(self.url, entry.get("url", ""))
+        return ""
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is on the public internet (not loopback, private,
+    link-local, reserved, multicast or unspecified)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+
+
+Resolver = Callable[[str, int], Iterable[str]]
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({info[4][0] for info in infos})
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
+
+
+class Fetcher:
+    """Makes GET requests within a :class:`FetchPolicy`.
+
+    Everything that leaves this class (exceptions, log lines) has the
+    registered secrets and any ``token=`` style query value redacted.
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        resolver: Resolver = resolve_host,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.policy = policy or FetchPolicy()
+        self._resolver = resolver
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+        self._client = httpx.Client(
+            headers={"User-Agent": user_agent()},
+            follow_redirects=False,
+            transport=transport,
+            limits=httpx.Limits(max_connections=max(2, self.policy.workers * 2)),
+        )
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- secrets --------------------------------------------------------------
+
+    def add_secret(self, secret: str) -> None:
+        """Never let ``secret`` appear in a message (ours or httpx's logs)."""
+        if secret:
+            with self._lock:
+                self._secrets.add(secret)
+            _LOG_FILTER.add_secret(secret)
+
+    def redact(self, text: str) -> str:
+        """``text`` with every registered secret and ``token=`` value hidden."""
+        with self._lock:
+            secrets = set(self._secrets)
+        return redact_secrets(text, secrets)
+
+    # -- requests -------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        etag: str = "",
+        last_modified: str = "",
+        untrusted: bool = False,
+        trusted_origin: str = "",
+    ) -> Response:
+        """GET ``url`` and return the whole response (2xx or 304).
+
+        ``etag``/``last_modified`` make the request conditional (a 304 comes
+        back as a response whose ``not_modified`` is true). ``untrusted``
+        marks a URL that came from fetched content: unless it is on the same
+        origin as ``trusted_origin``, it may not lead to a non-public address.
+        Raises :class:`FetchError` with a redacted message on any failure.
+        """
+        request_url = str(httpx.URL(url).copy_merge_params(params)) if params else url
+        send_headers = dict(headers or {})
+        if etag:
+            send_headers["If-None-Match"] = etag
+        if last_modified:
+            send_headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                response = self._follow(
+                    request_url, send_headers, untrusted, trusted_origin, started
+                )
+            except _Retryable as exc:
+                wait = self._wait_before_retry(exc, attempts, started)
+                if wait is None:
+                    raise FetchError(
+                        exc.message, attempts=attempts, status=exc.status
+                    ) from None
+                logger.debug("%s; retrying in %.2f s", exc.message, wait)
+                self._sleep(wait)
+                continue
+            except FetchError as exc:
+                exc.attempts = attempts
+                raise
+            return Response(
+                url=response[0],
+                status=response[1],
+                headers=response[2],
+                body=response[3],
+                attempts=attempts,
+                safe_url=self.redact(response[0]),
+            )
+
+    def _wait_before_retry(
+        self, exc: _Retryable, attempts: int, started: float
+    ) -> float | None:
+        policy = self.policy
+        if attempts > policy.retries:
+            return None
+        if exc.retry_after is not None:
+            if exc.retry_after > policy.max_retry_after:
+                exc.message += (
+                    f" (Retry-After {exc.retry_after:.0f} s: giving up for now)"
+                )
+                return None
+            wait = exc.retry_after
+        else:
+            wait = min(policy.max_backoff, policy.backoff * 2 ** (attempts - 1))
+            wait *= 0.5 + self._rng.random()
+        if time.monotonic() - started + wait >= policy.deadline:
+            exc.message += " (no time left to retry)"
+            return None
+        return wait
+
+    def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        untrusted: bool,
+        trusted_origin: str,
+        started: float,
+    ) -> tuple[str, int, httpx.Headers, bytes]:
+        """One attempt: follow redirects by hand, checking each hop."""
+        if trusted_origin:
+            trusted: tuple[str, str, int] | None = _origin(trusted_origin)
+        else:
+            trusted = None if untrusted else _origin(url)
+        hop_untrusted = untrusted
+        for _hop in range(self.policy.max_redirects + 1):
+            self._check_url(url, hop_untrusted, trusted)
+            status, response_headers, body = self._send(url, headers, started)
+            location = response_headers.get("location")
+            if status in REDIRECT_STATUSES and location:
+                url = urljoin(url, location)
+                # A redirect target comes from the server: hold it to the
+                # untrusted rules unless it stays on the trusted origin.
+                hop_untrusted = True
+                continue
+            return url, status, response_headers, body
+        raise FetchError(f"{self.redact(url)}: too many redirects")
+
+    def _check_url(
+        self, url: str, untrusted: bool, trusted: tuple[str, str, int] | None
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise FetchError(f"{self.redact(url)}: only http(s) URLs are fetched")
+        # Fetched content may lead back to where the configured URL pointed
+        # (pagination, http -> https on the same host), nowhere private.
+        if not untrusted or (trusted is not None and _origin(url) == trusted):
+            return
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        try:
+            addresses = list(self._resolver(parts.hostname, port))
+        except OSError as exc:
+            raise _Retryable(
+                f"{self.redact(url)}: cannot resolve host ({exc})"
+            ) from None
+        if not addresses or not all(is_public_address(a) for a in addresses):
+            raise FetchError(
+                f"{self.redact(url)}: refused: not an address on the public internet"
+            )
+
+    def _send(
+        self, url: str, headers: dict[str, str], started: float
+    ) -> tuple[int, httpx.Headers, bytes]:
+        policy = self.policy
+        remaining = policy.deadline - (time.monotonic() - started)
+        if remaining <= 0:
+            raise FetchError(
+                f"{self.redact(url)}: timed out after {policy.deadline:g} s"
+            )
+        timeout = httpx.Timeout(
+            connect=min(policy.connect_timeout, remaining),
+            read=min(policy.read_timeout, remaining),
+            write=min(policy.read_timeout, remaining),
+            pool=min(policy.connect_timeout, remaining),
+        )
+        safe = self.redact(url)
+        try:
+            with self._client.stream(
+                "GET", url, headers=headers, timeout=timeout
+            ) as resp:
+                status = resp.status_code
+                if status in REDIRECT_STATUSES or status == 304:
+                    return status, resp.headers, b""
+                if status == 429 or status >= 500:
+                    raise _Retryable(
+                        f"{safe}: HTTP {status}",
+                        status=status,
+                        retry_after=parse_retry_after(resp.headers.get("retry-after")),
+                    )
+                if not 200 <= status < 300:
+                    raise FetchError(f"{safe}: HTTP {status}", status=status)
+                body = self._read_capped(resp, safe, started)
+                return status, resp.headers, body
+        except httpx.TimeoutException:
+            raise _Retryable(f"{safe}: timed out") from None
+        except httpx.TransportError as exc:
+            raise _Retryable(f"{safe}: {self.redact(_describe(exc))}") from None
+
+    def _read_capped(self, resp: httpx.Response, safe: str, started: float) -> bytes:
+        policy = self.policy
+        declared = resp.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > policy.max_bytes:
+            raise FetchError(f"{safe}: response too large ({declared} bytes)")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if size > policy.max_bytes:
+                raise FetchError(
+                    f"{safe}: response too large (over {policy.max_bytes} bytes)"
+                )
+            if time.monotonic() - started > policy.deadline:
+                raise FetchError(f"{safe}: timed out after {policy.deadline:g} s")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # -- many requests --------------------------------------------------------
+
+    def run_all(
+        self,
+        tasks: Sequence[Callable[[], T]],
+        *,
+        description: str = "Fetching",
+        progress: bool = False,
+    ) -> list[T | BaseException]:
+        """Run ``tasks`` on a bounded thread pool, in order of results.
+
+        A task that raises gives its exception in its slot. With ``progress``
+        and a terminal on stderr, a progress bar is shown; otherwise silence.
+        """
+        results: list[T | BaseException] = [RuntimeError("not run")] * len(tasks)
+        if not tasks:
+            return results
+        bar = _progress_bar(progress, description, len(tasks))
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.policy.workers)) as pool:
+                futures = {pool.submit(task): index for index, task in enumerate(tasks)}
+                for future in as_completed(futures):
+                    index = futures[future]
+                    try:
+                        results[index] = future.result()
+                    except Exception as exc:
+                        results[index] = exc
+                    if bar is not None:
+                        bar.advance()
+        finally:
+            if bar is not None:
+                bar.stop()
+        return results
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way that may pass: connection error, 429, 5xx."""
+
+    def __init__(
+        self, message: str, *, status: int = 0, retry_after: float | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect ({exc})" if str(exc) else "cannot connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection broke off"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@dataclass
+class _Bar:
+    """A rich progress bar on stderr, shown only on a terminal."""
+
+    progress: Any
+    task_id: Any
+
+    def advance(self) -> None:
+        self.progress.advance(self.task_id)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _progress_bar(wanted: bool, description: str, total: int) -> _Bar | None:
+    if not wanted or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    progress.start()
+    return _Bar(progress, progress.add_task(description, total=total))

@@ -1,0 +1,60 @@
+"""Finding one person in the archive, for the right to erasure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .identity import Identity, is_me, merge_identities
+from .names import clean_name, name_key
+from .people_file import PeopleFile
+from .records import Interaction
+from .urls import handle_key, identity_keys
+
+
+@dataclass(frozen=True)
+class Match:
+    """A person the query names, with everything they left."""
+
+    name: str
+    items: tuple[Interaction, ...]
+
+
+class AmbiguousPerson(Exception):
+    """The query names more than one person."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def find_person(
+    query: str, items: list[Interaction], people: PeopleFile
+) -> Match | None:
+    """The one person whose name, URL or handle is ``query`` (identities
+    merged as on the site), or None. Raises :class:`AmbiguousPerson` when a
+    name is shared by several people: a URL or handle is needed then."""
+    keys = identity_keys(query, query) | ({handle_key(query)} - {""})
+    wanted_name = name_key(query)
+    others = [item for item in items if not is_me(item, people)]
+    found: list[Identity] = [
+        identity
+        for identity in merge_identities(others, people)
+        if identity.items and (identity.keys & keys or wanted_name in identity.names)
+    ]
+    if not found:
+        return None
+    if len(found) > 1 and not any(identity.keys & keys for identity in found):
+        raise AmbiguousPerson(sorted(_display(identity) for identity in found))
+    if len(found) > 1:
+        found = [identity for identity in found if identity.keys & keys]
+    chosen = found[0]
+    return Match(_display(chosen), tuple(chosen.items))
+
+
+def _display(identity: Identity) -> str:
+    if identity.entry:
+        return identity.entry.name
+    names = sorted({clean_name(i.author_name) for i in identity.items} - {""})
+    urls = sorted({i.author_url for i in identity.items} - {""})
+    label = " / ".join(names) or "someone"
+    return f"{label} ({urls[0]})" if urls else label

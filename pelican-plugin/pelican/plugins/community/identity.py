@@ -1,0 +1,244 @@
+"""Merging interactions into people: one person, however many names and accounts.
+
+Rules, strongest first:
+
+1. the same email (only as the source's opaque ``author_key``), normalized URL
+   (not a bare shared-platform homepage), handle or profile URL, or a URL or
+   handle listed for one entry of the people file, is one person;
+2. the same normalized name (or a people-file name or alias) is one person
+   where nothing contradicts it: two different emails, or two different URLs
+   (or two different handles), mean two people who share a name.
+
+Input order does not matter: everything is sorted before it is merged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .names import name_key
+from .people_file import HideRule, PeopleFile, PersonEntry
+from .records import Interaction
+from .urls import handle_key, identity_keys, url_key
+
+#: Names that say nobody in particular: never merged by name alone.
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "",
+        "anonymous",
+        "anon",
+        "guest",
+        "unknown",
+        "a reader",
+        "someone",
+        "admin",
+        "(no name)",
+        "no name",
+        "user",
+        "deleted",
+        "[deleted]",
+    }
+)
+
+
+@dataclass
+class Identity:
+    """One person: the people-file entry (if any) and every interaction."""
+
+    entry: PersonEntry | None
+    items: list[Interaction] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+
+def interaction_keys(item: Interaction) -> set[str]:
+    """Strong identity keys of an interaction's author."""
+    keys = identity_keys(item.author_url, item.author_handle)
+    if item.extra:
+        # A Mastodon profile's verified website; a Bluesky DID's handle.
+        keys |= identity_keys(item.extra.get("verified_url", ""))
+        keys |= identity_keys(handle=item.extra.get("handle", ""))
+    if item.author_key:
+        keys.add(f"email:{item.author_key}")
+    return keys
+
+
+def _kind(key: str) -> str:
+    kind = key.split(":", 1)[0]
+    return "bsky" if kind == "did" else kind
+
+
+def is_me(item: Interaction, people: PeopleFile) -> bool:
+    """Whether the blog's own author wrote ``item``."""
+    if item.author_is_me:
+        return True
+    me = people.me
+    if me is None:
+        return False
+    if name_key(item.author_name) in {name_key(n) for n in me.names if n}:
+        return True
+    return bool(interaction_keys(item) & me.identity_keys())
+
+
+class _Merger:
+    """Union-find over people-file entries and interactions."""
+
+    def __init__(self, entries: tuple[PersonEntry, ...], items: list[Interaction]):
+        self.entries = list(entries)
+        self.items = items
+        count = len(self.entries) + len(items)
+        self.parent = list(range(count))
+        self.keys: list[set[str]] = []
+        self.names: list[set[str]] = []
+        for entry in self.entries:
+            self.keys.append(entry.identity_keys())
+            self.names.append({name_key(n) for n in entry.names})
+        for item in items:
+            self.keys.append(interaction_keys(item))
+            key = name_key(item.author_name)
+            self.names.append(set() if key in PLACEHOLDER_NAMES else {key})
+
+    def find(self, node: int) -> int:
+        while self.parent[node] != node:
+            self.parent[node] = self.parent[self.parent[node]]
+            node = self.parent[node]
+        return node
+
+    def union(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        root, child = min(a, b), max(a, b)
+        self.parent[child] = root
+        self.keys[root] |= self.keys[child]
+        self.names[root] |= self.names[child]
+
+    def has_entry(self, root: int) -> bool:
+        return any(self.find(i) == root for i in range(len(self.entries)))
+
+    def compatible(self, a: int, b: int) -> bool:
+        kinds_a = {_kind(k) for k in self.keys[a]}
+        return not kinds_a & {_kind(k) for k in self.keys[b]}
+
+    def merge_strong_keys(self) -> None:
+        first: dict[str, int] = {}
+        for node, keys in enumerate(list(self.keys)):
+            for key in sorted(keys):
+                if key in first:
+                    self.union(first[key], node)
+                else:
+                    first[key] = node
+
+    def merge_names(self) -> None:
+        changed = True
+        while changed:
+            changed = False
+            groups: dict[str, set[int]] = defaultdict(set)
+            for node in range(len(self.parent)):
+                root = self.find(node)
+                for name in self.names[root]:
+                    groups[name].add(root)
+            for name in sorted(groups):
+                members = sorted({self.find(r) for r in groups[name]})
+                if len(members) > 1 and self._merge_group(members):
+                    changed = True
+
+    def _merge_group(self, members: list[int]) -> bool:
+        with_entry = [m for m in members if self.has_entry(m)]
+        if len(with_entry) == 1:
+            # A people-file name claims every uncontradicted cluster.
+            anchor = with_entry[0]
+            merged = False
+            for member in members:
+                root = self.find(anchor)
+                if self.find(member) != root and self.compatible(
+                    root, self.find(member)
+                ):
+                    self.union(root, member)
+                    merged = True
+            return merged
+        if with_entry:
+            return False
+        if all(
+            self.compatible(a, b)
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+        ):
+            for member in members[1:]:
+                self.union(members[0], member)
+            return True
+        return False
+
+    def identities(self) -> list[Identity]:
+        by_root: dict[int, Identity] = {}
+        for index, entry in enumerate(self.entries):
+            by_root.setdefault(self.find(index), Identity(entry=None)).entry = entry
+        offset = len(self.entries)
+        for index, item in enumerate(self.items):
+            root = self.find(offset + index)
+            by_root.setdefault(root, Identity(entry=None)).items.append(item)
+        for root, identity in by_root.items():
+            identity.keys = set(self.keys[root])
+            identity.names = set(self.names[root])
+        return [by_root[root] for root in sorted(by_root)]
+
+
+def _is_anonymous(item: Interaction) -> bool:
+    return name_key(item.author_name) in PLACEHOLDER_NAMES and not interaction_keys(
+        item
+    )
+
+
+def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Identity]:
+    """Group the (non-author) interactions into people, with people-file
+    entries attached. Anonymous interactions (no name, no URL, no key) belong
+    to no one and are left out."""
+    ordered = sorted(
+        (item for item in items if not _is_anonymous(item)),
+        key=lambda item: (item.source, item.id),
+    )
+    merger = _Merger(people.entries, ordered)
+    merger.merge_strong_keys()
+    merger.merge_names()
+    return merger.identities()
+
+
+def hidden_by(identity: Identity, rules: tuple[HideRule, ...]) -> HideRule | None:
+    """The first ``hide`` rule that matches any identity of the person."""
+    for rule in rules:
+        if _matches(identity, rule):
+            return rule
+    return None
+
+
+def _matches(identity: Identity, rule: HideRule) -> bool:
+    if rule.field == "name":
+        return name_key(rule.value) in identity.names
+    if rule.field == "handle":
+        return handle_key(rule.value) in identity.keys
+    urls = [item.author_url for item in identity.items] + [
+        item.url for item in identity.items
+    ]
+    if identity.entry:
+        urls += list(identity.entry.urls)
+    if rule.field == "url":
+        key = url_key(rule.value)
+        if key and key in identity.keys:
+            return True
+        rule_parts = urlsplit(rule.value)
+        if rule_parts.path.strip("/"):
+            return False
+        return any(_host(u) == _host(rule.value) for u in urls if u)
+    domain = rule.value.lower().strip().strip(".")
+    domain = domain[4:] if domain.startswith("www.") else domain
+    return any(_host(u) == domain or _host(u).endswith("." + domain) for u in urls if u)
+
+
+def _host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,474 @@
+"""The community, computed: people with roles, per-post thanks, the JSON report.
+
+Pure functions over plain data: interactions, the people file and the posts
+go in; the model templates render and the JSON the CLI prints come out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from markupsafe import Markup
+
+from .identity import Identity, hidden_by, is_me, merge_identities
+from .matching import PostMatcher
+from .names import clean_name, initials, slugify_name
+from .people_file import PeopleFile
+from .posts import PostRef
+from .records import KINDS, REACTION_KINDS, Interaction
+from .roles import ROLES, Activity, classify, reasons_for
+from .sanitize import clean_html
+from .urls import post_path, safe_http_url, url_key
+
+#: First-timers this recent (before the newest conversation) are welcomed.
+WELCOME_WINDOW = timedelta(days=365)
+
+
+@dataclass
+class Person:
+    """One member of the community, as pages and the JSON report show them."""
+
+    id: str
+    name: str
+    url: str
+    role: str
+    pinned: bool
+    note: str
+    posts: list[str]
+    counts: dict[str, int]
+    first_seen: str | None
+    last_seen: str | None
+    reasons: list[str]
+    initials: str = ""
+    first_conversation: str = ""
+    conversation_posts: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "url": self.url or None,
+            "role": self.role,
+            "pinned": self.pinned,
+            "posts": self.posts,
+            "counts": self.counts,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "reasons": self.reasons,
+        } | ({"note": self.note} if self.note else {})
+
+
+@dataclass
+class Thanks:
+    """A person thanked on a post; ``first_time`` when it is their first
+    conversation with the blog."""
+
+    person: Person
+    first_time: bool
+
+
+@dataclass
+class Comment:
+    """One comment or mention shown under a post, with its replies."""
+
+    id: str
+    kind: str
+    name: str
+    url: str  #: the author's link (http/https) or ""
+    permalink: str
+    published: str
+    content: Markup
+    by_author: bool
+    person: Person | None
+    initials: str
+    summary: str = ""  #: content warning (Mastodon spoiler text), shown collapsed
+    sensitive: bool = False
+    replies: list[Comment] = field(default_factory=list)
+
+
+@dataclass
+class PostCommunity:
+    """``article.community``: who joined the conversation, and reactions."""
+
+    slug: str
+    thanks: list[Thanks] = field(default_factory=list)
+    reactions: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(REACTION_KINDS, 0)
+    )
+    conversation: list[Comment] = field(default_factory=list)
+    reactors: list[Person] = field(default_factory=list)
+
+    @property
+    def first_timers(self) -> list[Thanks]:
+        return [t for t in self.thanks if t.first_time]
+
+    def to_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "thanks": [
+                {"id": t.person.id, "first_time": t.first_time} for t in self.thanks
+            ],
+            "reactions": dict(self.reactions),
+        }
+
+
+@dataclass
+class Community:
+    """Everything the community page, the article pages and the report show."""
+
+    people: list[Person]
+    posts: dict[str, PostCommunity]
+    unmatched: int
+    post_order: list[str]
+    hidden: int = 0
+
+    def for_post(self, slug: str) -> PostCommunity:
+        return self.posts.get(slug) or PostCommunity(slug)
+
+    def by_role(self, role: str) -> list[Person]:
+        return [p for p in self.people if p.role == role]
+
+    @property
+    def friends(self) -> list[Person]:
+        return self.by_role("friend")
+
+    @property
+    def regulars(self) -> list[Person]:
+        return self.by_role("regular")
+
+    @property
+    def returning(self) -> list[Person]:
+        return self.by_role("returning")
+
+    @property
+    def one_offs(self) -> list[Person]:
+        return self.by_role("one-off")
+
+    @property
+    def drive_by(self) -> list[Person]:
+        return self.by_role("drive-by")
+
+    @property
+    def welcome(self) -> list[Person]:
+        """Recent first-timers, newest first: within a year of the newest
+        conversation in the archive (not of today: builds stay reproducible)."""
+        times = [p.first_conversation for p in self.people if p.first_conversation]
+        if not times:
+            return []
+        cutoff = (datetime.fromisoformat(max(times)) - WELCOME_WINDOW).isoformat()
+        recent = [p for p in self.one_offs if p.first_conversation >= cutoff]
+        return sorted(recent, key=lambda p: (p.first_conversation, p.id), reverse=True)
+
+    @property
+    def earlier_one_offs(self) -> list[Person]:
+        welcomed = {p.id for p in self.welcome}
+        return [p for p in self.one_offs if p.id not in welcomed]
+
+    @property
+    def reaction_totals(self) -> dict[str, int]:
+        totals = dict.fromkeys(REACTION_KINDS, 0)
+        for person in self.people:
+            for kind in REACTION_KINDS:
+                totals[kind] += person.counts[kind]
+        return totals
+
+    def to_json(self) -> dict:
+        posts = [self.posts[slug] for slug in self.post_order if slug in self.posts]
+        return {
+            "people": [p.to_json() for p in self.people],
+            "posts": [p.to_json() for p in posts],
+            "unmatched": self.unmatched,
+        }
+
+    def json_text(self) -> str:
+        """The report as text: the same inputs give byte-identical output."""
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def compute_community(
+    items: list[Interaction],
+    people_file: PeopleFile,
+    posts: list[PostRef],
+    regular_min_posts: int = 3,
+) -> Community:
+    """Match, merge, classify and arrange every interaction."""
+    posts = sorted(posts, key=lambda p: (p.date, p.slug))
+    titles = {p.slug: p.title for p in posts}
+    matcher = PostMatcher(posts)
+    mine = [item for item in items if is_me(item, people_file)]
+    others = [item for item in items if not is_me(item, people_file)]
+
+    identities = merge_identities(others, people_file)
+    shown: list[Identity] = []
+    hidden_items: set[tuple[str, str]] = set()
+    for identity in identities:
+        if hidden_by(identity, people_file.hide):
+            hidden_items |= {(i.source, i.id) for i in identity.items}
+        elif identity.items or (identity.entry and identity.entry.pinned):
+            shown.append(identity)
+
+    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
+    parent_author = {(i.source, i.id): i for i in others}
+    answered: Counter[tuple[str, str]] = Counter()
+    for item in mine:
+        parent = parent_author.get((item.source, item.parent))
+        if parent is not None:
+            answered[(parent.source, parent.id)] += 1
+
+    people_with_items: list[tuple[Person, Identity]] = []
+    for identity in shown:
+        person = _person(identity, slug_of, titles, answered, regular_min_posts)
+        people_with_items.append((person, identity))
+    _assign_ids(people_with_items)
+    people_with_items.sort(key=lambda pi: _person_order(pi[0]))
+    people = [p for p, _ in people_with_items]
+
+    post_views = _post_views(people_with_items, mine, slug_of, hidden_items, posts)
+    unmatched = sum(
+        1
+        for _, identity in people_with_items
+        for item in identity.items
+        if not slug_of[(item.source, item.id)]
+    )
+    return Community(
+        people=people,
+        posts=post_views,
+        unmatched=unmatched,
+        post_order=[p.slug for p in posts],
+        hidden=len(hidden_items),
+    )
+
+
+def _conversation_key(item: Interaction, slug: str) -> str:
+    if slug:
+        return slug
+    path = post_path(item.target_url)
+    return f"?{path}" if path else f"?{item.source}:{item.id}"
+
+
+def _person(
+    identity: Identity,
+    slug_of: dict[tuple[str, str], str],
+    titles: dict[str, str],
+    answered: Counter[tuple[str, str]],
+    regular_min_posts: int,
+) -> Person:
+    items = sorted(
+        identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
+    )
+    counts = dict.fromkeys(KINDS, 0)
+    conversation: dict[str, str] = {}  # key -> first time
+    reacted: set[str] = set()
+    for item in items:
+        counts[item.kind] += 1
+        slug = slug_of[(item.source, item.id)]
+        if item.is_conversation:
+            conversation.setdefault(_conversation_key(item, slug), item.published)
+        else:
+            reacted.add(_conversation_key(item, slug))
+    conv_items = [i for i in items if i.is_conversation]
+    first_conv = conv_items[0] if conv_items else None
+    times = [i.published for i in items if i.published]
+    entry = identity.entry
+    activity = Activity(
+        pinned=bool(entry and entry.pinned),
+        conversation_posts=len(conversation),
+        counts=counts,
+        reacted_posts=len(reacted),
+        first_conversation=first_conv.published if first_conv else "",
+        last_seen=max(times) if times else "",
+        first_post_title=clean_name(
+            titles.get(slug_of[(first_conv.source, first_conv.id)], "")
+            or first_conv.target_title
+        )
+        if first_conv
+        else "",
+        answered=sum(answered[(i.source, i.id)] for i in items),
+    )
+    role = classify(activity, regular_min_posts)
+    name = clean_name(entry.name) if entry else _most_used_name(items)
+    return Person(
+        id="",
+        name=name,
+        url=_best_url(identity),
+        role=role,
+        pinned=activity.pinned,
+        note=entry.note if entry else "",
+        posts=[key for key in conversation if not key.startswith("?")],
+        counts=counts,
+        first_seen=min(times) if times else None,
+        last_seen=max(times) if times else None,
+        reasons=reasons_for(activity, role),
+        initials=initials(name),
+        first_conversation=activity.first_conversation,
+        conversation_posts=activity.conversation_posts,
+    )
+
+
+def _most_used_name(items: list[Interaction]) -> str:
+    names = Counter(
+        clean_name(i.author_name) for i in items if clean_name(i.author_name)
+    )
+    if not names:
+        return "Someone"
+    # Most used; on a tie the one used last, then alphabetical.
+    last_used = {clean_name(i.author_name): (i.published, i.id) for i in items}
+    return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
+
+
+def _best_url(identity: Identity) -> str:
+    """The people-file URL, else the site they link most (conversation
+    first), in the newest form they used (https preferred)."""
+    if identity.entry:
+        for url in identity.entry.urls:
+            if safe_http_url(url):
+                return safe_http_url(url)
+    used: dict[str, list[tuple[bool, str, str, str]]] = defaultdict(list)
+    for item in identity.items:
+        url = safe_http_url(item.author_url)
+        key = url_key(url)
+        if key:
+            used[key].append(
+                (item.is_conversation, item.published, url.startswith("https:"), url)
+            )
+    if not used:
+        return ""
+
+    def weight(key: str) -> tuple[int, int, str]:
+        uses = used[key]
+        return (sum(1 for u in uses if u[0]), len(uses), key)
+
+    best = max(used, key=weight)
+    return max(used[best], key=lambda u: (u[1], u[2], u[3]))[3]
+
+
+def _assign_ids(people: list[tuple[Person, Identity]]) -> None:
+    """Slug ids from names, unique, independent of input order."""
+    used: Counter[str] = Counter()
+    ordered = sorted(
+        people,
+        key=lambda pi: (
+            not pi[0].pinned,
+            pi[0].first_seen or "9999",
+            pi[0].name,
+            min(((i.source, i.id) for i in pi[1].items), default=("", "")),
+        ),
+    )
+    for person, _ in ordered:
+        base = slugify_name(person.name)
+        used[base] += 1
+        person.id = base if used[base] == 1 else f"{base}-{used[base]}"
+
+
+def _person_order(person: Person) -> tuple:
+    total = sum(person.counts.values())
+    return (
+        ROLES.index(person.role),
+        -person.conversation_posts,
+        -total,
+        person.name.casefold(),
+        person.id,
+    )
+
+
+def _post_views(
+    people_with_items: list[tuple[Person, Identity]],
+    mine: list[Interaction],
+    slug_of: dict[tuple[str, str], str],
+    hidden_items: set[tuple[str, str]],
+    posts: list[PostRef],
+) -> dict[str, PostCommunity]:
+    views: dict[str, PostCommunity] = {}
+    first_post: dict[str, str] = {}
+    person_of: dict[tuple[str, str], Person] = {}
+    by_post: dict[str, list[Interaction]] = defaultdict(list)
+    for person, identity in people_with_items:
+        for item in identity.items:
+            person_of[(item.source, item.id)] = person
+            slug = slug_of[(item.source, item.id)]
+            if slug:
+                by_post[slug].append(item)
+    for person, identity in people_with_items:
+        conv = sorted(
+            (i for i in identity.items if i.is_conversation),
+            key=lambda i: (i.published or "9999", i.source, i.id),
+        )
+        if conv:
+            first_post[person.id] = slug_of[(conv[0].source, conv[0].id)]
+    for item in mine:
+        slug = slug_of[(item.source, item.id)]
+        if slug and item.is_conversation:
+            by_post[slug].append(item)
+
+    for post in posts:
+        items = sorted(
+            by_post.get(post.slug, []),
+            key=lambda i: (i.published or "9999", i.source, i.id),
+        )
+        if not items:
+            continue
+        view = PostCommunity(post.slug)
+        seen: set[str] = set()
+        reactors: dict[str, Person] = {}
+        for item in items:
+            person = person_of.get((item.source, item.id))
+            if person is None:
+                continue  # the author's own reply
+            if item.is_conversation and person.id not in seen:
+                seen.add(person.id)
+                view.thanks.append(
+                    Thanks(person, first_post.get(person.id) == post.slug)
+                )
+            elif not item.is_conversation:
+                view.reactions[item.kind] += 1
+                reactors.setdefault(person.id, person)
+        view.reactors = [p for pid, p in reactors.items() if pid not in seen]
+        view.conversation = _thread(
+            [
+                i
+                for i in items
+                if i.is_conversation and (i.source, i.id) not in hidden_items
+            ],
+            person_of,
+        )
+        views[post.slug] = view
+    return views
+
+
+def _thread(
+    items: list[Interaction], person_of: dict[tuple[str, str], Person]
+) -> list[Comment]:
+    """Comments nested under the ones they reply to (same source), oldest first."""
+    comments: dict[tuple[str, str], Comment] = {}
+    roots: list[Comment] = []
+    for item in items:
+        person = person_of.get((item.source, item.id))
+        name = person.name if person else clean_name(item.author_name) or "Someone"
+        comments[(item.source, item.id)] = Comment(
+            id=item.id,
+            kind=item.kind,
+            name=name,
+            url=(person.url if person else safe_http_url(item.author_url)) or "",
+            permalink=safe_http_url(item.url),
+            published=item.published,
+            content=Markup(clean_html(item.content)),
+            by_author=person is None,
+            person=person,
+            initials=initials(name),
+            summary=clean_name(item.extra.get("content_warning", "")),
+            sensitive=item.extra.get("sensitive") == "true",
+        )
+    position = {key: index for index, key in enumerate(comments)}
+    for item in items:
+        key = (item.source, item.id)
+        parent_key = (item.source, item.parent)
+        # Only an earlier comment can be a parent: a loop of replies from a
+        # garbled source cannot hide comments.
+        if item.parent and position.get(parent_key, len(position)) < position[key]:
+            comments[parent_key].replies.append(comments[key])
+        else:
+            roots.append(comments[key])
+    return roots

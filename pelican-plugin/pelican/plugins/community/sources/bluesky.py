@@ -1,0 +1,251 @@
+"""Turn Bluesky AppView JSON (a post thread, likes, reposts) into records."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from ..dates import to_utc_iso
+from ..records import Interaction, SourceResult
+from ..urls import safe_http_url
+
+PLATFORM = "bluesky"
+#: Accounts that asked not to be shown to logged-out viewers.
+NO_UNAUTHENTICATED = "!no-unauthenticated"
+#: Bridgy's synthetic fragments for likes and reposts, reused so both agree.
+LIKE_FRAGMENT = "liked_by_"
+REPOST_FRAGMENT = "reposted_by_"
+POST_COLLECTION = "app.bsky.feed.post"
+
+_WEB_POST = re.compile(
+    r"^/profile/(?P<actor>[^/]+)/post/(?P<rkey>[A-Za-z0-9._:~\-]+)/?$"
+)
+_AT_URI = re.compile(
+    r"^at://(?P<actor>[^/]+)/(?P<collection>[a-z0-9.\-]+)/(?P<rkey>[A-Za-z0-9._:~\-]+)$",
+    re.IGNORECASE,
+)
+_THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
+
+
+@dataclass(frozen=True)
+class BskyPostRef:
+    """A Bluesky post named by an article: its author (handle or DID) and rkey."""
+
+    actor: str
+    rkey: str
+
+    @property
+    def needs_resolving(self) -> bool:
+        return not self.actor.startswith("did:")
+
+    def at_uri(self, did: str = "") -> str:
+        return f"at://{did or self.actor}/{POST_COLLECTION}/{self.rkey}"
+
+
+def parse_post_ref(value: str) -> BskyPostRef | None:
+    """``https://bsky.app/profile/<handle-or-did>/post/<rkey>`` or an
+    ``at://`` URI as a :class:`BskyPostRef`; None if it is neither."""
+    value = (value or "").strip()
+    match = _AT_URI.match(value)
+    if match and match["collection"] == POST_COLLECTION:
+        return BskyPostRef(match["actor"], match["rkey"])
+    url = safe_http_url(value)
+    if not url:
+        return None
+    match = _WEB_POST.match(urlsplit(url).path)
+    return BskyPostRef(unquote(match["actor"]), match["rkey"]) if match else None
+
+
+def post_web_url(at_uri: str) -> str:
+    """``at://did/app.bsky.feed.post/rkey`` as its bsky.app URL (by DID)."""
+    match = _AT_URI.match(at_uri or "")
+    if not match or match["collection"] != POST_COLLECTION:
+        return ""
+    return f"https://bsky.app/profile/{match['actor']}/post/{match['rkey']}"
+
+
+def resolved_did(data: object) -> str:
+    """The DID in a ``com.atproto.identity.resolveHandle`` answer."""
+    did = data.get("did") if isinstance(data, dict) else None
+    if not isinstance(did, str) or not did.startswith("did:"):
+        raise ValueError("resolveHandle answered without a DID")
+    return did
+
+
+def parse_thread(data: object, source_name: str, target_url: str) -> SourceResult:
+    """Replies from ``app.bsky.feed.getPostThread``, threaded by ``parent``.
+
+    ``notFoundPost`` and ``blockedPost`` entries are skipped, and so is every
+    post by an account labelled ``!no-unauthenticated`` (reported removed, in
+    case an earlier build archived it).
+    """
+    thread = data.get("thread") if isinstance(data, dict) else None
+    if not isinstance(thread, dict):
+        raise ValueError("a getPostThread answer has a 'thread' object")
+    if thread.get("$type", _THREAD_VIEW) != _THREAD_VIEW:
+        raise ValueError(f"the post is unavailable ({_text(thread.get('$type'))})")
+    root = thread.get("post") if isinstance(thread.get("post"), dict) else {}
+    root_uri = _text(root.get("uri"))
+    me = _text(_object(root.get("author")).get("did"))
+    interactions: list[Interaction] = []
+    removed: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for node in _walk_replies(thread, skipped):
+        post = node["post"]
+        uri = _text(post.get("uri"))
+        author = _object(post.get("author"))
+        if not uri or not _text(author.get("did")):
+            skipped["no-uri"] += 1
+            continue
+        if is_hidden_account(author):
+            removed.add(uri)
+            skipped["no-unauthenticated"] += 1
+            continue
+        record = _object(post.get("record"))
+        parent = _text(_object(_object(record.get("reply")).get("parent")).get("uri"))
+        interactions.append(
+            Interaction(
+                source=source_name,
+                id=uri,
+                kind="comment",
+                published=to_utc_iso(record.get("createdAt"))
+                or to_utc_iso(post.get("indexedAt")),
+                target_url=target_url,
+                url=post_web_url(uri),
+                content=_paragraphs(_text(record.get("text"))),
+                parent="" if parent == root_uri else parent,
+                extra=_actor_extra(author),
+                **_author_fields(author, me),
+            )
+        )
+    return SourceResult(
+        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
+    )
+
+
+def parse_actors(
+    data: object, kind: str, post_uri: str, source_name: str, target_url: str
+) -> SourceResult:
+    """Likes (``getLikes``) or reposts (``getRepostedBy``) of one post.
+
+    The id and URL follow Bridgy (``<post URL>#liked_by_<did>``), so the same
+    like backfed through webmention.io is recognised as one.
+    """
+    key = "likes" if kind == "like" else "repostedBy"
+    entries = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(
+            f"a {'getLikes' if kind == 'like' else 'getRepostedBy'} "
+            f"answer has a '{key}' list"
+        )
+    fragment = LIKE_FRAGMENT if kind == "like" else REPOST_FRAGMENT
+    post_url = post_web_url(post_uri)
+    interactions: list[Interaction] = []
+    removed: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        entry = _object(entry)
+        actor = _object(entry.get("actor")) if kind == "like" else entry
+        did = _text(actor.get("did"))
+        if not did:
+            skipped["no-did"] += 1
+            continue
+        url = f"{post_url}#{fragment}{did}"
+        if is_hidden_account(actor):
+            removed.add(url)
+            skipped["no-unauthenticated"] += 1
+            continue
+        interactions.append(
+            Interaction(
+                source=source_name,
+                id=url,
+                kind=kind,
+                published=to_utc_iso(entry.get("createdAt")) if kind == "like" else "",
+                target_url=target_url,
+                url=url,
+                extra=_actor_extra(actor),
+                **_author_fields(actor, ""),
+            )
+        )
+    return SourceResult(
+        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
+    )
+
+
+def next_cursor(data: object) -> str:
+    """The pagination cursor of a list answer, or "" on the last page."""
+    cursor = data.get("cursor") if isinstance(data, dict) else None
+    return cursor if isinstance(cursor, str) else ""
+
+
+def is_hidden_account(actor: dict) -> bool:
+    """Whether the account asked not to be shown to logged-out viewers."""
+    labels = actor.get("labels") or ()
+    return any(
+        isinstance(label, dict) and label.get("val") == NO_UNAUTHENTICATED
+        for label in labels
+    )
+
+
+def _walk_replies(thread: dict, skipped: Counter[str]) -> list[dict]:
+    """Every reachable reply below ``thread``, depth first, parents first."""
+    found: list[dict] = []
+    stack = list(reversed(thread.get("replies") or []))
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        kind = _text(node.get("$type"))
+        if kind and kind != _THREAD_VIEW:
+            skipped[kind.rsplit("#", 1)[-1]] += 1  # notFoundPost, blockedPost
+            continue
+        if not isinstance(node.get("post"), dict):
+            skipped["no-post"] += 1
+            continue
+        found.append(node)
+        stack.extend(reversed(node.get("replies") or []))
+    return found
+
+
+def _author_fields(actor: dict, me: str) -> dict:
+    did = _text(actor.get("did"))
+    return {
+        "author_name": " ".join(
+            (_text(actor.get("displayName")) or _text(actor.get("handle"))).split()
+        ),
+        "author_url": f"https://bsky.app/profile/{did}",
+        "author_handle": did,
+        "author_photo": safe_http_url(actor.get("avatar")),
+        "author_is_me": bool(me) and did == me,
+    }
+
+
+def _actor_extra(actor: dict) -> dict[str, str]:
+    extra = {"platform": PLATFORM}
+    handle = _text(actor.get("handle"))
+    if handle and handle != "handle.invalid":
+        extra["handle"] = handle
+    return extra
+
+
+def _paragraphs(text: str) -> str:
+    """Plain post text as safe HTML paragraphs (the archive keeps HTML)."""
+    blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
+    return "".join(
+        "<p>" + html.escape(block).replace("\n", "<br>") + "</p>" for block in blocks
+    )
+
+
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""

@@ -1,0 +1,320 @@
+"""Read a saved RSS or Atom comment feed (WordPress, Blogger, Isso, Remark42)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+
+from ..dates import to_utc_iso
+from ..errors import SourceError
+from ..records import Interaction, SourceResult
+from ..urls import safe_http_url
+
+#: Saved feeds larger than this are refused rather than read into memory.
+MAX_FEED_BYTES = 256 * 1024**2
+
+# The comment's own number in its permalink or guid: WordPress, Isso, Remark42.
+_COMMENT_FRAGMENT = re.compile(r"#(?:comment-|isso-|remark42__comment-)([\w\-]+)$")
+_COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
+# WordPress site-wide feed: "Comment on POST TITLE by NAME"; per-post: "By: NAME".
+_COMMENT_ON = re.compile(r"^Comment on (?P<title>.+) by (?P<name>.+)$", re.S)
+_BY_NAME = re.compile(r"^By: (?P<name>.+)$", re.S)
+_COMMENTS_ON_POST = re.compile(r"^Comments on: (?P<title>.+)$", re.S)
+# WordPress prefixes replies in comment feeds with "In reply to NAME." (a link
+# to the parent comment in content:encoded, plain text in the description).
+_IN_REPLY_TO_LINK = re.compile(
+    r"^\s*(?:<p>\s*)?In reply to <a [^>]*?href=\"(?P<href>[^\"]*)\"[^>]*>"
+    r"(?P<name>.*?)</a>\.\s*(?:</p>\s*)?",
+    re.S,
+)
+_IN_REPLY_TO_TEXT = re.compile(
+    r"^\s*(?:<p>\s*)?In reply to (?P<name>[^<\n]+?)\.(?:\s*</p>|\s*\n|\s*$)\s*"
+)
+# Remark42 appends the parent's text to a reply; it is not the reply's own.
+_REMARK42_FRAGMENT = "#remark42__comment-"
+_REMARK42_QUOTE = re.compile(
+    r"<blockquote><p>(?:(?!<blockquote>).)*</p></blockquote>\s*$", re.S
+)
+_FOUR_LETTER_TLD = re.compile(r"\.[A-Za-z]{4}$")
+_CUT_DOMAIN_TAIL = re.compile(r"^[a-z0-9\-]+(?: \((?P<name>[^()]+))?$")
+_EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One comment before its parent is resolved against the whole feed."""
+
+    record: dict
+    feed_id: str = ""
+    link: str = ""
+    reply_name: str = ""
+    reply_ref: tuple[str, str] = ("", "")
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def read_feed(path: Path, source_name: str) -> SourceResult:
+    """Read the comments of a saved comment feed.
+
+    A feed that is garbled but still yields entries is read with a warning;
+    one that yields nothing raises :class:`SourceError` naming the file.
+    """
+    return parse_feed(_read_bytes(path), source_name, str(path))
+
+
+def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
+    """Read the comments of a feed document already in memory.
+
+    ``origin`` (a path or URL) starts every message. The bytes are handed to
+    feedparser as a stream, so it never fetches or opens anything itself.
+    """
+    if not data.strip():
+        raise SourceError(f"{origin}: the feed is empty")
+    parsed = feedparser.parse(io.BytesIO(data))
+    warnings: tuple[str, ...] = ()
+    if parsed.bozo:
+        problem = _describe(parsed.get("bozo_exception"))
+        if not parsed.entries:
+            raise SourceError(f"{origin}: not a readable RSS or Atom feed ({problem})")
+        warnings = (
+            f"{origin}: the feed is not well-formed ({problem}); "
+            f"read the {len(parsed.entries)} entries found",
+        )
+    elif not parsed.entries and not parsed.get("version"):
+        raise SourceError(f"{origin}: not an RSS or Atom feed")
+    feed_title = _match_group(_COMMENTS_ON_POST, _feed_title(parsed), "title")
+    entries: list[_Entry] = []
+    seen: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for raw in parsed.entries:
+        entry = _read_entry(raw, feed_title)
+        if entry is None:
+            skipped["no-id"] += 1
+        elif entry.record["id"] in seen:
+            skipped["duplicate"] += 1
+        else:
+            seen.add(entry.record["id"])
+            entries.append(entry)
+    _resolve_parents(entries)
+    interactions = tuple(
+        Interaction(source=source_name, extra=entry.extra, **entry.record)
+        for entry in entries
+    )
+    return SourceResult(
+        interactions=interactions,
+        skipped=dict(sorted(skipped.items())),
+        warnings=warnings,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FEED_BYTES:
+        raise SourceError(
+            f"{path}: {size} bytes is larger than the {MAX_FEED_BYTES} bytes "
+            "a saved feed may have"
+        )
+    return path.read_bytes()
+
+
+def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
+    link = safe_http_url(raw.get("link"))
+    feed_id = _text(raw.get("id"))
+    number = _comment_number(link) or _comment_number(feed_id)
+    comment_id = number or feed_id or link
+    if not comment_id:
+        return None
+    title = _text(raw.get("title"))
+    name, post_title = _name_and_post_title(raw, title)
+    content, reply_href, reply_name = _split_reply_prefix(_content_of(raw))
+    if _REMARK42_FRAGMENT in link:
+        reply_name, post_title = _remark42_title(title, name)
+        if reply_name:
+            content = _REMARK42_QUOTE.sub("", content)
+    thread = raw.get("thr_in-reply-to") or {}
+    thread_ref, thread_href = _text(thread.get("ref")), _text(thread.get("href"))
+    record = {
+        "id": comment_id,
+        "kind": "comment",
+        "published": to_utc_iso(raw.get("published_parsed"))
+        or to_utc_iso(raw.get("updated_parsed")),
+        "author_name": name,
+        "author_url": safe_http_url((raw.get("author_detail") or {}).get("href")),
+        "target_url": _post_url(link) or _post_url(safe_http_url(thread_href)),
+        "target_title": post_title or feed_title,
+        "url": link,
+        "content": content,
+        # A parent named by its permalink keeps its id even when this read
+        # of the feed no longer shows it: the archive may hold it.
+        "parent": _comment_number(reply_href) or _comment_number(thread_href),
+    }
+    return _Entry(
+        record=record,
+        feed_id=feed_id,
+        link=link,
+        reply_name="" if record["parent"] else reply_name,
+        reply_ref=(thread_ref, thread_href),
+    )
+
+
+def _name_and_post_title(raw: dict, title: str) -> tuple[str, str]:
+    """The commenter's name (``dc:creator`` or Atom author, else the title)
+    and the post's title when the entry title carries it."""
+    name = _author_name(raw.get("author_detail") or {})
+    post_title = ""
+    match = _COMMENT_ON.match(title)
+    if match:
+        suffix = f" by {name}"
+        if name and title.endswith(suffix):
+            post_title = title[len("Comment on ") : -len(suffix)]
+        else:
+            post_title = match.group("title")
+            name = name or _clean(match.group("name"))
+    elif not name:
+        name = _clean(_match_group(_BY_NAME, title, "name"))
+    return name, _clean(post_title)
+
+
+def _author_name(detail: dict) -> str:
+    """The author's name, never their address.
+
+    feedparser splits an RSS ``<author>addr (Name)</author>`` but its
+    address pattern stops after four letters of the top-level domain, so
+    ``x@mail.example (Ann)`` leaves ``ple (Ann`` behind: mend that.
+    """
+    name = _clean(_text(detail.get("name")))
+    email = _text(detail.get("email"))
+    if email and _FOUR_LETTER_TLD.search(email):
+        cut = _CUT_DOMAIN_TAIL.match(name)
+        if cut:
+            name = cut.group("name") or ""
+    return "" if _EMAIL_LIKE.match(name) else name
+
+
+def _split_reply_prefix(content: str) -> tuple[str, str, str]:
+    """Strip WordPress's "In reply to NAME." from a reply's content and
+    return (content, parent link, parent name)."""
+    match = _IN_REPLY_TO_LINK.match(content)
+    if match:
+        href = html.unescape(match.group("href"))
+        return content[match.end() :], href, _clean(match.group("name"))
+    match = _IN_REPLY_TO_TEXT.match(content)
+    if match:
+        return content[match.end() :], "", _clean(match.group("name"))
+    return content, "", ""
+
+
+def _remark42_title(title: str, name: str) -> tuple[str, str]:
+    """Remark42 titles read "NAME > PARENT NAME, POST TITLE" for a reply and
+    "NAME, POST TITLE" otherwise; return (parent name, post title)."""
+    if not name or not title.startswith(name):
+        return "", ""
+    rest = title[len(name) :]
+    if rest.startswith(" > "):
+        parent, _, post_title = rest[3:].partition(", ")
+        return _clean(parent), _clean(post_title)
+    if rest.startswith(", "):
+        return "", _clean(rest[2:])
+    return "", ""
+
+
+def _resolve_parents(entries: list[_Entry]) -> None:
+    """Point replies at their parent when the parent is in the same feed.
+
+    Atom's ``thr:in-reply-to`` names the parent by id or link; WordPress only
+    gives a name, so the reply goes to that person's latest earlier comment
+    on the same post.
+    """
+    by_ref: dict[str, str] = {}
+    for entry in entries:
+        if entry.feed_id:
+            by_ref.setdefault(entry.feed_id, entry.record["id"])
+        # A link that is just the post's URL would make every reply to the
+        # post look like a reply to this comment.
+        if entry.link and entry.link != entry.record["target_url"]:
+            by_ref.setdefault(entry.link, entry.record["id"])
+    for entry in entries:
+        record = entry.record
+        ref, href = entry.reply_ref
+        parent = by_ref.get(ref) or by_ref.get(href)
+        if parent and parent != record["id"]:
+            record["parent"] = parent
+        if record["parent"] or not entry.reply_name:
+            continue
+        parent = _latest_earlier_by(entries, entry)
+        if parent:
+            record["parent"] = parent
+        else:
+            entry.extra["in_reply_to_name"] = entry.reply_name
+
+
+def _latest_earlier_by(entries: list[_Entry], reply: _Entry) -> str:
+    record = reply.record
+    candidates = [
+        other.record
+        for other in entries
+        if other is not reply
+        and other.record["author_name"] == reply.reply_name
+        and other.record["target_url"] == record["target_url"]
+        and (not record["published"] or other.record["published"] < record["published"])
+    ]
+    if not candidates:
+        return ""
+    return max(candidates, key=lambda other: other["published"])["id"]
+
+
+def _content_of(raw: dict) -> str:
+    for content in raw.get("content") or ():
+        value = _text(content.get("value"))
+        if value:
+            return value
+    return _text(raw.get("summary"))
+
+
+def _post_url(link: str) -> str:
+    """The post a comment permalink belongs to: no fragment, no
+    ``/comment-page-N/``, no Blogger ``showComment``."""
+    if not link:
+        return ""
+    parts = urlsplit(link)
+    path = _COMMENT_PAGE.sub("/", parts.path)
+    query = parts.query
+    if "showComment=" in query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, v) for k, v in pairs if k != "showComment"])
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+
+
+def _comment_number(url: str) -> str:
+    match = _COMMENT_FRAGMENT.search(url or "")
+    return match.group(1) if match else ""
+
+
+def _feed_title(parsed: feedparser.FeedParserDict) -> str:
+    return _text((parsed.get("feed") or {}).get("title"))
+
+
+def _match_group(pattern: re.Pattern[str], text: str, group: str) -> str:
+    match = pattern.match(text)
+    return match.group(group) if match else ""
+
+
+def _clean(value: str) -> str:
+    """Decode HTML entities once and collapse whitespace (names, titles)."""
+    return " ".join(html.unescape(value).split())
+
+
+def _describe(exc: object) -> str:
+    if exc is None:
+        return "unknown problem"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""

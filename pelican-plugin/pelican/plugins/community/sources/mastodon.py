@@ -1,0 +1,217 @@
+"""Turn Mastodon API JSON (a status' context, favourites, boosts) into records."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..dates import to_utc_iso
+from ..records import Interaction, SourceResult
+from ..urls import safe_http_url
+
+PLATFORM = "mastodon"
+#: Bridgy's synthetic fragments for likes and boosts, reused so both agree.
+LIKE_FRAGMENT = "favorited-by-"
+REPOST_FRAGMENT = "reblogged-by-"
+
+_STATUS_PATHS = (
+    re.compile(
+        r"^/@(?P<user>[A-Za-z0-9_.\-]+)(?:@[A-Za-z0-9.\-]+)?/(?P<id>[A-Za-z0-9]+)/?$"
+    ),
+    re.compile(r"^/users/(?P<user>[A-Za-z0-9_.\-]+)/statuses/(?P<id>[A-Za-z0-9]+)/?$"),
+    re.compile(
+        r"^/web/(?:@(?P<user>[A-Za-z0-9_.\-]+)/|statuses/)(?P<id>[A-Za-z0-9]+)/?$"
+    ),
+)
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StatusRef:
+    """A status on its own instance, from the URL in an article's metadata."""
+
+    url: str  #: the status URL as the author gave it
+    base: str  #: ``https://instance`` (scheme, host and port of ``url``)
+    host: str  #: the instance's host name
+    status_id: str
+    username: str  #: the local user who posted it ("" when the URL lacks it)
+
+    def api(self, endpoint: str) -> str:
+        """The URL of ``/api/v1/statuses/<id>/<endpoint>``."""
+        return f"{self.base}/api/v1/statuses/{self.status_id}/{endpoint}"
+
+
+def parse_status_url(url: str) -> StatusRef | None:
+    """``https://instance/@user/123`` (or ``/users/user/statuses/123``,
+    ``/web/statuses/123``) as a :class:`StatusRef`; None if it is not one."""
+    url = safe_http_url((url or "").strip())
+    if not url:
+        return None
+    parts = urlsplit(url)
+    for pattern in _STATUS_PATHS:
+        match = pattern.match(parts.path)
+        if match:
+            base = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+            host = (parts.hostname or "").lower()
+            return StatusRef(url, base, host, match["id"], match["user"] or "")
+    return None
+
+
+def parse_context(
+    data: object, status: StatusRef, source_name: str, target_url: str
+) -> SourceResult:
+    """Public replies from ``GET /api/v1/statuses/:id/context``.
+
+    Only ``public`` statuses are kept; a reply whose visibility is anything
+    else is reported removed, so one made private later leaves the archive.
+    Replies keep their thread (``parent``) when the parent is a reply too.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("descendants"), list):
+        raise ValueError("a Mastodon context has a 'descendants' list")
+    statuses = [s for s in data["descendants"] if isinstance(s, dict) and s.get("id")]
+    ids_by_local_id = {str(s["id"]): _status_key(s) for s in statuses}
+    # Replies to the status itself name its author's account id: the author.
+    me = next(
+        (
+            _text(s.get("in_reply_to_account_id"))
+            for s in statuses
+            if _text(s.get("in_reply_to_id")) == status.status_id
+        ),
+        "",
+    )
+    interactions: list[Interaction] = []
+    removed: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for reply in statuses:
+        key = _status_key(reply)
+        if not key:
+            skipped["no-url"] += 1
+            continue
+        if reply.get("visibility") != "public":
+            removed.add(key)
+            skipped["not-public"] += 1
+            continue
+        account = reply.get("account")
+        if not isinstance(account, dict):
+            skipped["no-account"] += 1
+            continue
+        extra = {"platform": PLATFORM, **_account_extra(account)}
+        if _text(reply.get("spoiler_text")):
+            extra["content_warning"] = _text(reply.get("spoiler_text"))
+        if reply.get("sensitive") is True:
+            extra["sensitive"] = "true"
+        interactions.append(
+            Interaction(
+                source=source_name,
+                id=key,
+                kind="comment",
+                published=to_utc_iso(reply.get("created_at")),
+                target_url=target_url,
+                url=safe_http_url(reply.get("url")) or safe_http_url(reply.get("uri")),
+                content=_text(reply.get("content")),
+                parent=ids_by_local_id.get(str(reply.get("in_reply_to_id") or ""), ""),
+                extra=extra,
+                **_author_fields(account, status, me),
+            )
+        )
+    return SourceResult(
+        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
+    )
+
+
+def parse_accounts(
+    data: object, kind: str, status: StatusRef, source_name: str, target_url: str
+) -> SourceResult:
+    """Likes (``favourited_by``) or boosts (``reblogged_by``): a list of accounts.
+
+    The id and URL follow Bridgy (``<status URL>#favorited-by-<account id>``),
+    so the same like backfed through webmention.io is recognised as one.
+    """
+    if not isinstance(data, list):
+        raise ValueError("a Mastodon account list is a JSON list")
+    fragment = LIKE_FRAGMENT if kind == "like" else REPOST_FRAGMENT
+    interactions: list[Interaction] = []
+    skipped: Counter[str] = Counter()
+    for account in data:
+        if not isinstance(account, dict) or not _text(account.get("id")):
+            skipped["not-an-account"] += 1
+            continue
+        url = f"{status.url.split('#')[0]}#{fragment}{_text(account.get('id'))}"
+        interactions.append(
+            Interaction(
+                source=source_name,
+                id=url,
+                kind=kind,
+                target_url=target_url,
+                url=url,
+                extra={"platform": PLATFORM, **_account_extra(account)},
+                **_author_fields(account, status),
+            )
+        )
+    return SourceResult(tuple(interactions), skipped=dict(sorted(skipped.items())))
+
+
+def account_handle(account: dict, instance_host: str) -> str:
+    """``@user@instance``: ``acct`` lacks the domain for the instance's own users."""
+    acct = _text(account.get("acct")).lstrip("@")
+    if not acct:
+        return ""
+    if "@" not in acct:
+        host = urlsplit(safe_http_url(account.get("url"))).hostname or instance_host
+        acct = f"{acct}@{host.lower()}"
+    return f"@{acct}"
+
+
+def verified_website(account: dict) -> str:
+    """The first profile link the instance verified (``fields[].verified_at``)."""
+    for entry in account.get("fields") or ():
+        if not isinstance(entry, dict) or not entry.get("verified_at"):
+            continue
+        value = _text(entry.get("value"))
+        match = _HREF.search(value)
+        url = safe_http_url(match.group(1) if match else value)
+        if url:
+            return url
+    return ""
+
+
+def _status_key(status: dict) -> str:
+    """A reply's id in the archive: its ActivityPub ``uri``, unique everywhere."""
+    return _text(status.get("uri")) or _text(status.get("url"))
+
+
+def _author_fields(account: dict, status: StatusRef, me: str = "") -> dict:
+    handle = account_handle(account, status.host)
+    own = f"@{status.username}@{status.host}".lower() if status.username else ""
+    is_me = (me and _text(account.get("id")) == me) or (own and handle.lower() == own)
+    return {
+        "author_name": " ".join(
+            (
+                _text(account.get("display_name")) or _text(account.get("username"))
+            ).split()
+        ),
+        "author_url": safe_http_url(account.get("url")),
+        "author_handle": handle,
+        "author_photo": safe_http_url(account.get("avatar")),
+        "author_is_me": bool(is_me),
+    }
+
+
+def _account_extra(account: dict) -> dict[str, str]:
+    extra: dict[str, str] = {}
+    website = verified_website(account)
+    if website:
+        extra["verified_url"] = website
+    if account.get("bot") is True:
+        extra["bot"] = "true"
+    return extra
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""

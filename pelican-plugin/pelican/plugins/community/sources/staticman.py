@@ -1,0 +1,231 @@
+"""Read a folder of Staticman comment files (YAML or JSON, one per comment)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from ..dates import to_utc_iso
+from ..emailkeys import email_keys
+from ..errors import SourceError
+from ..markup import markdown_to_html
+from ..records import Interaction, SourceResult
+from ..urls import safe_http_url
+
+#: Option key -> field names tried in order (comma-separated in settings).
+FIELD_DEFAULTS: dict[str, str] = {
+    "id_field": "_id",
+    "name_field": "name",
+    "email_field": "email",
+    "url_field": "url,website",
+    "message_field": "message,comment",
+    "date_field": "date",
+    "parent_field": "replying_to_uid,parent",
+    "parent_index_field": "replying_to",
+    "slug_field": "slug",
+}
+SUFFIXES = frozenset({".yml", ".yaml", ".json"})
+#: A comment file larger than this is refused (no comment is this long).
+MAX_COMMENT_BYTES = 1024**2
+
+
+@dataclass(slots=True)
+class _Comment:
+    record: dict
+    email: str
+    slug: str
+    parent_ref: str
+    parent_index: str
+
+
+def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
+    """Read every comment file below ``path``: ``<path>/<post-slug>/<file>``.
+
+    The subfolder names the post (``target_slug``). ``fields`` maps the
+    option keys of :data:`FIELD_DEFAULTS` to the field names a site uses.
+    Emails (often already hashed by Staticman) are never kept: comments that
+    share one get the same opaque ``author_key``.
+    """
+    if not path.is_dir():
+        raise SourceError(f"{path}: a staticman source is a folder of comment files")
+    unknown = sorted(set(fields) - set(FIELD_DEFAULTS))
+    if unknown:
+        raise SourceError(f"{path}: unknown staticman option {unknown[0]!r}")
+    names = {
+        key: [n.strip() for n in fields.get(key, default).split(",") if n.strip()]
+        for key, default in FIELD_DEFAULTS.items()
+    }
+    comments: list[_Comment] = []
+    seen: set[str] = set()
+    skipped: Counter[str] = Counter()
+    warnings: list[str] = []
+    for file in _comment_files(path):
+        comment = _read_comment(file, path, names)
+        if not (comment.record["author_name"] or comment.record["content"]):
+            skipped["not-a-comment"] += 1
+            warnings.append(
+                f"{file}: no name and no message field: not read as a comment"
+            )
+            continue
+        comment_id = comment.record["id"]
+        if comment_id in seen:
+            skipped["duplicate"] += 1
+            warnings.append(f"{file}: comment id {comment_id!r} is used twice; skipped")
+            continue
+        seen.add(comment_id)
+        comments.append(comment)
+    if not comments and not skipped:
+        warnings.append(f"{path}: no comment files (*.yml, *.yaml, *.json) found")
+    _link_parents(comments)
+    return SourceResult(
+        interactions=tuple(_with_author_keys(comments, source_name)),
+        skipped=dict(sorted(skipped.items())),
+        warnings=tuple(warnings),
+    )
+
+
+def _comment_files(root: Path) -> list[Path]:
+    """Comment files in a stable order (by post folder, then file name);
+    hidden files and folders are ignored."""
+    return sorted(
+        (
+            file
+            for file in root.rglob("*")
+            if file.suffix.lower() in SUFFIXES
+            and file.is_file()
+            and not any(part.startswith(".") for part in file.relative_to(root).parts)
+        ),
+        key=lambda file: file.relative_to(root).parts,
+    )
+
+
+def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comment:
+    data = _load(file)
+    relative = file.relative_to(root)
+    slug = (
+        relative.parts[0]
+        if len(relative.parts) > 1
+        else _field(data, names["slug_field"])
+    )
+    file_id = "/".join((*relative.parts[:-1], file.stem))
+    record = {
+        "id": _field(data, names["id_field"]) or file_id,
+        "kind": "comment",
+        "published": to_utc_iso(_date_value(data, names["date_field"])),
+        "author_name": " ".join(_field(data, names["name_field"]).split()),
+        "author_url": safe_http_url(_field(data, names["url_field"])),
+        "target_slug": slug,
+        "content": markdown_to_html(_field(data, names["message_field"])),
+    }
+    return _Comment(
+        record=record,
+        email=_field(data, names["email_field"]).lower(),
+        slug=slug,
+        parent_ref=_field(data, names["parent_field"]),
+        parent_index=_field(data, names["parent_index_field"]),
+    )
+
+
+def _load(file: Path) -> dict:
+    """The file's mapping of fields; any problem is a :class:`SourceError`
+    naming the file (and line)."""
+    size = file.stat().st_size
+    if size > MAX_COMMENT_BYTES:
+        raise SourceError(f"{file}: {size} bytes is too large for a comment file")
+    raw = file.read_bytes()
+    if not raw.strip():
+        raise SourceError(f"{file}: the file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceError(f"{file}: line {line}: not valid UTF-8") from None
+    if file.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(
+                f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})"
+            ) from None
+    else:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}: " if mark is not None else ""
+            problem = getattr(exc, "problem", None) or "syntax error"
+            raise SourceError(f"{file}: {where}not valid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise SourceError(
+            f"{file}: expected the fields of one comment (name: ..., message: ...)"
+        )
+    return data
+
+
+def _field(data: dict, candidates: list[str]) -> str:
+    """The first candidate field holding a plain value, as text."""
+    for name in candidates:
+        value = data.get(name)
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, str | int | float):
+            text = str(value).strip()
+            if text:
+                return text
+    return ""
+
+
+def _date_value(data: dict, candidates: list[str]) -> object:
+    """The date as YAML gave it: a datetime, a day, epoch seconds or text."""
+    for name in candidates:
+        value = data.get(name)
+        if isinstance(value, datetime):
+            return value
+        if isinstance(value, date):
+            return datetime(value.year, value.month, value.day)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # Staticman's {@timestamp} is seconds; some forms send milliseconds.
+            return value / 1000 if value > 10**11 else value
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _link_parents(comments: list[_Comment]) -> None:
+    """Resolve replies: a parent's id, or (``replying_to``) its 1-based
+    position among the post's comment files in name order, as Jekyll themes
+    number them."""
+    ids = {c.record["id"] for c in comments}
+    by_post: dict[str, list[_Comment]] = {}
+    for comment in comments:
+        by_post.setdefault(comment.slug, []).append(comment)
+    for comment in comments:
+        for ref in (comment.parent_ref, comment.parent_index):
+            if ref in ids and ref != comment.record["id"]:
+                comment.record["parent"] = ref
+                break
+        else:
+            siblings = by_post[comment.slug]
+            index = comment.parent_index
+            if index.isdigit() and 1 <= int(index) <= len(siblings):
+                parent = siblings[int(index) - 1]
+                if parent is not comment:
+                    comment.record["parent"] = parent.record["id"]
+
+
+def _with_author_keys(comments: list[_Comment], source_name: str) -> list[Interaction]:
+    keys = email_keys(
+        source_name,
+        ((c.email, c.record["published"], c.record["id"]) for c in comments),
+    )
+    return [
+        Interaction(source=source_name, author_key=keys.get(c.email, ""), **c.record)
+        for c in comments
+    ]

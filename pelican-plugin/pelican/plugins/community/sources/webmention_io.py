@@ -1,0 +1,254 @@
+"""Read webmentions saved from webmention.io (JF2 or the older ``links`` JSON)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from ..dates import to_utc_iso
+from ..errors import SourceError
+from ..records import Interaction, SourceResult
+from ..urls import safe_http_url
+
+#: JF2 ``wm-property`` -> interaction kind. ``rsvp`` is skipped.
+JF2_KINDS = {
+    "in-reply-to": "comment",
+    "mention-of": "mention",
+    "like-of": "like",
+    "repost-of": "repost",
+    "bookmark-of": "bookmark",
+}
+#: ``/api/mentions`` ``activity.type`` -> interaction kind.
+LINKS_KINDS = {
+    "reply": "comment",
+    "link": "mention",
+    "mention": "mention",
+    "like": "like",
+    "repost": "repost",
+    "bookmark": "bookmark",
+}
+# Likes and reposts carry the liked post's text, not the person's words.
+_WORDLESS_KINDS = frozenset({"like", "repost"})
+
+_FEDI_PROFILE = re.compile(r"^/@([A-Za-z0-9_.\-]+)/?$")
+_BSKY_PROFILE = re.compile(r"^/profile/([^/?#]+)/?$")
+# Hosts whose /@name pages are not fediverse accounts.
+_NOT_FEDIVERSE = frozenset(
+    {"twitter.com", "x.com", "medium.com", "youtube.com", "threads.net", "bsky.app"}
+)
+# webmention.io proxies avatars as /avatar/<original host>/<hash>: a Gravatar
+# behind it is still an email hash.
+_EMAIL_HASH_AVATAR = re.compile(
+    r"/avatar/(?:[^/]*\.)?(?:gravatar\.com|libravatar\.org)/"
+)
+
+
+def read_webmentions(path: Path, source_name: str) -> SourceResult:
+    """Read a saved webmention.io response: a JF2 list, a JF2 object with
+    ``children``, or the older ``{"links": [...]}`` format."""
+    data = _load_json(path)
+    if isinstance(data, list):
+        return parse_jf2_entries(data, source_name)
+    if isinstance(data, dict):
+        if isinstance(data.get("children"), list):
+            return parse_jf2_entries(data["children"], source_name)
+        if isinstance(data.get("links"), list):
+            return parse_links_entries(data["links"], source_name)
+    raise SourceError(
+        f"{path}: expected webmention.io JSON: a list of JF2 entries, an "
+        f'object with a "children" list, or an object with a "links" list; '
+        f"found {_shape_of(data)}"
+    )
+
+
+def parse_jf2_entries(entries: list, source_name: str) -> SourceResult:
+    """Turn webmention.io JF2 entries (``/api/mentions.jf2``) into records.
+
+    Private entries are reported as removed; RSVPs, unknown properties and
+    entries that are not objects are counted in ``skipped``.
+    """
+    return _collect(entries, source_name, _jf2_mention)
+
+
+def parse_links_entries(links: list, source_name: str) -> SourceResult:
+    """Turn entries of webmention.io's older ``/api/mentions`` format into
+    records, with the same rules as :func:`parse_jf2_entries`."""
+    return _collect(links, source_name, _links_mention)
+
+
+class _Mention(NamedTuple):
+    """What one entry says, in either format."""
+
+    id: str
+    private: bool
+    skip: str  #: why it is not an interaction, or ""
+    fields: dict
+
+
+def _collect(
+    entries: list, source_name: str, describe: Callable[[dict], _Mention]
+) -> SourceResult:
+    interactions: list[Interaction] = []
+    removed: set[str] = set()
+    seen: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            skipped["not-an-object"] += 1
+            continue
+        mention = describe(entry)
+        if not mention.id:
+            skipped["no-id"] += 1
+        elif mention.private:
+            removed.add(mention.id)
+        elif mention.skip:
+            skipped[mention.skip] += 1
+        elif mention.id in seen:
+            skipped["duplicate"] += 1
+        else:
+            seen.add(mention.id)
+            interactions.append(
+                Interaction(source=source_name, id=mention.id, **mention.fields)
+            )
+    return SourceResult(
+        interactions=tuple(interactions),
+        removed=frozenset(removed),
+        skipped=dict(sorted(skipped.items())),
+    )
+
+
+def _jf2_mention(entry: dict) -> _Mention:
+    prop = _text(entry.get("wm-property"))
+    kind = JF2_KINDS.get(prop, "")
+    fields = {
+        "kind": kind,
+        "published": to_utc_iso(entry.get("published"))
+        or to_utc_iso(entry.get("wm-received")),
+        "target_url": _text(entry.get("wm-target")),
+        "url": safe_http_url(entry.get("url")) or safe_http_url(entry.get("wm-source")),
+        "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
+        **_author_fields(_object(entry.get("author"))),
+    }
+    return _Mention(
+        id=_text(entry.get("wm-id")),
+        private=entry.get("wm-private") is True,
+        skip="" if kind else _skip_reason(prop, "other-property"),
+        fields=fields,
+    )
+
+
+def _links_mention(link: dict) -> _Mention:
+    activity_type = _text(_object(link.get("activity")).get("type"))
+    kind = LINKS_KINDS.get(activity_type, "")
+    data = _object(link.get("data"))
+    content = data.get("content")
+    fields = {
+        "kind": kind,
+        "published": to_utc_iso(data.get("published"))
+        or to_utc_iso(link.get("verified_date")),
+        "target_url": _text(link.get("target")),
+        "url": safe_http_url(data.get("url")) or safe_http_url(link.get("source")),
+        "content": ""
+        if kind in _WORDLESS_KINDS or not isinstance(content, str)
+        else content,
+        **_author_fields(_object(data.get("author"))),
+    }
+    return _Mention(
+        id=_text(link.get("id")),
+        private=link.get("private") is True,
+        skip="" if kind else _skip_reason(activity_type, "other-type"),
+        fields=fields,
+    )
+
+
+def _skip_reason(name: str, other: str) -> str:
+    return "rsvp" if name.startswith("rsvp") else other
+
+
+def _load_json(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    if not text.strip():
+        raise SourceError(f"{path}: the file is empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}"
+        ) from None
+
+
+def _shape_of(data: object) -> str:
+    if isinstance(data, dict):
+        keys = ", ".join(sorted(str(key) for key in data)[:5])
+        return f"an object with keys {keys}" if keys else "an empty object"
+    if data is None:
+        return "null"
+    names = {list: "an array", str: "a string", bool: "a boolean"}
+    return names.get(type(data), "a number")
+
+
+def _author_fields(author: dict) -> dict:
+    url = safe_http_url(author.get("url"))
+    return {
+        "author_name": " ".join(_text(author.get("name")).split()),
+        "author_url": url,
+        "author_handle": _profile_handle(url),
+        "author_photo": _avatar_url(author.get("photo")),
+    }
+
+
+def _profile_handle(url: str) -> str:
+    """``https://host/@user`` -> ``@user@host``; ``https://bsky.app/profile/x``
+    -> ``x``. Bridgy gives these as the author URL of social replies."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if host == "bsky.app":
+        match = _BSKY_PROFILE.match(parts.path)
+        return unquote(match.group(1)) if match else ""
+    match = _FEDI_PROFILE.match(parts.path)
+    if match and host not in _NOT_FEDIVERSE and not parts.query:
+        return f"@{match.group(1)}@{host}"
+    return ""
+
+
+def _avatar_url(value: object) -> str:
+    url = safe_http_url(value)
+    return "" if _EMAIL_HASH_AVATAR.search(url) else url
+
+
+def _jf2_content(entry: dict) -> str:
+    content = entry.get("content")
+    if not isinstance(content, dict):
+        return ""
+    if isinstance(content.get("html"), str) and content["html"].strip():
+        return content["html"]
+    if isinstance(content.get("text"), str):
+        return html.escape(content["text"])
+    return ""
+
+
+def _object(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    """A JSON scalar as stripped text; objects and lists are not text."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return str(value).strip()
+    return ""

@@ -1,0 +1,73 @@
+"""Reading built pages the way a browser would, to find executable markup."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+_URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "poster",
+    "srcset",
+    "data",
+}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if (
+            tag
+            in {
+                "script",
+                "iframe",
+                "object",
+                "embed",
+                "svg",
+                "math",
+                "form",
+                "base",
+                "meta",
+            }
+            and tag != "meta"
+        ):
+            self.problems.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"{tag}[{name}]")
+            if name in _URL_ATTRS and value is not None:
+                if tag == "a" and name == "href":
+                    self.links.append(value)
+                if re.match(r"^\s*[a-z][a-z0-9+.\-]*:", value, re.I) and not re.match(
+                    r"^https?:", value, re.I
+                ):
+                    self.problems.append(f"{tag}[{name}]={value!r}")
+                if value.strip().startswith("//"):
+                    self.problems.append(f"{tag}[{name}]={value!r} (protocol-relative)")
+            if (
+                name == "style"
+                and value
+                and re.search(r"expression|url\(", value, re.I)
+            ):
+                self.problems.append(f"{tag}[style]")
+
+
+def executable_markup(html: str) -> list[str]:
+    """Every script-capable element, event handler or non-http(s) URL on the page."""
+    collector = _Collector()
+    collector.feed(html)
+    return collector.problems
+
+
+def links(html: str) -> list[str]:
+    collector = _Collector()
+    collector.feed(html)
+    return collector.links

@@ -1,0 +1,129 @@
+"""The archive only grows, is deterministic, atomic and free of private data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+
+import pytest
+from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.ingest import ingest_local_sources
+from pelican.plugins.community.records import Interaction, SourceResult
+from pelican.plugins.community.settings import SourceSpec
+
+
+def rec(i: int, **kw) -> Interaction:
+    return Interaction(
+        source="s",
+        id=str(i),
+        kind="comment",
+        published=f"2020-01-{i:02d}T00:00:00+00:00",
+        author_name=f"Reader {i}",
+        **kw,
+    )
+
+
+def test_a_smaller_read_never_removes_what_was_archived(tmp_path):
+    archive = Archive(tmp_path)
+    archive.merge("s", SourceResult(tuple(rec(i) for i in range(1, 11))))
+    # A feed that now shows only its last three comments.
+    stats = archive.merge("s", SourceResult(tuple(rec(i) for i in range(8, 12))))
+    assert (stats.added, stats.updated, stats.removed) == (1, 0, 0)
+    assert sorted(archive.load_source("s"), key=int) == [str(i) for i in range(1, 12)]
+
+
+def test_only_ids_the_source_reports_gone_are_removed(tmp_path):
+    archive = Archive(tmp_path)
+    archive.merge("s", SourceResult(tuple(rec(i) for i in range(1, 4))))
+    stats = archive.merge("s", SourceResult((), removed=frozenset({"2", "99"})))
+    assert stats.removed == 1
+    assert sorted(archive.load_source("s")) == ["1", "3"]
+
+
+def test_archive_file_is_sorted_oldest_first_one_line_each(tmp_path):
+    archive = Archive(tmp_path)
+    archive.merge("s", SourceResult((rec(3), rec(1), rec(2))))
+    lines = (tmp_path / "s.jsonl").read_text().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["1", "2", "3"]
+    assert lines[0] == json.dumps(
+        json.loads(lines[0]), ensure_ascii=False, sort_keys=True
+    )
+
+
+def test_a_writer_killed_mid_write_leaves_the_previous_archive(tmp_path, monkeypatch):
+    archive = Archive(tmp_path)
+    archive.merge("s", SourceResult((rec(1),)))
+    before = (tmp_path / "s.jsonl").read_bytes()
+
+    def killed(*_args):
+        raise KeyboardInterrupt  # the process dies between write and rename
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        archive.merge("s", SourceResult((rec(2),)))
+    monkeypatch.undo()
+    assert (tmp_path / "s.jsonl").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.jsonl"]  # no temp file left
+
+
+def test_a_corrupt_archive_line_is_named(tmp_path):
+    (tmp_path / "s.jsonl").write_text(
+        '{"id": "1", "kind": "comment", "source": "s"}\n{oops\n'
+    )
+    with pytest.raises(Exception, match=r"s.jsonl:2: not a valid archive line"):
+        Archive(tmp_path).load()
+
+
+@pytest.mark.parametrize("name", ["wpi_theme-unit-test-data.xml", "isso_wordpress.xml"])
+def test_wxr_import_keeps_no_email_ip_or_email_hash(tmp_path, real_world, name):
+    export = tmp_path / "wp.xml"
+    shutil.copy(real_world / name, export)
+    archive = Archive(tmp_path / "archive")
+    ingest_local_sources(archive, (SourceSpec("wordpress", "wp", export),))
+    text = "".join(p.read_text() for p in (tmp_path / "archive").iterdir())
+    assert '"kind": "comment"' in text
+    raw = export.read_text()
+    emails = set(re.findall(r"<wp:comment_author_email>(?:<!\[CDATA\[)?([^<\]]+)", raw))
+    ips = set(re.findall(r"<wp:comment_author_IP>(?:<!\[CDATA\[)?([^<\]]+)", raw))
+    assert emails
+    for secret in {s.strip() for s in emails | ips} - {""}:
+        assert secret not in text, secret
+    assert "gravatar.com/avatar" not in text and not re.search(
+        r"\b[0-9a-f]{32}\b", text
+    )
+
+
+def test_an_unchanged_export_is_not_read_again(tmp_path, real_world, caplog):
+    export = tmp_path / "wp.xml"
+    shutil.copy(real_world / "isso_wordpress.xml", export)
+    archive = Archive(tmp_path / "archive")
+    spec = (SourceSpec("wordpress", "wp", export),)
+    first = ingest_local_sources(archive, spec)
+    second = ingest_local_sources(archive, spec)
+    assert not first[0].skipped_unchanged and first[0].stats.added > 0
+    assert second[0].skipped_unchanged
+    export.write_text(
+        export.read_text().replace("</channel>", "<!-- edited --></channel>")
+    )
+    third = ingest_local_sources(archive, spec)
+    assert not third[0].skipped_unchanged and not third[0].stats.changed
+
+
+def test_addresses_typed_into_a_comment_never_reach_the_archive(tmp_path):
+    archive = Archive(tmp_path)
+    archive.merge(
+        "s",
+        SourceResult(
+            (
+                rec(
+                    1,
+                    content="mail me: ann@mail.example, I'm at 198.51.100.7; @ann@social.example",
+                ),
+            )
+        ),
+    )
+    text = (tmp_path / "s.jsonl").read_text()
+    assert "ann@mail.example" not in text and "198.51.100.7" not in text
+    assert "[email hidden]" in text and "@ann@social.example" in text

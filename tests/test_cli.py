@@ -1,0 +1,171 @@
+"""The pelican-community command: report, check, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from builders import jf2, jf2_entry
+from test_site_build import _scenario
+
+
+def run(site, *args):
+    site.conf()
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican.plugins.community.cli",
+            *args,
+            "-s",
+            str(site.root / "pelicanconf.py"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        timeout=120,
+    )
+
+
+def test_report_json_is_identical_to_the_published_json(site):
+    _scenario(site)
+    site.build()
+    result = run(site, "report", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == site.page("community/community.json")
+
+
+def test_report_table_lists_people_by_role(site):
+    _scenario(site)
+    result = run(site, "report")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "NAME",
+        "ROLE",
+        "POSTS",
+        "COMMENTS",
+        "MENTIONS",
+        "REACTIONS",
+        "LAST",
+        "SEEN",
+    ]
+    assert lines[1].split()[:4] == ["Karen", "Bell", "friend", "1"]
+    assert lines[2].split()[:5] == ["Priya", "Nair", "regular", "3", "3"]
+    assert (
+        lines[-1]
+        == "7 people: 1 friend, 1 regular, 1 returning, 2 one-off, 2 drive-by; 0 unmatched"
+    )
+
+
+def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
+    _scenario(site)
+    site.write(
+        "data/webmentions.json",
+        json.dumps(
+            {
+                "children": [
+                    {
+                        "type": "entry",
+                        "author": {"name": "T. Reader", "url": "https://tr.example/"},
+                        "url": "https://tr.example/1",
+                        "published": "2020-01-01T00:00:00Z",
+                        "wm-id": 1,
+                        "wm-property": "in-reply-to",
+                        "wm-target": "https://old.example/gone-post/",
+                        "in-reply-to": "https://old.example/gone-post/",
+                    },
+                ]
+            }
+        ),
+    )
+    result = run(site, "check")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert (
+        "Priya Nair is a regular (commented on 3 posts since February 2011): pin them under 'friends:'"
+        in out
+    )
+    assert (
+        "“T. Reader” (one-off) and “Tom Reader” (returning) look like one person" in out
+    )
+    assert (
+        "1 interaction(s) point at https://old.example/gone-post/, which matches no post"
+        in out
+    )
+
+
+def test_bad_input_exits_non_zero_with_one_message(site):
+    _scenario(site)
+    site.write("community.yaml", "friends:\n  - name: [x]\n")
+    result = run(site, "report")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"pelican-community: error: {site.root / 'community.yaml'}:2: friends[0].name must be text"
+    ]
+    missing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican.plugins.community.cli",
+            "check",
+            "-s",
+            "/nonexistent/pelicanconf.py",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 2
+    assert "/nonexistent/pelicanconf.py: settings file not found" in missing.stderr
+
+
+def test_check_and_report_write_nothing(site):
+    _scenario(site)
+    for command in (["check"], ["report"], ["report", "--json"]):
+        result = run(site, *command)
+        assert result.returncode == 0, result.stderr
+    assert not (site.root / "community-archive").exists()
+
+
+def test_forget_erases_a_person_for_good_and_says_what(site):
+    _scenario(site)
+    site.build()
+    dry = run(site, "forget", "Priya Nair", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout == "would erase 3 interaction(s) of Priya Nair: 3 from wordpress-export\n"
+    result = run(site, "forget", "Priya Nair")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "erased 3 interaction(s) of Priya Nair: 3 from wordpress-export"
+    assert "remove their entry from" in result.stdout  # she is in the people file
+    archive = "".join(p.read_text() for p in (site.root / "community-archive").glob("*.jsonl"))
+    assert "Priya" not in archive
+    forgotten = (site.root / "community-archive" / "forgotten.txt").read_text()
+    assert "Priya" not in forgotten and forgotten.count("wordpress-export\t") == 3
+    # A changed export that still has her comments does not bring them back.
+    export = site.root / "data" / "export.xml"
+    export.write_text(export.read_text().replace("</channel>", "<!-- re-exported --></channel>"))
+    site.build()
+    assert "Priya" not in site.page("community/index.html")
+    assert "Priya" not in site.page("community/community.json")
+    assert "Priya" not in "".join(p.read_text() for p in (site.root / "community-archive").glob("*.jsonl"))
+
+
+def test_forget_by_url_and_refusing_ambiguous_names(site):
+    _scenario(site)
+    site.build()
+    by_url = run(site, "forget", "https://mastodon.example/@liker1")
+    assert by_url.returncode == 0 and "erased 2 interaction(s) of Liker One" in by_url.stdout
+    nobody = run(site, "forget", "Nobody Here")
+    assert nobody.returncode == 1 and "no one in the archive matches 'Nobody Here'" in nobody.stderr
+    site.write("data/webmentions.json", jf2([
+        jf2_entry(201, "in-reply-to", "https://blog.example/post-1/", "Sam Same", "https://sam-one.example/", content="hi"),
+        jf2_entry(202, "in-reply-to", "https://blog.example/post-2/", "Sam Same", "https://sam-two.example/", content="yo"),
+    ]))
+    site.build()
+    twins = run(site, "forget", "Sam Same")
+    assert twins.returncode == 1
+    assert "2 people match 'Sam Same'" in twins.stderr and "Give their URL or handle instead" in twins.stderr
+    one = run(site, "forget", "https://sam-two.example/")
+    assert one.returncode == 0 and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)" in one.stdout

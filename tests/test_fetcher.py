@@ -1,0 +1,275 @@
+"""The one HTTP layer: timeouts, caps, retries, conditional requests, safety."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pytest
+import replay_server
+from pelican.plugins.community.fetcher import (
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    is_public_address,
+    parse_retry_after,
+    user_agent,
+)
+from replay_server import (
+    Reply,
+    html_error_page,
+    json_reply,
+    truncated,
+    unused_port_url,
+)
+
+replay = replay_server.replay
+
+FAST = FetchPolicy(
+    connect_timeout=0.5,
+    read_timeout=0.3,
+    deadline=3.0,
+    max_bytes=64 * 1024,
+    retries=2,
+    backoff=0.01,
+    max_backoff=0.05,
+    max_retry_after=2.0,
+    workers=4,
+)
+TOKEN = "s3cr3t-T0KEN-value"
+
+
+@pytest.fixture
+def fetcher():
+    with Fetcher(FAST) as client:
+        yield client
+
+
+def test_user_agent_names_the_plugin_and_its_version(replay, fetcher):
+    replay.route("/ok", json_reply({"ok": True}))
+    response = fetcher.get(replay.url + "/ok")
+    assert response.json() == {"ok": True}
+    agent = replay.requests_to("/ok")[0].headers["User-Agent"]
+    assert agent == user_agent()
+    assert agent.startswith("pelican-community/")
+    assert "(+https://" in agent
+
+
+def test_conditional_request_gets_not_modified(replay, fetcher):
+    replay.route(
+        "/feed",
+        Reply(200, b"<rss/>", {"Last-Modified": "Tue, 05 Mar 2013"}, etag='"v1"'),
+    )
+    first = fetcher.get(replay.url + "/feed")
+    assert (first.status, first.etag, first.last_modified) == (
+        200,
+        '"v1"',
+        "Tue, 05 Mar 2013",
+    )
+    second = fetcher.get(
+        replay.url + "/feed", etag=first.etag, last_modified=first.last_modified
+    )
+    assert second.not_modified and second.body == b""
+    sent = replay.requests_to("/feed")[1].headers
+    assert sent["If-None-Match"] == '"v1"'
+    assert sent["If-Modified-Since"] == "Tue, 05 Mar 2013"
+
+
+def test_server_error_then_success_is_retried(replay, fetcher):
+    replay.route("/flaky", Reply(500, b"oops"), Reply(503, b"busy"), json_reply([1]))
+    response = fetcher.get(replay.url + "/flaky")
+    assert response.json() == [1]
+    assert response.attempts == 3
+
+
+def test_rate_limit_honours_retry_after(replay):
+    waits: list[float] = []
+    replay.route("/limited", Reply(429, b"", {"Retry-After": "1"}), json_reply({}))
+    with Fetcher(FAST, sleep=waits.append) as client:
+        assert client.get(replay.url + "/limited").attempts == 2
+    assert waits == [1.0]
+
+
+def test_a_long_retry_after_gives_up_at_once(replay, fetcher):
+    replay.route("/limited", Reply(429, b"", {"Retry-After": "3600"}))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(replay.url + "/limited")
+    assert "HTTP 429" in str(caught.value)
+    assert "Retry-After 3600 s" in str(caught.value)
+    assert caught.value.attempts == 1
+
+
+def test_retry_after_as_http_date():
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("soon") is None
+
+
+def test_a_server_that_is_down_fails_after_retries(fetcher):
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(unused_port_url() + "/api")
+    assert "cannot connect" in str(caught.value)
+    assert caught.value.attempts == FAST.retries + 1
+
+
+def test_a_slow_server_times_out_quickly(replay, fetcher):
+    replay.route("/slow", Reply(200, b"{}", delay=2.0))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        fetcher.get(replay.url + "/slow")
+    assert time.monotonic() - started < 2.0
+
+
+def test_an_oversize_body_is_refused(replay, fetcher):
+    replay.route("/big", Reply(200, b"x" * (FAST.max_bytes + 1)))
+    with pytest.raises(FetchError, match="too large"):
+        fetcher.get(replay.url + "/big")
+
+
+def test_an_oversize_body_without_length_is_cut_off(replay, fetcher):
+    replay.route(
+        "/big",
+        Reply(200, b"x" * (FAST.max_bytes * 2), {"Content-Encoding": "identity"}),
+    )
+    with pytest.raises(FetchError, match="too large"):
+        fetcher.get(replay.url + "/big")
+
+
+def test_a_connection_dropped_mid_body_fails(replay, fetcher):
+    replay.route("/cut", Reply(200, b'{"children": []}' * 100, drop_after=10))
+    with pytest.raises(FetchError):
+        fetcher.get(replay.url + "/cut")
+
+
+def test_html_error_page_and_truncated_json_are_not_json(replay, fetcher):
+    replay.route("/html", html_error_page())
+    replay.route("/cut", truncated(json_reply({"children": [{"wm-id": 1}]})))
+    with pytest.raises(FetchError, match="HTML page instead of JSON"):
+        fetcher.get(replay.url + "/html").json()
+    with pytest.raises(FetchError, match="not valid JSON"):
+        fetcher.get(replay.url + "/cut").json()
+
+
+def test_same_origin_redirect_is_followed(replay, fetcher):
+    replay.route("/old", Reply(301, b"", {"Location": "/new"}))
+    replay.route("/new", json_reply({"moved": True}))
+    response = fetcher.get(replay.url + "/old")
+    assert response.json() == {"moved": True}
+    assert response.url == replay.url + "/new"
+
+
+def test_redirect_to_loopback_elsewhere_is_refused(replay, fetcher):
+    port = replay.url.rsplit(":", 1)[1]
+    replay.route(
+        "/evil", Reply(302, b"", {"Location": f"http://localhost:{port}/admin"})
+    )
+    with pytest.raises(FetchError, match="not an address on the public internet"):
+        fetcher.get(replay.url + "/evil")
+    assert not replay.requests_to("/admin")
+
+
+def test_redirect_to_other_schemes_is_refused(replay, fetcher):
+    replay.route("/file", Reply(302, b"", {"Location": "file:///etc/passwd"}))
+    with pytest.raises(FetchError, match="only http"):
+        fetcher.get(replay.url + "/file")
+
+
+def test_untrusted_url_to_a_private_address_is_never_requested(replay):
+    replay.route("/next", json_reply([]))
+    other = unused_port_url()
+    with Fetcher(FAST) as client:
+        with pytest.raises(FetchError, match="public internet"):
+            client.get(other + "/next", untrusted=True, trusted_origin=replay.url)
+        # Same origin as the configured endpoint: pagination on the instance.
+        assert client.get(
+            replay.url + "/next", untrusted=True, trusted_origin=replay.url
+        )
+    # Every address a name resolves to is checked, not just the first.
+    mixed = Fetcher(FAST, resolver=lambda host, port: ["93.184.216.34", "10.0.0.7"])
+    with mixed, pytest.raises(FetchError, match="public internet"):
+        mixed.get("https://mixed.example/x", untrusted=True)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("192.168.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("0.0.0.0", False),
+        ("240.0.0.1", False),
+    ],
+)
+def test_public_addresses(address, public):
+    assert is_public_address(address) is public
+
+
+def test_token_never_appears_in_errors_or_logs(replay, caplog):
+    caplog.set_level(logging.DEBUG)
+    replay.route("/api/mentions.jf2", Reply(500, b"token " + TOKEN.encode()))
+    with Fetcher(FAST) as client:
+        client.add_secret(TOKEN)
+        with pytest.raises(FetchError) as caught:
+            client.get(
+                replay.url + "/api/mentions.jf2", params={"token": TOKEN, "domain": "x"}
+            )
+        with pytest.raises(FetchError) as refused:
+            client.get(unused_port_url() + f"/a?token={TOKEN}")
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with pytest.raises(FetchError) as by_header:
+            client.get(unused_port_url() + "/b", headers=headers)
+    for message in (
+        str(caught.value),
+        str(refused.value),
+        str(by_header.value),
+        caplog.text,
+    ):
+        assert TOKEN not in message
+    assert "token=***" in str(caught.value)
+    assert "HTTP 500" in str(caught.value)
+
+
+def test_redact_hides_registered_secrets_and_token_params():
+    with Fetcher(FAST) as client:
+        client.add_secret("p@ss word")
+        text = client.redact(
+            "https://x.example/?a=1&token=abc123&key=zz p@ss word p%40ss%20word"
+        )
+    assert "abc123" not in text and "zz" not in text and "p@ss" not in text
+    assert "p%40ss" not in text
+
+
+def test_run_all_bounds_concurrency_and_keeps_failures(capsys):
+    active = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def task(n: int):
+        def run():
+            nonlocal active, peak
+            with lock:
+                active += 1
+                peak = max(peak, active)
+            time.sleep(0.02)
+            with lock:
+                active -= 1
+            if n == 3:
+                raise ValueError("boom")
+            return n
+
+        return run
+
+    with Fetcher(FAST) as client:
+        results = client.run_all([task(n) for n in range(12)], progress=True)
+    assert peak <= FAST.workers
+    assert results[:3] == [0, 1, 2]
+    assert isinstance(results[3], ValueError)
+    # Not a terminal: no progress bar, no output at all.
+    assert capsys.readouterr() == ("", "")

@@ -1,0 +1,176 @@
+"""Identity merging: one person under several names, emails, URLs and handles."""
+
+from __future__ import annotations
+
+import random
+
+from pelican.plugins.community.identity import hidden_by, merge_identities
+from pelican.plugins.community.people_file import HideRule, PeopleFile, PersonEntry
+from pelican.plugins.community.records import Interaction
+
+_next = iter(range(10**6))
+
+
+def item(
+    name="", url="", key="", handle="", source="s", kind="comment", **extra
+) -> Interaction:
+    return Interaction(
+        source=source,
+        id=str(next(_next)),
+        kind=kind,
+        author_name=name,
+        author_url=url,
+        author_key=key,
+        author_handle=handle,
+        extra=extra,
+    )
+
+
+def groups(items, people=None):
+    return sorted(
+        sorted(i.author_name for i in identity.items)
+        for identity in merge_identities(items, people or PeopleFile())
+        if identity.items
+    )
+
+
+def test_same_email_key_merges_different_names():
+    assert groups([item("Liz", key="k1"), item("Elizabeth Moss", key="k1")]) == [
+        ["Elizabeth Moss", "Liz"]
+    ]
+
+
+def test_url_normalization_merges_scheme_www_case_and_slash():
+    items = [
+        item("A", url="http://www.Karen.example/"),
+        item("B", url="https://karen.example"),
+        item("C", url="HTTPS://KAREN.EXAMPLE/"),
+    ]
+    assert groups(items) == [["A", "B", "C"]]
+
+
+def test_bare_shared_platform_homepages_identify_no_one():
+    items = [
+        item("Ann", url="https://twitter.com/"),
+        item("Bo", url="https://twitter.com"),
+    ]
+    assert groups(items) == [["Ann"], ["Bo"]]
+    # ... but a profile path on the platform does.
+    assert groups(
+        [
+            item("Ann", url="https://twitter.com/ann"),
+            item("A.", url="https://twitter.com/Ann/"),
+        ]
+    ) == [["A.", "Ann"]]
+
+
+def test_handle_and_profile_url_are_one_person():
+    items = [
+        item("Karen", handle="@karen@mastodon.social"),
+        item("KB", url="https://mastodon.social/@karen"),
+        item("K", url="https://bsky.app/profile/karen.bsky.social"),
+        item("K.", handle="karen.bsky.social"),
+    ]
+    assert groups(items) == [["K", "K."], ["KB", "Karen"]]
+
+
+def test_same_name_merges_unless_contradicted():
+    assert groups([item("Tom Reader", key="k1"), item("tom  reader")]) == [
+        ["Tom Reader", "tom  reader"]
+    ]
+    # Two different emails: two people who share a name.
+    assert groups([item("Bob", key="k1"), item("bob", key="k2")]) == [["Bob"], ["bob"]]
+    # Two different URLs too.
+    assert groups(
+        [item("Sam", url="https://a.example"), item("Sam", url="https://b.example")]
+    ) == [["Sam"], ["Sam"]]
+    # A name-only comment between two contradicting namesakes joins neither.
+    assert groups([item("Sam", key="k1"), item("Sam", key="k2"), item("Sam")]) == [
+        ["Sam"],
+        ["Sam"],
+        ["Sam"],
+    ]
+
+
+def test_placeholder_names_never_merge():
+    assert groups(
+        [
+            item("Anonymous", url="https://a.example"),
+            item("anonymous", url="https://b.example"),
+        ]
+    ) == [["Anonymous"], ["anonymous"]]
+    assert groups([item("Anonymous"), item("")]) == []  # nobody in particular
+
+
+def test_people_file_aliases_urls_and_handles_merge():
+    karen = PersonEntry(
+        name="Karen Bell",
+        aliases=("K. Bell",),
+        urls=("https://karenbell.example",),
+        handles=("@karen@mastodon.social",),
+        pinned=True,
+    )
+    people = PeopleFile(friends=(karen,))
+    items = [
+        item("K. Bell", key="k1"),
+        item("Kay", url="https://mastodon.social/@karen"),
+        item("KB", url="http://karenbell.example/"),
+    ]
+    (identity,) = [i for i in merge_identities(items, people) if i.items]
+    assert identity.entry is karen
+    assert sorted(i.author_name for i in identity.items) == ["K. Bell", "KB", "Kay"]
+
+
+def test_a_stranger_using_a_friends_name_is_not_merged_into_the_friend():
+    karen = PersonEntry(
+        name="Karen Bell", urls=("https://karenbell.example",), pinned=True
+    )
+    people = PeopleFile(friends=(karen,))
+    items = [
+        item("Karen Bell", url="https://karenbell.example"),
+        item("Karen Bell", url="https://impostor.example"),
+    ]
+    identities = [i for i in merge_identities(items, people) if i.items]
+    friend = next(i for i in identities if i.entry is karen)
+    assert [i.author_url for i in friend.items] == ["https://karenbell.example"]
+    assert len(identities) == 2
+
+
+def test_merging_does_not_depend_on_input_order():
+    items = [
+        item("Priya Nair", key="k1"),
+        item("Priya N.", key="k1"),
+        item("priya nair"),
+        item("Sam", key="k2"),
+        item("Sam", key="k3"),
+        item("Sam"),
+        item("Ann", url="https://ann.example"),
+        item("ann", handle="@ann@m.example"),
+        item("Ann", url="https://m.example/@ann"),
+    ]
+    expected = groups(items)
+    for seed in range(20):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        assert groups(shuffled) == expected
+
+
+def test_hide_rules_match_name_url_domain_and_handle():
+    identities = merge_identities(
+        [
+            item("Spammer", url="https://shop.buy-followers.example/x"),
+            item("Bot", handle="@bot@spam.social"),
+            item("Eve", url="https://spam.example/page"),
+            item("Some Name"),
+            item("Fine Reader", url="https://fine.example"),
+        ],
+        PeopleFile(),
+    )
+    rules = (
+        HideRule("domain", "buy-followers.example"),
+        HideRule("handle", "@bot@spam.social"),
+        HideRule("url", "https://spam.example/"),
+        HideRule("name", "some name"),
+    )
+    shown = [i.items[0].author_name for i in identities if not hidden_by(i, rules)]
+    assert shown == ["Fine Reader"]

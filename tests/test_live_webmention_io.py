@@ -1,0 +1,161 @@
+"""Live webmention.io: JF2 pages, since_id, weekly reconcile, the token kept secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+import replay_server
+from pelican.plugins.community import live
+from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.fetcher import Fetcher
+from pelican.plugins.community.live import sync_live_sources
+from replay_server import (
+    FAST_POLICY,
+    NOW,
+    Reply,
+    archive_snapshot,
+    fixture_reply,
+    html_error_page,
+    json_reply,
+    live_settings,
+    live_warnings,
+    truncated,
+    unused_port_url,
+)
+
+replay = replay_server.replay
+TOKEN = "wmio-T0KEN-8f3a9c"
+API = "/api/mentions.jf2"
+NAME = "webmention.io-jane.example"
+
+
+@pytest.fixture(autouse=True)
+def small_pages(monkeypatch):
+    monkeypatch.setattr(live, "WEBMENTION_PER_PAGE", 2)
+
+
+def _serve_pages(server, *pages: str) -> None:
+    for number, name in enumerate(pages):
+        server.route(API, fixture_reply(name), when={"page": str(number)})
+    server.route(
+        API, fixture_reply("webmention_io_empty.json"), when={"page": str(len(pages))}
+    )
+
+
+def _sync(tmp_path, endpoint, *, now=NOW, token=TOKEN):
+    source = {"type": "webmention.io", "domain": "jane.example", "endpoint": endpoint}
+    settings = live_settings(tmp_path, source)
+    archive = Archive(settings.archive_path)
+    environ = {"WEBMENTION_IO_TOKEN": token} if token else {}
+    with Fetcher(FAST_POLICY) as fetcher:
+        [report] = sync_live_sources(
+            archive, settings, [], fetcher=fetcher, now=lambda: now, environ=environ
+        )
+    return archive, report
+
+
+def test_all_pages_are_read_and_private_mentions_never_kept(tmp_path, replay):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, report = _sync(tmp_path, replay.url)
+    assert report.failure is None
+    assert (report.new, report.requests) == (3, 3)
+    items = archive.load_source(NAME)
+    assert sorted(items) == ["1701500", "1702002", "1702003"]  # 1701499 is wm-private
+    assert items["1702003"].kind == "like"
+    assert items["1701500"].author_name == "Marisol Ortega"
+    first = replay.requests_to(API)[0].query
+    assert first == {
+        "domain": "jane.example",
+        "token": TOKEN,
+        "per-page": "2",
+        "page": "0",
+    }
+
+
+def test_later_fetches_ask_only_for_mentions_after_the_newest_archived(
+    tmp_path, replay
+):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    _sync(tmp_path, replay.url)
+    replay.seen.clear()
+    nothing_new = fixture_reply("webmention_io_empty.json")
+    replay.route(API, nothing_new, when={"since_id": "1702003"})
+    _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(days=1))
+    [request] = replay.requests_to(API)
+    assert request.query["since_id"] == "1702003"  # from the archive, not a clock
+    assert report.requests == 1 and report.failure is None
+
+
+def test_weekly_reconcile_drops_what_webmention_io_deleted(tmp_path, replay):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    # A week later the mention 1701500 was deleted at its source.
+    replay.route(API, fixture_reply("webmention_io_empty.json"), when={"page": "1"})
+    _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(days=8))
+    assert "since_id" not in replay.requests_to(API)[-1].query
+    assert report.removed == 1
+    assert sorted(archive.load_source(NAME)) == ["1702002", "1702003"]
+    state = archive.read_state()[NAME]
+    assert state["last_full"] == "2024-03-14T12:00:00+00:00"
+
+
+def test_a_reconcile_that_fails_part_way_removes_nothing(tmp_path, replay, caplog):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    before = archive_snapshot(archive.path)
+    replay.route(API, Reply(500, b"oops"), when={"page": "1"})
+    _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(days=8))
+    assert archive_snapshot(archive.path) == before  # state too: reconcile is retried
+    assert report.removed == 0 and "HTTP 500" in report.failure
+    assert len(live_warnings(caplog)) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("down", "cannot connect"),
+        (Reply(200, b"{}", delay=2.0), "timed out"),
+        (Reply(429, b"", {"Retry-After": "3600"}), "HTTP 429"),
+        (Reply(503, b"Service Unavailable"), "HTTP 503"),
+        (html_error_page(), "HTML page instead of JSON"),
+        (truncated(fixture_reply("webmention_io_page0.json")), "not valid JSON"),
+        (json_reply({"error": "forbidden"}), "no 'children' list"),
+        (Reply(200, b"[" + b"0," * 40000 + b"0]"), "too large"),
+        (Reply(401, b'{"error":"forbidden"}'), "HTTP 401"),
+    ],
+)
+def test_any_fault_keeps_the_archive_warns_once_and_hides_the_token(
+    tmp_path, replay, caplog, fault, reason
+):
+    caplog.set_level(logging.DEBUG)
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    before = archive_snapshot(archive.path)
+    caplog.clear()
+    if fault == "down":
+        endpoint = unused_port_url()
+    else:
+        endpoint = replay.url
+        replay.route(API, fault)
+    _, report = _sync(tmp_path, endpoint, now=NOW + timedelta(hours=1))
+    assert archive_snapshot(archive.path)[f"{NAME}.jsonl"] == before[f"{NAME}.jsonl"]
+    [warning] = live_warnings(caplog)
+    assert warning.startswith(f"community: {NAME}: ")
+    assert reason in warning and warning.endswith("the archive keeps what it had")
+    assert report.failure and report.new == 0
+    everything = (
+        caplog.text + json.dumps(archive_snapshot(archive.path)) + report.failure
+    )
+    assert TOKEN not in everything
+
+
+def test_a_missing_token_warns_once_and_fetches_nothing(tmp_path, replay, caplog):
+    _, report = _sync(tmp_path, replay.url, token="")
+    assert replay.seen == [] and report.requests == 0
+    assert live_warnings(caplog) == [
+        f"community: {NAME}: no webmention.io token: set the WEBMENTION_IO_TOKEN "
+        "environment variable; the archive keeps what it had"
+    ]

@@ -1,0 +1,138 @@
+"""Roles and reasons, computed from plain data (no site needed)."""
+
+from __future__ import annotations
+
+from pelican.plugins.community.people_file import PeopleFile, PersonEntry
+from pelican.plugins.community.posts import PostRef
+from pelican.plugins.community.records import Interaction
+from pelican.plugins.community.report import compute_community
+
+POSTS = [
+    PostRef(
+        slug=f"p{n}",
+        url=f"https://blog.example/p{n}/",
+        title=f"Post {n}",
+        date=f"201{n}-01-01T00:00:00+00:00",
+    )
+    for n in range(1, 6)
+]
+_ids = iter(range(10**6))
+
+
+def talk(name, post, when, kind="comment", **kw):
+    return Interaction(
+        source="s",
+        id=str(next(_ids)),
+        kind=kind,
+        author_name=name,
+        target_url=f"https://blog.example/p{post}/",
+        published=when,
+        **kw,
+    )
+
+
+def roles(items, people=None, min_posts=3):
+    community = compute_community(items, people or PeopleFile(), POSTS, min_posts)
+    return {p.name: (p.role, p.reasons) for p in community.people}
+
+
+def test_role_thresholds_follow_distinct_posts_not_comment_counts():
+    items = [
+        *(
+            talk("Chatty", 1, f"2020-01-0{d}T00:00:00+00:00") for d in range(1, 8)
+        ),  # 7 comments, 1 post
+        talk("Two", 1, "2019-01-01T00:00:00+00:00"),
+        talk("Two", 2, "2019-02-01T00:00:00+00:00"),
+        *(talk("Three", n, f"2013-0{n}-04T15:00:00+00:00") for n in (1, 2, 3)),
+        talk("Liker", 1, "2020-01-01T00:00:00+00:00", kind="like"),
+        talk("Liker", 2, "2020-01-01T00:00:00+00:00", kind="repost"),
+    ]
+    got = roles(items)
+    assert got["Chatty"][0] == "one-off"
+    assert got["Two"] == (
+        "returning",
+        ["commented on 2 posts since January 2019", "last seen in February 2019"],
+    )
+    assert got["Three"] == (
+        "regular",
+        ["commented on 3 posts since January 2013", "last seen in March 2013"],
+    )
+    assert got["Liker"] == (
+        "drive-by",
+        ["only reacted: 1 like, 1 repost, never a comment"],
+    )
+    # The bar is a setting.
+    assert roles(items, min_posts=2)["Two"][0] == "regular"
+
+
+def test_mentions_are_conversation_and_friends_are_pinned_without_activity():
+    people = PeopleFile(
+        friends=(
+            PersonEntry(name="Quiet Friend", pinned=True, note="Met at a reading"),
+        )
+    )
+    got = roles(
+        [talk("Blogger", 4, "2016-05-01T00:00:00+00:00", kind="mention")], people
+    )
+    assert got["Blogger"] == ("one-off", ["mentioned “Post 4” in May 2016"])
+    assert got["Quiet Friend"] == ("friend", ["pinned in community.yaml"])
+
+
+def test_author_replies_are_not_community_but_count_as_answers():
+    people = PeopleFile(me=PersonEntry(name="Jane Author"))
+    question = talk("Reader", 1, "2020-01-01T00:00:00+00:00")
+    answer = Interaction(
+        source="s",
+        id="answer",
+        kind="comment",
+        author_name="jane author",
+        target_url="https://blog.example/p1/",
+        published="2020-01-02T00:00:00+00:00",
+        parent=question.id,
+    )
+    community = compute_community([question, answer], people, POSTS)
+    assert [p.name for p in community.people] == ["Reader"]
+    assert community.people[0].reasons[-1] == "you replied to them 1 time"
+    (comment,) = community.for_post("p1").conversation
+    assert comment.name == "Reader" and comment.replies[0].by_author
+
+
+def test_thanks_follow_first_arrival_and_flag_first_timers():
+    items = [
+        talk("Early", 1, "2020-01-01T00:00:00+00:00"),
+        talk("Late", 2, "2021-01-03T00:00:00+00:00"),
+        talk("Early", 2, "2021-01-02T00:00:00+00:00"),
+        talk("Late", 2, "2021-01-01T00:00:00+00:00", kind="like"),
+    ]
+    thanks = compute_community(items, PeopleFile(), POSTS).for_post("p2").thanks
+    assert [(t.person.name, t.first_time) for t in thanks] == [
+        ("Early", False),
+        ("Late", True),
+    ]
+
+
+def test_the_same_inputs_in_any_order_give_the_same_report():
+    items = [
+        talk(n, p, f"2020-0{p}-0{p}T00:00:00+00:00")
+        for n in ("A", "B", "C")
+        for p in (1, 2, 3)
+    ]
+    first = compute_community(items, PeopleFile(), POSTS).json_text()
+    assert compute_community(items[::-1], PeopleFile(), POSTS).json_text() == first
+
+
+def test_plain_text_comments_keep_their_paragraphs():
+    item = talk("Para Graph", 1, "2020-01-01T00:00:00+00:00", content="First thought.\n\nSecond one,\non two lines.")
+    (comment,) = compute_community([item], PeopleFile(), POSTS).for_post("p1").conversation
+    assert comment.content == "<p>First thought.</p><p>Second one,<br>on two lines.</p>"
+
+
+def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
+    items = [
+        talk("Felix", 1, "2014-01-01T00:00:00+00:00", author_url="http://www.felix.example"),
+        talk("Felix", 2, "2015-01-01T00:00:00+00:00", author_url="http://felix.example/"),
+        talk("Felix", 3, "2022-01-01T00:00:00+00:00", author_url="https://felix.example/"),
+        talk("Felix", 4, "2023-01-01T00:00:00+00:00", kind="like"),
+    ]
+    (felix,) = compute_community(items, PeopleFile(), POSTS).people
+    assert felix.url == "https://felix.example/"

@@ -1,0 +1,82 @@
+"""Untrusted text stays untrusted on the built pages: escaped, sanitized, only
+http(s) links, no email or IP."""
+
+from __future__ import annotations
+
+from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
+from html_checks import executable_markup
+
+NASTY_NAME = '<script>alert("name")</script>Mallory'
+NASTY_CONTENT = (
+    '<p onclick="steal()">Hi <a href="javascript:alert(1)">click</a> '
+    '<a href=" JaVa\tScRiPt:alert(2)">tab</a> <a href="//evil.example/x">proto</a> '
+    "<img src=x onerror=alert(3)> <svg><script>alert(4)</script></svg>"
+    '<a href="https://fine.example/">fine</a> write me at mallory@mail.example from 203.0.113.9</p>'
+)
+
+
+def test_hostile_comment_cannot_reach_the_page(site):
+    site.article("post-1", "One", "2020-01-01")
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "One",
+                    [
+                        WxrComment(
+                            1,
+                            NASTY_NAME,
+                            "2020-01-02 10:00:00",
+                            content=NASTY_CONTENT,
+                            email="mallory@mail.example",
+                            url="javascript:alert(5)",
+                        ),
+                    ],
+                )
+            ]
+        ),
+    )
+    site.write(
+        "data/wm.json",
+        jf2(
+            [
+                jf2_entry(
+                    1,
+                    "in-reply-to",
+                    "https://blog.example/post-1/",
+                    '"><img src=x onerror=alert(6)>',
+                    "data:text/html,<script>alert(7)</script>",
+                    content="<b>bold</b>",
+                ),
+            ]
+        ),
+    )
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"},
+        {"type": "webmention.io", "path": "data/wm.json"},
+    ]
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    for page in ("post-1/index.html", "community/index.html"):
+        html = site.page(page)
+        assert executable_markup(html) == [], page
+        assert "evil.example" not in html
+        assert "mallory@mail.example" not in html and "203.0.113.9" not in html
+    report = site.page("community.json")
+    assert (
+        "mail.example" not in report
+        and "javascript:" not in report
+        and "data:" not in report
+    )
+    article = site.page("post-1/index.html")
+    assert "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;Mallory" in article
+    assert (
+        '<a href="https://fine.example/" rel="nofollow ugc noopener">fine</a>'
+        in article
+    )
+    assert "[email hidden]" in article and "[address hidden]" in article
+    assert "<b>bold</b>" in article

@@ -1,0 +1,378 @@
+"""Whole-site builds: a tiny Pelican site per scenario, asserting on the output."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
+
+PEOPLE = """\
+me:
+  names: [Jane Author]
+  urls: [https://blog.example]
+friends:
+  - name: Karen Bell
+    aliases: [K. Bell]
+    urls: [https://karenbell.example]
+    note: Critique partner since 2011
+people:
+  - name: Priya Nair
+    aliases: [Priya N.]
+hide:
+  - url: https://spam.example/
+"""
+
+
+def _scenario(site):
+    """Five posts, every role: a friend, a regular (under two names), a
+    returning reader, one-offs, drive-by likers, a hidden spammer, the
+    author's own reply, a pingback and a pending comment."""
+    titles = ["First light", "Second draft", "Third act", "Fourth wall", "Fifth season"]
+    for n, title in enumerate(titles, 1):
+        site.article(f"post-{n}", title, f"201{n}-01-01")
+    c = WxrComment
+    posts = [
+        WxrPost(
+            1,
+            "post-1",
+            "First light",
+            [
+                c(
+                    11,
+                    "K. Bell",
+                    "2011-02-01 10:00:00",
+                    email="karen@mail.example",
+                    url="http://www.karenbell.example/",
+                ),
+                c(12, "Priya Nair", "2011-02-02 10:00:00", email="priya@mail.example"),
+                c(13, "Tom Reader", "2011-02-03 10:00:00", email="tom@mail.example"),
+                c(
+                    14,
+                    "Cheap Pills",
+                    "2011-02-04 10:00:00",
+                    url="https://spam.example/buy",
+                    content="<b>BUY</b>",
+                ),
+                c(
+                    15,
+                    "Jane Author",
+                    "2011-02-05 10:00:00",
+                    parent=13,
+                    user_id=1,
+                    content="Thanks Tom!",
+                ),
+            ],
+        ),
+        WxrPost(
+            2,
+            "post-2",
+            "Second draft",
+            [
+                c(21, "Priya N.", "2012-03-01 10:00:00", email="priya@mail.example"),
+                c(
+                    22,
+                    "Some Blog",
+                    "2012-03-02 10:00:00",
+                    type="pingback",
+                    url="https://pinger.example/",
+                ),
+                c(23, "Pending Pete", "2012-03-03 10:00:00", approved="0"),
+            ],
+        ),
+        WxrPost(
+            3,
+            "post-3",
+            "Third act",
+            [
+                c(31, "Priya Nair", "2013-04-01 10:00:00", email="priya@mail.example"),
+                c(32, "Tom Reader", "2013-04-02 10:00:00", email="tom@mail.example"),
+            ],
+        ),
+        WxrPost(
+            4,
+            "post-4",
+            "Fourth wall",
+            [
+                c(41, "Ola Once", "2014-05-01 10:00:00", email="ola@mail.example"),
+            ],
+        ),
+    ]
+    site.write("data/export.xml", wxr(posts, authors={1: "jane"}))
+    target = "https://blog.example/post-{}/"
+    mentions = [
+        jf2_entry(
+            101,
+            "like-of",
+            target.format(1),
+            "Liker One",
+            "https://mastodon.example/@liker1",
+        ),
+        jf2_entry(
+            102,
+            "like-of",
+            target.format(2),
+            "Liker One",
+            "https://mastodon.example/@liker1",
+        ),
+        jf2_entry(
+            103,
+            "repost-of",
+            target.format(1),
+            "Booster Two",
+            "https://mastodon.example/@booster2",
+        ),
+        jf2_entry(
+            104,
+            "in-reply-to",
+            target.format(5),
+            "Nell New",
+            "https://nell.example/",
+            published="2015-06-01T08:00:00+00:00",
+            content="<p>Found you <em>at last</em></p>",
+        ),
+        jf2_entry(
+            105,
+            "in-reply-to",
+            target.format(5),
+            "Secret",
+            "https://secret.example/",
+            private=True,
+            content="private words",
+        ),
+        jf2_entry(
+            106,
+            "bookmark-of",
+            target.format(5),
+            "Karen Bell",
+            "https://karenbell.example",
+        ),
+    ]
+    site.write("data/webmentions.json", jf2(mentions))
+    site.write("community.yaml", PEOPLE)
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"},
+        {"type": "webmention.io", "path": "data/webmentions.json"},
+    ]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community/community.json"
+
+
+def _section(page: str, section_id: str) -> str:
+    match = re.search(rf'<section[^>]*id="{section_id}".*?</section>', page, re.S)
+    return match.group(0) if match else ""
+
+
+def test_every_role_lands_where_the_author_expects(site):
+    _scenario(site)
+    site.build()
+    page = site.page("community/index.html")
+    friends, regulars = _section(page, "friends"), _section(page, "regulars")
+    returning, welcome = _section(page, "returning"), _section(page, "welcome")
+    drive_by = _section(page, "drive-by")
+    assert "Karen Bell" in friends and "Critique partner since 2011" in friends
+    assert (
+        "Priya Nair" in regulars
+        and "commented on 3 posts since February 2011" in regulars
+    )
+    assert "Tom Reader" in returning and "you replied to them 1 time" in returning
+    assert "Nell New" in welcome and "Ola Once" not in welcome  # Ola is years older
+    assert "Ola Once" in _section(page, "one-off")
+    assert "2 more people liked, reposted or bookmarked" in drive_by
+    assert "Liker One" in drive_by and "Liker One" not in friends + regulars
+    for absent in (
+        "Cheap Pills",
+        "Jane Author",
+        "Some Blog",
+        "Pending Pete",
+        "Secret",
+        "Priya N.",
+    ):
+        assert absent not in page, absent
+
+
+def test_report_json_follows_the_contract(site):
+    _scenario(site)
+    site.build()
+    report = json.loads(site.page("community/community.json"))
+    assert set(report) == {"people", "posts", "unmatched"}
+    people = {p["id"]: p for p in report["people"]}
+    assert [p["role"] for p in report["people"]] == [
+        "friend",
+        "regular",
+        "returning",
+        "one-off",
+        "one-off",
+        "drive-by",
+        "drive-by",
+    ]
+    karen = people["karen-bell"]
+    assert karen == {
+        "id": "karen-bell",
+        "name": "Karen Bell",
+        "url": "https://karenbell.example",
+        "role": "friend",
+        "pinned": True,
+        "posts": ["post-1"],
+        "counts": {"comment": 1, "mention": 0, "like": 0, "repost": 0, "bookmark": 1},
+        "first_seen": "2011-02-01T10:00:00+00:00",
+        "last_seen": "2024-05-01T10:00:00+00:00",
+        "reasons": [
+            "pinned in community.yaml",
+            "commented on “First light” in February 2011",
+            "also left 1 bookmark",
+        ],
+        "note": "Critique partner since 2011",
+    }
+    assert people["priya-nair"]["posts"] == ["post-1", "post-2", "post-3"]
+    assert people["priya-nair"]["counts"]["comment"] == 3
+    posts = {p["slug"]: p for p in report["posts"]}
+    assert posts["post-1"]["thanks"] == [
+        {"id": "karen-bell", "first_time": True},
+        {"id": "priya-nair", "first_time": True},
+        {"id": "tom-reader", "first_time": True},
+    ]
+    assert posts["post-3"]["thanks"] == [
+        {"id": "priya-nair", "first_time": False},
+        {"id": "tom-reader", "first_time": False},
+    ]
+    assert posts["post-1"]["reactions"] == {"like": 1, "repost": 1, "bookmark": 0}
+    assert report["unmatched"] == 0
+    text = site.page("community/community.json")
+    for private in ("mail.example", "192.0.2.10", "private words"):
+        assert private not in text
+
+
+def test_second_build_is_byte_identical(site):
+    _scenario(site)
+    first = {p: p.read_bytes() for p in site.build().rglob("*") if p.is_file()}
+    archive = {p: p.read_bytes() for p in (site.root / "community-archive").rglob("*")}
+    second = {p: p.read_bytes() for p in site.build().rglob("*") if p.is_file()}
+    assert first == second
+    assert archive == {
+        p: p.read_bytes() for p in (site.root / "community-archive").rglob("*")
+    }
+
+
+def test_thanks_in_content_works_with_pelicans_default_theme(site):
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.build()
+    article = site.page("post-1/index.html")
+    thanks = article[article.index('class="community-thanks"') :]
+    names = re.findall(
+        r'class="community-name"[^>]*>([^<]+)<', thanks.split("</section>")[0]
+    )
+    assert names == ["Karen Bell", "Priya Nair", "Tom Reader"]
+    assert (
+        "3 people joined the conversation on this post, 3 of them for the first time here"
+        in article
+    )
+    assert "1 like · 1 repost" in article
+    assert 'href="https://karenbell.example" rel="nofollow ugc noopener"' in article
+    # The conversation shows the author's reply under Tom's comment, spam hidden.
+    assert "Thanks Tom!" in article and "BUY" not in article
+    # Index pages list older posts by their summary, without the list.
+    assert "community-thanks-post-1" not in site.page("index.html")
+
+
+def test_new_post_thanks_mark_first_timers(site):
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.build()
+    article = site.page("post-5/index.html")
+    assert "Nell New" in article and "first conversation here" in article
+    assert "<em>at last</em>" in article
+    assert "private words" not in article
+
+
+def test_community_page_can_be_turned_off_and_moved(site):
+    _scenario(site)
+    site.settings["COMMUNITY_SAVE_AS"] = ""
+    site.build()
+    assert not (site.output / "community" / "index.html").exists()
+    assert (site.output / "community" / "community.json").exists()
+
+
+def test_relative_urls_are_respected(site):
+    _scenario(site)
+    site.settings["RELATIVE_URLS"] = True
+    site.settings["COMMUNITY_URL"] = "people/"
+    site.settings["COMMUNITY_SAVE_AS"] = "people/index.html"
+    site.build()
+    page = site.page("people/index.html")
+    assert 'href="../post-1/"' in page
+
+
+def test_a_theme_overrides_or_extends_the_default_templates(site):
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["THEME_TEMPLATES_OVERRIDES"] = ["overrides"]
+    site.write(
+        "overrides/community/thanks.html",
+        '{% extends "!community/thanks.html" %}',
+    )
+    site.write(
+        "overrides/community.html",
+        '{% extends "!community/community.html" %}{% block title %}Our people{% endblock %}',
+    )
+    site.build()
+    assert "<title>Our people</title>" in site.page("community/index.html")
+    assert "Karen Bell" in site.page("post-1/index.html")
+
+
+def _build_fails(site, caplog) -> str:
+    with pytest.raises(SystemExit) as stopped:
+        site.build()
+    assert stopped.value.code == 2
+    critical = [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"]
+    assert len(critical) == 1, critical
+    return critical[0]
+
+
+def test_bad_settings_stop_the_build_naming_the_setting(site, caplog):
+    _scenario(site)
+    site.settings["COMMUNITY_REGULARS"] = 3
+    assert _build_fails(site, caplog).startswith("COMMUNITY_REGULARS: unknown setting")
+
+
+def test_bad_source_entry_is_named(site, caplog):
+    _scenario(site)
+    site.settings["COMMUNITY_SOURCES"] = [{"type": "wordpress", "file": "x.xml"}]
+    message = _build_fails(site, caplog)
+    assert message.startswith(
+        "COMMUNITY_SOURCES[0]: unknown key 'file' for type 'wordpress'"
+    )
+
+
+def test_missing_source_file_names_the_file(site, caplog):
+    site.article("post-1", "One", "2020-01-01")
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/nope.xml"}
+    ]
+    message = _build_fails(site, caplog)
+    assert message.endswith(
+        "data/nope.xml: source 'wordpress-nope' (wordpress) file not found"
+    )
+
+
+def test_bad_people_file_names_file_and_line(site, caplog):
+    _scenario(site)
+    site.write("community.yaml", "friends:\n  - name: Karen\n    urls: karen.example\n")
+    message = _build_fails(site, caplog)
+    assert message.endswith(
+        "community.yaml:3: friends[0].urls must be a list, e.g. [first, second]"
+    )
+
+
+@pytest.mark.parametrize(
+    "plugins", [None, ["community"], ["pelican.plugins.community"]]
+)
+def test_plugin_is_found_unset_by_short_name_or_full_name(site, plugins):
+    _scenario(site)
+    if plugins is None:
+        del site.settings["PLUGINS"]
+    else:
+        site.settings["PLUGINS"] = plugins
+    site.build()
+    assert "Karen Bell" in site.page("community/index.html")
