@@ -229,10 +229,6 @@ def test_arbitrary_bytes_give_records_or_a_source_error(name, data):
             assert str(error).startswith(str(path))
 
 
-@pytest.mark.xfail(
-    reason="ingest.py calls readers without the source's options (core change)",
-    strict=True,
-)
 def test_field_options_reach_the_reader_through_ingest(tmp_path):
     from pelican.plugins.community.archive import Archive
     from pelican.plugins.community.ingest import ingest_local_sources

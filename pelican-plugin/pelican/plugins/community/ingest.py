@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,9 +28,12 @@ class IngestReport:
     read: int = 0
 
 
-def fingerprint(path: Path) -> str:
-    """SHA-256 of a file, or of every file below a folder (names included)."""
+def fingerprint(path: Path, options: dict[str, str] | None = None) -> str:
+    """SHA-256 of a file, or of every file below a folder (names included),
+    and of the reader's options: new options read the same files anew."""
     digest = hashlib.sha256()
+    if options:
+        digest.update(json.dumps(options, sort_keys=True).encode() + b"\0")
     files = (
         sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     )
@@ -49,18 +53,20 @@ def _changed_sources(
     since the last read, what reading it gives (None when unchanged)."""
     archived = set(archive.source_names())
     for spec in specs:
-        reader = SOURCE_TYPES[spec.type].read_file
+        source_type = SOURCE_TYPES[spec.type]
+        reader = source_type.read_file
         if spec.path is None or reader is None:
             continue
         if not spec.path.exists():
             raise SourceError(
                 f"{spec.path}: source {spec.name!r} ({spec.type}) file not found"
             )
-        digest = fingerprint(spec.path)
+        options = dict(spec.options) if source_type.reader_takes_options else {}
+        digest = fingerprint(spec.path, options)
         if state.get(spec.name, {}).get("sha256") == digest and spec.name in archived:
             yield spec, digest, None
             continue
-        result = reader(spec.path, spec.name)
+        result = reader(spec.path, spec.name, **options)
         for warning in result.warnings:
             logger.warning("%s", warning)
         yield spec, digest, result

@@ -37,6 +37,8 @@ class SourceType:
     option_keys: tuple[tuple[str, str], ...] = ()
     #: an entry without ``path`` is fetched over the network (live.py)
     live: bool = False
+    #: the reader takes the entry's options as keyword arguments
+    reader_takes_options: bool = False
 
 
 SOURCE_TYPES: dict[str, SourceType] = {
@@ -46,6 +48,7 @@ SOURCE_TYPES: dict[str, SourceType] = {
     "staticman": SourceType(
         read_file=staticman.read_staticman,
         option_keys=tuple(staticman.FIELD_DEFAULTS.items()),
+        reader_takes_options=True,
     ),
     "pelican-comment-system": SourceType(
         read_file=pelican_comment_system.read_pelican_comment_system
