@@ -134,38 +134,82 @@ def test_forget_erases_a_person_for_good_and_says_what(site):
     site.build()
     dry = run(site, "forget", "Priya Nair", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert dry.stdout == "would erase 3 interaction(s) of Priya Nair: 3 from wordpress-export\n"
+    assert (
+        dry.stdout
+        == "would erase 3 interaction(s) of Priya Nair: 3 from wordpress-export\n"
+    )
     result = run(site, "forget", "Priya Nair")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "erased 3 interaction(s) of Priya Nair: 3 from wordpress-export"
+    assert (
+        result.stdout.splitlines()[0]
+        == "erased 3 interaction(s) of Priya Nair: 3 from wordpress-export"
+    )
     assert "remove their entry from" in result.stdout  # she is in the people file
-    archive = "".join(p.read_text() for p in (site.root / "community-archive").glob("*.jsonl"))
+    archive = "".join(
+        p.read_text() for p in (site.root / "community-archive").glob("*.jsonl")
+    )
     assert "Priya" not in archive
     forgotten = (site.root / "community-archive" / "forgotten.txt").read_text()
     assert "Priya" not in forgotten and forgotten.count("wordpress-export\t") == 3
     # A changed export that still has her comments does not bring them back.
     export = site.root / "data" / "export.xml"
-    export.write_text(export.read_text().replace("</channel>", "<!-- re-exported --></channel>"))
+    export.write_text(
+        export.read_text().replace("</channel>", "<!-- re-exported --></channel>")
+    )
     site.build()
     assert "Priya" not in site.page("community/index.html")
     assert "Priya" not in site.page("community/community.json")
-    assert "Priya" not in "".join(p.read_text() for p in (site.root / "community-archive").glob("*.jsonl"))
+    assert "Priya" not in "".join(
+        p.read_text() for p in (site.root / "community-archive").glob("*.jsonl")
+    )
 
 
 def test_forget_by_url_and_refusing_ambiguous_names(site):
     _scenario(site)
     site.build()
     by_url = run(site, "forget", "https://mastodon.example/@liker1")
-    assert by_url.returncode == 0 and "erased 2 interaction(s) of Liker One" in by_url.stdout
+    assert (
+        by_url.returncode == 0
+        and "erased 2 interaction(s) of Liker One" in by_url.stdout
+    )
     nobody = run(site, "forget", "Nobody Here")
-    assert nobody.returncode == 1 and "no one in the archive matches 'Nobody Here'" in nobody.stderr
-    site.write("data/webmentions.json", jf2([
-        jf2_entry(201, "in-reply-to", "https://blog.example/post-1/", "Sam Same", "https://sam-one.example/", content="hi"),
-        jf2_entry(202, "in-reply-to", "https://blog.example/post-2/", "Sam Same", "https://sam-two.example/", content="yo"),
-    ]))
+    assert (
+        nobody.returncode == 1
+        and "no one in the archive matches 'Nobody Here'" in nobody.stderr
+    )
+    site.write(
+        "data/webmentions.json",
+        jf2(
+            [
+                jf2_entry(
+                    201,
+                    "in-reply-to",
+                    "https://blog.example/post-1/",
+                    "Sam Same",
+                    "https://sam-one.example/",
+                    content="hi",
+                ),
+                jf2_entry(
+                    202,
+                    "in-reply-to",
+                    "https://blog.example/post-2/",
+                    "Sam Same",
+                    "https://sam-two.example/",
+                    content="yo",
+                ),
+            ]
+        ),
+    )
     site.build()
     twins = run(site, "forget", "Sam Same")
     assert twins.returncode == 1
-    assert "2 people match 'Sam Same'" in twins.stderr and "Give their URL or handle instead" in twins.stderr
+    assert (
+        "2 people match 'Sam Same'" in twins.stderr
+        and "Give their URL or handle instead" in twins.stderr
+    )
     one = run(site, "forget", "https://sam-two.example/")
-    assert one.returncode == 0 and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)" in one.stdout
+    assert (
+        one.returncode == 0
+        and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)"
+        in one.stdout
+    )

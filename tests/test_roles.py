@@ -122,16 +122,32 @@ def test_the_same_inputs_in_any_order_give_the_same_report():
 
 
 def test_plain_text_comments_keep_their_paragraphs():
-    item = talk("Para Graph", 1, "2020-01-01T00:00:00+00:00", content="First thought.\n\nSecond one,\non two lines.")
-    (comment,) = compute_community([item], PeopleFile(), POSTS).for_post("p1").conversation
+    item = talk(
+        "Para Graph",
+        1,
+        "2020-01-01T00:00:00+00:00",
+        content="First thought.\n\nSecond one,\non two lines.",
+    )
+    (comment,) = (
+        compute_community([item], PeopleFile(), POSTS).for_post("p1").conversation
+    )
     assert comment.content == "<p>First thought.</p><p>Second one,<br>on two lines.</p>"
 
 
 def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
     items = [
-        talk("Felix", 1, "2014-01-01T00:00:00+00:00", author_url="http://www.felix.example"),
-        talk("Felix", 2, "2015-01-01T00:00:00+00:00", author_url="http://felix.example/"),
-        talk("Felix", 3, "2022-01-01T00:00:00+00:00", author_url="https://felix.example/"),
+        talk(
+            "Felix",
+            1,
+            "2014-01-01T00:00:00+00:00",
+            author_url="http://www.felix.example",
+        ),
+        talk(
+            "Felix", 2, "2015-01-01T00:00:00+00:00", author_url="http://felix.example/"
+        ),
+        talk(
+            "Felix", 3, "2022-01-01T00:00:00+00:00", author_url="https://felix.example/"
+        ),
         talk("Felix", 4, "2023-01-01T00:00:00+00:00", kind="like"),
     ]
     (felix,) = compute_community(items, PeopleFile(), POSTS).people

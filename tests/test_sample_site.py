@@ -17,19 +17,42 @@ SAMPLE = Path(__file__).resolve().parent.parent / "sample-site"
 EXPECTED = {
     "friend": {"Ruth Okafor", "Tom Wierzbicki", "Hattie Blackwood"},
     "regular": {"Jonah Pryce", "Dolores O'Brien", "Annika Strand", "Felix Marchetti"},
-    "returning": {"Grace Lindqvist", "Sunniva Hale", "Kit Marlowe-Reyes", "Owen Tremlett"},
-    "one-off": {"Idris Morgan", "Clementine Ashby", "Nadia Ferreira", "Pol Serrano",
-                "Esme Whitlock", "Beatrix Coombe", "Lars Holm", "Yusuf Karaca"},
+    "returning": {
+        "Grace Lindqvist",
+        "Sunniva Hale",
+        "Kit Marlowe-Reyes",
+        "Owen Tremlett",
+    },
+    "one-off": {
+        "Idris Morgan",
+        "Clementine Ashby",
+        "Nadia Ferreira",
+        "Pol Serrano",
+        "Esme Whitlock",
+        "Beatrix Coombe",
+        "Lars Holm",
+        "Yusuf Karaca",
+    },
 }
-NEVER = ["Derek Vane", "Growth Team", "Agnes Pike", "Colm Reddy",
-         "Best Cat Food Deals", "SEO Expert", "The Slush Pile", "Writers' Circles Directory"]
+NEVER = [
+    "Derek Vane",
+    "Growth Team",
+    "Agnes Pike",
+    "Colm Reddy",
+    "Best Cat Food Deals",
+    "SEO Expert",
+    "The Slush Pile",
+    "Writers' Circles Directory",
+]
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     """The sample site copied and built offline, as `make demo` does."""
     root = tmp_path_factory.mktemp("demo") / "sample-site"
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("output", "__pycache__"))
+    shutil.copytree(
+        SAMPLE, root, ignore=shutil.ignore_patterns("output", "__pycache__")
+    )
     shutil.copytree(SAMPLE.parent / "theme", root.parent / "theme")
     from pelican import Pelican
     from pelican.settings import read_settings
@@ -38,7 +61,11 @@ def demo(tmp_path_factory) -> Path:
     os.chdir(root)
     os.environ["PELICAN_COMMUNITY_OFFLINE"] = "1"
     try:
-        Pelican(read_settings("pelicanconf.py", override={"OUTPUT_PATH": str(root / "output")})).run()
+        Pelican(
+            read_settings(
+                "pelicanconf.py", override={"OUTPUT_PATH": str(root / "output")}
+            )
+        ).run()
     finally:
         os.chdir(cwd)
         if offline is None:
@@ -61,13 +88,19 @@ def test_the_demo_pages_show_the_circle_and_nothing_private(demo):
     page = (demo / "output/community/index.html").read_text()
     for name in EXPECTED["friend"] | EXPECTED["regular"]:
         assert name.replace("'", "&#39;") in page or name in page, name
-    assert "Idris Morgan" in re.search(r'id="welcome".*?</section>', page, re.S).group(0)
+    assert "Idris Morgan" in re.search(r'id="welcome".*?</section>', page, re.S).group(
+        0
+    )
     # The author herself is never "community" (her replies are answers).
-    assert "Maren Ashdown" not in "".join(re.findall(r'<li class="community-card".*?</li>', page, re.S))
+    assert "Maren Ashdown" not in "".join(
+        re.findall(r'<li class="community-card".*?</li>', page, re.S)
+    )
     report = json.loads((demo / "output/community/community.json").read_text())
     assert "Maren Ashdown" not in {p["name"] for p in report["people"]}
     export = (SAMPLE / "data/wordpress-export.xml").read_text()
-    secrets = set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", export)) | set(re.findall(r"\b(?:\d{1,3}\.){3}\d{1,3}\b", export))
+    secrets = set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", export)) | set(
+        re.findall(r"\b(?:\d{1,3}\.){3}\d{1,3}\b", export)
+    )
     assert secrets
     for path in (demo / "output").rglob("*.html"):
         html = path.read_text()
@@ -81,4 +114,6 @@ def test_the_demo_pages_show_the_circle_and_nothing_private(demo):
 def test_the_committed_archive_matches_a_fresh_build(demo):
     """`make demo` must not leave the repository's archive changed."""
     for path in sorted((SAMPLE / "community-archive").iterdir()):
-        assert (demo / "community-archive" / path.name).read_bytes() == path.read_bytes(), path.name
+        assert (
+            demo / "community-archive" / path.name
+        ).read_bytes() == path.read_bytes(), path.name

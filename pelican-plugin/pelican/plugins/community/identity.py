@@ -15,7 +15,9 @@ Input order does not matter: everything is sorted before it is merged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .names import name_key
@@ -43,6 +45,37 @@ PLACEHOLDER_NAMES = frozenset(
 )
 
 
+# The same few thousand people write most interactions: the normalizers run
+# once per distinct name or address, not once per interaction. Bounded, and
+# emptied by :func:`clear_caches` after each computation.
+_CACHE_SIZE = 1 << 18
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _name_key(name: str) -> str:
+    return name_key(name)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _identity_keys(url: str, handle: str) -> frozenset[str]:
+    return frozenset(identity_keys(url, handle))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def clear_caches() -> None:
+    """Forget the memoized names and addresses (they hold strangers' text)."""
+    for cached in (_name_key, _identity_keys, _host):
+        cached.cache_clear()
+
+
 @dataclass
 class Identity:
     """One person: the people-file entry (if any) and every interaction."""
@@ -51,15 +84,28 @@ class Identity:
     items: list[Interaction] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    _hosts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Hosts (no ``www.``) of every address the person wrote from or at."""
+        if self._hosts is None:
+            urls = {item.author_url for item in self.items}
+            urls |= {item.url for item in self.items}
+            if self.entry:
+                urls |= set(self.entry.urls)
+            urls.discard("")
+            self._hosts = frozenset(_host(url) for url in urls)
+        return self._hosts
 
 
 def interaction_keys(item: Interaction) -> set[str]:
     """Strong identity keys of an interaction's author."""
-    keys = identity_keys(item.author_url, item.author_handle)
+    keys = set(_identity_keys(item.author_url, item.author_handle))
     if item.extra:
         # A Mastodon profile's verified website; a Bluesky DID's handle.
-        keys |= identity_keys(item.extra.get("verified_url", ""))
-        keys |= identity_keys(handle=item.extra.get("handle", ""))
+        keys |= _identity_keys(item.extra.get("verified_url", ""), "")
+        keys |= _identity_keys("", item.extra.get("handle", ""))
     if item.author_key:
         keys.add(f"email:{item.author_key}")
     return keys
@@ -72,14 +118,24 @@ def _kind(key: str) -> str:
 
 def is_me(item: Interaction, people: PeopleFile) -> bool:
     """Whether the blog's own author wrote ``item``."""
-    if item.author_is_me:
-        return True
+    return me_matcher(people)(item)
+
+
+def me_matcher(people: PeopleFile) -> Callable[[Interaction], bool]:
+    """:func:`is_me` for many interactions: the author's names and keys are
+    normalized once."""
     me = people.me
     if me is None:
-        return False
-    if name_key(item.author_name) in {name_key(n) for n in me.names if n}:
-        return True
-    return bool(interaction_keys(item) & me.identity_keys())
+        return lambda item: item.author_is_me
+    names = frozenset(name_key(n) for n in me.names if n)
+    keys = frozenset(me.identity_keys())
+
+    def written_by_me(item: Interaction) -> bool:
+        if item.author_is_me or _name_key(item.author_name) in names:
+            return True
+        return not keys.isdisjoint(interaction_keys(item))
+
+    return written_by_me
 
 
 class _Merger:
@@ -97,7 +153,7 @@ class _Merger:
             self.names.append({name_key(n) for n in entry.names})
         for item in items:
             self.keys.append(interaction_keys(item))
-            key = name_key(item.author_name)
+            key = _name_key(item.author_name)
             self.names.append(set() if key in PLACEHOLDER_NAMES else {key})
 
     def find(self, node: int) -> int:
@@ -186,7 +242,7 @@ class _Merger:
 
 
 def _is_anonymous(item: Interaction) -> bool:
-    return name_key(item.author_name) in PLACEHOLDER_NAMES and not interaction_keys(
+    return _name_key(item.author_name) in PLACEHOLDER_NAMES and not interaction_keys(
         item
     )
 
@@ -218,11 +274,6 @@ def _matches(identity: Identity, rule: HideRule) -> bool:
         return name_key(rule.value) in identity.names
     if rule.field == "handle":
         return handle_key(rule.value) in identity.keys
-    urls = [item.author_url for item in identity.items] + [
-        item.url for item in identity.items
-    ]
-    if identity.entry:
-        urls += list(identity.entry.urls)
     if rule.field == "url":
         key = url_key(rule.value)
         if key and key in identity.keys:
@@ -230,15 +281,7 @@ def _matches(identity: Identity, rule: HideRule) -> bool:
         rule_parts = urlsplit(rule.value)
         if rule_parts.path.strip("/"):
             return False
-        return any(_host(u) == _host(rule.value) for u in urls if u)
+        return _host(rule.value) in identity.hosts
     domain = rule.value.lower().strip().strip(".")
     domain = domain[4:] if domain.startswith("www.") else domain
-    return any(_host(u) == domain or _host(u).endswith("." + domain) for u in urls if u)
-
-
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
+    return any(host == domain or host.endswith("." + domain) for host in identity.hosts)

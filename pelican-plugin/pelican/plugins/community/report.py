@@ -10,10 +10,11 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from markupsafe import Markup
 
-from .identity import Identity, hidden_by, is_me, merge_identities
+from .identity import Identity, clear_caches, hidden_by, me_matcher, merge_identities
 from .matching import PostMatcher
 from .names import clean_name, initials, slugify_name
 from .people_file import PeopleFile
@@ -25,6 +26,13 @@ from .urls import post_path, safe_http_url, url_key
 
 #: First-timers this recent (before the newest conversation) are welcomed.
 WELCOME_WINDOW = timedelta(days=365)
+
+# Names and addresses repeat across a person's interactions: each distinct
+# one is cleaned once per computation (emptied when it ends).
+_CACHE_SIZE = 1 << 18
+_clean_name = lru_cache(maxsize=_CACHE_SIZE)(clean_name)
+_safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
+_url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
 
 
 @dataclass
@@ -195,11 +203,28 @@ def compute_community(
     regular_min_posts: int = 3,
 ) -> Community:
     """Match, merge, classify and arrange every interaction."""
+    try:
+        return _compute_community(items, people_file, posts, regular_min_posts)
+    finally:
+        for cached in (_clean_name, _safe_url, _url_key):
+            cached.cache_clear()
+        clear_caches()
+
+
+def _compute_community(
+    items: list[Interaction],
+    people_file: PeopleFile,
+    posts: list[PostRef],
+    regular_min_posts: int,
+) -> Community:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
-    mine = [item for item in items if is_me(item, people_file)]
-    others = [item for item in items if not is_me(item, people_file)]
+    is_mine = me_matcher(people_file)
+    mine: list[Interaction] = []
+    others: list[Interaction] = []
+    for item in items:
+        (mine if is_mine(item) else others).append(item)
 
     identities = merge_identities(others, people_file)
     shown: list[Identity] = []
@@ -280,7 +305,7 @@ def _person(
         reacted_posts=len(reacted),
         first_conversation=first_conv.published if first_conv else "",
         last_seen=max(times) if times else "",
-        first_post_title=clean_name(
+        first_post_title=_clean_name(
             titles.get(slug_of[(first_conv.source, first_conv.id)], "")
             or first_conv.target_title
         )
@@ -289,7 +314,7 @@ def _person(
         answered=sum(answered[(i.source, i.id)] for i in items),
     )
     role = classify(activity, regular_min_posts)
-    name = clean_name(entry.name) if entry else _most_used_name(items)
+    name = _clean_name(entry.name) if entry else _most_used_name(items)
     return Person(
         id="",
         name=name,
@@ -310,12 +335,12 @@ def _person(
 
 def _most_used_name(items: list[Interaction]) -> str:
     names = Counter(
-        clean_name(i.author_name) for i in items if clean_name(i.author_name)
+        _clean_name(i.author_name) for i in items if _clean_name(i.author_name)
     )
     if not names:
         return "Someone"
     # Most used; on a tie the one used last, then alphabetical.
-    last_used = {clean_name(i.author_name): (i.published, i.id) for i in items}
+    last_used = {_clean_name(i.author_name): (i.published, i.id) for i in items}
     return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
 
 
@@ -324,12 +349,12 @@ def _best_url(identity: Identity) -> str:
     first), in the newest form they used (https preferred)."""
     if identity.entry:
         for url in identity.entry.urls:
-            if safe_http_url(url):
-                return safe_http_url(url)
+            if _safe_url(url):
+                return _safe_url(url)
     used: dict[str, list[tuple[bool, str, str, str]]] = defaultdict(list)
     for item in identity.items:
-        url = safe_http_url(item.author_url)
-        key = url_key(url)
+        url = _safe_url(item.author_url)
+        key = _url_key(url)
         if key:
             used[key].append(
                 (item.is_conversation, item.published, url.startswith("https:"), url)
@@ -446,19 +471,19 @@ def _thread(
     roots: list[Comment] = []
     for item in items:
         person = person_of.get((item.source, item.id))
-        name = person.name if person else clean_name(item.author_name) or "Someone"
+        name = person.name if person else _clean_name(item.author_name) or "Someone"
         comments[(item.source, item.id)] = Comment(
             id=item.id,
             kind=item.kind,
             name=name,
-            url=(person.url if person else safe_http_url(item.author_url)) or "",
-            permalink=safe_http_url(item.url),
+            url=(person.url if person else _safe_url(item.author_url)) or "",
+            permalink=_safe_url(item.url),
             published=item.published,
             content=Markup(clean_html(item.content)),
             by_author=person is None,
             person=person,
             initials=initials(name),
-            summary=clean_name(item.extra.get("content_warning", "")),
+            summary=_clean_name(item.extra.get("content_warning", "")),
             sensitive=item.extra.get("sensitive") == "true",
         )
     position = {key: index for index, key in enumerate(comments)}
