@@ -77,20 +77,6 @@ def test_emails_become_one_opaque_key(comments):
     assert "vinter.example" not in repr(comments).replace("lottevinter.example", "")
 
 
-def test_plain_text_fallback_escapes(monkeypatch, tmp_path):
-    from pelican.plugins.community import markup
-
-    monkeypatch.setattr(markup, "_markdown", None)
-    folder = tmp_path / "post"
-    folder.mkdir()
-    (folder / "1.md").write_text(
-        "author: X\ndate: 2020-01-01\n\n<script>alert(1)</script>\n\nTwo",
-        encoding="utf-8",
-    )
-    [comment] = read_pelican_comment_system(tmp_path, "pcs").interactions
-    assert comment.content == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>Two</p>"
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
