@@ -35,7 +35,15 @@ TRANSLATION_FEED_ATOM = None
 
 PLUGINS = ["pelican.plugins.community"]
 
-# Everything below is read offline from files saved in data/.
+# The demo's Mastodon and Bluesky hosts are fictional: build from the committed
+# archive only. A real site leaves this out (or sets it in CI's build step).
+COMMUNITY_OFFLINE = True
+
+# The first three sources are files saved in data/; the last two are live:
+# each build (unless offline) reads the replies, favourites and boosts of the
+# posts whose metadata names their Mastodon or Bluesky announcement. What they
+# brought is in community-archive/, committed, so `make demo` (which builds
+# offline) needs no network.
 COMMUNITY_SOURCES = [
     # The old WordPress blog (2013-2020), exported from Tools > Export.
     {"type": "wordpress", "path": "data/wordpress-export.xml"},
@@ -43,6 +51,10 @@ COMMUNITY_SOURCES = [
     {"type": "feed", "path": "data/comments.rss"},
     # webmention.io, saved as JF2: replies from blogs, likes via Bridgy.
     {"type": "webmention.io", "path": "data/webmentions.json"},
+    # Replies under the announcement toot (`Mastodon:` in a post's metadata).
+    {"type": "mastodon"},
+    # Replies under the announcement post (`Bluesky:` in a post's metadata).
+    {"type": "bluesky"},
 ]
 COMMUNITY_PEOPLE_FILE = "community.yaml"
 COMMUNITY_ARCHIVE_PATH = "community-archive"

@@ -32,6 +32,8 @@ EXPECTED = {
         "Beatrix Coombe",
         "Lars Holm",
         "Yusuf Karaca",
+        "Perpetua Lowe",
+        "Tobias Fenn",
     },
 }
 NEVER = [
@@ -43,6 +45,7 @@ NEVER = [
     "SEO Expert",
     "The Slush Pile",
     "Writers' Circles Directory",
+    "Marsh Light",
 ]
 
 
@@ -80,7 +83,7 @@ def test_every_sample_person_lands_in_the_intended_role(demo):
         by_role.setdefault(person["role"], set()).add(person["name"])
     for role, names in EXPECTED.items():
         assert by_role.get(role) == names, role
-    assert len(by_role["drive-by"]) == 15
+    assert len(by_role["drive-by"]) == 17
     assert report["unmatched"] == 0
 
 
@@ -109,6 +112,34 @@ def test_the_demo_pages_show_the_circle_and_nothing_private(demo):
             assert name not in html, (name, path)
         for secret in secrets:
             assert secret not in html, (secret, path)
+
+
+def test_mastodon_and_bluesky_conversations_show_from_the_committed_archive(demo):
+    page = (demo / "output/the-circle-counted/index.html").read_text()
+    conversation = re.search(
+        r'<section class="community-conversation".*?</section>', page, re.S
+    ).group(0)
+    for text in (
+        "the room above the chip shop",  # Ruth, on Mastodon
+        "very modern of us",  # Hattie, on Bluesky
+        "The letters win, always.",  # Maren's answer on Bluesky
+        "ring my old writing group",  # Tobias Fenn, new, on Bluesky
+    ):
+        assert text in conversation, text
+    # Kit's reply came through Bridgy/webmention.io and from Mastodon: once.
+    assert conversation.count("Under the warehouse comment") == 1
+    # Perpetua's reply (and Maren's answer) stay behind their content warnings.
+    warnings = re.findall(
+        r'<details class="community-content-warning"><summary>(.*?)</summary>(.*?)</details>',
+        conversation,
+        re.S,
+    )
+    assert [w[0] for w in warnings] == ["grief, a parent", "re: grief, a parent"]
+    assert "shoebox" in warnings[0][1]
+    report = json.loads((demo / "output/community/community.json").read_text())
+    [post] = [p for p in report["posts"] if p["slug"] == "the-circle-counted"]
+    # Mastodon favourites and Bluesky likes, Bridgy's copies counted once.
+    assert post["reactions"] == {"like": 11, "repost": 3, "bookmark": 0}
 
 
 def test_the_committed_archive_matches_a_fresh_build(demo):
