@@ -19,7 +19,10 @@ def to_utc_iso(value: object) -> str:
         return ""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    dt = dt.astimezone(UTC).replace(microsecond=0)
+    try:
+        dt = dt.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar's ends
+        return ""
     if not 1990 <= dt.year <= 2200:
         return ""
     return dt.isoformat()
@@ -29,7 +32,10 @@ def _parse(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value
     if isinstance(value, time.struct_time):
-        return datetime(*value[:6], tzinfo=UTC)
+        try:
+            return datetime(*value[:6], tzinfo=UTC)
+        except (ValueError, OverflowError):  # feedparser's year -1, month 0...
+            return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(float(value), tz=UTC)

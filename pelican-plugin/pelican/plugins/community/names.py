@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .sanitize import mask_private
+
 #: Longest name shown; longer ones are cut with an ellipsis.
 MAX_NAME_LENGTH = 80
 
@@ -18,24 +20,36 @@ _SPACE = re.compile(r"\s+")
 
 
 def clean_name(name: str) -> str:
-    """The name as shown: invisible and control characters removed, spaces
-    folded, cut to :data:`MAX_NAME_LENGTH` characters."""
+    """The name (or post title) as shown: invisible and control characters
+    removed, spaces folded, email and IP addresses masked, cut to
+    :data:`MAX_NAME_LENGTH` characters."""
+    return _cut(mask_private(_visible(name)))
+
+
+def name_key(name: str) -> str:
+    """Key under which two names count as the same: case, accents' composed
+    forms, spacing and invisible characters do not matter.
+
+    Not masked: two names that are different addresses must not become the
+    same "[email hidden]" (and merge two people, or a stranger into a friend
+    whose alias is an address)."""
+    return unicodedata.normalize("NFKC", _cut(_visible(name))).casefold()
+
+
+def _visible(name: str) -> str:
     if not isinstance(name, str):
         return ""
     name = _INVISIBLE.sub("", name)
     name = "".join(
         ch for ch in name if unicodedata.category(ch)[0] != "C" or ch in "\t\n"
     )
-    name = _SPACE.sub(" ", name).strip()
+    return _SPACE.sub(" ", name).strip()
+
+
+def _cut(name: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
         name = name[: MAX_NAME_LENGTH - 1].rstrip() + "…"
     return name
-
-
-def name_key(name: str) -> str:
-    """Key under which two names count as the same: case, accents' composed
-    forms, spacing and invisible characters do not matter."""
-    return unicodedata.normalize("NFKC", clean_name(name)).casefold()
 
 
 def initials(name: str) -> str:

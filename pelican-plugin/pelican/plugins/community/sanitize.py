@@ -4,6 +4,7 @@ IP addresses masked, only http(s) links kept."""
 from __future__ import annotations
 
 import html
+import ipaddress
 import re
 
 import nh3
@@ -41,11 +42,25 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 #: Longest comment kept for display; beyond it the text is cut.
 MAX_CONTENT_CHARS = 20_000
 
-_EMAIL = re.compile(r"[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+# The "@" also as an entity or percent-escaped: the archive keeps raw HTML,
+# and a link's query string carries addresses percent-encoded.
+_AT = r"(?:@|&#0*64;|&#[xX]0*40;|&commat;|%40)"
+# The look-behind makes a match start only where a run of address characters
+# starts: without it a long run ("a.a.a...", 20 kB) costs quadratic time.
+_EMAIL = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]+"
+    + _AT
+    + r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
 _IPV4 = re.compile(
     r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"
 )
-_IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b")
+# Anything shaped like an IPv6 address, full or compressed ("2001:db8::1");
+# only what ipaddress accepts is masked, so times and MAC addresses stay.
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}|:)(?::[0-9A-Fa-f]{0,4}){2,7}"
+    r"(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
+)
 _HANDLE_AT = re.compile(r"(^|[\s(>])@[\w.\-]+@[\w.\-]+\.\w+")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -54,6 +69,17 @@ def _keep_http_links(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "href":
         return safe_http_url(html.unescape(value)) or None
     return value
+
+
+def _mask_ipv6(match: re.Match[str]) -> str:
+    candidate = match.group(0)
+    if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
+        return candidate
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return candidate
+    return "[address hidden]"
 
 
 def mask_private(text: str) -> str:
@@ -67,8 +93,8 @@ def mask_private(text: str) -> str:
 
     text = _HANDLE_AT.sub(keep, text)
     text = _EMAIL.sub("[email hidden]", text)
+    text = _IPV6.sub(_mask_ipv6, text)
     text = _IPV4.sub("[address hidden]", text)
-    text = _IPV6.sub("[address hidden]", text)
     return re.sub(r"\x00(\d+)\x00", lambda m: handles[int(m.group(1))], text)
 
 

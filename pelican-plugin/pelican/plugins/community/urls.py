@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -44,12 +45,27 @@ EMAIL_HASH_HOSTS = ("gravatar.com", "libravatar.org")
 
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _INDEX_FILE = re.compile(r"/index\.(html?|php)$")
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# Control characters (C0, DEL, C1), any white space, zero-width and bidi
+# controls: none belongs in a URL, and each can hide a scheme or a host.
+_CONTROL = re.compile(
+    r"[\x00-\x20\x7f-\x9f\s\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2069\ufeff]+"
+)
 _FEDI_PATH = re.compile(r"^/(?:@|users/)([A-Za-z0-9_.\-]+)/?$")
 _BSKY_PROFILE = re.compile(r"^/profile/([^/?#]+)/?$")
 _FEDI_HANDLE = re.compile(r"^@?([A-Za-z0-9_.\-]+)@([A-Za-z0-9.\-]+\.[A-Za-z]{2,})$")
 _BSKY_HANDLE = re.compile(r"^@?([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9][a-z0-9\-]*)+)$")
 _DID = re.compile(r"^did:(?:plc|web):[A-Za-z0-9._:%\-]+$")
+# A dotted quad, or a colon-separated run an IPv6 address may be, anywhere.
+_IP_IN_URL = re.compile(
+    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
+    r"|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
+)
+_NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
+# An address not preceded by "@" (which would make it a fediverse handle).
+_EMAIL_IN_URL = re.compile(
+    r"(?<![@\w.+\-])[\w.+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+)
 
 
 def safe_http_url(value: object) -> str:
@@ -71,12 +87,49 @@ def safe_http_url(value: object) -> str:
         return ""
     if parts.username or parts.password:
         return ""
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range or not a number
+    except ValueError:
+        return ""
     if any(parts.hostname.endswith(host) for host in EMAIL_HASH_HOSTS):
         return ""
     # Proxies such as avatars.webmention.io carry the Gravatar URL in the path.
     if any(host in parts.path.lower() for host in EMAIL_HASH_HOSTS):
         return ""
     return url
+
+
+def public_http_url(value: object) -> str:
+    """Like :func:`safe_http_url`, for a link shown or archived for everyone
+    (a commenter's site, avatar or permalink): "" also when the URL would
+    publish private data: an email address (``?email=ann@mail.example``)
+    or an IP address (``http://203.0.113.9/``, ``/?from=203.0.113.9``).
+
+    A fediverse profile such as ``https://instance/@ann@home.example`` is
+    not an email address.
+    """
+    url = safe_http_url(value)
+    if not url:
+        return ""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    # A dotted quad, an IPv6 literal, or a bare number a browser reads as
+    # one (3405803785, 0xcb.0.113.9): no real top-level domain is numeric.
+    if ":" in host or _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]):
+        return ""
+    text = unquote(url)
+    if _EMAIL_IN_URL.search(text) or any(
+        _is_ip_address(m) for m in _IP_IN_URL.findall(text)
+    ):
+        return ""
+    return url
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _host(parts) -> str:

@@ -14,7 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from .errors import SourceError
-from .xmlsafe import iter_elements, local_name
+from .xmlsafe import check_utf8, iter_elements, local_name
 
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
@@ -143,7 +143,7 @@ def iter_records(
             )
             return
         if failure.code == _INVALID_TOKEN and not encoding_checked:
-            _check_encoding(path, head)
+            check_utf8(path, head)
             encoding_checked = True
         if failure.code == _UNBOUND_PREFIX and not declared:
             declared = True
@@ -368,25 +368,6 @@ def _encoding(head: bytes) -> str:
 
 def _decode(data: bytes, head: bytes) -> str:
     return data.decode(_encoding(head), errors="replace")
-
-
-def _check_encoding(path: Path, head: bytes) -> None:
-    """Refuse a file that says (or defaults to) UTF-8 but is not: a
-    Windows-1252 or Latin-1 export saved under the wrong name."""
-    if _encoding(head) != "utf-8":
-        return
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line = 1
-    for block in _chunks(path, 0):
-        try:
-            decoder.decode(block)
-        except UnicodeDecodeError as exc:
-            line += block[: exc.start].count(b"\n")
-            raise SourceError(
-                f"{path}: line {line}: not valid UTF-8 (was the file saved in "
-                "another encoding, such as Windows-1252?)"
-            ) from None
-        line += block.count(b"\n")
 
 
 def _reason(failure: ParseError) -> str:

@@ -12,11 +12,14 @@ which refuses entity declarations. Both are streamed.
 
 from __future__ import annotations
 
+import codecs
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 from xml.etree.ElementTree import iterparse as fast_iterparse
+from xml.parsers.expat import errors as expat_errors
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as defused_iterparse
@@ -28,6 +31,8 @@ logger = logging.getLogger(__name__)
 #: Larger exports are refused with a clear error rather than read.
 MAX_XML_BYTES = 2 * 1024**3
 _HEAD = 4096
+_INVALID_TOKEN = expat_errors.codes[expat_errors.XML_ERROR_INVALID_TOKEN]
+_DECLARED_ENCODING = re.compile(rb"encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
 
 
 def local_name(tag: str) -> str:
@@ -66,11 +71,40 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
                     yield element
                     element.clear()
         except ParseError as exc:
+            if exc.code == _INVALID_TOKEN:
+                # A Latin-1 or Windows-1252 export saved as UTF-8: say so.
+                check_utf8(path, head)
             raise SourceError(f"{path}: not well-formed XML ({exc})") from None
         except DefusedXmlException as exc:
             raise SourceError(
                 f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
             ) from None
+
+
+def check_utf8(path: Path, head: bytes) -> None:
+    """Refuse a file that says (or defaults to) UTF-8 but is not: a
+    Windows-1252 or Latin-1 export saved under the wrong name. ``head`` is
+    the start of the file (its XML declaration)."""
+    declared = _DECLARED_ENCODING.search(head[:200])
+    try:
+        name = codecs.lookup(declared.group(1).decode() if declared else "utf-8")
+    except LookupError:
+        return
+    if name.name != "utf-8":
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                line += block[: exc.start].count(b"\n")
+                raise SourceError(
+                    f"{path}: line {line}: not valid UTF-8 (was the file saved in "
+                    "another encoding, such as Windows-1252?)"
+                ) from None
+            line += block.count(b"\n")
 
 
 def _prolog_is_plain(head: bytes) -> bool:

@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 from ..dates import to_utc_iso
 from ..emailkeys import email_keys
 from ..records import Interaction, SourceResult
-from ..urls import post_slug_guess, safe_http_url
+from ..urls import post_slug_guess, public_http_url, safe_http_url
 from ..xmlrecover import Recovery, iter_records
 from ..xmlsafe import local_name, text_of
 
@@ -113,10 +113,10 @@ def _read_post(fields: dict[str, list[Element]]) -> _Post:
     filename = text_of(_first(fields, "filename"))
     author = _children(_first(fields, "author"))
     return _Post(
-        url=url,
+        url=public_http_url(url),
         title=_clean_text(text_of(_first(fields, "title"))),
         slug=post_slug_guess(filename or url),
-        author_url=safe_http_url(text_of(_first(author, "uri"))),
+        author_url=public_http_url(text_of(_first(author, "uri"))),
     )
 
 
@@ -148,12 +148,12 @@ def _read_comment(entry_id: str, fields: dict[str, list[Element]]) -> _Comment:
         "kind": "comment",
         "published": to_utc_iso(text_of(_first(fields, "published"))),
         "author_name": _clean_text(text_of(_first(author, "name"))),
-        "author_url": safe_http_url(text_of(_first(author, "uri"))),
+        "author_url": public_http_url(text_of(_first(author, "uri"))),
         "author_photo": _photo(author),
-        "target_url": safe_http_url(reply_to.get("href", ""))
+        "target_url": public_http_url(reply_to.get("href", ""))
         if reply_to is not None
         else "",
-        "url": _link(fields, "alternate"),
+        "url": public_http_url(_link(fields, "alternate")),
         "content": _content(_first(fields, "content")),
         "parent": _parent_comment(fields),
     }
@@ -225,7 +225,7 @@ def _link(fields: dict[str, list[Element]], rel: str, safe: bool = True) -> str:
 
 def _photo(author: dict[str, list[Element]]) -> str:
     image = _first(author, "image")
-    return safe_http_url(image.get("src", "")) if image is not None else ""
+    return public_http_url(image.get("src", "")) if image is not None else ""
 
 
 def _content(element: Element | None) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "bluesky"
 #: Accounts that asked not to be shown to logged-out viewers.
@@ -218,7 +218,7 @@ def _author_fields(actor: dict, me: str) -> dict:
         ),
         "author_url": f"https://bsky.app/profile/{did}",
         "author_handle": did,
-        "author_photo": safe_http_url(actor.get("avatar")),
+        "author_photo": public_http_url(actor.get("avatar")),
         "author_is_me": bool(me) and did == me,
     }
 
@@ -226,7 +226,8 @@ def _author_fields(actor: dict, me: str) -> dict:
 def _actor_extra(actor: dict) -> dict[str, str]:
     extra = {"platform": PLATFORM}
     handle = _text(actor.get("handle"))
-    if handle and handle != "handle.invalid":
+    # Only a real handle: not "handle.invalid", markup or an address.
+    if handle != "handle.invalid" and handle_key(handle).startswith("bsky:"):
         extra["handle"] = handle
     return extra
 

@@ -14,10 +14,11 @@ from ..emailkeys import email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 
 #: Exports larger than this (after unzipping) are refused rather than read.
 MAX_EXPORT_BYTES = 256 * 1024**2
+_BLOCK = 1 << 20
 APPROVED = "approved"
 #: Commento's stand-ins for "no parent", "no one" and "no link".
 ROOT = "root"
@@ -104,20 +105,30 @@ def _load(path: Path) -> dict:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, unzipped if Commento's download was kept gzipped."""
+    """The file's bytes, unzipped if Commento's download was kept gzipped.
+
+    Read in blocks: ``read(MAX_EXPORT_BYTES + 1)`` would reserve that much
+    memory for any file, and a small gzip bomb stops at the limit."""
+    too_large = SourceError(
+        f"{path}: larger than the {MAX_EXPORT_BYTES} bytes an export may have"
+    )
+    if path.stat().st_size > MAX_EXPORT_BYTES:
+        raise too_large
+    blocks: list[bytes] = []
+    total = 0
     with path.open("rb") as handle:
         head = handle.read(2)
         handle.seek(0)
         stream = gzip.GzipFile(fileobj=handle) if head == b"\x1f\x8b" else handle
         try:
-            data = stream.read(MAX_EXPORT_BYTES + 1)
+            while block := stream.read(_BLOCK):
+                total += len(block)
+                if total > MAX_EXPORT_BYTES:
+                    raise too_large
+                blocks.append(block)
         except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(f"{path}: not a readable gzip file ({exc})") from None
-    if len(data) > MAX_EXPORT_BYTES:
-        raise SourceError(
-            f"{path}: larger than the {MAX_EXPORT_BYTES} bytes an export may have"
-        )
-    return data
+    return b"".join(blocks)
 
 
 def _commenters(raw: object) -> dict[str, dict]:
@@ -149,8 +160,8 @@ def _read_comment(raw: dict, comment_id: str, commenters: dict[str, dict]) -> _C
         "published": to_utc_iso(_text(raw.get("creationDate"))),
         "author_name": " ".join(_text(commenter.get("name")).split())
         or ("Anonymous" if commenter_hex == ANONYMOUS else ""),
-        "author_url": "" if link.lower() in NO_LINK else safe_http_url(link),
-        "author_photo": safe_http_url(_text(commenter.get("photo"))),
+        "author_url": "" if link.lower() in NO_LINK else public_http_url(link),
+        "author_photo": public_http_url(_text(commenter.get("photo"))),
         "author_is_me": commenter.get("isModerator") is True,
         "target_url": _page_url(_text(raw.get("domain")), raw),
         "content": _text(raw.get("html"))
@@ -166,7 +177,7 @@ def _page_url(domain: str, raw: dict) -> str:
     page = _text(raw.get("url")) or _text(raw.get("path"))
     if not domain or "/" in domain or not page.startswith("/") or page.startswith("//"):
         return ""
-    return safe_http_url(f"https://{domain}{page}")
+    return public_http_url(f"https://{domain}{page}")
 
 
 def _text(value: object) -> str:

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 from ..dates import to_utc_iso
 from ..emailkeys import email_keys
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 from ..xmlrecover import Recovery, iter_records
 from ..xmlsafe import local_name, text_of
 
@@ -107,7 +107,7 @@ def read_disqus(path: Path, source_name: str) -> SourceResult:
 def _read_thread(element: Element) -> _Thread:
     fields = _children_by_name(element)
     return _Thread(
-        url=safe_http_url(text_of(fields.get("link"))),
+        url=public_http_url(text_of(fields.get("link"))),
         title=_clean_text(text_of(fields.get("title"))),
     )
 

@@ -15,7 +15,7 @@ import feedparser
 from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url, safe_http_url
 
 #: Saved feeds larger than this are refused rather than read into memory.
 MAX_FEED_BYTES = 256 * 1024**2
@@ -145,10 +145,12 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         "published": to_utc_iso(raw.get("published_parsed"))
         or to_utc_iso(raw.get("updated_parsed")),
         "author_name": name,
-        "author_url": safe_http_url((raw.get("author_detail") or {}).get("href")),
-        "target_url": _post_url(link) or _post_url(safe_http_url(thread_href)),
+        "author_url": public_http_url((raw.get("author_detail") or {}).get("href")),
+        "target_url": public_http_url(
+            _post_url(link) or _post_url(safe_http_url(thread_href))
+        ),
         "target_title": post_title or feed_title,
-        "url": link,
+        "url": public_http_url(link),
         "content": content,
         # A parent named by its permalink keeps its id even when this read
         # of the feed no longer shows it: the archive may hold it.
@@ -239,6 +241,12 @@ def _resolve_parents(entries: list[_Entry]) -> None:
         # post look like a reply to this comment.
         if entry.link and entry.link != entry.record["target_url"]:
             by_ref.setdefault(entry.link, entry.record["id"])
+    # Comments by author and post, in feed order: a reply looks only at its
+    # own small group, not at the whole feed.
+    by_author: dict[tuple[str, str], list[_Entry]] = {}
+    for entry in entries:
+        key = (entry.record["author_name"], entry.record["target_url"])
+        by_author.setdefault(key, []).append(entry)
     for entry in entries:
         record = entry.record
         ref, href = entry.reply_ref
@@ -247,21 +255,22 @@ def _resolve_parents(entries: list[_Entry]) -> None:
             record["parent"] = parent
         if record["parent"] or not entry.reply_name:
             continue
-        parent = _latest_earlier_by(entries, entry)
+        group = by_author.get((entry.reply_name, record["target_url"]), [])
+        parent = _latest_earlier_by(group, entry)
         if parent:
             record["parent"] = parent
         else:
             entry.extra["in_reply_to_name"] = entry.reply_name
 
 
-def _latest_earlier_by(entries: list[_Entry], reply: _Entry) -> str:
+def _latest_earlier_by(group: list[_Entry], reply: _Entry) -> str:
+    """The id of the latest comment in ``group`` (one author's comments on
+    the reply's post) published before the reply, or ""."""
     record = reply.record
     candidates = [
         other.record
-        for other in entries
+        for other in group
         if other is not reply
-        and other.record["author_name"] == reply.reply_name
-        and other.record["target_url"] == record["target_url"]
         and (not record["published"] or other.record["published"] < record["published"])
     ]
     if not candidates:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..dates import to_utc_iso
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "mastodon"
 #: Bridgy's synthetic fragments for likes and boosts, reused so both agree.
@@ -109,7 +109,8 @@ def parse_context(
                 kind="comment",
                 published=to_utc_iso(reply.get("created_at")),
                 target_url=target_url,
-                url=safe_http_url(reply.get("url")) or safe_http_url(reply.get("uri")),
+                url=public_http_url(reply.get("url"))
+                or public_http_url(reply.get("uri")),
                 content=_text(reply.get("content")),
                 parent=ids_by_local_id.get(str(reply.get("in_reply_to_id") or ""), ""),
                 extra=extra,
@@ -161,7 +162,8 @@ def account_handle(account: dict, instance_host: str) -> str:
     if "@" not in acct:
         host = urlsplit(safe_http_url(account.get("url"))).hostname or instance_host
         acct = f"{acct}@{host.lower()}"
-    return f"@{acct}"
+    # Anything else is not an account: markup, or an address typed in.
+    return f"@{acct}" if handle_key(acct).startswith("acct:") else ""
 
 
 def verified_website(account: dict) -> str:
@@ -171,7 +173,7 @@ def verified_website(account: dict) -> str:
             continue
         value = _text(entry.get("value"))
         match = _HREF.search(value)
-        url = safe_http_url(match.group(1) if match else value)
+        url = public_http_url(match.group(1) if match else value)
         if url:
             return url
     return ""
@@ -192,9 +194,9 @@ def _author_fields(account: dict, status: StatusRef, me: str = "") -> dict:
                 _text(account.get("display_name")) or _text(account.get("username"))
             ).split()
         ),
-        "author_url": safe_http_url(account.get("url")),
+        "author_url": public_http_url(account.get("url")),
         "author_handle": handle,
-        "author_photo": safe_http_url(account.get("avatar")),
+        "author_photo": public_http_url(account.get("avatar")),
         "author_is_me": bool(is_me),
     }
 

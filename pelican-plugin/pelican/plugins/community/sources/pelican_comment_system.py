@@ -12,7 +12,7 @@ from ..emailkeys import email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 #: A comment file larger than this is refused (no comment is this long).
@@ -76,7 +76,7 @@ def _read_comment(file: Path, slug: str, aliases: dict[str, str]) -> _Comment:
         "kind": "comment",
         "published": to_utc_iso(meta.get("date", "")),
         "author_name": " ".join(meta.get("author", "").split()),
-        "author_url": safe_http_url(meta.get("website", "") or meta.get("url", "")),
+        "author_url": public_http_url(meta.get("website", "") or meta.get("url", "")),
         "target_slug": slug,
         "content": markdown_to_html(body),
         "parent": f"{slug}/{parent}" if parent else "",
@@ -123,7 +123,10 @@ def _split(text: str, file: Path) -> tuple[dict[str, str], str]:
 def _read_text(file: Path) -> str:
     size = file.stat().st_size
     if size > MAX_COMMENT_BYTES:
-        raise SourceError(f"{file}: {size} bytes is too large for a comment file")
+        raise SourceError(
+            f"{file}: {size} bytes is larger than the {MAX_COMMENT_BYTES} bytes "
+            "a comment file may have"
+        )
     raw = file.read_bytes()
     if not raw.strip():
         raise SourceError(f"{file}: the file is empty")

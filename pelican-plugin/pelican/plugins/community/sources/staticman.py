@@ -15,7 +15,7 @@ from ..emailkeys import email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 
 #: Option key -> field names tried in order (comma-separated in settings).
 FIELD_DEFAULTS: dict[str, str] = {
@@ -118,7 +118,7 @@ def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comme
         "kind": "comment",
         "published": to_utc_iso(_date_value(data, names["date_field"])),
         "author_name": " ".join(_field(data, names["name_field"]).split()),
-        "author_url": safe_http_url(_field(data, names["url_field"])),
+        "author_url": public_http_url(_field(data, names["url_field"])),
         "target_slug": slug,
         "content": markdown_to_html(_field(data, names["message_field"])),
     }
@@ -136,7 +136,10 @@ def _load(file: Path) -> dict:
     naming the file (and line)."""
     size = file.stat().st_size
     if size > MAX_COMMENT_BYTES:
-        raise SourceError(f"{file}: {size} bytes is too large for a comment file")
+        raise SourceError(
+            f"{file}: {size} bytes is larger than the {MAX_COMMENT_BYTES} bytes "
+            "a comment file may have"
+        )
     raw = file.read_bytes()
     if not raw.strip():
         raise SourceError(f"{file}: the file is empty")
@@ -152,6 +155,8 @@ def _load(file: Path) -> dict:
             raise SourceError(
                 f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})"
             ) from None
+        except RecursionError:
+            raise SourceError(f"{file}: the JSON is nested too deeply") from None
     else:
         try:
             data = yaml.safe_load(text)
@@ -160,6 +165,8 @@ def _load(file: Path) -> dict:
             where = f"line {mark.line + 1}: " if mark is not None else ""
             problem = getattr(exc, "problem", None) or "syntax error"
             raise SourceError(f"{file}: {where}not valid YAML ({problem})") from None
+        except RecursionError:
+            raise SourceError(f"{file}: the YAML is nested too deeply") from None
     if not isinstance(data, dict):
         raise SourceError(
             f"{file}: expected the fields of one comment (name: ..., message: ...)"

@@ -14,8 +14,10 @@ from urllib.parse import unquote, urlsplit
 from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 
+#: Saved files larger than this are refused rather than read into memory.
+MAX_JSON_BYTES = 256 * 1024**2
 #: JF2 ``wm-property`` -> interaction kind. ``rsvp`` is skipped.
 JF2_KINDS = {
     "in-reply-to": "comment",
@@ -130,8 +132,9 @@ def _jf2_mention(entry: dict) -> _Mention:
         "kind": kind,
         "published": to_utc_iso(entry.get("published"))
         or to_utc_iso(entry.get("wm-received")),
-        "target_url": _text(entry.get("wm-target")),
-        "url": safe_http_url(entry.get("url")) or safe_http_url(entry.get("wm-source")),
+        "target_url": public_http_url(_text(entry.get("wm-target"))),
+        "url": public_http_url(entry.get("url"))
+        or public_http_url(entry.get("wm-source")),
         "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
         **_author_fields(_object(entry.get("author"))),
     }
@@ -152,8 +155,8 @@ def _links_mention(link: dict) -> _Mention:
         "kind": kind,
         "published": to_utc_iso(data.get("published"))
         or to_utc_iso(link.get("verified_date")),
-        "target_url": _text(link.get("target")),
-        "url": safe_http_url(data.get("url")) or safe_http_url(link.get("source")),
+        "target_url": public_http_url(_text(link.get("target"))),
+        "url": public_http_url(data.get("url")) or public_http_url(link.get("source")),
         "content": ""
         if kind in _WORDLESS_KINDS or not isinstance(content, str)
         else content,
@@ -172,6 +175,12 @@ def _skip_reason(name: str, other: str) -> str:
 
 
 def _load_json(path: Path) -> object:
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise SourceError(
+            f"{path}: {size} bytes is larger than the {MAX_JSON_BYTES} bytes "
+            "a saved webmention.io file may have"
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -185,6 +194,8 @@ def _load_json(path: Path) -> object:
             f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise SourceError(f"{path}: the JSON is nested too deeply") from None
 
 
 def _shape_of(data: object) -> str:
@@ -198,7 +209,7 @@ def _shape_of(data: object) -> str:
 
 
 def _author_fields(author: dict) -> dict:
-    url = safe_http_url(author.get("url"))
+    url = public_http_url(author.get("url"))
     return {
         "author_name": " ".join(_text(author.get("name")).split()),
         "author_url": url,
@@ -226,7 +237,7 @@ def _profile_handle(url: str) -> str:
 
 
 def _avatar_url(value: object) -> str:
-    url = safe_http_url(value)
+    url = public_http_url(value)
     return "" if _EMAIL_HASH_AVATAR.search(url) else url
 
 

@@ -6,6 +6,7 @@ import html
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -13,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
 from ..records import Interaction, SourceResult
-from ..urls import safe_http_url
+from ..urls import public_http_url
 from ..xmlsafe import iter_elements, local_name, text_of
 
 logger = logging.getLogger(__name__)
@@ -44,16 +45,6 @@ class _Post:
     title: str
 
 
-@dataclass(slots=True)
-class _Comment:
-    """A kept comment before its email is turned into an opaque key."""
-
-    number: int
-    post_number: int
-    email: str
-    record: dict
-
-
 class _ExportReader:
     """The state of one pass over an export: the blog's own authors (the
     ``wp:author`` elements come before the items) and what each comment
@@ -62,7 +53,10 @@ class _ExportReader:
     def __init__(self) -> None:
         self.author_ids: set[str] = set()
         self.author_emails: set[str] = set()
-        self.kept: list[_Comment] = []
+        #: kept comments, as (email, record), before emails become keys
+        self.kept: list[tuple[str, dict]] = []
+        #: email -> ((comment number, post number), id) of its earliest comment
+        self.first_by_email: dict[str, tuple[tuple[int, int], str]] = {}
         self.removed: set[str] = set()
         self.skipped: Counter[str] = Counter()
         self.seen: set[str] = set()
@@ -95,45 +89,50 @@ class _ExportReader:
             self.read_comment(comment, post)
 
     def read_comment(self, comment: Element, post: _Post) -> None:
-        fields = _children_by_name(comment)
-        number = text_of(fields.get("comment_id"))
+        # Texts, not elements: a large export has a hundred thousand comments
+        # of a dozen fields each, and this is the loop they all go through.
+        fields = _child_texts(comment)
+        number = fields.get("comment_id", "")
         comment_id = f"{post.id}-{number}"
         if comment_id in self.seen:
             # Two items can share a post id in hand-edited exports.
             self.skipped["duplicate"] += 1
             return
         self.seen.add(comment_id)
-        comment_type = text_of(fields.get("comment_type"))
+        comment_type = fields.get("comment_type", "")
         if comment_type in NOT_PEOPLE_TYPES:
             self.skipped[comment_type] += 1
             return
         if comment_type not in COMMENT_TYPES:
             self.skipped["other-type"] += 1
             return
-        status = text_of(fields.get("comment_approved"))
+        status = fields.get("comment_approved", "")
         if status != "1":
             self.skipped[REMOVED_STATUSES.get(status, "unapproved")] += 1
             self.removed.add(comment_id)
             return
-        email = _email(fields.get("comment_author_email"))
-        parent = text_of(fields.get("comment_parent"))
+        email = fields.get("comment_author_email", "").lower()
+        parent = fields.get("comment_parent", "")
         record = {
             "id": comment_id,
             "kind": "comment",
-            "published": to_utc_iso(text_of(fields.get("comment_date_gmt")))
-            or to_utc_iso(text_of(fields.get("comment_date"))),
-            "author_name": _clean_name(text_of(fields.get("comment_author"))),
-            "author_url": _author_url(text_of(fields.get("comment_author_url"))),
-            "author_is_me": self.is_me(text_of(fields.get("comment_user_id")), email),
+            "published": _gmt_iso(fields.get("comment_date_gmt", ""))
+            or to_utc_iso(fields.get("comment_date", "")),
+            "author_name": _clean_author(fields.get("comment_author", "")),
+            "author_url": _author_url(fields.get("comment_author_url", "")),
+            "author_is_me": self.is_me(fields.get("comment_user_id", ""), email),
             "target_url": post.url,
             "target_slug": post.slug,
             "target_title": post.title,
-            "content": text_of(fields.get("comment_content")),
+            "content": fields.get("comment_content", ""),
             "parent": f"{post.id}-{parent}" if parent and parent != "0" else "",
         }
-        self.kept.append(
-            _Comment(_as_number(number), _as_number(post.id), email, record)
-        )
+        self.kept.append((email, record))
+        if email:
+            order = (_as_number(number), _as_number(post.id))
+            first = self.first_by_email.get(email)
+            if first is None or order < first[0]:
+                self.first_by_email[email] = (order, comment_id)
 
     def is_me(self, user_id: str, email: str) -> bool:
         """A comment by the blog's author: a logged-in user listed among the
@@ -157,7 +156,7 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
             reader.read_item(element, ordinal)
         elif _is_wordpress_tag(element.tag):
             reader.add_author(element)
-    interactions = _assign_author_keys(reader.kept, source_name)
+    interactions = _assign_author_keys(reader, source_name)
     logger.debug("%s: %d comment(s) kept", path, len(interactions))
     return SourceResult(
         interactions=tuple(interactions),
@@ -166,32 +165,26 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
     )
 
 
-def _assign_author_keys(kept: list[_Comment], source_name: str) -> list[Interaction]:
+def _assign_author_keys(reader: _ExportReader, source_name: str) -> list[Interaction]:
     """Turn emails into ``source:email:ID`` keys, ID being the id of the
-    earliest comment (by comment number, then post number) with that email.
+    earliest comment (by comment number, then post number; the first in the
+    file on a tie) with that email.
 
     The key is stable while that first comment stays, and unlike a hash it
     says nothing about the address.
     """
-    first_id: dict[str, str] = {}
-    for comment in sorted(kept, key=lambda c: (c.number, c.post_number)):
-        if comment.email:
-            first_id.setdefault(comment.email, comment.record["id"])
-    interactions = []
-    for comment in kept:
-        key = first_id.get(comment.email, "")
-        interactions.append(
-            Interaction(
-                source=source_name,
-                author_key=f"{source_name}:email:{key}" if key else "",
-                **comment.record,
-            )
-        )
-    return interactions
+    keys = {
+        email: f"{source_name}:email:{comment_id}"
+        for email, (_order, comment_id) in reader.first_by_email.items()
+    }
+    return [
+        Interaction(source=source_name, author_key=keys.get(email, ""), **record)
+        for email, record in reader.kept
+    ]
 
 
 def _post_of(fields: dict[str, Element], ordinal: int) -> _Post:
-    url = safe_http_url(text_of(fields.get("link")))
+    url = public_http_url(text_of(fields.get("link")))
     post_id = (
         text_of(fields.get("post_id"))
         or _query_post_id(text_of(fields.get("guid")))
@@ -215,6 +208,43 @@ def _query_post_id(url: str) -> str:
     return values[0] if values[0].isdigit() else ""
 
 
+def _child_texts(element: Element) -> dict[str, str]:
+    """One pass over the children: local name -> stripped text of the first
+    child of that name (as :func:`text_of` gives it)."""
+    names = _TAG_NAMES
+    try:  # every tag seen before: the usual case, at C speed
+        return {
+            names[child.tag]: child.text.strip() if child.text else ""
+            for child in reversed(element)
+        }
+    except KeyError:
+        pass
+    texts = {}
+    for child in reversed(element):
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            name = local_name(tag)
+            if len(names) < 1024:  # a hostile file may invent endless tags
+                names[tag] = name
+        text = child.text
+        texts[name] = text.strip() if text else ""
+    return texts
+
+
+def _gmt_iso(value: str) -> str:
+    """:func:`to_utc_iso` of a WordPress GMT date, with a shortcut for the
+    usual ``YYYY-MM-DD HH:MM:SS`` (same result, a third of the time)."""
+    if len(value) == 19 and value[10] == " ":
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return to_utc_iso(value)
+        if when.tzinfo is None and 1990 <= when.year <= 2200:
+            return when.isoformat() + "+00:00"
+    return to_utc_iso(value)
+
+
 def _children_by_name(element: Element) -> dict[str, Element]:
     """One pass over the children: local name -> first child of that name."""
     return {_tag_name(child.tag): child for child in reversed(element)}
@@ -223,7 +253,8 @@ def _children_by_name(element: Element) -> dict[str, Element]:
 # A WXR file has a few dozen distinct tags and, in a large export, many
 # comments by the same people: caching keeps the per-comment cost low.
 _tag_name = lru_cache(maxsize=512)(local_name)
-_author_url = lru_cache(maxsize=8192)(safe_http_url)
+_TAG_NAMES: dict[str, str] = {}
+_author_url = lru_cache(maxsize=8192)(public_http_url)
 
 
 def _is_wordpress_tag(tag: str) -> bool:
@@ -240,6 +271,10 @@ def _clean_name(value: str) -> str:
     """Decode HTML entities once (WordPress stores ``&amp;``) and collapse
     whitespace; a name escaped twice keeps its second layer."""
     return " ".join(html.unescape(value).split())
+
+
+# Regulars sign hundreds of comments with the same name.
+_clean_author = lru_cache(maxsize=8192)(_clean_name)
 
 
 def _as_number(value: str) -> int:
