@@ -293,7 +293,6 @@ ARCHIVE_FIX = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=ARCHIVE_FIX)
 @pytest.mark.parametrize(
     "source", (*TITLE_SOURCES, "mastodon", *sorted(FOLDER_SOURCES))
 )
@@ -319,7 +318,6 @@ ANCHOR_FIX = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=ANCHOR_FIX)
 @pytest.mark.parametrize("source", SOURCES)
 def test_private_data_in_a_comment_id_is_not_shown(site, source):
     comments = [Fields(id=f"{text} {n}") for n, text in enumerate(PRIVATE_TEXT)]

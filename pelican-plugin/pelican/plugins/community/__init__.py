@@ -72,7 +72,9 @@ def attach_community(generator: ArticlesGenerator) -> None:
     article its ``community``, share it with all templates."""
     settings = _settings_of(generator)
     community = build_community(
-        settings, post_refs(generator.articles, generator.settings)
+        settings,
+        post_refs(generator.articles, generator.settings),
+        cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
     )
     generator.context["community"] = community
     articles = [*generator.articles, *generator.translations]

@@ -52,27 +52,50 @@ def _sort_key(item: Interaction) -> tuple[str, str]:
     return (item.published or "9999", item.id)
 
 
+#: Text fields a stranger controls, where an address may have been typed.
+_MASKED_FIELDS = (
+    "id",
+    "parent",
+    "author_key",
+    "author_name",
+    "content",
+    "target_slug",
+    "target_title",
+)
+
+
 def _without_private_data(item: Interaction) -> Interaction:
-    """Email and IP addresses typed into a comment or a name never reach the
-    archive (which authors often publish in a public repository)."""
-    content, name = mask_private(item.content), mask_private(item.author_name)
-    if content == item.content and name == item.author_name:
-        return item
-    return replace(item, content=content, author_name=name)
+    """Email and IP addresses typed into a comment, a name, a title or an id
+    never reach the archive (which authors often publish in a public
+    repository). Ids are masked the same way wherever they appear, so
+    replies and removals still find them."""
+    changes = {
+        name: masked
+        for name in _MASKED_FIELDS
+        if (masked := mask_private(getattr(item, name))) != getattr(item, name)
+    }
+    extra = {key: mask_private(value) for key, value in item.extra.items()}
+    if extra != item.extra:
+        changes["extra"] = extra
+    return replace(item, **changes) if changes else item
 
 
 def _dump_line(item: Interaction) -> str:
     return json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new
-    file, never a part of one."""
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Replace ``path`` with ``text`` (a string, or pieces of one, written as
+    they come) so that readers see the old or the new file, never a part of
+    one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -156,9 +179,9 @@ class Archive:
         forgotten = self.forgotten().get(name, set())
         added = updated = removed = 0
         for item in result.interactions:
+            item = _without_private_data(item)
             if item.id in forgotten:
                 continue
-            item = _without_private_data(item)
             old = current.get(item.id)
             if old is None:
                 added += 1
@@ -168,7 +191,7 @@ class Archive:
                 continue
             current[item.id] = item
         for item_id in result.removed:
-            if current.pop(item_id, None) is not None:
+            if current.pop(mask_private(item_id), None) is not None:
                 removed += 1
         return current, MergeStats(added, updated, removed)
 
@@ -211,9 +234,10 @@ class Archive:
         return result
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
-        lines = [_dump_line(item) for item in sorted(items, key=_sort_key)]
+        # Line by line: a large source is never held twice more as text.
         write_atomically(
-            self.path / f"{name}{SUFFIX}", "".join(line + "\n" for line in lines)
+            self.path / f"{name}{SUFFIX}",
+            (_dump_line(item) + "\n" for item in sorted(items, key=_sort_key)),
         )
 
     # -- state: what each source was last read from --------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .records import Interaction
+
 
 def email_keys(
     source_name: str, comments: Iterable[tuple[str, str, str]]
@@ -22,3 +24,21 @@ def email_keys(
         if email:
             first_id.setdefault(email, comment_id)
     return {email: f"{source_name}:email:{first}" for email, first in first_id.items()}
+
+
+def with_email_keys(
+    source_name: str, comments: Iterable[tuple[dict, str]]
+) -> list[Interaction]:
+    """Interactions from ``(fields, email)`` pairs, each with the opaque
+    ``author_key`` of its email (the email itself is dropped here)."""
+    comments = list(comments)
+    keys = email_keys(
+        source_name,
+        ((email, fields["published"], fields["id"]) for fields, email in comments),
+    )
+    return [
+        Interaction(
+            source=source_name, author_key=keys.get(email.strip().lower(), ""), **fields
+        )
+        for fields, email in comments
+    ]

@@ -41,6 +41,9 @@ PLACEHOLDER_NAMES = frozenset(
         "user",
         "deleted",
         "[deleted]",
+        # What the archive makes of an address typed as a name.
+        "[email hidden]",
+        "[address hidden]",
     }
 )
 
@@ -72,7 +75,7 @@ def _host(url: str) -> str:
 
 def clear_caches() -> None:
     """Forget the memoized names and addresses (they hold strangers' text)."""
-    for cached in (_name_key, _identity_keys, _host):
+    for cached in (_name_key, _identity_keys, _host, _keys_with_email, _one_name):
         cached.cache_clear()
 
 
@@ -111,6 +114,23 @@ def interaction_keys(item: Interaction) -> set[str]:
     return keys
 
 
+def _frozen_keys(item: Interaction) -> frozenset[str]:
+    """:func:`interaction_keys`, shared between the interactions of one author."""
+    if item.extra:
+        return frozenset(interaction_keys(item))
+    return _keys_with_email(item.author_url, item.author_handle, item.author_key)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _keys_with_email(url: str, handle: str, author_key: str) -> frozenset[str]:
+    keys = _identity_keys(url, handle)
+    return keys | {f"email:{author_key}"} if author_key else keys
+
+
+_NO_NAME: frozenset[str] = frozenset()
+_one_name = lru_cache(maxsize=_CACHE_SIZE)(lambda key: frozenset((key,)))
+
+
 def _kind(key: str) -> str:
     kind = key.split(":", 1)[0]
     return "bsky" if kind == "did" else kind
@@ -133,7 +153,7 @@ def me_matcher(people: PeopleFile) -> Callable[[Interaction], bool]:
     def written_by_me(item: Interaction) -> bool:
         if item.author_is_me or _name_key(item.author_name) in names:
             return True
-        return not keys.isdisjoint(interaction_keys(item))
+        return not keys.isdisjoint(_frozen_keys(item))
 
     return written_by_me
 
@@ -146,15 +166,18 @@ class _Merger:
         self.items = items
         count = len(self.entries) + len(items)
         self.parent = list(range(count))
-        self.keys: list[set[str]] = []
-        self.names: list[set[str]] = []
+        # Shared frozensets, replaced (never changed in place) on a union:
+        # a million interactions by a few thousand people need a few
+        # thousand sets, not two million.
+        self.keys: list[frozenset[str]] = []
+        self.names: list[frozenset[str]] = []
         for entry in self.entries:
-            self.keys.append(entry.identity_keys())
-            self.names.append({name_key(n) for n in entry.names})
+            self.keys.append(frozenset(entry.identity_keys()))
+            self.names.append(frozenset(name_key(n) for n in entry.names))
         for item in items:
-            self.keys.append(interaction_keys(item))
+            self.keys.append(_frozen_keys(item))
             key = _name_key(item.author_name)
-            self.names.append(set() if key in PLACEHOLDER_NAMES else {key})
+            self.names.append(_NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key))
 
     def find(self, node: int) -> int:
         while self.parent[node] != node:
@@ -168,8 +191,8 @@ class _Merger:
             return
         root, child = min(a, b), max(a, b)
         self.parent[child] = root
-        self.keys[root] |= self.keys[child]
-        self.names[root] |= self.names[child]
+        self.keys[root] = self.keys[root] | self.keys[child]
+        self.names[root] = self.names[root] | self.names[child]
 
     def has_entry(self, root: int) -> bool:
         return any(self.find(i) == root for i in range(len(self.entries)))
@@ -242,9 +265,7 @@ class _Merger:
 
 
 def _is_anonymous(item: Interaction) -> bool:
-    return _name_key(item.author_name) in PLACEHOLDER_NAMES and not interaction_keys(
-        item
-    )
+    return _name_key(item.author_name) in PLACEHOLDER_NAMES and not _frozen_keys(item)
 
 
 def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Identity]:
@@ -269,19 +290,32 @@ def hidden_by(identity: Identity, rules: tuple[HideRule, ...]) -> HideRule | Non
     return None
 
 
-def _matches(identity: Identity, rule: HideRule) -> bool:
+@lru_cache(maxsize=1024)
+def _rule_terms(rule: HideRule) -> tuple[str, str]:
+    """What a rule compares, normalized once: (identity key, host or domain).
+
+    ``name``: its name key; ``handle``: its handle key; ``url``: its URL key,
+    and its host when the URL is a bare site; ``domain``: the domain.
+    """
     if rule.field == "name":
-        return name_key(rule.value) in identity.names
+        return name_key(rule.value), ""
     if rule.field == "handle":
-        return handle_key(rule.value) in identity.keys
+        return handle_key(rule.value), ""
     if rule.field == "url":
-        key = url_key(rule.value)
+        bare_site = not urlsplit(rule.value).path.strip("/")
+        return url_key(rule.value), _host(rule.value) if bare_site else ""
+    domain = rule.value.lower().strip().strip(".")
+    return "", domain[4:] if domain.startswith("www.") else domain
+
+
+def _matches(identity: Identity, rule: HideRule) -> bool:
+    key, host = _rule_terms(rule)
+    if rule.field == "name":
+        return key in identity.names
+    if rule.field == "handle":
+        return key in identity.keys
+    if rule.field == "url":
         if key and key in identity.keys:
             return True
-        rule_parts = urlsplit(rule.value)
-        if rule_parts.path.strip("/"):
-            return False
-        return _host(rule.value) in identity.hosts
-    domain = rule.value.lower().strip().strip(".")
-    domain = domain[4:] if domain.startswith("www.") else domain
-    return any(host == domain or host.endswith("." + domain) for host in identity.hosts)
+        return bool(host) and host in identity.hosts
+    return any(h == host or h.endswith("." + host) for h in identity.hosts)

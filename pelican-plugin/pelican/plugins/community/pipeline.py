@@ -4,8 +4,10 @@ pure steps after it."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from .archive import Archive
+from .cache import CommunityCache, inputs_digest, paused_gc
 from .dedup import dedupe_interactions
 from .ingest import ingest_local_sources, read_changed_local_sources
 from .live import sync_live_sources
@@ -35,9 +37,16 @@ def collect_interactions(
     if read_only:
         pending = read_changed_local_sources(archive, settings.sources)
         return dedupe_interactions(archive.load_with(pending))
+    update_archive(archive, settings, posts)
+    return dedupe_interactions(archive.load())
+
+
+def update_archive(
+    archive: Archive, settings: CommunitySettings, posts: list[PostRef]
+) -> None:
+    """Merge changed local sources and due live sources into ``archive``."""
     ingest_local_sources(archive, settings.sources)
     sync_live_sources(archive, settings, posts)
-    return dedupe_interactions(archive.load())
 
 
 def community_from(
@@ -49,6 +58,11 @@ def community_from(
     """The community computed from interactions (pure), with one log line
     for interactions that match no post."""
     community = compute_community(items, people_file, posts, settings.regular_min_posts)
+    _log_unmatched(community)
+    return community
+
+
+def _log_unmatched(community: Community) -> None:
     if community.unmatched:
         logger.info(
             "community: %d interaction(s) matched no post "
@@ -56,13 +70,43 @@ def community_from(
             community.unmatched,
             extra={"limit_msg": "community: more unmatched interactions"},
         )
-    return community
 
 
 def build_community(
-    settings: CommunitySettings, posts: list[PostRef], *, read_only: bool = False
+    settings: CommunitySettings,
+    posts: list[PostRef],
+    *,
+    read_only: bool = False,
+    cache_path: Path | None = None,
 ) -> Community:
-    """Everything at once: people file, sources, archive, community."""
+    """Everything at once: people file, sources, archive, community.
+
+    A build whose archive, people file, posts and settings are those of an
+    earlier build gets that build's community from the cache (cache.py) in
+    ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
+    site's folder) instead of reading the archive again.
+    """
     people_file = load_people_file(settings.people_file)
-    items = collect_interactions(settings, posts, read_only=read_only)
-    return community_from(settings, items, people_file, posts)
+    if read_only:
+        items = collect_interactions(settings, posts, read_only=True)
+        return community_from(settings, items, people_file, posts)
+    # Reading exports and the archive makes hundreds of thousands of records
+    # and no garbage cycles worth collecting: the cycle collector would only
+    # rescan a growing heap (see paused_gc).
+    with paused_gc():
+        archive = Archive(settings.archive_path)
+        update_archive(archive, settings, posts)
+        cache = CommunityCache(
+            settings.archive_path, cache_path or settings.root / "cache"
+        )
+        inputs = inputs_digest(people_file, posts, settings.regular_min_posts)
+        community = cache.load(inputs)
+        if community is not None:
+            _log_unmatched(community)
+            return community
+        # The records are dropped before the result is pickled.
+        community = community_from(
+            settings, dedupe_interactions(archive.load()), people_file, posts
+        )
+    cache.store(inputs, community)
+    return community

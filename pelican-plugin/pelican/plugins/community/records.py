@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import copy
+import sys
+from dataclasses import dataclass, field, fields
 
 #: Conversation: people talking with the author.
 CONVERSATION_KINDS = ("comment", "mention")
@@ -40,20 +42,47 @@ class Interaction:
 
     def to_dict(self) -> dict:
         """Return a plain dict with empty fields dropped (compact archive lines)."""
-        data = asdict(self)
-        return {k: v for k, v in data.items() if v not in ("", False, {}, None)}
+        # Not dataclasses.asdict: its recursive deep copy is most of the cost
+        # of writing a large archive, and every field but ``extra`` is text.
+        data = {}
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            if value not in ("", False, {}, None):
+                data[name] = copy.deepcopy(value) if name == "extra" else value
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Interaction:
         """Build a record from an archive line, ignoring unknown keys."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _FIELD_SET}
         values["extra"] = dict(values.get("extra") or {})
+        # A large archive repeats the same sources, posts and people on
+        # thousands of lines: one string each, not one per line.
+        for name in _REPEATED_FIELDS:
+            value = values.get(name)
+            if type(value) is str:
+                values[name] = sys.intern(value)
         return cls(**values)
 
     @property
     def is_conversation(self) -> bool:
         return self.kind in CONVERSATION_KINDS
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Interaction))
+_FIELD_SET = frozenset(_FIELD_NAMES)
+_REPEATED_FIELDS = (
+    "source",
+    "kind",
+    "author_name",
+    "author_url",
+    "author_handle",
+    "author_key",
+    "author_photo",
+    "target_url",
+    "target_slug",
+    "target_title",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,10 @@ go in; the model templates render and the JSON the CLI prints come out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -83,6 +84,7 @@ class Comment:
     """One comment or mention shown under a post, with its replies."""
 
     id: str
+    anchor: str  #: a page-safe id for the comment (a digest: source ids are untrusted)
     kind: str
     name: str
     url: str  #: the author's link (http/https) or ""
@@ -121,6 +123,41 @@ class PostCommunity:
             ],
             "reactions": dict(self.reactions),
         }
+
+    # Pickled (the warm-build cache) with its conversation flat: a thread of
+    # a few hundred replies would otherwise nest as deep in the pickler and
+    # hit the recursion limit.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["conversation"] = _flatten(self.conversation)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        state["conversation"] = _rethread(*state["conversation"])
+        self.__dict__.update(state)
+
+
+def _flatten(roots: list[Comment]) -> tuple[list[Comment], list[int]]:
+    """Every comment of a thread in reading order, without its replies, and
+    the index of each one's parent (-1 for a top-level comment)."""
+    flat: list[Comment] = []
+    parents: list[int] = []
+    stack = [(comment, -1) for comment in reversed(roots)]
+    while stack:
+        comment, parent = stack.pop()
+        index = len(flat)
+        flat.append(replace(comment, replies=[]))
+        parents.append(parent)
+        stack.extend((reply, index) for reply in reversed(comment.replies))
+    return flat, parents
+
+
+def _rethread(flat: list[Comment], parents: list[int]) -> list[Comment]:
+    roots: list[Comment] = []
+    for comment, parent in zip(flat, parents, strict=True):
+        (roots if parent < 0 else flat[parent].replies).append(comment)
+    return roots
 
 
 @dataclass
@@ -474,6 +511,8 @@ def _thread(
         name = person.name if person else _clean_name(item.author_name) or "Someone"
         comments[(item.source, item.id)] = Comment(
             id=item.id,
+            anchor="c-"
+            + hashlib.sha256(f"{item.source}\0{item.id}".encode()).hexdigest()[:12],
             kind=item.kind,
             name=name,
             url=(person.url if person else _safe_url(item.author_url)) or "",

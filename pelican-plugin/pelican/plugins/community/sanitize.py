@@ -52,8 +52,11 @@ _EMAIL = re.compile(
     + _AT
     + r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 )
+# Not inside a longer number: letters or "_" around it ("is203.0.113.9",
+# a folder named "http__203.0.113.9_") do not hide an address.
 _IPV4 = re.compile(
-    r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"
+    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
+    r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)"
 )
 # Anything shaped like an IPv6 address, full or compressed ("2001:db8::1");
 # only what ipaddress accepts is masked, so times and MAC addresses stay.

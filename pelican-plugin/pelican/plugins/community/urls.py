@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import ipaddress
 import re
 from urllib.parse import unquote, urlsplit
@@ -58,8 +59,13 @@ _BSKY_HANDLE = re.compile(r"^@?([a-z0-9][a-z0-9\-]*(?:\.[a-z0-9][a-z0-9\-]*)+)$"
 _DID = re.compile(r"^did:(?:plc|web):[A-Za-z0-9._:%\-]+$")
 # A dotted quad, or a colon-separated run an IPv6 address may be, anywhere.
 _IP_IN_URL = re.compile(
-    r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
+    r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)"
     r"|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
+)
+# A run that can only be an IPv6 address, even glued to other text: no real
+# link carries "::" between hex groups, or five colon-separated hex groups.
+_IPV6_SHAPED = re.compile(
+    r"[0-9A-Fa-f]{1,4}::(?:[0-9A-Fa-f]{1,4})?|(?:[0-9A-Fa-f]{1,4}:){5,}[0-9A-Fa-f]{1,4}"
 )
 _NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
 # An address not preceded by "@" (which would make it a fediverse handle).
@@ -83,7 +89,9 @@ def safe_http_url(value: object) -> str:
         parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    # Read once: each read of ``hostname`` parses the network location again.
+    hostname = parts.hostname
+    if parts.scheme.lower() not in ("http", "https") or not hostname:
         return ""
     if parts.username or parts.password:
         return ""
@@ -91,7 +99,7 @@ def safe_http_url(value: object) -> str:
         parts.port  # noqa: B018 - raises for a port out of range or not a number
     except ValueError:
         return ""
-    if any(parts.hostname.endswith(host) for host in EMAIL_HASH_HOSTS):
+    if hostname.endswith(EMAIL_HASH_HOSTS):
         return ""
     # Proxies such as avatars.webmention.io carry the Gravatar URL in the path.
     if any(host in parts.path.lower() for host in EMAIL_HASH_HOSTS):
@@ -116,9 +124,11 @@ def public_http_url(value: object) -> str:
     # one (3405803785, 0xcb.0.113.9): no real top-level domain is numeric.
     if ":" in host or _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]):
         return ""
-    text = unquote(url)
-    if _EMAIL_IN_URL.search(text) or any(
-        _is_ip_address(m) for m in _IP_IN_URL.findall(text)
+    text = html.unescape(unquote(url))
+    if (
+        _EMAIL_IN_URL.search(text)
+        or _IPV6_SHAPED.search(text)
+        or any(_is_ip_address(m) for m in _IP_IN_URL.findall(text))
     ):
         return ""
     return url

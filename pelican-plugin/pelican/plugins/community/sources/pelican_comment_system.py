@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import to_utc_iso
-from ..emailkeys import email_keys
+from ..emailkeys import with_email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
-from ..records import Interaction, SourceResult
+from ..records import SourceResult
 from ..urls import public_http_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
@@ -61,7 +61,9 @@ def read_pelican_comment_system(path: Path, source_name: str) -> SourceResult:
     if not comments and not skipped:
         warnings.append(f"{path}: no comment files (<article-slug>/<id>.md) found")
     return SourceResult(
-        interactions=tuple(_with_author_keys(comments, source_name)),
+        interactions=tuple(
+            with_email_keys(source_name, ((c.record, c.email) for c in comments))
+        ),
         skipped=dict(sorted(skipped.items())),
         warnings=tuple(warnings),
     )
@@ -139,14 +141,3 @@ def _read_text(file: Path) -> str:
 
 def _hidden(path: Path) -> bool:
     return path.name.startswith(".")
-
-
-def _with_author_keys(comments: list[_Comment], source_name: str) -> list[Interaction]:
-    keys = email_keys(
-        source_name,
-        ((c.email, c.record["published"], c.record["id"]) for c in comments),
-    )
-    return [
-        Interaction(source=source_name, author_key=keys.get(c.email, ""), **c.record)
-        for c in comments
-    ]

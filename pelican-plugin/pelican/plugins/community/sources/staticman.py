@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from ..dates import to_utc_iso
-from ..emailkeys import email_keys
+from ..emailkeys import with_email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
-from ..records import Interaction, SourceResult
+from ..records import SourceResult
 from ..urls import public_http_url
 
 #: Option key -> field names tried in order (comma-separated in settings).
@@ -83,7 +83,9 @@ def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
         warnings.append(f"{path}: no comment files (*.yml, *.yaml, *.json) found")
     _link_parents(comments)
     return SourceResult(
-        interactions=tuple(_with_author_keys(comments, source_name)),
+        interactions=tuple(
+            with_email_keys(source_name, ((c.record, c.email) for c in comments))
+        ),
         skipped=dict(sorted(skipped.items())),
         warnings=tuple(warnings),
     )
@@ -225,14 +227,3 @@ def _link_parents(comments: list[_Comment]) -> None:
                 parent = siblings[int(index) - 1]
                 if parent is not comment:
                     comment.record["parent"] = parent.record["id"]
-
-
-def _with_author_keys(comments: list[_Comment], source_name: str) -> list[Interaction]:
-    keys = email_keys(
-        source_name,
-        ((c.email, c.record["published"], c.record["id"]) for c in comments),
-    )
-    return [
-        Interaction(source=source_name, author_key=keys.get(c.email, ""), **c.record)
-        for c in comments
-    ]

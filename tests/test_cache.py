@@ -1,0 +1,339 @@
+"""The warm-build cache: the same community as computing it, never a stale one."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from builders import WxrComment, WxrPost, wxr
+from pelican.plugins.community import cache as cache_module
+from pelican.plugins.community import pipeline
+from pelican.plugins.community.posts import PostRef
+from pelican.plugins.community.settings import load_settings
+
+PEOPLE = """\
+me:
+  names: [Jane Author]
+friends:
+  - name: Karen Bell
+    aliases: [K. Bell]
+"""
+
+
+def _export() -> str:
+    c = WxrComment
+    return wxr(
+        [
+            WxrPost(
+                1,
+                "first-light",
+                "First light",
+                [
+                    c(11, "K. Bell", "2013-03-04 15:00:00", email="karen@mail.example"),
+                    c(
+                        12,
+                        "Tom Reader",
+                        "2013-03-05 15:00:00",
+                        email="tom@mail.example",
+                    ),
+                    c(13, "Jane Author", "2013-03-06 15:00:00", parent=12, user_id=1),
+                ],
+            ),
+            WxrPost(
+                2,
+                "second-draft",
+                "Second draft",
+                [c(21, "Tom Reader", "2013-04-01 10:00:00", email="tom@mail.example")],
+            ),
+        ],
+        authors={1: "jane"},
+    )
+
+
+class _Site:
+    """A site folder with a WordPress export, a people file and two posts."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "data").mkdir(parents=True)
+        (root / "data" / "export.xml").write_text(_export(), encoding="utf-8")
+        (root / "community.yaml").write_text(PEOPLE, encoding="utf-8")
+        self.posts = [
+            PostRef(
+                "first-light",
+                "https://blog.example/first-light/",
+                "First light",
+                "2013-03-01T00:00:00+00:00",
+            ),
+            PostRef(
+                "second-draft",
+                "https://blog.example/second-draft/",
+                "Second draft",
+                "2013-04-01T00:00:00+00:00",
+            ),
+        ]
+
+    @property
+    def settings(self):
+        return load_settings(
+            {
+                "COMMUNITY_SOURCES": [
+                    {"type": "wordpress", "path": "data/export.xml", "name": "wp"}
+                ],
+                "COMMUNITY_OFFLINE": True,
+            },
+            root=self.root,
+        )
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "community-archive"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache" / "pelican-community"
+
+    def build(self) -> str:
+        return pipeline.build_community(self.settings, self.posts).json_text()
+
+    def fresh(self) -> str:
+        """The community computed with no cache at all."""
+        settings = self.settings
+        items = pipeline.collect_interactions(settings, self.posts)
+        people = pipeline.load_people_file(settings.people_file)
+        return pipeline.community_from(settings, items, people, self.posts).json_text()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> _Site:
+    return _Site(tmp_path / "small")
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """Counts how many times the community is really computed."""
+    calls = []
+    real = pipeline.compute_community
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "compute_community", counting)
+    return calls
+
+
+def test_second_build_is_served_from_the_cache_with_the_same_output(small, computed):
+    first = small.build()
+    second = small.build()
+    assert len(computed) == 1
+    assert first == second == small.fresh()
+    assert '"name": "Karen Bell"' in first
+
+
+def test_the_cache_stays_out_of_the_archive_and_out_of_git(small):
+    small.build()
+    archive = {p: p.read_bytes() for p in small.archive.iterdir()}
+    small.build()
+    # The committed archive holds plain text only, untouched by a warm build.
+    assert sorted(p.name for p in archive) == ["state.json", "wp.jsonl"]
+    assert archive == {p: p.read_bytes() for p in small.archive.iterdir()}
+    # The cache lives under Pelican's CACHE_PATH and ignores itself in git.
+    ignore = small.cache / ".gitignore"
+    assert ignore.read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (small.cache / cache_module.DATA_FILE).exists()
+
+
+def test_a_changed_people_file_is_a_miss(small, computed):
+    before = small.build()
+    (small.root / "community.yaml").write_text(
+        PEOPLE + "  - name: Tom Reader\n", encoding="utf-8"
+    )
+    after = small.build()
+    assert len(computed) == 2
+    assert before != after
+    assert after == small.fresh()
+    assert '"role": "friend"' in after.split('"name": "Tom Reader"')[1][:200]
+
+
+def test_a_changed_post_is_a_miss(small, computed):
+    small.build()
+    small.posts[1] = PostRef(
+        "second-draft",
+        "https://blog.example/second-draft/",
+        "Second draft, revised",
+        "2013-04-01T00:00:00+00:00",
+    )
+    small.build()
+    small.posts.append(
+        PostRef(
+            "third-act",
+            "https://blog.example/third-act/",
+            "Third act",
+            "2013-05-01T00:00:00+00:00",
+        )
+    )
+    after = small.build()
+    assert len(computed) == 3
+    assert after == small.fresh()
+
+
+def test_a_changed_setting_is_a_miss(small, computed):
+    small.build()
+    settings = small.settings
+    community = pipeline.build_community(
+        dataclasses.replace(settings, regular_min_posts=2), small.posts
+    )
+    assert len(computed) == 2
+    assert community.regulars  # Tom talked on two posts
+
+
+def test_an_archive_line_changed_in_place_is_a_miss(small, computed):
+    small.build()
+    path = small.archive / "wp.jsonl"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    # Same size, same modification time: only the content tells.
+    path.write_text(text.replace("Tom Reader", "Tom Roader"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = pipeline.build_community(small.settings, small.posts).json_text()
+    assert len(computed) == 2
+    assert "Tom Roader" in after
+
+
+def test_an_old_archive_file_changed_in_place_is_a_miss(small, computed, monkeypatch):
+    """Past the racy window the times are trusted: a rewrite changes them."""
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    small.build()
+    path = small.archive / "wp.jsonl"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Tom Reader", "Tom Roader"),
+        encoding="utf-8",
+    )
+    assert "Tom Roader" in small.build()
+    assert len(computed) == 2
+
+
+def test_a_touched_but_identical_archive_is_still_a_hit(small, computed):
+    small.build()
+    path = small.archive / "wp.jsonl"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    small.build()
+    small.build()
+    assert len(computed) == 1
+
+
+def test_a_new_archive_file_is_a_miss(small, computed):
+    small.build()
+    (small.archive / "other.jsonl").write_text(
+        '{"author_name": "New Person", "id": "x1", "kind": "comment", '
+        '"source": "other", "target_url": "https://blog.example/first-light/"}\n',
+        encoding="utf-8",
+    )
+    assert "New Person" in small.build()
+    assert len(computed) == 2
+
+
+def test_a_changed_source_file_reaches_the_page(small, computed):
+    small.build()
+    export = small.root / "data" / "export.xml"
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Tom Reader", "Thomas Reader"),
+        encoding="utf-8",
+    )
+    assert "Thomas Reader" in small.build()
+    assert len(computed) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign"])
+def test_a_damaged_cache_is_ignored(small, computed, damage):
+    expected = small.build()
+    data = small.cache / cache_module.DATA_FILE
+    if damage == "truncate":
+        data.write_bytes(data.read_bytes()[:100])
+    elif damage == "garbage":
+        data.write_bytes(b"not a pickle")
+    else:
+        data.write_bytes(pickle.dumps(("some-other-token", {"people": []})))
+    assert small.build() == expected
+    assert len(computed) == 2
+    assert small.build() == expected
+    assert len(computed) == 2  # rebuilt and cached again
+
+
+def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
+    store = cache_module.CommunityCache(tmp_path / "community-archive", tmp_path)
+    community = pipeline.compute_community([], pipeline.PeopleFile(), [])
+    store.store("inputs", community)
+    assert not (tmp_path / "community-archive").exists()
+    assert store.load("inputs") is None
+
+
+def test_pelican_content_cache_keeps_working_with_the_plugin(site):
+    """Pelican's own caching (CACHE_CONTENT, LOAD_CONTENT_CACHE) and ours:
+    the second build reads articles from Pelican's cache and the community
+    from ours, and writes the same pages."""
+    site.article("first-light", "First light", "2013-03-01")
+    site.article("second-draft", "Second draft", "2013-04-01")
+    site.write("data/export.xml", _export())
+    site.write("community.yaml", PEOPLE)
+    site.settings.update(
+        COMMUNITY_SOURCES=[{"type": "wordpress", "path": "data/export.xml"}],
+        COMMUNITY_THANKS_IN_CONTENT=True,
+        COMMUNITY_JSON_SAVE_AS="community/community.json",
+        CACHE_CONTENT=True,
+        LOAD_CONTENT_CACHE=True,
+        CACHE_PATH="cache",
+    )
+    site.build()
+    pages = {
+        name: site.page(name)
+        for name in (
+            "first-light/index.html",
+            "second-draft/index.html",
+            "community/index.html",
+            "community/community.json",
+        )
+    }
+    assert any((site.root / "cache").iterdir())  # Pelican cached the articles
+    assert (site.root / "cache" / "pelican-community" / "community.key").exists()
+    site.build()
+    for name, text in pages.items():
+        assert site.page(name) == text, name
+    # The thank-you list is in the article once, not appended twice.
+    assert pages["first-light/index.html"].count("Tom Reader") >= 1
+
+
+def test_a_long_reply_thread_is_cached_too(small, computed):
+    """A thread of replies to replies pickles flat, not one level per reply."""
+    c = WxrComment
+    chain = [
+        c(
+            n,
+            f"Reader {n % 7}",
+            "2013-03-04 15:00:00",
+            email=f"r{n % 7}@mail.example",
+            parent=n - 1 if n > 1 else 0,
+        )
+        for n in range(1, 1500)
+    ]
+    export = small.root / "data" / "export.xml"
+    export.write_text(wxr([WxrPost(1, "first-light", "First light", chain)]))
+    first = pipeline.build_community(small.settings, small.posts)
+    second = pipeline.build_community(small.settings, small.posts)
+    assert len(computed) == 1
+
+    def depth(comments):
+        deepest, stack = 0, [(comment, 1) for comment in comments]
+        while stack:
+            comment, level = stack.pop()
+            deepest = max(deepest, level)
+            stack.extend((reply, level + 1) for reply in comment.replies)
+        return deepest
+
+    thread = first.for_post("first-light").conversation
+    assert depth(second.for_post("first-light").conversation) == depth(thread) > 500
+    assert first.json_text() == second.json_text()
