@@ -376,3 +376,28 @@ def test_plugin_is_found_unset_by_short_name_or_full_name(site, plugins):
         site.settings["PLUGINS"] = plugins
     site.build()
     assert "Karen Bell" in site.page("community/index.html")
+
+
+def test_long_tails_are_cut_to_their_newest_and_counted(site):
+    site.article("post-1", "One", "2020-01-01")
+    likers = [
+        jf2_entry(
+            1000 + n,
+            "like-of",
+            "https://blog.example/post-1/",
+            f"Liker {n:03d}",
+            f"https://liker{n}.example/",
+        )
+        for n in range(70)
+    ]
+    site.write("data/wm.json", jf2(likers))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "webmention.io", "path": "data/wm.json"}
+    ]
+    site.build()
+    drive_by = _section(site.page("community/index.html"), "drive-by")
+    assert (
+        "70 more people liked, reposted or bookmarked posts without writing" in drive_by
+    )
+    assert drive_by.count('data-role="drive-by"') == 60
+    assert "…and 10 more." in drive_by

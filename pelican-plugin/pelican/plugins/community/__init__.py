@@ -12,8 +12,9 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
@@ -29,6 +30,13 @@ logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
+
+
+class PostLink(NamedTuple):
+    """What the community page needs of a post to link to it."""
+
+    url: str
+    title: str
 
 
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
@@ -129,13 +137,19 @@ class CommunityPageGenerator(Generator):
                 relative_urls=self.settings.get("RELATIVE_URLS", False),
                 url=settings.url,
                 community=community,
-                community_articles={a.slug: a for a in articles},
+                community_posts=_post_links(articles),
                 page_name=settings.save_as.rsplit(".", 1)[0],
             )
         if settings.json_save_as:
             path = Path(self.output_path) / settings.json_save_as
             write_atomically(path, community.json_text())
             logger.info("community: wrote the report to %s", os.path.relpath(path))
+
+
+def _post_links(articles: list[Any]) -> dict[str, PostLink]:
+    """Each post's URL and plain-text title, worked out once per page rather
+    than once per person who talked there."""
+    return {a.slug: PostLink(a.url, Markup(str(a.title)).striptags()) for a in articles}
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import markdown
-
 
 def markdown_to_html(text: str) -> str:
     """Render a comment's Markdown body as HTML. The result is as untrusted
     as the input: it is sanitized on render like every other comment."""
+    import markdown  # loaded on the first Markdown comment: warm builds read none
+
     text = text.replace("\r\n", "\n").strip()
     if not text:
         return ""

@@ -12,6 +12,8 @@ from .errors import PeopleFileError
 from .names import name_key
 from .urls import handle_key, profile_handle_key, safe_http_url, url_key
 
+# libyaml's loader when PyYAML was built with it: same nodes and line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENTRY_KEYS = {"name", "aliases", "urls", "handles", "note"}
 _ME_KEYS = {"names", "urls", "handles"}
 _HIDE_KEYS = ("name", "url", "domain", "handle")
@@ -77,7 +79,7 @@ def load_people_file(path: Path) -> PeopleFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

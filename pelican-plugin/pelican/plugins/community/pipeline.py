@@ -9,13 +9,14 @@ from pathlib import Path
 from .archive import Archive
 from .cache import CommunityCache, inputs_digest, paused_gc
 from .dedup import dedupe_interactions
+from .errors import PeopleFileError
 from .ingest import ingest_local_sources, read_changed_local_sources
-from .live import sync_live_sources
 from .people_file import PeopleFile, load_people_file
 from .posts import PostRef
 from .records import Interaction
 from .report import Community, compute_community
 from .settings import CommunitySettings
+from .sources import SOURCE_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,14 @@ def update_archive(
 ) -> None:
     """Merge changed local sources and due live sources into ``archive``."""
     ingest_local_sources(archive, settings.sources)
-    sync_live_sources(archive, settings, posts)
+    if not settings.offline and any(
+        SOURCE_TYPES[spec.type].live and spec.path is None for spec in settings.sources
+    ):
+        # The HTTP layer (httpx and friends) is loaded only when a build
+        # fetches: offline and file-only builds do not pay for it.
+        from .live import sync_live_sources
+
+        sync_live_sources(archive, settings, posts)
 
 
 def community_from(
@@ -86,10 +94,11 @@ def build_community(
     ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
     site's folder) instead of reading the archive again.
     """
-    people_file = load_people_file(settings.people_file)
     if read_only:
+        people_file = load_people_file(settings.people_file)
         items = collect_interactions(settings, posts, read_only=True)
         return community_from(settings, items, people_file, posts)
+    people_bytes = _read_bytes(settings.people_file)
     # Reading exports and the archive makes hundreds of thousands of records
     # and no garbage cycles worth collecting: the cycle collector would only
     # rescan a growing heap (see paused_gc).
@@ -99,14 +108,25 @@ def build_community(
         cache = CommunityCache(
             settings.archive_path, cache_path or settings.root / "cache"
         )
-        inputs = inputs_digest(people_file, posts, settings.regular_min_posts)
+        inputs = inputs_digest(people_bytes, posts, settings.regular_min_posts)
         community = cache.load(inputs)
         if community is not None:
+            # These exact people-file bytes were read without error before.
             _log_unmatched(community)
             return community
+        people_file = load_people_file(settings.people_file)
         # The records are dropped before the result is pickled.
         community = community_from(
             settings, dedupe_interactions(archive.load()), people_file, posts
         )
     cache.store(inputs, community)
     return community
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError as exc:
+        raise PeopleFileError(f"{path}: cannot be read ({exc})") from None

@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from markupsafe import Markup
 
@@ -176,27 +176,27 @@ class Community:
     def by_role(self, role: str) -> list[Person]:
         return [p for p in self.people if p.role == role]
 
-    @property
+    @cached_property
     def friends(self) -> list[Person]:
         return self.by_role("friend")
 
-    @property
+    @cached_property
     def regulars(self) -> list[Person]:
         return self.by_role("regular")
 
-    @property
+    @cached_property
     def returning(self) -> list[Person]:
         return self.by_role("returning")
 
-    @property
+    @cached_property
     def one_offs(self) -> list[Person]:
         return self.by_role("one-off")
 
-    @property
+    @cached_property
     def drive_by(self) -> list[Person]:
         return self.by_role("drive-by")
 
-    @property
+    @cached_property
     def welcome(self) -> list[Person]:
         """Recent first-timers, newest first: within a year of the newest
         conversation in the archive (not of today: builds stay reproducible)."""
@@ -207,12 +207,14 @@ class Community:
         recent = [p for p in self.one_offs if p.first_conversation >= cutoff]
         return sorted(recent, key=lambda p: (p.first_conversation, p.id), reverse=True)
 
-    @property
+    @cached_property
     def earlier_one_offs(self) -> list[Person]:
+        """One-off visitors before the welcome window, newest first."""
         welcomed = {p.id for p in self.welcome}
-        return [p for p in self.one_offs if p.id not in welcomed]
+        earlier = [p for p in self.one_offs if p.id not in welcomed]
+        return sorted(earlier, key=lambda p: (p.first_conversation, p.id), reverse=True)
 
-    @property
+    @cached_property
     def reaction_totals(self) -> dict[str, int]:
         totals = dict.fromkeys(REACTION_KINDS, 0)
         for person in self.people:

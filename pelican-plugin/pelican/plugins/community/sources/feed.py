@@ -9,9 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
+if TYPE_CHECKING:
+    import feedparser
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
@@ -77,6 +79,8 @@ def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
     """
     if not data.strip():
         raise SourceError(f"{origin}: the feed is empty")
+    import feedparser  # loaded on the first feed read: warm builds read none
+
     parsed = feedparser.parse(io.BytesIO(data))
     warnings: tuple[str, ...] = ()
     if parsed.bozo:
