@@ -127,3 +127,41 @@ def test_addresses_typed_into_a_comment_never_reach_the_archive(tmp_path):
     text = (tmp_path / "s.jsonl").read_text()
     assert "ann@mail.example" not in text and "198.51.100.7" not in text
     assert "[email hidden]" in text and "@ann@social.example" in text
+
+
+MERGER = """
+import sys
+from pathlib import Path
+from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.records import Interaction, SourceResult
+
+archive = Archive(Path(sys.argv[1]))
+for n in range(1, 100_000):
+    item = Interaction(source="s", id=str(n), kind="comment", author_name=f"Reader {n}",
+                       content="words " * 200, published=f"2020-01-01T00:00:{n % 60:02d}+00:00")
+    archive.merge("s", SourceResult((item,)))
+    print(n, flush=True)
+"""
+
+
+@pytest.mark.parametrize("merges_before_kill", [1, 7, 40])
+def test_a_process_killed_at_any_point_loses_no_completed_merge(
+    tmp_path, merges_before_kill
+):
+    import signal
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", MERGER, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    done = 0
+    while done < merges_before_kill:
+        done = int(child.stdout.readline())
+    os.kill(
+        child.pid, signal.SIGKILL
+    )  # somewhere inside the next merge, or between two
+    child.wait()
+    items = Archive(tmp_path).load_source("s")  # readable: no half-written line
+    assert {str(n) for n in range(1, done + 1)} <= set(items)
+    assert all(item.author_name == f"Reader {item.id}" for item in items.values())

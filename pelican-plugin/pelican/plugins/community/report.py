@@ -189,6 +189,13 @@ class Community:
         return self.by_role("returning")
 
     @cached_property
+    def returning_recent(self) -> list[Person]:
+        """Returning readers, the most recently seen first."""
+        return sorted(
+            self.returning, key=lambda p: (p.last_seen or "", p.id), reverse=True
+        )
+
+    @cached_property
     def one_offs(self) -> list[Person]:
         return self.by_role("one-off")
 
