@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from builders import WxrComment, WxrPost, wxr
 from pelican.plugins.community import cache as cache_module
-from pelican.plugins.community import pipeline
+from pelican.plugins.community import digests, ingest, pipeline
 from pelican.plugins.community.posts import PostRef
 from pelican.plugins.community.settings import load_settings
 
@@ -206,7 +206,7 @@ def test_an_archive_line_changed_in_place_is_a_miss(small, computed):
 
 def test_an_old_archive_file_changed_in_place_is_a_miss(small, computed, monkeypatch):
     """Past the racy window the times are trusted: a rewrite changes them."""
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
     small.build()
     path = small.archive / "wp.jsonl"
     path.write_text(
@@ -265,10 +265,12 @@ def test_a_damaged_cache_is_ignored(small, computed, damage):
 
 
 def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
-    store = cache_module.CommunityCache(tmp_path / "community-archive", tmp_path)
+    folder = tmp_path / "cache" / cache_module.CACHE_DIR
+    store = cache_module.CommunityCache(tmp_path / "community-archive", folder)
     community = pipeline.compute_community([], pipeline.PeopleFile(), [])
     store.store("inputs", community)
     assert not (tmp_path / "community-archive").exists()
+    assert not folder.exists()
     assert store.load("inputs") is None
 
 
@@ -337,3 +339,81 @@ def test_a_long_reply_thread_is_cached_too(small, computed):
     thread = first.for_post("first-light").conversation
     assert depth(second.for_post("first-light").conversation) == depth(thread) > 500
     assert first.json_text() == second.json_text()
+
+
+def test_a_cached_conversation_is_the_computed_one(small, computed):
+    """The conversation under a post, served from the cache, has the same
+    comments, threads and people as the one just computed."""
+    first = pipeline.build_community(small.settings, small.posts)
+    second = pipeline.build_community(small.settings, small.posts)
+    assert len(computed) == 1
+
+    def outline(comments):
+        return [
+            (c.name, c.by_author, str(c.content), outline(c.replies)) for c in comments
+        ]
+
+    for slug in ("first-light", "second-draft"):
+        assert outline(second.for_post(slug).conversation) == outline(
+            first.for_post(slug).conversation
+        )
+    post = second.for_post("first-light")
+    assert [c.name for c in post.conversation] == ["Karen Bell", "Tom Reader"]
+    assert post.conversation[1].replies[0].by_author
+    # A commenter is the same person in the conversation and in the thanks.
+    tom = post.conversation[1].person
+    assert tom is next(t.person for t in post.thanks if t.person.name == "Tom Reader")
+    assert tom in second.people
+
+
+def _count_export_reads(monkeypatch) -> list[str]:
+    reads: list[str] = []
+    real = ingest.fingerprint
+
+    def counting(path, options=None):
+        reads.append(path.name)
+        return real(path, options)
+
+    monkeypatch.setattr(ingest, "fingerprint", counting)
+    return reads
+
+
+def test_an_unchanged_export_is_not_read_again(small, monkeypatch):
+    """Past the racy window, an export whose size and times are unchanged is
+    known unchanged without reading it; the archive's own state stays free
+    of file times (it is committed to git)."""
+    monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
+    reads = _count_export_reads(monkeypatch)
+    first = small.build()
+    assert small.build() == first
+    assert reads == ["export.xml"]
+    assert (small.cache / digests.DigestMemo.FILE).exists()
+    state = (small.archive / "state.json").read_text(encoding="utf-8")
+    assert "mtime" not in state and "stat" not in state
+
+
+def test_an_edited_export_is_read_again(small, monkeypatch):
+    monkeypatch.setattr(digests, "RACY_SECONDS", 0.0)
+    reads = _count_export_reads(monkeypatch)
+    small.build()
+    export = small.root / "data" / "export.xml"
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Tom Reader", "Tom Roader"),
+        encoding="utf-8",
+    )
+    assert '"name": "Tom Roader"' in small.build()
+    assert reads == ["export.xml", "export.xml"]
+
+
+def test_an_export_rewritten_within_the_racy_window_is_read_again(small):
+    """A rewrite that keeps the size and the times (as a fast script within
+    the file system's timestamp granularity can) still reaches the page."""
+    small.build()
+    export = small.root / "data" / "export.xml"
+    stat = export.stat()
+    export.write_text(
+        export.read_text(encoding="utf-8").replace("Tom Reader", "Tom Roader"),
+        encoding="utf-8",
+    )
+    os.utime(export, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert '"name": "Tom Roader"' in small.build()

@@ -12,15 +12,14 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
 from .archive import write_atomically
 from .errors import CommunityError
-from .pelican_posts import post_refs
+from .pelican_posts import post_links, post_refs
 from .pipeline import build_community
 from .report import Community
 from .settings import CommunitySettings, apply_defaults, load_settings
@@ -30,13 +29,6 @@ logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
-
-
-class PostLink(NamedTuple):
-    """What the community page needs of a post to link to it."""
-
-    url: str
-    title: str
 
 
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,9 +71,11 @@ def attach_community(generator: ArticlesGenerator) -> None:
     """``article_generator_finalized``: compute the community, give every
     article its ``community``, share it with all templates."""
     settings = _settings_of(generator)
+    links = post_links(generator.articles)
+    generator.context["community_posts"] = links
     community = build_community(
         settings,
-        post_refs(generator.articles, generator.settings),
+        post_refs(generator.articles, generator.settings, links),
         cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
     )
     generator.context["community"] = community
@@ -129,7 +123,6 @@ class CommunityPageGenerator(Generator):
         settings = _settings_of(self)
         if settings.save_as:
             template = self.env.select_template(PAGE_TEMPLATES)
-            articles = self.context.get("articles") or []
             writer.write_file(
                 settings.save_as,
                 template,
@@ -137,19 +130,13 @@ class CommunityPageGenerator(Generator):
                 relative_urls=self.settings.get("RELATIVE_URLS", False),
                 url=settings.url,
                 community=community,
-                community_posts=_post_links(articles),
+                community_posts=self.context.get("community_posts") or {},
                 page_name=settings.save_as.rsplit(".", 1)[0],
             )
         if settings.json_save_as:
             path = Path(self.output_path) / settings.json_save_as
             write_atomically(path, community.json_text())
             logger.info("community: wrote the report to %s", os.path.relpath(path))
-
-
-def _post_links(articles: list[Any]) -> dict[str, PostLink]:
-    """Each post's URL and plain-text title, worked out once per page rather
-    than once per person who talked there."""
-    return {a.slug: PostLink(a.url, Markup(str(a.title)).striptags()) for a in articles}
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

@@ -14,7 +14,7 @@ git. Next to the result is a record of everything the computation read:
   on each live fetch without changing an interaction): their size, times and
   inode, and a SHA-256 of their content. A file whose metadata is unchanged is
   trusted without reading it, unless it had changed less than
-  :data:`RACY_SECONDS` before it was recorded (a rewrite within the file
+  :data:`digests.RACY_SECONDS` before it was recorded (a rewrite within the file
   system's timestamp granularity could keep its times): then, as whenever the
   metadata differs, its content is hashed and compared;
 - a digest of the parsed people file, the posts (slug, URLs, title, date,
@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import STATE_FILE
+from .digests import file_stat, is_racy, prepare_cache_folder
 from .posts import PostRef
 from .report import Community
 
@@ -52,9 +53,7 @@ CACHE_DIR = "pelican-community"
 KEY_FILE = "community.key"
 DATA_FILE = "community.pickle"
 #: Bump when the cached object's shape changes in a way file times miss.
-FORMAT = 1
-#: Files changed this recently when recorded are checked by content.
-RACY_SECONDS = 2.0
+FORMAT = 2
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -107,11 +106,6 @@ def _archive_files(archive_path: Path) -> dict[str, Path]:
     }
 
 
-def _stat(path: Path) -> tuple[int, int, int, int]:
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -121,12 +115,11 @@ def _sha256(path: Path) -> str:
 
 
 def _record(path: Path, now: float) -> _FileRecord:
-    stat = _stat(path)
+    stat = file_stat(path)
     sha = _sha256(path)
-    if _stat(path) != stat:  # written while we read it: never trust the times
+    if file_stat(path) != stat:  # written while we read it: never trust the times
         return _FileRecord(stat, "", True)
-    newest = max(stat[1], stat[2]) / 1e9
-    return _FileRecord(stat, sha, now - newest < RACY_SECONDS)
+    return _FileRecord(stat, sha, is_racy(stat, now))
 
 
 @contextlib.contextmanager
@@ -151,9 +144,9 @@ class CommunityCache:
     """The cached community of one archive folder, kept in ``cache_path``
     (Pelican's ``CACHE_PATH``)."""
 
-    def __init__(self, archive_path: Path, cache_path: Path) -> None:
+    def __init__(self, archive_path: Path, folder: Path) -> None:
         self.archive_path = archive_path
-        self.folder = cache_path / CACHE_DIR
+        self.folder = folder  #: ``CACHE_DIR`` under Pelican's ``CACHE_PATH``
 
     def load(self, inputs: str) -> Community | None:
         """The cached community if it was computed from ``inputs`` and from
@@ -194,13 +187,7 @@ class CommunityCache:
         }
         token = secrets.token_hex(16)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text(
-                    "# Created by pelican-community: a cache, never commit it.\n*\n",
-                    encoding="utf-8",
-                )
+            prepare_cache_folder(self.folder)
             (self.folder / KEY_FILE).unlink(missing_ok=True)
             self._write(DATA_FILE, (token, community))
             self._write(KEY_FILE, _Key(inputs, files, token))
@@ -217,7 +204,7 @@ class CommunityCache:
         current: dict[str, _FileRecord] = {}
         for name, path in paths.items():
             recorded = key.files[name]
-            if not recorded.racy and _stat(path) == recorded.stat:
+            if not recorded.racy and file_stat(path) == recorded.stat:
                 current[name] = recorded
                 continue
             record = _record(path, now)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Archive, MergeStats
+from .digests import DigestMemo
 from .errors import SourceError
 from .records import SourceResult
 from .settings import SourceSpec
@@ -47,10 +48,14 @@ def fingerprint(path: Path, options: dict[str, str] | None = None) -> str:
 
 
 def _changed_sources(
-    archive: Archive, specs: tuple[SourceSpec, ...], state: dict[str, dict]
+    archive: Archive,
+    specs: tuple[SourceSpec, ...],
+    state: dict[str, dict],
+    memo: DigestMemo | None = None,
 ) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:
     """Each local source with its content hash and, when the file changed
-    since the last read, what reading it gives (None when unchanged)."""
+    since the last read, what reading it gives (None when unchanged).
+    ``memo`` spares reading files whose metadata did not change."""
     archived = set(archive.source_names())
     for spec in specs:
         source_type = SOURCE_TYPES[spec.type]
@@ -62,7 +67,12 @@ def _changed_sources(
                 f"{spec.path}: source {spec.name!r} ({spec.type}) file not found"
             )
         options = dict(spec.options) if source_type.reader_takes_options else {}
-        digest = fingerprint(spec.path, options)
+        if memo is None:
+            digest = fingerprint(spec.path, options)
+        else:
+            digest = memo.digest(
+                spec.path, options, lambda p=spec.path, o=options: fingerprint(p, o)
+            )
         if state.get(spec.name, {}).get("sha256") == digest and spec.name in archived:
             yield spec, digest, None
             continue
@@ -86,16 +96,19 @@ def read_changed_local_sources(
 
 
 def ingest_local_sources(
-    archive: Archive, specs: tuple[SourceSpec, ...]
+    archive: Archive,
+    specs: tuple[SourceSpec, ...],
+    memo: DigestMemo | None = None,
 ) -> list[IngestReport]:
     """Merge every local file source into the archive.
 
-    A file whose content hash matches the last read is not parsed again.
+    A file whose content hash matches the last read is not parsed again
+    (nor read again, with a ``memo``, while its metadata is unchanged).
     Bad local input raises :class:`SourceError` naming the file.
     """
     state = archive.read_state()
     reports = []
-    for spec, digest, result in _changed_sources(archive, specs, state):
+    for spec, digest, result in _changed_sources(archive, specs, state, memo):
         if result is None:
             reports.append(IngestReport(spec.name, True, MergeStats()))
             continue

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
+
+from markupsafe import Markup
 
 from .dates import to_utc_iso
 from .posts import PostRef
@@ -20,11 +22,33 @@ def _metadata_list(value: Any) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value if str(v).strip())
 
 
-def post_ref(article: Any, settings: Mapping[str, Any]) -> PostRef:
+class PostLink(NamedTuple):
+    """What the community page needs of a post to link to it."""
+
+    url: str  #: site-relative, as Pelican's ``article.url``
+    title: str  #: plain text
+
+
+def post_links(articles: Iterable[Any]) -> dict[str, PostLink]:
+    """Each article's URL and plain-text title by slug (the first article
+    of a slug wins, as in :func:`post_refs`). Pelican formats an article's
+    URL anew on every access: this is the one place that asks."""
+    links: dict[str, PostLink] = {}
+    for article in articles:
+        if article.slug not in links:
+            title = Markup(str(article.title)).striptags()
+            links[article.slug] = PostLink(article.url, title)
+    return links
+
+
+def post_ref(
+    article: Any, settings: Mapping[str, Any], link: PostLink | None = None
+) -> PostRef:
     """A :class:`PostRef` for a Pelican article (its absolute URL when
-    ``SITEURL`` is set)."""
+    ``SITEURL`` is set); ``link`` spares working its URL out again."""
     siteurl = (settings.get("SITEURL") or "").rstrip("/")
-    url = f"{siteurl}/{article.url}" if siteurl else f"/{article.url}"
+    path = link.url if link is not None else article.url
+    url = f"{siteurl}/{path}" if siteurl else f"/{path}"
     metadata = getattr(article, "metadata", {}) or {}
     return PostRef(
         slug=article.slug,
@@ -37,9 +61,15 @@ def post_ref(article: Any, settings: Mapping[str, Any]) -> PostRef:
     )
 
 
-def post_refs(articles: Iterable[Any], settings: Mapping[str, Any]) -> list[PostRef]:
+def post_refs(
+    articles: Iterable[Any],
+    settings: Mapping[str, Any],
+    links: Mapping[str, PostLink] | None = None,
+) -> list[PostRef]:
     """PostRefs of every published article, one per slug."""
+    links = links or {}
     refs: dict[str, PostRef] = {}
     for article in articles:
-        refs.setdefault(article.slug, post_ref(article, settings))
+        if article.slug not in refs:
+            refs[article.slug] = post_ref(article, settings, links.get(article.slug))
     return list(refs.values())

@@ -7,8 +7,9 @@ import logging
 from pathlib import Path
 
 from .archive import Archive
-from .cache import CommunityCache, inputs_digest, paused_gc
+from .cache import CACHE_DIR, CommunityCache, inputs_digest, paused_gc
 from .dedup import dedupe_interactions
+from .digests import DigestMemo
 from .errors import PeopleFileError
 from .ingest import ingest_local_sources, read_changed_local_sources
 from .people_file import PeopleFile, load_people_file
@@ -43,10 +44,13 @@ def collect_interactions(
 
 
 def update_archive(
-    archive: Archive, settings: CommunitySettings, posts: list[PostRef]
+    archive: Archive,
+    settings: CommunitySettings,
+    posts: list[PostRef],
+    memo: DigestMemo | None = None,
 ) -> None:
     """Merge changed local sources and due live sources into ``archive``."""
-    ingest_local_sources(archive, settings.sources)
+    ingest_local_sources(archive, settings.sources, memo)
     if not settings.offline and any(
         SOURCE_TYPES[spec.type].live and spec.path is None for spec in settings.sources
     ):
@@ -104,10 +108,11 @@ def build_community(
     # rescan a growing heap (see paused_gc).
     with paused_gc():
         archive = Archive(settings.archive_path)
-        update_archive(archive, settings, posts)
-        cache = CommunityCache(
-            settings.archive_path, cache_path or settings.root / "cache"
-        )
+        cache_folder = (cache_path or settings.root / "cache") / CACHE_DIR
+        memo = DigestMemo(cache_folder)
+        update_archive(archive, settings, posts, memo)
+        memo.save()
+        cache = CommunityCache(settings.archive_path, cache_folder)
         inputs = inputs_digest(people_bytes, posts, settings.regular_min_posts)
         community = cache.load(inputs)
         if community is not None:

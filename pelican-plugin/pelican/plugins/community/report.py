@@ -7,7 +7,9 @@ go in; the model templates render and the JSON the CLI prints come out.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -124,18 +126,62 @@ class PostCommunity:
             "reactions": dict(self.reactions),
         }
 
-    # Pickled (the warm-build cache) with its conversation flat: a thread of
-    # a few hundred replies would otherwise nest as deep in the pickler and
-    # hit the recursion limit.
+    # Pickled (the warm-build cache) with its conversation as one opaque
+    # blob, flat: a thread of a few hundred replies would otherwise nest as
+    # deep in the pickler and hit the recursion limit; and a build whose
+    # theme never shows the conversation (most of the cache by size) does
+    # not pay to unpickle it. The people a conversation names travel in the
+    # outer pickle, so they stay the same objects as in ``thanks``.
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state["conversation"] = _flatten(self.conversation)
+        if "conversation" in state:
+            state["conversation"] = _pack_conversation(state["conversation"])
+        else:  # never unpacked since the last unpickling: pass it on as is
+            state["conversation"] = state.pop("_packed_conversation")
         return state
 
     def __setstate__(self, state: dict) -> None:
         state = dict(state)
-        state["conversation"] = _rethread(*state["conversation"])
+        state["_packed_conversation"] = state.pop("conversation")
         self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> object:
+        # Only reached while ``conversation`` is still packed.
+        packed = self.__dict__.get("_packed_conversation")
+        if name != "conversation" or packed is None:
+            raise AttributeError(name)
+        conversation = _unpack_conversation(packed)
+        self.__dict__["conversation"] = conversation
+        del self.__dict__["_packed_conversation"]
+        return conversation
+
+
+def _pack_conversation(roots: list[Comment]) -> tuple[bytes, list[Person]]:
+    people: list[Person] = []
+    index: dict[int, int] = {}
+
+    class Packer(pickle.Pickler):
+        def persistent_id(self, obj: object) -> int | None:
+            if type(obj) is not Person:
+                return None
+            if id(obj) not in index:
+                index[id(obj)] = len(people)
+                people.append(obj)
+            return index[id(obj)]
+
+    buffer = io.BytesIO()
+    Packer(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_flatten(roots))
+    return buffer.getvalue(), people
+
+
+def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
+    data, people = packed
+
+    class Unpacker(pickle.Unpickler):
+        def persistent_load(self, pid: object) -> Person:
+            return people[pid]  # type: ignore[index]
+
+    return _rethread(*Unpacker(io.BytesIO(data)).load())
 
 
 def _flatten(roots: list[Comment]) -> tuple[list[Comment], list[int]]:
