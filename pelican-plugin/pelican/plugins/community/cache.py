@@ -218,12 +218,12 @@ class CommunityCache:
             return pickle.load(handle)
 
     def _write(self, name: str, value: object) -> None:
-        with paused_gc():
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            # Straight to the file: a large community is not also held
+            # in memory as one pickled string.
+            with os.fdopen(fd, "wb") as handle, paused_gc():
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.folder / name)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -543,13 +543,18 @@ def _post_views(
                 view.reactions[item.kind] += 1
                 reactors.setdefault(person.id, person)
         view.reactors = [p for pid, p in reactors.items() if pid not in seen]
-        view.conversation = _thread(
-            [
-                i
-                for i in items
-                if i.is_conversation and (i.source, i.id) not in hidden_items
-            ],
-            person_of,
+        # Packed at once: a large archive's comments, threaded and
+        # sanitized, would otherwise all be in memory together.
+        del view.conversation
+        view.__dict__["_packed_conversation"] = _pack_conversation(
+            _thread(
+                [
+                    i
+                    for i in items
+                    if i.is_conversation and (i.source, i.id) not in hidden_items
+                ],
+                person_of,
+            )
         )
         views[post.slug] = view
     return views
