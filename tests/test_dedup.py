@@ -150,3 +150,26 @@ def test_every_permutation_of_a_small_group_keeps_the_direct_record():
     twin = Interaction.from_dict({**bridgy.to_dict(), "source": "another", "id": "x"})
     for order in itertools.permutations([bridgy, direct, twin]):
         assert dedupe_interactions(list(order)) == [direct]
+
+
+def test_mastodon_web_interface_status_urls_count_once():
+    """A post announced with its ``/web/...`` address: Bridgy's copies of its
+    likes still meet the direct source's."""
+    for address in (
+        "https://writing.exchange/web/@jane/111500000000000001",
+        "https://writing.exchange/web/statuses/111500000000000001",
+    ):
+        status = mastodon.parse_status_url(address)
+        assert status is not None, address
+        likes = mastodon.parse_accounts(
+            _load("mastodon_favourited_by_1.json"), "like", status, "mastodon", TARGET
+        ).interactions
+        bridgy = [
+            i
+            for i in _bridgy_mentions()
+            if i.kind == "like" and "Karen" in i.author_name
+        ]
+        assert bridgy, "the fixture has Karen's like through Bridgy"
+        result = dedupe_interactions([*bridgy, *likes])
+        karen = [i for i in result if i.author_name == "Karen Bell"]
+        assert [i.source for i in karen] == ["mastodon"], address

@@ -401,3 +401,37 @@ def test_long_tails_are_cut_to_their_newest_and_counted(site):
     )
     assert drive_by.count('data-role="drive-by"') == 60
     assert "…and 10 more." in drive_by
+
+
+def test_relative_paths_resolve_against_the_settings_files_folder(site, tmp_path):
+    """`pelican -s /site/pelicanconf.py` run from elsewhere, with the content
+    two folders down: sources, people file and archive are still found
+    next to pelicanconf.py, as SPEC says."""
+    import os
+
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    site.content = site.root / "src" / "content"
+    site.content.mkdir(parents=True)
+    _scenario(site)
+    site.settings["PATH"] = "src/content"
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    conf = site.conf()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = os.getcwd()
+    os.chdir(elsewhere)
+    try:
+        settings = read_settings(str(conf))
+        settings["OUTPUT_PATH"] = str(site.output)
+        Pelican(settings).run()
+    finally:
+        os.chdir(cwd)
+    report = json.loads(site.page("community.json"))
+    assert any(
+        p["name"] == "Karen Bell" and p["role"] == "friend" for p in report["people"]
+    )
+    assert (site.root / "community-archive").is_dir()
+    assert not (elsewhere / "community-archive").exists()
+    assert not (site.root / "src" / "community-archive").exists()

@@ -11,9 +11,13 @@ from .urls import post_path
 
 # Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).
 _FEDI_STATUS = re.compile(
-    r"^/(?:@[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?|users/[A-Za-z0-9_.\-]+/statuses)"
+    r"^(?:/web)?/(?:@[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?"
+    r"|users/[A-Za-z0-9_.\-]+/statuses|statuses)"
     r"/(?P<id>\d+)/?$|^/notice/(?P<notice>[A-Za-z0-9]+)/?$"
 )
+# A WordPress comment's permalink: its number is unique on its blog, whatever
+# the path (pretty or ``?p=N`` permalink, ``/comment-page-N/``) around it.
+_WP_COMMENT = re.compile(r"^comment-(?P<number>\d+)$")
 _FEDI_REACTION = re.compile(r"^(?P<kind>favorited|reblogged)-by-(?P<who>[A-Za-z0-9]+)$")
 _BSKY_POST = re.compile(r"^/profile/[^/]+/post/(?P<rkey>[A-Za-z0-9._:~\-]+)/?$")
 _BSKY_REACTION = re.compile(
@@ -36,8 +40,9 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
     none). Keys come from the interaction's own URL: the status or post id
     (Bluesky by record key, since Bridgy names handles where the direct
     source names DIDs), plus the reacting account for likes and reposts.
-    Other records collapse only when two sources give the same permalink for
-    the same post.
+    A WordPress comment collapses by its number on its blog (an export and
+    the blog's comment feed both name it). Other records collapse only when
+    two sources give the same permalink for the same post.
 
     The result does not depend on the order of ``items``; survivors keep
     their input order.
@@ -97,6 +102,9 @@ def duplicate_key(item: Interaction) -> tuple[str, ...]:
     if match:
         status = match["id"] or match["notice"]
         return _social_key(f"fedi:{host}", status, kind, parts.fragment, _FEDI_REACTION)
+    wp_comment = _WP_COMMENT.match(parts.fragment)
+    if wp_comment and item.is_conversation:
+        return ("url", "wp-comment", host, str(int(wp_comment["number"])))
     path = parts.path.rstrip("/").lower()
     query = f"?{parts.query}" if parts.query else ""
     fragment = f"#{parts.fragment}" if parts.fragment else ""
@@ -114,7 +122,9 @@ def _social_key(
     return (network, post, kind)
 
 
-def _preference(item: Interaction) -> tuple[int, str, str]:
+def _preference(item: Interaction) -> tuple[int, int, str, str]:
     # Records from the direct Mastodon/Bluesky sources carry their platform.
     direct = 0 if item.extra.get("platform") in ("mastodon", "bluesky") else 1
-    return (direct, item.source, item.id)
+    # An export's copy knows more (the email behind an opaque key) than a feed's.
+    keyed = 0 if item.author_key else 1
+    return (direct, keyed, item.source, item.id)

@@ -362,7 +362,9 @@ def _compute_community(
 def _conversation_key(item: Interaction, slug: str) -> str:
     if slug:
         return slug
-    path = post_path(item.target_url)
+    # An unmatched target counts once however many times it is talked on:
+    # by its path, else (a blog's home page) by its address.
+    path = post_path(item.target_url) or _url_key(item.target_url)
     return f"?{path}" if path else f"?{item.source}:{item.id}"
 
 

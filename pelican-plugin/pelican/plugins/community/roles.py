@@ -31,7 +31,7 @@ def classify(activity: Activity, regular_min_posts: int) -> str:
     posts = activity.conversation_posts
     if posts >= regular_min_posts:
         return "regular"
-    if posts == 2:
+    if posts >= 2:  # below the regular bar, however high it is set
         return "returning"
     if posts == 1:
         return "one-off"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,15 +71,40 @@ def apply_defaults(settings: dict) -> None:
 
 
 def site_root(settings: Mapping[str, Any]) -> Path:
-    """The folder relative paths resolve against.
+    """The folder relative paths resolve against: the settings file's.
 
-    Pelican does not record where pelicanconf.py was; it is the folder
-    ``pelican content`` runs in, or else the content folder's parent.
+    Pelican does not record where its settings file was, but it keeps the
+    module it loaded it as (``sys.modules``), and makes a relative ``PATH``
+    absolute against that file's folder: the module whose own ``PATH`` gives
+    this absolute ``PATH`` is the settings file. Failing that, the folder
+    ``pelican content`` runs in if it holds pelicanconf.py, else the content
+    folder's parent.
     """
+    content = settings.get("PATH")
+    found = _settings_file_folder(str(content)) if content else None
+    if found is not None:
+        return found
     cwd = Path.cwd()
-    if (cwd / "pelicanconf.py").exists() or not settings.get("PATH"):
+    if (cwd / "pelicanconf.py").exists() or not content:
         return cwd
-    return Path(settings["PATH"]).resolve().parent
+    return Path(content).resolve().parent
+
+
+def _settings_file_folder(content: str) -> Path | None:
+    folders = set()
+    for module in list(sys.modules.values()):
+        own = getattr(module, "PATH", None)
+        origin = getattr(getattr(module, "__spec__", None), "origin", None)
+        if not isinstance(own, str) or not isinstance(origin, str):
+            continue
+        if not origin.endswith(".py") or "site-packages" in origin:
+            continue
+        folder = os.path.dirname(os.path.abspath(origin))
+        if os.path.normpath(os.path.join(folder, own)) == os.path.normpath(content):
+            folders.add(folder)
+    # Two settings files in two folders naming this one content folder: the
+    # match proves nothing.
+    return Path(folders.pop()) if len(folders) == 1 else None
 
 
 def load_settings(

@@ -46,6 +46,8 @@ EMAIL_HASH_HOSTS = ("gravatar.com", "libravatar.org")
 
 _COMMENT_PAGE = re.compile(r"/comment-page-\d+/?$")
 _INDEX_FILE = re.compile(r"/index\.(html?|php)$")
+#: Query parameters that name a post on a WordPress blog with plain permalinks.
+_POST_ID_PARAMETERS = ("p", "page_id")
 # Control characters (C0, DEL, C1), any white space, zero-width and bidi
 # controls: none belongs in a URL, and each can hide a scheme or a host.
 _CONTROL = re.compile(
@@ -208,7 +210,8 @@ def post_path(url: str) -> str:
     """The part of a post URL that identifies the post, for matching.
 
     ``https://www.jane.example/2013/03/my-post/comment-page-2/#comment-7`` and
-    ``/2013/03/my-post`` both give ``2013/03/my-post``.
+    ``/2013/03/my-post`` both give ``2013/03/my-post``; a plain WordPress
+    permalink ``https://old.example/?p=42#comment-7`` gives ``?p=42``.
     """
     if not isinstance(url, str):
         return ""
@@ -219,7 +222,19 @@ def post_path(url: str) -> str:
     path = unquote(parts.path)
     path = _COMMENT_PAGE.sub("/", path)
     path = _INDEX_FILE.sub("/", path)
-    return path.strip("/").lower()
+    path = path.strip("/").lower()
+    # WordPress's plain permalinks name the post in the query alone.
+    post_id = _post_id_in_query(parts.query)
+    return f"{path}?{post_id}" if post_id else path
+
+
+def _post_id_in_query(query: str) -> str:
+    """``p=42`` or ``page_id=42`` from a query (other parameters ignored)."""
+    for pair in query.split("&"):
+        name, _, value = pair.partition("=")
+        if name in _POST_ID_PARAMETERS and value.isdigit():
+            return f"{name}={int(value)}"
+    return ""
 
 
 def post_slug_guess(url: str) -> str:

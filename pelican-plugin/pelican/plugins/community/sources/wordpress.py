@@ -124,6 +124,11 @@ class _ExportReader:
             "target_url": post.url,
             "target_slug": post.slug,
             "target_title": post.title,
+            # The comment's permalink on the old blog: how a comment feed of
+            # the same blog names it, so the two count it once (dedup.py).
+            "url": f"{post.url}#comment-{number}"
+            if post.url and number.isdigit()
+            else "",
             "content": fields.get("comment_content", ""),
             "parent": f"{post.id}-{parent}" if parent and parent != "0" else "",
         }
