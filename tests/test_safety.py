@@ -80,3 +80,39 @@ def test_hostile_comment_cannot_reach_the_page(site):
     )
     assert "[email hidden]" in article and "[address hidden]" in article
     assert "<b>bold</b>" in article
+
+
+def test_a_comment_written_in_rich_markup_stays_readable(site):
+    """Headings become bold paragraphs (not headings in the page's outline),
+    tables and definition lists stay, other blocks keep their words apart;
+    nothing executable survives the rewriting."""
+    site.article("post-1", "One", "2020-01-01")
+    markup = (
+        "<h1 onclick=steal()>Title</h1><div>First block</div><div>second block</div>"
+        "<table><tr><td style='x'>cell</td></tr></table><dl><dt>Term</dt><dd>Meaning</dd></dl>"
+        "<h2><script>alert(1)</script>Sub</h2><section>Last</section>"
+    )
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "One",
+                    [WxrComment(1, "Rich Text", "2020-01-02 10:00:00", content=markup)],
+                )
+            ]
+        ),
+    )
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    page = site.page("post-1/index.html") if site.build() else ""
+    assert "<p><strong>Title</strong></p>" in page
+    assert "<h1 onclick" not in page and "<h2><script" not in page
+    assert "First block\n\nsecond block" in page or "First block\nsecond block" in page
+    assert "<td>cell</td>" in page and "<dt>Term</dt><dd>Meaning</dd>" in page
+    assert "TitleFirst" not in page and "blocksecond" not in page
+    assert executable_markup(page) == []

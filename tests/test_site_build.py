@@ -276,6 +276,19 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
     assert "community-thanks-post-1" not in site.page("index.html")
 
 
+@pytest.mark.parametrize("in_content", [False, True])
+def test_the_projects_theme_shows_the_lists_once(site, in_content):
+    from pathlib import Path
+
+    _scenario(site)
+    site.settings["THEME"] = str(Path(__file__).resolve().parents[1] / "theme")
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = in_content
+    site.build()
+    article = site.page("post-1/index.html")
+    assert article.count('<section class="community-thanks"') == 1
+    assert article.count('<section class="community-conversation"') == 1
+
+
 def test_new_post_thanks_mark_first_timers(site):
     _scenario(site)
     site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True

@@ -36,6 +36,18 @@ ALLOWED_TAGS = frozenset(
         "del",
         "ins",
         "abbr",
+        # Tables and definition lists, as WordPress comments can hold them.
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "dl",
+        "dt",
+        "dd",
     }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
@@ -114,12 +126,33 @@ def _paragraphs(content: str) -> str:
     return "".join(f"<p>{b.replace(chr(10), '<br>')}</p>" for b in blocks if b)
 
 
+# A heading inside a comment would break the page's outline: it becomes a
+# paragraph in bold. Other blocks nh3 removes become line breaks, so their
+# words do not run together ("Title" + "Text" -> "TitleText"). nh3 still has
+# the last word on whatever these produce.
+_HEADING = re.compile(r"<(/?)h[1-6]\b[^>]*>", re.I)
+_DROPPED_BLOCK = re.compile(
+    r"</?(?:div|section|article|header|footer|aside|nav|main|figure|figcaption"
+    r"|address|details|summary|center|hr|hgroup)\b[^>]*>",
+    re.I,
+)
+
+
+def _headings_and_blocks(content: str) -> str:
+    if "<" not in content:
+        return content
+    content = _HEADING.sub(
+        lambda m: "</strong></p>" if m.group(1) else "<p><strong>", content
+    )
+    return _DROPPED_BLOCK.sub("\n", content)
+
+
 def clean_html(content: str) -> str:
     """Sanitize untrusted comment HTML for the page: allowed tags only, links
     only to http(s) with ``rel="nofollow ugc noopener"``, no email or IP."""
     if not content:
         return ""
-    content = _paragraphs(content[:MAX_CONTENT_CHARS])
+    content = _headings_and_blocks(_paragraphs(content[:MAX_CONTENT_CHARS]))
     cleaned = nh3.clean(
         content,
         tags=set(ALLOWED_TAGS),
