@@ -6,21 +6,13 @@ nothing of Pelican, people or roles.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..records import SourceResult
-from . import (
-    blogger,
-    commento,
-    disqus,
-    feed,
-    pelican_comment_system,
-    staticman,
-    webmention_io,
-    wordpress,
-)
+from .staticman_fields import FIELD_DEFAULTS
 
 #: ``reader(path, source_name) -> SourceResult``
 Reader = Callable[[Path, str], SourceResult]
@@ -30,7 +22,9 @@ Reader = Callable[[Path, str], SourceResult]
 class SourceType:
     """What a ``COMMUNITY_SOURCES`` entry of one ``type`` may say."""
 
-    read_file: Reader | None = None
+    #: the local reader as "module.function" in this package, or ""; imported
+    #: when first used, so a build whose files did not change loads none
+    reader: str = ""
     #: keys that point at the data; exactly one must be given (none: no keys)
     location_keys: tuple[str, ...] = ("path",)
     #: further optional keys and their defaults
@@ -40,25 +34,33 @@ class SourceType:
     #: the reader takes the entry's options as keyword arguments
     reader_takes_options: bool = False
 
+    @property
+    def read_file(self) -> Reader | None:
+        """The local reader function, or None for a network-only type."""
+        if not self.reader:
+            return None
+        module, function = self.reader.rsplit(".", 1)
+        return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
 
 SOURCE_TYPES: dict[str, SourceType] = {
-    "wordpress": SourceType(read_file=wordpress.read_wxr),
-    "disqus": SourceType(read_file=disqus.read_disqus),
-    "blogger": SourceType(read_file=blogger.read_blogger),
+    "wordpress": SourceType(reader="wordpress.read_wxr"),
+    "disqus": SourceType(reader="disqus.read_disqus"),
+    "blogger": SourceType(reader="blogger.read_blogger"),
     "staticman": SourceType(
-        read_file=staticman.read_staticman,
-        option_keys=tuple(staticman.FIELD_DEFAULTS.items()),
+        reader="staticman.read_staticman",
+        option_keys=tuple(FIELD_DEFAULTS.items()),
         reader_takes_options=True,
     ),
     "pelican-comment-system": SourceType(
-        read_file=pelican_comment_system.read_pelican_comment_system
+        reader="pelican_comment_system.read_pelican_comment_system"
     ),
-    "commento": SourceType(read_file=commento.read_commento),
+    "commento": SourceType(reader="commento.read_commento"),
     "feed": SourceType(
-        read_file=feed.read_feed, location_keys=("path", "url"), live=True
+        reader="feed.read_feed", location_keys=("path", "url"), live=True
     ),
     "webmention.io": SourceType(
-        read_file=webmention_io.read_webmentions,
+        reader="webmention_io.read_webmentions",
         location_keys=("path", "domain"),
         option_keys=(
             ("endpoint", "https://webmention.io"),

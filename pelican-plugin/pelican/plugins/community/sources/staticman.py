@@ -16,19 +16,8 @@ from ..errors import SourceError
 from ..markup import markdown_to_html
 from ..records import SourceResult
 from ..urls import public_http_url
+from .staticman_fields import FIELD_DEFAULTS
 
-#: Option key -> field names tried in order (comma-separated in settings).
-FIELD_DEFAULTS: dict[str, str] = {
-    "id_field": "_id",
-    "name_field": "name",
-    "email_field": "email",
-    "url_field": "url,website",
-    "message_field": "message,comment",
-    "date_field": "date",
-    "parent_field": "replying_to_uid,parent",
-    "parent_index_field": "replying_to",
-    "slug_field": "slug",
-}
 SUFFIXES = frozenset({".yml", ".yaml", ".json"})
 #: A comment file larger than this is refused (no comment is this long).
 MAX_COMMENT_BYTES = 1024**2
