@@ -121,6 +121,19 @@ def test_a_slow_server_times_out_quickly(replay, fetcher):
     assert time.monotonic() - started < 2.0
 
 
+def test_a_server_that_drips_its_headers_is_cut_off_at_the_deadline(replay):
+    # One header line every 0.2 s for 12 s: no single read ever waits long
+    # enough for the read timeout, so only the total deadline can stop it.
+    replay.route("/drip", Reply(200, b"{}", drip_headers=(0.2, 60)))
+    policy = FetchPolicy(connect_timeout=0.5, read_timeout=1.0, deadline=2.0)
+    started = time.monotonic()
+    with Fetcher(policy) as client, pytest.raises(FetchError) as caught:
+        client.get(replay.url + "/drip")
+    assert time.monotonic() - started < 6.0  # the server needs 12 s
+    assert str(caught.value) == f"{replay.url}/drip: timed out after 2 s"
+    assert len(replay.requests_to("/drip")) == 1  # no time left for a retry
+
+
 def test_an_oversize_body_is_refused(replay, fetcher):
     replay.route("/big", Reply(200, b"x" * (FAST.max_bytes + 1)))
     with pytest.raises(FetchError, match="too large"):

@@ -11,14 +11,16 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 logger = logging.getLogger(__name__)
@@ -176,6 +178,118 @@ def is_public_address(address: str) -> bool:
     )
 
 
+# -- the total deadline -------------------------------------------------------
+#
+# httpx's timeouts apply to each socket operation on its own: a server that
+# sends one header line (or one body byte) every second never trips them and
+# can hold a request for ever. So the request running on a thread keeps its
+# deadline here, and every connect, TLS handshake, read and write of the
+# connection pool gets at most the time left (and fails once none is left).
+
+_deadline = threading.local()
+
+
+def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left before this thread's request deadline;
+    raises ``expired`` (an httpcore timeout) when the deadline has passed."""
+    at = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise expired("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation ends by the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        stream = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Opens connections through ``backend`` as :class:`_DeadlineStream`."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._backend.connect_tcp(
+                host, port, timeout, local_address, socket_options
+            )
+        )
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._backend.connect_unix_socket(path, timeout, socket_options)
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+@contextmanager
+def _deadline_at(at: float) -> Iterator[None]:
+    """Requests made on this thread inside the block end by ``at``."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = at
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def _enforce_deadlines(client: httpx.Client) -> None:
+    """Give the httpcore pool behind each of ``client``'s transports (the
+    direct one, and any proxy from the environment) the deadline backend.
+
+    httpx (0.27, 0.28) has no argument for a network backend, so this sets
+    the pool's own; a transport without a pool (a test's) is left as it is.
+    """
+    for transport in (client._transport, *client._mounts.values()):
+        pool = getattr(transport, "_pool", None)
+        if isinstance(pool, httpcore.ConnectionPool):
+            pool._network_backend = _DeadlineBackend(pool._network_backend)
+
+
 Resolver = Callable[[str, int], Iterable[str]]
 
 
@@ -219,6 +333,7 @@ class Fetcher:
             transport=transport,
             limits=httpx.Limits(max_connections=max(2, self.policy.workers * 2)),
         )
+        _enforce_deadlines(self._client)
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -275,32 +390,33 @@ class Fetcher:
             send_headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
         attempts = 0
-        while True:
-            attempts += 1
-            try:
-                response = self._follow(
-                    request_url, send_headers, untrusted, trusted_origin, started
+        with _deadline_at(started + self.policy.deadline):
+            while True:
+                attempts += 1
+                try:
+                    response = self._follow(
+                        request_url, send_headers, untrusted, trusted_origin, started
+                    )
+                except _Retryable as exc:
+                    wait = self._wait_before_retry(exc, attempts, started)
+                    if wait is None:
+                        raise FetchError(
+                            exc.message, attempts=attempts, status=exc.status
+                        ) from None
+                    logger.debug("%s; retrying in %.2f s", exc.message, wait)
+                    self._sleep(wait)
+                    continue
+                except FetchError as exc:
+                    exc.attempts = attempts
+                    raise
+                return Response(
+                    url=response[0],
+                    status=response[1],
+                    headers=response[2],
+                    body=response[3],
+                    attempts=attempts,
+                    safe_url=self.redact(response[0]),
                 )
-            except _Retryable as exc:
-                wait = self._wait_before_retry(exc, attempts, started)
-                if wait is None:
-                    raise FetchError(
-                        exc.message, attempts=attempts, status=exc.status
-                    ) from None
-                logger.debug("%s; retrying in %.2f s", exc.message, wait)
-                self._sleep(wait)
-                continue
-            except FetchError as exc:
-                exc.attempts = attempts
-                raise
-            return Response(
-                url=response[0],
-                status=response[1],
-                headers=response[2],
-                body=response[3],
-                attempts=attempts,
-                safe_url=self.redact(response[0]),
-            )
 
     def _wait_before_retry(
         self, exc: _Retryable, attempts: int, started: float
@@ -406,6 +522,12 @@ class Fetcher:
                 body = self._read_capped(resp, safe, started)
                 return status, resp.headers, body
         except httpx.TimeoutException:
+            # The deadline cut this request short (a timer may wake a hair
+            # early): say so, and leave no retry to start.
+            if policy.deadline - (time.monotonic() - started) < 0.01:
+                raise FetchError(
+                    f"{safe}: timed out after {policy.deadline:g} s"
+                ) from None
             raise _Retryable(f"{safe}: timed out") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"{safe}: {self.redact(_describe(exc))}") from None
