@@ -164,6 +164,36 @@ def test_html_error_page_and_truncated_json_are_not_json(replay, fetcher):
         fetcher.get(replay.url + "/cut").json()
 
 
+def test_a_body_that_does_not_decode_is_a_fetch_error(replay, fetcher):
+    replay.route("/gz", Reply(200, b"not gzip at all", {"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(replay.url + "/gz", params={"token": TOKEN})
+    message = str(caught.value)
+    assert message.startswith(f"{replay.url}/gz?token=***: ")
+    assert "could not be decoded" in message and TOKEN not in message
+
+
+def test_a_redirect_to_an_invalid_port_is_a_fetch_error(replay, fetcher):
+    location = "http://127.0.0.1:99999/x"
+    replay.route("/bad", Reply(302, b"", {"Location": location}))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(replay.url + "/bad")
+    assert (
+        str(caught.value)
+        == f"{location}: cannot be requested (Port out of range 0-65535)"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999/?token=" + TOKEN, "http://\u2603.example/"]
+)
+def test_an_invalid_url_is_a_fetch_error(fetcher, url):
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(url, params={"page": 1})
+    assert "cannot be requested" in str(caught.value)
+    assert TOKEN not in str(caught.value)
+
+
 def test_same_origin_redirect_is_followed(replay, fetcher):
     replay.route("/old", Reply(301, b"", {"Location": "/new"}))
     replay.route("/new", json_reply({"moved": True}))

@@ -301,7 +301,10 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 def _origin(url: str) -> tuple[str, str, int]:
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # not a port: no origin to match (the request fails)
+        port = -1
     return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
 
 
@@ -382,7 +385,12 @@ class Fetcher:
         origin as ``trusted_origin``, it may not lead to a non-public address.
         Raises :class:`FetchError` with a redacted message on any failure.
         """
-        request_url = str(httpx.URL(url).copy_merge_params(params)) if params else url
+        try:
+            request_url = (
+                str(httpx.URL(url).copy_merge_params(params)) if params else url
+            )
+        except _NOT_NETWORK_ERRORS as exc:
+            raise self._failed(url, exc) from None
         send_headers = dict(headers or {})
         if etag:
             send_headers["If-None-Match"] = etag
@@ -454,11 +462,17 @@ class Fetcher:
             trusted = None if untrusted else _origin(url)
         hop_untrusted = untrusted
         for _hop in range(self.policy.max_redirects + 1):
-            self._check_url(url, hop_untrusted, trusted)
-            status, response_headers, body = self._send(url, headers, started)
+            try:
+                self._check_url(url, hop_untrusted, trusted)
+                status, response_headers, body = self._send(url, headers, started)
+            except _NOT_NETWORK_ERRORS as exc:
+                raise self._failed(url, exc) from None
             location = response_headers.get("location")
             if status in REDIRECT_STATUSES and location:
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError as exc:
+                    raise self._failed(url, exc) from None
                 # A redirect target comes from the server: hold it to the
                 # untrusted rules unless it stays on the trusted origin.
                 hop_untrusted = True
@@ -466,17 +480,28 @@ class Fetcher:
             return url, status, response_headers, body
         raise FetchError(f"{self.redact(url)}: too many redirects")
 
+    def _failed(self, url: str, exc: Exception) -> FetchError:
+        """A :class:`FetchError` naming ``url`` for a failure that is not the
+        network's: a URL httpx cannot request, a body that does not decode."""
+        if isinstance(exc, httpx.DecodingError):
+            reason = f"the response could not be decoded ({exc})"
+        elif isinstance(exc, httpx.InvalidURL | ValueError):
+            reason = f"cannot be requested ({exc})"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        return FetchError(f"{self.redact(url)}: {self.redact(reason)}")
+
     def _check_url(
         self, url: str, untrusted: bool, trusted: tuple[str, str, int] | None
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{self.redact(url)}: only http(s) URLs are fetched")
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         # Fetched content may lead back to where the configured URL pointed
         # (pagination, http -> https on the same host), nowhere private.
         if not untrusted or (trusted is not None and _origin(url) == trusted):
             return
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:
             addresses = list(self._resolver(parts.hostname, port))
         except OSError as exc:
@@ -583,6 +608,11 @@ class Fetcher:
             if bar is not None:
                 bar.stop()
         return results
+
+
+#: Raised by httpx or the URL parser for a bad URL or body (the network's own
+#: errors are handled where they happen); ``get`` turns them into FetchError.
+_NOT_NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, ValueError)
 
 
 class _Retryable(Exception):
