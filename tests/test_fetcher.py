@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 
+import httpx
 import pytest
 import replay_server
 from pelican.plugins.community.fetcher import (
@@ -234,6 +235,27 @@ def test_untrusted_url_to_a_private_address_is_never_requested(replay):
         mixed.get("https://mixed.example/x", untrusted=True)
 
 
+def test_untrusted_url_to_a_shared_address_is_never_requested():
+    # 100.64.0.0/10 is carrier-grade NAT: not private, not public either.
+    requested: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        return httpx.Response(200, json=[])
+
+    client = Fetcher(
+        FAST,
+        transport=httpx.MockTransport(answer),
+        resolver=lambda host, port: ["100.64.12.34"],
+    )
+    with client, pytest.raises(FetchError) as caught:
+        client.get("https://cgnat.example/next", untrusted=True)
+    assert str(caught.value) == (
+        "https://cgnat.example/next: refused: not an address on the public internet"
+    )
+    assert requested == []
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
@@ -248,6 +270,15 @@ def test_untrusted_url_to_a_private_address_is_never_requested(replay):
         ("::ffff:127.0.0.1", False),
         ("0.0.0.0", False),
         ("240.0.0.1", False),
+        ("100.64.0.1", False),  # shared address space (carrier-grade NAT)
+        ("100.127.255.254", False),
+        ("198.18.0.1", False),  # benchmarking
+        ("192.0.2.1", False),  # documentation
+        ("224.0.0.1", False),  # multicast
+        ("2001:db8::1", False),  # documentation
+        ("fc00::1", False),  # unique local
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:5db8:d822::", True),  # 6to4 of 93.184.216.34
     ],
 )
 def test_public_addresses(address, public):

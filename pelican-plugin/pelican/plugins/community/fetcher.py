@@ -160,17 +160,20 @@ class Response:
 
 
 def is_public_address(address: str) -> bool:
-    """Whether an IP address is on the public internet (not loopback, private,
-    link-local, reserved, multicast or unspecified)."""
+    """Whether an IP address is on the public internet: globally routable
+    (not loopback, private, shared/CGNAT, link-local, documentation...), and
+    not reserved, multicast or unspecified. An IPv6 address that carries an
+    IPv4 one (IPv4-mapped, 6to4) is judged by that IPv4 address."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    # ``is_global`` alone lets multicast through; the rest are belt and braces
+    # across Python versions, whose tables of special ranges differ.
+    return ip.is_global and not (
+        ip.is_loopback
         or ip.is_link_local
         or ip.is_reserved
         or ip.is_multicast
