@@ -230,6 +230,11 @@ def _serve_everything(server) -> None:
         ("webmention_io_page0.json", "webmention_io_page1.json")
     ):
         server.route("/api/mentions.jf2", fixture_reply(name), when={"page": str(page)})
+    server.route(
+        "/api/mentions.jf2",
+        fixture_reply("webmention_io_empty.json"),
+        when={"page": "2"},
+    )
     xrpc = "/xrpc/app.bsky.feed."
     server.route(
         "/xrpc/com.atproto.identity.resolveHandle",

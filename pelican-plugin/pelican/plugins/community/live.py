@@ -318,7 +318,8 @@ def _fetch_webmentions(
 ) -> _Outcome:
     """Fetch new mentions (``since_id``: the newest archived one); once a
     week, list everything and drop archived mentions webmention.io no longer
-    has. Only a complete listing may remove anything."""
+    has. Only a complete listing (read up to an empty page) may remove
+    anything: a page may come back short with more pages after it."""
     numeric = [int(item_id) for item_id in archived if item_id.isdigit()]
     last_full = _parse_iso(source_state.get("last_full", ""))
     full = not numeric or last_full is None or now - last_full >= RECONCILE_EVERY
@@ -331,6 +332,7 @@ def _fetch_webmentions(
         params["since_id"] = max(numeric)
     url = spec.options["endpoint"].rstrip("/") + "/api/mentions.jf2"
     entries: list = []
+    complete = False
     for page in range(MAX_PAGES):
         data = client.get(url, params={**params, "page": page}).json()
         children = data.get("children") if isinstance(data, dict) else None
@@ -339,14 +341,27 @@ def _fetch_webmentions(
                 f"{client.fetcher.redact(url)}: not a webmention.io JF2 answer "
                 "(no 'children' list)"
             )
-        entries.extend(children)
-        if len(children) < WEBMENTION_PER_PAGE:
+        if not children:
+            complete = True
             break
-    else:
-        raise SourceFailure(f"more than {MAX_PAGES} pages of webmentions; stopped")
+        entries.extend(children)
     result = webmention_io.parse_jf2_entries(entries, spec.name)
     state: dict = {}
-    if full:
+    if not complete:
+        # A huge site, or a server whose pages never end: keep what was read
+        # (the archive only grows) and remove nothing.
+        logger.warning(
+            "community: %s: webmention.io listed more than %d pages; kept the "
+            "%d mention(s) read and removed none (the listing is not complete)",
+            spec.name,
+            MAX_PAGES,
+            len(result.interactions),
+        )
+        # A full listing is as full as it gets: due again in a week. After an
+        # incremental one, the next since_id would skip what lies below the
+        # cut for good: list everything next time instead.
+        state["last_full"] = to_utc_iso(now) if full else ""
+    elif full:
         listed = {str(e.get("wm-id")) for e in entries if isinstance(e, dict)}
         if entries or not archived:
             gone = archived - listed
