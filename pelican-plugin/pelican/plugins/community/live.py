@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,11 @@ FEED_ACCEPT = (
 )
 
 Clock = Callable[[], datetime]
+#: The end of a whole feed: its root's end tag, then only comments (caching
+#: plugins append "<!-- generated in 0.2 s -->") and white space.
+_FEED_END = re.compile(
+    rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.I | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -290,14 +296,22 @@ def _fetch_feed(client: _Client, spec: SourceSpec, source_state: dict) -> _Outco
         result = feed.parse_feed(response.body, spec.name, response.safe_url)
     except Exception as exc:  # the parser names what is wrong with the data
         raise SourceFailure(str(exc)) from None
-    if result.warnings:
-        # A saved file that is garbled is read as far as it goes; a live feed
-        # that arrives garbled or cut off is simply fetched again next build.
+    if result.warnings and not _ends_like_a_feed(response.body):
+        # feedparser flags a document that is not well-formed XML and reads
+        # what it can. A whole feed with one stray byte is read (its warning
+        # is logged at INFO); one cut off would archive a comment half written,
+        # so it is fetched again next build.
         raise SourceFailure(
             f"{response.safe_url}: the feed is not well-formed (cut off or garbled)"
         )
     validators = {"etag": response.etag, "last_modified": response.last_modified}
     return _Outcome(result, {k: v for k, v in validators.items() if v})
+
+
+def _ends_like_a_feed(body: bytes) -> bool:
+    """Whether the document ends with the end tag of an RSS, RDF or Atom root
+    element (then only comments): it was not cut off on the way."""
+    return _FEED_END.search(body[-4096:]) is not None
 
 
 def _looks_like_html(body: bytes) -> bool:
