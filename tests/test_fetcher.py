@@ -314,9 +314,11 @@ def test_redact_hides_registered_secrets_and_token_params():
     with Fetcher(FAST) as client:
         client.add_secret("p@ss word")
         text = client.redact(
-            "https://x.example/?a=1&token=abc123&key=zz p@ss word p%40ss%20word"
+            "https://x.example/?a=1&token=abc123&key=zz p@ss word p%40ss%20word "
+            "https://jane:hunter2@feeds.example/comments"
         )
     assert "abc123" not in text and "zz" not in text and "p@ss" not in text
+    assert "hunter2" not in text and "https://jane:***@feeds.example/" in text
     assert "p%40ss" not in text
 
 

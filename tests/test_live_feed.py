@@ -144,3 +144,48 @@ def test_a_feed_cut_off_is_still_refused_though_it_has_entries(
     archive, report = _sync(tmp_path, replay.url + FEED)
     assert report.failure and "not well-formed (cut off or garbled)" in report.failure
     assert archive.load_source(NAME) == {}
+
+
+def test_validators_are_sent_only_to_the_url_they_came_from(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    _sync(tmp_path, replay.url + FEED)
+    # The blog moved its feed. The new address happens to use the same ETag
+    # scheme: sent there, the old ETag would get a 304 and hide new comments.
+    moved = "/new/comments/feed/"
+    newer = fixture_reply("wordpress_comments_newer.rss")
+    newer.etag = '"c0ffee"'
+    replay.route(moved, newer)
+    _, report = _sync(tmp_path, replay.url + moved)
+    assert (report.failure, report.not_modified, report.new) == (None, 0, 1)
+    assert "If-None-Match" not in replay.requests_to(moved)[0].headers
+    # From now on the validators belong to the new address.
+    _, report = _sync(tmp_path, replay.url + moved)
+    assert replay.requests_to(moved)[1].headers["If-None-Match"] == '"c0ffee"'
+    assert report.not_modified == 1
+
+
+def test_validators_of_an_old_url_are_not_kept_for_a_new_one(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    archive, _ = _sync(tmp_path, replay.url + FEED)
+    moved = "/new/comments/feed/"
+    replay.route(moved, fixture_reply("wordpress_comments_newer.rss"))  # none
+    for _ in range(2):
+        _, report = _sync(tmp_path, replay.url + moved)
+        assert report.failure is None
+    for seen in replay.requests_to(moved):
+        assert "If-None-Match" not in seen.headers
+        assert "If-Modified-Since" not in seen.headers
+    assert "c0ffee" not in str(archive.read_state())
+
+
+def test_the_url_kept_with_the_validators_holds_no_secret(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    private = replay.url.replace("://", "://jane:pa55word@") + FEED + "?key=k3y"
+    archive, _ = _sync(tmp_path, private)
+    state = archive_snapshot(archive.path)["state.json"]
+    assert "pa55word" not in state and "k3y" not in state
+    assert archive.read_state()[NAME]["url"] == (
+        replay.url.replace("://", "://jane:***@") + FEED + "?key=***"
+    )
+    _, report = _sync(tmp_path, private)
+    assert report.not_modified == 1

@@ -35,10 +35,15 @@ _SECRET_PARAM = re.compile(
 )
 
 
+# The password of a URL's user info: https://user:password@host/
+_URL_PASSWORD = re.compile(r"(?i)(\bhttps?://[^/?#@\s:]*:)[^/?#@\s]*@")
+
+
 def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with each secret (plain or URL-encoded) and every ``token=``
-    style query value replaced by ``***``."""
+    """``text`` with each secret (plain or URL-encoded), every ``token=``
+    style query value and every URL password replaced by ``***``."""
     text = _SECRET_PARAM.sub(r"\1***", str(text))
+    text = _URL_PASSWORD.sub(r"\1***@", text)
     for secret in sorted(secrets, key=len, reverse=True):
         for form in (secret, quote(secret, safe=""), quote_plus(secret)):
             text = text.replace(form, "***")

@@ -279,11 +279,14 @@ def _parse_iso(value: str) -> datetime | None:
 
 def _fetch_feed(client: _Client, spec: SourceSpec, source_state: dict) -> _Outcome:
     url = spec.options["url"]
+    # Validators belong to the URL that gave them (kept redacted: state.json
+    # is in the archive); the feed may have moved since.
+    validated = source_state.get("url") == client.fetcher.redact(url)
     response = client.get(
         url,
         headers={"Accept": FEED_ACCEPT},
-        etag=source_state.get("etag", ""),
-        last_modified=source_state.get("last_modified", ""),
+        etag=source_state.get("etag", "") if validated else "",
+        last_modified=source_state.get("last_modified", "") if validated else "",
     )
     if response.not_modified:
         return _Outcome()
@@ -304,8 +307,13 @@ def _fetch_feed(client: _Client, spec: SourceSpec, source_state: dict) -> _Outco
         raise SourceFailure(
             f"{response.safe_url}: the feed is not well-formed (cut off or garbled)"
         )
-    validators = {"etag": response.etag, "last_modified": response.last_modified}
-    return _Outcome(result, {k: v for k, v in validators.items() if v})
+    # All three, empty or not: validators of another URL must not stay.
+    validators = {
+        "url": client.fetcher.redact(url),
+        "etag": response.etag,
+        "last_modified": response.last_modified,
+    }
+    return _Outcome(result, validators)
 
 
 def _ends_like_a_feed(body: bytes) -> bool:
