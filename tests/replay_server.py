@@ -31,6 +31,9 @@ class Reply:
     delay: float = 0.0  #: seconds to wait before answering (a slow server)
     etag: str = ""  #: answer 304 when the request's If-None-Match equals it
     drop_after: int = -1  #: promise the whole body, send this many bytes, hang up
+    #: (seconds, lines): send the status line, then one header line every
+    #: ``seconds`` for ``lines`` lines before the rest (a server that drips)
+    drip_headers: tuple[float, int] | None = None
 
 
 @dataclass
@@ -162,6 +165,9 @@ class ReplayServer:
         if reply.etag and handler.headers.get("If-None-Match") == reply.etag:
             reply = Reply(304, b"", {"ETag": reply.etag})
         try:
+            if reply.drip_headers:
+                _drip(handler, reply)
+                return
             handler.send_response(reply.status)
             headers = dict(reply.headers)
             if reply.etag:
@@ -185,6 +191,22 @@ class ReplayServer:
             if route_path == path and matches(query):
                 return replies.pop(0) if len(replies) > 1 else replies[0]
         return None
+
+
+def _drip(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
+    """Answer ``reply`` with its headers sent one line at a time, slowly: every
+    read of the client gets a little, so only a total deadline stops it."""
+    every, lines = reply.drip_headers
+    handler.wfile.write(b"HTTP/1.1 %d OK\r\n" % reply.status)
+    handler.wfile.flush()
+    for number in range(lines):
+        time.sleep(every)
+        handler.wfile.write(b"X-Drip-%d: x\r\n" % number)
+        handler.wfile.flush()
+    headers = {**reply.headers, "Content-Length": str(len(reply.body))}
+    for name, value in headers.items():
+        handler.wfile.write(f"{name}: {value}\r\n".encode("latin-1"))
+    handler.wfile.write(b"\r\n" + reply.body)
 
 
 def unused_port_url() -> str:

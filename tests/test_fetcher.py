@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 
+import httpx
 import pytest
 import replay_server
 from pelican.plugins.community.fetcher import (
@@ -121,6 +122,19 @@ def test_a_slow_server_times_out_quickly(replay, fetcher):
     assert time.monotonic() - started < 2.0
 
 
+def test_a_server_that_drips_its_headers_is_cut_off_at_the_deadline(replay):
+    # One header line every 0.2 s for 12 s: no single read ever waits long
+    # enough for the read timeout, so only the total deadline can stop it.
+    replay.route("/drip", Reply(200, b"{}", drip_headers=(0.2, 60)))
+    policy = FetchPolicy(connect_timeout=0.5, read_timeout=1.0, deadline=2.0)
+    started = time.monotonic()
+    with Fetcher(policy) as client, pytest.raises(FetchError) as caught:
+        client.get(replay.url + "/drip")
+    assert time.monotonic() - started < 6.0  # the server needs 12 s
+    assert str(caught.value) == f"{replay.url}/drip: timed out after 2 s"
+    assert len(replay.requests_to("/drip")) == 1  # no time left for a retry
+
+
 def test_an_oversize_body_is_refused(replay, fetcher):
     replay.route("/big", Reply(200, b"x" * (FAST.max_bytes + 1)))
     with pytest.raises(FetchError, match="too large"):
@@ -149,6 +163,36 @@ def test_html_error_page_and_truncated_json_are_not_json(replay, fetcher):
         fetcher.get(replay.url + "/html").json()
     with pytest.raises(FetchError, match="not valid JSON"):
         fetcher.get(replay.url + "/cut").json()
+
+
+def test_a_body_that_does_not_decode_is_a_fetch_error(replay, fetcher):
+    replay.route("/gz", Reply(200, b"not gzip at all", {"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(replay.url + "/gz", params={"token": TOKEN})
+    message = str(caught.value)
+    assert message.startswith(f"{replay.url}/gz?token=***: ")
+    assert "could not be decoded" in message and TOKEN not in message
+
+
+def test_a_redirect_to_an_invalid_port_is_a_fetch_error(replay, fetcher):
+    location = "http://127.0.0.1:99999/x"
+    replay.route("/bad", Reply(302, b"", {"Location": location}))
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(replay.url + "/bad")
+    assert (
+        str(caught.value)
+        == f"{location}: cannot be requested (Port out of range 0-65535)"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999/?token=" + TOKEN, "http://\u2603.example/"]
+)
+def test_an_invalid_url_is_a_fetch_error(fetcher, url):
+    with pytest.raises(FetchError) as caught:
+        fetcher.get(url, params={"page": 1})
+    assert "cannot be requested" in str(caught.value)
+    assert TOKEN not in str(caught.value)
 
 
 def test_same_origin_redirect_is_followed(replay, fetcher):
@@ -191,6 +235,27 @@ def test_untrusted_url_to_a_private_address_is_never_requested(replay):
         mixed.get("https://mixed.example/x", untrusted=True)
 
 
+def test_untrusted_url_to_a_shared_address_is_never_requested():
+    # 100.64.0.0/10 is carrier-grade NAT: not private, not public either.
+    requested: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        return httpx.Response(200, json=[])
+
+    client = Fetcher(
+        FAST,
+        transport=httpx.MockTransport(answer),
+        resolver=lambda host, port: ["100.64.12.34"],
+    )
+    with client, pytest.raises(FetchError) as caught:
+        client.get("https://cgnat.example/next", untrusted=True)
+    assert str(caught.value) == (
+        "https://cgnat.example/next: refused: not an address on the public internet"
+    )
+    assert requested == []
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
@@ -205,6 +270,15 @@ def test_untrusted_url_to_a_private_address_is_never_requested(replay):
         ("::ffff:127.0.0.1", False),
         ("0.0.0.0", False),
         ("240.0.0.1", False),
+        ("100.64.0.1", False),  # shared address space (carrier-grade NAT)
+        ("100.127.255.254", False),
+        ("198.18.0.1", False),  # benchmarking
+        ("192.0.2.1", False),  # documentation
+        ("224.0.0.1", False),  # multicast
+        ("2001:db8::1", False),  # documentation
+        ("fc00::1", False),  # unique local
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:5db8:d822::", True),  # 6to4 of 93.184.216.34
     ],
 )
 def test_public_addresses(address, public):
@@ -240,9 +314,11 @@ def test_redact_hides_registered_secrets_and_token_params():
     with Fetcher(FAST) as client:
         client.add_secret("p@ss word")
         text = client.redact(
-            "https://x.example/?a=1&token=abc123&key=zz p@ss word p%40ss%20word"
+            "https://x.example/?a=1&token=abc123&key=zz p@ss word p%40ss%20word "
+            "https://jane:hunter2@feeds.example/comments"
         )
     assert "abc123" not in text and "zz" not in text and "p@ss" not in text
+    assert "hunter2" not in text and "https://jane:***@feeds.example/" in text
     assert "p%40ss" not in text
 
 

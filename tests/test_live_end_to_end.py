@@ -182,6 +182,9 @@ def _serve(server: ReplayServer) -> None:
     """The healthy server: every API at once, on one port."""
     for path, reply in _replies().items():
         server.route(path, replace(reply, etag='"feed-v1"') if path == FEED else reply)
+    # webmention.io lists pages up to an empty one: all of it is on page 0.
+    server.route(MENTIONS, json_reply({"type": "feed", "children": []}))
+    server.route(MENTIONS, _replies()[MENTIONS], when={"page": "0"})
     server.route(
         XRPC + "app.bsky.feed.getLikes",
         fixture_reply("bsky_getLikes_2.json"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import replay_server
 from pelican.plugins.community.archive import Archive
@@ -101,3 +103,89 @@ def test_a_broken_feed_keeps_the_archive_and_warns_once(
     [warning] = live_warnings(caplog)
     assert warning.startswith(f"community: {NAME}: ") and reason in warning
     assert report.failure and report.new == 0
+
+
+def _with_a_stray_control_character(tail: bytes = b"") -> Reply:
+    """The feed with a form feed typed into Karen's comment: not XML, but
+    feedparser's lenient parser reads every entry."""
+    reply = _first_feed()
+    reply.body = reply.body.replace(b"Page 140 and", b"Page 140\x0c and") + tail
+    return reply
+
+
+@pytest.mark.parametrize(
+    "tail", [b"", b"<!-- Dynamic page generated in 0.231 seconds. -->\n"]
+)
+def test_a_feed_feedparser_could_read_despite_a_stray_byte_is_kept(
+    tmp_path, replay, caplog, tail
+):
+    caplog.set_level(logging.INFO)
+    replay.route(FEED, _with_a_stray_control_character(tail))
+    archive, report = _sync(tmp_path, replay.url + FEED)
+    assert (report.failure, report.new) == (None, 2)
+    names = sorted(i.author_name for i in archive.load_source(NAME).values())
+    assert names == ["Jane Author", "Karen Bell"]
+    assert live_warnings(caplog) == []
+    [note] = [
+        r.getMessage() for r in caplog.records if "not well-formed" in r.getMessage()
+    ]
+    assert note.startswith(f"community: {NAME}: {replay.url}{FEED}: ")
+    assert note.endswith("read the 2 entries found")
+    assert archive.read_state()[NAME]["etag"] == '"c0ffee"'
+
+
+@pytest.mark.parametrize("keep", [0.7, 0.95])
+def test_a_feed_cut_off_is_still_refused_though_it_has_entries(
+    tmp_path, replay, caplog, keep
+):
+    # A cut-off comment would be archived half written, and a 304 next time
+    # would keep it that way: wait for the whole feed.
+    replay.route(FEED, truncated(_with_a_stray_control_character(), keep))
+    archive, report = _sync(tmp_path, replay.url + FEED)
+    assert report.failure and "not well-formed (cut off or garbled)" in report.failure
+    assert archive.load_source(NAME) == {}
+
+
+def test_validators_are_sent_only_to_the_url_they_came_from(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    _sync(tmp_path, replay.url + FEED)
+    # The blog moved its feed. The new address happens to use the same ETag
+    # scheme: sent there, the old ETag would get a 304 and hide new comments.
+    moved = "/new/comments/feed/"
+    newer = fixture_reply("wordpress_comments_newer.rss")
+    newer.etag = '"c0ffee"'
+    replay.route(moved, newer)
+    _, report = _sync(tmp_path, replay.url + moved)
+    assert (report.failure, report.not_modified, report.new) == (None, 0, 1)
+    assert "If-None-Match" not in replay.requests_to(moved)[0].headers
+    # From now on the validators belong to the new address.
+    _, report = _sync(tmp_path, replay.url + moved)
+    assert replay.requests_to(moved)[1].headers["If-None-Match"] == '"c0ffee"'
+    assert report.not_modified == 1
+
+
+def test_validators_of_an_old_url_are_not_kept_for_a_new_one(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    archive, _ = _sync(tmp_path, replay.url + FEED)
+    moved = "/new/comments/feed/"
+    replay.route(moved, fixture_reply("wordpress_comments_newer.rss"))  # none
+    for _ in range(2):
+        _, report = _sync(tmp_path, replay.url + moved)
+        assert report.failure is None
+    for seen in replay.requests_to(moved):
+        assert "If-None-Match" not in seen.headers
+        assert "If-Modified-Since" not in seen.headers
+    assert "c0ffee" not in str(archive.read_state())
+
+
+def test_the_url_kept_with_the_validators_holds_no_secret(tmp_path, replay):
+    replay.route(FEED, _first_feed())
+    private = replay.url.replace("://", "://jane:pa55word@") + FEED + "?key=k3y"
+    archive, _ = _sync(tmp_path, private)
+    state = archive_snapshot(archive.path)["state.json"]
+    assert "pa55word" not in state and "k3y" not in state
+    assert archive.read_state()[NAME]["url"] == (
+        replay.url.replace("://", "://jane:***@") + FEED + "?key=***"
+    )
+    _, report = _sync(tmp_path, private)
+    assert report.not_modified == 1

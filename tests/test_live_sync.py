@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -152,6 +153,40 @@ def test_offline_builds_never_touch_the_network(tmp_path, replay, monkeypatch):
     assert archive_snapshot(archive.path) == {}
 
 
+@pytest.mark.parametrize(
+    ("value", "offline"),
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        (" On ", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("OFF", False),
+        ("", False),
+    ],
+)
+def test_the_offline_variable_reads_yes_and_no(
+    tmp_path, monkeypatch, caplog, value, offline
+):
+    monkeypatch.setenv("PELICAN_COMMUNITY_OFFLINE", value)
+    assert live_settings(tmp_path, {"type": "mastodon"}).offline is offline
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_an_unknown_offline_value_builds_offline_and_says_so_once(
+    tmp_path, monkeypatch, caplog
+):
+    monkeypatch.setenv("PELICAN_COMMUNITY_OFFLINE", "maybe")
+    for _ in range(3):
+        assert live_settings(tmp_path, {"type": "mastodon"}).offline
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "community: PELICAN_COMMUNITY_OFFLINE='maybe' is neither 1, true, yes, on "
+        "nor 0, false, no, off: building offline"
+    ]
+
+
 def test_local_sources_are_not_live(tmp_path):
     data = tmp_path / "comments.rss"
     data.write_bytes(
@@ -230,6 +265,11 @@ def _serve_everything(server) -> None:
         ("webmention_io_page0.json", "webmention_io_page1.json")
     ):
         server.route("/api/mentions.jf2", fixture_reply(name), when={"page": str(page)})
+    server.route(
+        "/api/mentions.jf2",
+        fixture_reply("webmention_io_empty.json"),
+        when={"page": "2"},
+    )
     xrpc = "/xrpc/app.bsky.feed."
     server.route(
         "/xrpc/com.atproto.identity.resolveHandle",

@@ -14,6 +14,7 @@ from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.live import sync_live_sources
 from replay_server import (
     FAST_POLICY,
+    LIVE_FIXTURES,
     NOW,
     Reply,
     archive_snapshot,
@@ -43,6 +44,23 @@ def _serve_pages(server, *pages: str) -> None:
     server.route(
         API, fixture_reply("webmention_io_empty.json"), when={"page": str(len(pages))}
     )
+
+
+def _jf2_page(*ids: int) -> Reply:
+    """A JF2 page of the recorded mentions with these ``wm-id``s (an id not
+    recorded is a copy of Karen's recorded reply under that id)."""
+    recorded = {
+        entry["wm-id"]: entry
+        for name in ("webmention_io_page0.json", "webmention_io_page1.json")
+        for entry in json.loads((LIVE_FIXTURES / name).read_text())["children"]
+    }
+    children = []
+    for wm_id in ids:
+        entry = dict(recorded.get(wm_id, recorded[1702002]), **{"wm-id": wm_id})
+        if wm_id not in recorded:
+            entry["url"] = f"https://mastodon.social/@karen/{wm_id}"
+        children.append(entry)
+    return json_reply({"type": "feed", "name": "Webmentions", "children": children})
 
 
 def _sync(tmp_path, endpoint, *, now=NOW, token=TOKEN):
@@ -100,6 +118,64 @@ def test_weekly_reconcile_drops_what_webmention_io_deleted(tmp_path, replay):
     assert sorted(archive.load_source(NAME)) == ["1702002", "1702003"]
     state = archive.read_state()[NAME]
     assert state["last_full"] == "2024-03-14T12:00:00+00:00"
+
+
+def test_only_an_empty_page_ends_the_listing(tmp_path, replay):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    # A week later page 0 comes back short, yet more pages follow: the
+    # reconcile reads on to the empty page and removes nothing it did not see.
+    replay.route(API, _jf2_page(1702003), when={"page": "0"})
+    replay.route(API, _jf2_page(1702002, 1701500), when={"page": "1"})
+    replay.route(API, _jf2_page(), when={"page": "2"})
+    replay.seen.clear()
+    _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(days=8))
+    assert (report.failure, report.removed, report.requests) == (None, 0, 3)
+    assert sorted(archive.load_source(NAME)) == ["1701500", "1702002", "1702003"]
+    assert [seen.query["page"] for seen in replay.requests_to(API)] == ["0", "1", "2"]
+
+
+def test_a_listing_cut_short_keeps_what_it_read_and_removes_nothing(
+    tmp_path, replay, caplog, monkeypatch
+):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    # A week later the listing never ends (every page is full): it stops
+    # after MAX_PAGES, keeps the new mention and removes none unseen.
+    monkeypatch.setattr(live, "MAX_PAGES", 3)
+    replay.route(API, _jf2_page(1702010, 1702003))
+    caplog.clear()
+    later = NOW + timedelta(days=8)
+    _, report = _sync(tmp_path, replay.url, now=later)
+    assert (report.failure, report.new, report.removed) == (None, 1, 0)
+    assert report.requests == 3
+    assert sorted(archive.load_source(NAME)) == [
+        "1701500",
+        "1702002",
+        "1702003",
+        "1702010",
+    ]
+    assert live_warnings(caplog) == [
+        f"community: {NAME}: webmention.io listed more than 3 pages; kept the "
+        "2 mention(s) read and removed none (the listing is not complete)"
+    ]
+    # As full as it gets: the next full listing is due in a week.
+    assert archive.read_state()[NAME]["last_full"] == "2024-03-14T12:00:00+00:00"
+
+
+def test_an_incremental_listing_cut_short_is_followed_by_a_full_one(
+    tmp_path, replay, monkeypatch
+):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    _sync(tmp_path, replay.url)
+    monkeypatch.setattr(live, "MAX_PAGES", 2)
+    replay.route(API, _jf2_page(1702020, 1702021), when={"since_id": "1702003"})
+    _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(hours=1))
+    assert (report.failure, report.new) == (None, 2)
+    # Mentions below the cut would be skipped for good by the next since_id.
+    replay.seen.clear()
+    _sync(tmp_path, replay.url, now=NOW + timedelta(hours=2))
+    assert "since_id" not in replay.requests_to(API)[0].query
 
 
 def test_a_reconcile_that_fails_part_way_removes_nothing(tmp_path, replay, caplog):

@@ -11,14 +11,16 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 logger = logging.getLogger(__name__)
@@ -33,10 +35,15 @@ _SECRET_PARAM = re.compile(
 )
 
 
+# The password of a URL's user info: https://user:password@host/
+_URL_PASSWORD = re.compile(r"(?i)(\bhttps?://[^/?#@\s:]*:)[^/?#@\s]*@")
+
+
 def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with each secret (plain or URL-encoded) and every ``token=``
-    style query value replaced by ``***``."""
+    """``text`` with each secret (plain or URL-encoded), every ``token=``
+    style query value and every URL password replaced by ``***``."""
     text = _SECRET_PARAM.sub(r"\1***", str(text))
+    text = _URL_PASSWORD.sub(r"\1***@", text)
     for secret in sorted(secrets, key=len, reverse=True):
         for form in (secret, quote(secret, safe=""), quote_plus(secret)):
             text = text.replace(form, "***")
@@ -158,22 +165,137 @@ class Response:
 
 
 def is_public_address(address: str) -> bool:
-    """Whether an IP address is on the public internet (not loopback, private,
-    link-local, reserved, multicast or unspecified)."""
+    """Whether an IP address is on the public internet: globally routable
+    (not loopback, private, shared/CGNAT, link-local, documentation...), and
+    not reserved, multicast or unspecified. An IPv6 address that carries an
+    IPv4 one (IPv4-mapped, 6to4) is judged by that IPv4 address."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not (
-        ip.is_private
-        or ip.is_loopback
+    if isinstance(ip, ipaddress.IPv6Address):
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
+    # ``is_global`` alone lets multicast through; the rest are belt and braces
+    # across Python versions, whose tables of special ranges differ.
+    return ip.is_global and not (
+        ip.is_loopback
         or ip.is_link_local
         or ip.is_reserved
         or ip.is_multicast
         or ip.is_unspecified
     )
+
+
+# -- the total deadline -------------------------------------------------------
+#
+# httpx's timeouts apply to each socket operation on its own: a server that
+# sends one header line (or one body byte) every second never trips them and
+# can hold a request for ever. So the request running on a thread keeps its
+# deadline here, and every connect, TLS handshake, read and write of the
+# connection pool gets at most the time left (and fails once none is left).
+
+_deadline = threading.local()
+
+
+def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left before this thread's request deadline;
+    raises ``expired`` (an httpcore timeout) when the deadline has passed."""
+    at = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise expired("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every operation ends by the request's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        stream = self._stream.start_tls(ssl_context, server_hostname, timeout)
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Opens connections through ``backend`` as :class:`_DeadlineStream`."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._backend.connect_tcp(
+                host, port, timeout, local_address, socket_options
+            )
+        )
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(
+            self._backend.connect_unix_socket(path, timeout, socket_options)
+        )
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+@contextmanager
+def _deadline_at(at: float) -> Iterator[None]:
+    """Requests made on this thread inside the block end by ``at``."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = at
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def _enforce_deadlines(client: httpx.Client) -> None:
+    """Give the httpcore pool behind each of ``client``'s transports (the
+    direct one, and any proxy from the environment) the deadline backend.
+
+    httpx (0.27, 0.28) has no argument for a network backend, so this sets
+    the pool's own; a transport without a pool (a test's) is left as it is.
+    """
+    for transport in (client._transport, *client._mounts.values()):
+        pool = getattr(transport, "_pool", None)
+        if isinstance(pool, httpcore.ConnectionPool):
+            pool._network_backend = _DeadlineBackend(pool._network_backend)
 
 
 Resolver = Callable[[str, int], Iterable[str]]
@@ -187,7 +309,10 @@ def resolve_host(host: str, port: int) -> list[str]:
 
 def _origin(url: str) -> tuple[str, str, int]:
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # not a port: no origin to match (the request fails)
+        port = -1
     return (parts.scheme.lower(), (parts.hostname or "").lower(), port)
 
 
@@ -219,6 +344,7 @@ class Fetcher:
             transport=transport,
             limits=httpx.Limits(max_connections=max(2, self.policy.workers * 2)),
         )
+        _enforce_deadlines(self._client)
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -267,7 +393,12 @@ class Fetcher:
         origin as ``trusted_origin``, it may not lead to a non-public address.
         Raises :class:`FetchError` with a redacted message on any failure.
         """
-        request_url = str(httpx.URL(url).copy_merge_params(params)) if params else url
+        try:
+            request_url = (
+                str(httpx.URL(url).copy_merge_params(params)) if params else url
+            )
+        except _NOT_NETWORK_ERRORS as exc:
+            raise self._failed(url, exc) from None
         send_headers = dict(headers or {})
         if etag:
             send_headers["If-None-Match"] = etag
@@ -275,32 +406,33 @@ class Fetcher:
             send_headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
         attempts = 0
-        while True:
-            attempts += 1
-            try:
-                response = self._follow(
-                    request_url, send_headers, untrusted, trusted_origin, started
+        with _deadline_at(started + self.policy.deadline):
+            while True:
+                attempts += 1
+                try:
+                    response = self._follow(
+                        request_url, send_headers, untrusted, trusted_origin, started
+                    )
+                except _Retryable as exc:
+                    wait = self._wait_before_retry(exc, attempts, started)
+                    if wait is None:
+                        raise FetchError(
+                            exc.message, attempts=attempts, status=exc.status
+                        ) from None
+                    logger.debug("%s; retrying in %.2f s", exc.message, wait)
+                    self._sleep(wait)
+                    continue
+                except FetchError as exc:
+                    exc.attempts = attempts
+                    raise
+                return Response(
+                    url=response[0],
+                    status=response[1],
+                    headers=response[2],
+                    body=response[3],
+                    attempts=attempts,
+                    safe_url=self.redact(response[0]),
                 )
-            except _Retryable as exc:
-                wait = self._wait_before_retry(exc, attempts, started)
-                if wait is None:
-                    raise FetchError(
-                        exc.message, attempts=attempts, status=exc.status
-                    ) from None
-                logger.debug("%s; retrying in %.2f s", exc.message, wait)
-                self._sleep(wait)
-                continue
-            except FetchError as exc:
-                exc.attempts = attempts
-                raise
-            return Response(
-                url=response[0],
-                status=response[1],
-                headers=response[2],
-                body=response[3],
-                attempts=attempts,
-                safe_url=self.redact(response[0]),
-            )
 
     def _wait_before_retry(
         self, exc: _Retryable, attempts: int, started: float
@@ -338,11 +470,17 @@ class Fetcher:
             trusted = None if untrusted else _origin(url)
         hop_untrusted = untrusted
         for _hop in range(self.policy.max_redirects + 1):
-            self._check_url(url, hop_untrusted, trusted)
-            status, response_headers, body = self._send(url, headers, started)
+            try:
+                self._check_url(url, hop_untrusted, trusted)
+                status, response_headers, body = self._send(url, headers, started)
+            except _NOT_NETWORK_ERRORS as exc:
+                raise self._failed(url, exc) from None
             location = response_headers.get("location")
             if status in REDIRECT_STATUSES and location:
-                url = urljoin(url, location)
+                try:
+                    url = urljoin(url, location)
+                except ValueError as exc:
+                    raise self._failed(url, exc) from None
                 # A redirect target comes from the server: hold it to the
                 # untrusted rules unless it stays on the trusted origin.
                 hop_untrusted = True
@@ -350,17 +488,28 @@ class Fetcher:
             return url, status, response_headers, body
         raise FetchError(f"{self.redact(url)}: too many redirects")
 
+    def _failed(self, url: str, exc: Exception) -> FetchError:
+        """A :class:`FetchError` naming ``url`` for a failure that is not the
+        network's: a URL httpx cannot request, a body that does not decode."""
+        if isinstance(exc, httpx.DecodingError):
+            reason = f"the response could not be decoded ({exc})"
+        elif isinstance(exc, httpx.InvalidURL | ValueError):
+            reason = f"cannot be requested ({exc})"
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+        return FetchError(f"{self.redact(url)}: {self.redact(reason)}")
+
     def _check_url(
         self, url: str, untrusted: bool, trusted: tuple[str, str, int] | None
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{self.redact(url)}: only http(s) URLs are fetched")
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         # Fetched content may lead back to where the configured URL pointed
         # (pagination, http -> https on the same host), nowhere private.
         if not untrusted or (trusted is not None and _origin(url) == trusted):
             return
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         try:
             addresses = list(self._resolver(parts.hostname, port))
         except OSError as exc:
@@ -406,6 +555,12 @@ class Fetcher:
                 body = self._read_capped(resp, safe, started)
                 return status, resp.headers, body
         except httpx.TimeoutException:
+            # The deadline cut this request short (a timer may wake a hair
+            # early): say so, and leave no retry to start.
+            if policy.deadline - (time.monotonic() - started) < 0.01:
+                raise FetchError(
+                    f"{safe}: timed out after {policy.deadline:g} s"
+                ) from None
             raise _Retryable(f"{safe}: timed out") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"{safe}: {self.redact(_describe(exc))}") from None
@@ -461,6 +616,11 @@ class Fetcher:
             if bar is not None:
                 bar.stop()
         return results
+
+
+#: Raised by httpx or the URL parser for a bad URL or body (the network's own
+#: errors are handled where they happen); ``get`` turns them into FetchError.
+_NOT_NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, ValueError)
 
 
 class _Retryable(Exception):

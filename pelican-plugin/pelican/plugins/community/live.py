@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,11 @@ FEED_ACCEPT = (
 )
 
 Clock = Callable[[], datetime]
+#: The end of a whole feed: its root's end tag, then only comments (caching
+#: plugins append "<!-- generated in 0.2 s -->") and white space.
+_FEED_END = re.compile(
+    rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.I | re.S
+)
 
 
 @dataclass(frozen=True)
@@ -273,11 +279,14 @@ def _parse_iso(value: str) -> datetime | None:
 
 def _fetch_feed(client: _Client, spec: SourceSpec, source_state: dict) -> _Outcome:
     url = spec.options["url"]
+    # Validators belong to the URL that gave them (kept redacted: state.json
+    # is in the archive); the feed may have moved since.
+    validated = source_state.get("url") == client.fetcher.redact(url)
     response = client.get(
         url,
         headers={"Accept": FEED_ACCEPT},
-        etag=source_state.get("etag", ""),
-        last_modified=source_state.get("last_modified", ""),
+        etag=source_state.get("etag", "") if validated else "",
+        last_modified=source_state.get("last_modified", "") if validated else "",
     )
     if response.not_modified:
         return _Outcome()
@@ -290,14 +299,27 @@ def _fetch_feed(client: _Client, spec: SourceSpec, source_state: dict) -> _Outco
         result = feed.parse_feed(response.body, spec.name, response.safe_url)
     except Exception as exc:  # the parser names what is wrong with the data
         raise SourceFailure(str(exc)) from None
-    if result.warnings:
-        # A saved file that is garbled is read as far as it goes; a live feed
-        # that arrives garbled or cut off is simply fetched again next build.
+    if result.warnings and not _ends_like_a_feed(response.body):
+        # feedparser flags a document that is not well-formed XML and reads
+        # what it can. A whole feed with one stray byte is read (its warning
+        # is logged at INFO); one cut off would archive a comment half written,
+        # so it is fetched again next build.
         raise SourceFailure(
             f"{response.safe_url}: the feed is not well-formed (cut off or garbled)"
         )
-    validators = {"etag": response.etag, "last_modified": response.last_modified}
-    return _Outcome(result, {k: v for k, v in validators.items() if v})
+    # All three, empty or not: validators of another URL must not stay.
+    validators = {
+        "url": client.fetcher.redact(url),
+        "etag": response.etag,
+        "last_modified": response.last_modified,
+    }
+    return _Outcome(result, validators)
+
+
+def _ends_like_a_feed(body: bytes) -> bool:
+    """Whether the document ends with the end tag of an RSS, RDF or Atom root
+    element (then only comments): it was not cut off on the way."""
+    return _FEED_END.search(body[-4096:]) is not None
 
 
 def _looks_like_html(body: bytes) -> bool:
@@ -318,7 +340,8 @@ def _fetch_webmentions(
 ) -> _Outcome:
     """Fetch new mentions (``since_id``: the newest archived one); once a
     week, list everything and drop archived mentions webmention.io no longer
-    has. Only a complete listing may remove anything."""
+    has. Only a complete listing (read up to an empty page) may remove
+    anything: a page may come back short with more pages after it."""
     numeric = [int(item_id) for item_id in archived if item_id.isdigit()]
     last_full = _parse_iso(source_state.get("last_full", ""))
     full = not numeric or last_full is None or now - last_full >= RECONCILE_EVERY
@@ -331,6 +354,7 @@ def _fetch_webmentions(
         params["since_id"] = max(numeric)
     url = spec.options["endpoint"].rstrip("/") + "/api/mentions.jf2"
     entries: list = []
+    complete = False
     for page in range(MAX_PAGES):
         data = client.get(url, params={**params, "page": page}).json()
         children = data.get("children") if isinstance(data, dict) else None
@@ -339,14 +363,27 @@ def _fetch_webmentions(
                 f"{client.fetcher.redact(url)}: not a webmention.io JF2 answer "
                 "(no 'children' list)"
             )
-        entries.extend(children)
-        if len(children) < WEBMENTION_PER_PAGE:
+        if not children:
+            complete = True
             break
-    else:
-        raise SourceFailure(f"more than {MAX_PAGES} pages of webmentions; stopped")
+        entries.extend(children)
     result = webmention_io.parse_jf2_entries(entries, spec.name)
     state: dict = {}
-    if full:
+    if not complete:
+        # A huge site, or a server whose pages never end: keep what was read
+        # (the archive only grows) and remove nothing.
+        logger.warning(
+            "community: %s: webmention.io listed more than %d pages; kept the "
+            "%d mention(s) read and removed none (the listing is not complete)",
+            spec.name,
+            MAX_PAGES,
+            len(result.interactions),
+        )
+        # A full listing is as full as it gets: due again in a week. After an
+        # incremental one, the next since_id would skip what lies below the
+        # cut for good: list everything next time instead.
+        state["last_full"] = to_utc_iso(now) if full else ""
+    elif full:
         listed = {str(e.get("wm-id")) for e in entries if isinstance(e, dict)}
         if entries or not archived:
             gone = archived - listed

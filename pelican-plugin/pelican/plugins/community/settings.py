@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -13,6 +14,8 @@ from typing import Any
 
 from .errors import SettingsError
 from .sources import SOURCE_TYPES
+
+logger = logging.getLogger(__name__)
 
 #: setting -> (default, allowed type)
 DEFAULTS: dict[str, tuple[Any, type]] = {
@@ -32,6 +35,9 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
 FetchSchedule = tuple[tuple[int | None, float], ...]
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
+_OFFLINE_YES = frozenset({"1", "true", "yes", "on"})
+_OFFLINE_NO = frozenset({"", "0", "false", "no", "off"})
+_offline_values_warned: set[str] = set()  # settings are read again on autoreload
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
 
 
@@ -140,10 +146,7 @@ def load_settings(
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
     root = root or site_root(settings)
-    offline = values["COMMUNITY_OFFLINE"] or os.environ.get(OFFLINE_ENV, "") not in (
-        "",
-        "0",
-    )
+    offline = values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ)
     return CommunitySettings(
         root=root,
         sources=_load_sources(values["COMMUNITY_SOURCES"], root),
@@ -157,6 +160,29 @@ def load_settings(
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
     )
+
+
+def offline_by_environment(environ: Mapping[str, str]) -> bool:
+    """Whether ``PELICAN_COMMUNITY_OFFLINE`` asks for an offline build.
+
+    1/true/yes/on (any case) mean offline; 0/false/no/off or empty mean
+    online. Anything else was surely meant to switch the network off: it
+    does, with one warning per value.
+    """
+    value = environ.get(OFFLINE_ENV, "").strip().lower()
+    if value in _OFFLINE_YES:
+        return True
+    if value in _OFFLINE_NO:
+        return False
+    if value not in _offline_values_warned:
+        _offline_values_warned.add(value)
+        logger.warning(
+            "community: %s=%r is neither 1, true, yes, on nor 0, false, no, "
+            "off: building offline",
+            OFFLINE_ENV,
+            environ[OFFLINE_ENV],
+        )
+    return True
 
 
 def _load_fetch_schedule(entries: list) -> FetchSchedule:
