@@ -1,0 +1,192 @@
+"""The people file's YAML, walked node by node so every error names its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import PeopleFileError
+from .names import name_key
+from .people_file import HideRule, PeopleFile, PersonEntry
+from .urls import handle_key, safe_http_url
+
+# libyaml's loader when PyYAML was built with it: same nodes and line marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ENTRY_KEYS = {"name", "aliases", "urls", "handles", "note"}
+_ME_KEYS = {"names", "urls", "handles"}
+_HIDE_KEYS = ("name", "url", "domain", "handle")
+
+
+def read_people_yaml(path: Path, text: str) -> PeopleFile:
+    """Parse and validate the people file ``path`` holding ``text``.
+
+    Raises :class:`PeopleFileError` with the file, line and what is wrong.
+    """
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PeopleFileError(f"{where}: not valid YAML ({problem})") from None
+    return _Reader(path).people_file(root)
+
+
+class _Reader:
+    """Walks the YAML node tree so every error can name its line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.claimed_names: dict[str, int] = {}
+
+    def fail(self, node: Node | None, message: str) -> PeopleFileError:
+        line = f":{node.start_mark.line + 1}" if node is not None else ""
+        return PeopleFileError(f"{self.path}{line}: {message}")
+
+    def mapping(
+        self, node: Node, allowed: set[str] | tuple[str, ...], what: str
+    ) -> dict:
+        if not isinstance(node, MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values")
+        result: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key not in allowed:
+                raise self.fail(
+                    key_node,
+                    f"unknown key {key!r} in {what} "
+                    f"(allowed: {', '.join(sorted(allowed))})",
+                )
+            if key in result:
+                raise self.fail(key_node, f"{key!r} is given twice in {what}")
+            result[key] = value_node
+        return result
+
+    def text(self, node: Node, what: str) -> str:
+        if not isinstance(node, ScalarNode) or node.tag.endswith(("null", "bool")):
+            raise self.fail(node, f"{what} must be text")
+        value = str(node.value).strip()
+        if not value:
+            raise self.fail(node, f"{what} must not be empty")
+        return value
+
+    def texts(self, node: Node, what: str) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode) and node.tag.endswith("null"):
+            return ()
+        if not isinstance(node, SequenceNode):
+            raise self.fail(node, f"{what} must be a list, e.g. [first, second]")
+        return tuple(self.text(item, f"each of {what}") for item in node.value)
+
+    def urls(self, node: Node, what: str) -> tuple[str, ...]:
+        values = self.texts(node, what)
+        for item, value in zip(node.value, values, strict=True):
+            if not safe_http_url(value):
+                raise self.fail(item, f"{value!r} in {what} is not an http(s) URL")
+        return values
+
+    def handles(self, node: Node, what: str) -> tuple[str, ...]:
+        values = self.texts(node, what)
+        for item, value in zip(node.value, values, strict=True):
+            if not handle_key(value):
+                raise self.fail(
+                    item,
+                    f"{value!r} in {what} is not a handle such as @user@instance, "
+                    "name.bsky.social or did:plc:...",
+                )
+        return values
+
+    def people_file(self, root: Node | None) -> PeopleFile:
+        if root is None:
+            return PeopleFile()
+        top = self.mapping(root, {"me", "friends", "people", "hide"}, "the people file")
+        me = self.me(top["me"]) if "me" in top else None
+        friends = self.entries(top.get("friends"), "friends", pinned=True)
+        people = self.entries(top.get("people"), "people", pinned=False)
+        hide = self.hide(top.get("hide"))
+        return PeopleFile(me=me, friends=friends, people=people, hide=hide)
+
+    def me(self, node: Node) -> PersonEntry:
+        fields = self.mapping(node, _ME_KEYS, "me")
+        names = self.texts(fields["names"], "me.names") if "names" in fields else ()
+        return PersonEntry(
+            name=names[0] if names else "",
+            aliases=names[1:],
+            urls=self.urls(fields["urls"], "me.urls") if "urls" in fields else (),
+            handles=self.handles(fields["handles"], "me.handles")
+            if "handles" in fields
+            else (),
+            line=node.start_mark.line + 1,
+        )
+
+    def entries(
+        self, node: Node | None, section: str, pinned: bool
+    ) -> tuple[PersonEntry, ...]:
+        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith("null")):
+            return ()
+        if not isinstance(node, SequenceNode):
+            raise self.fail(
+                node,
+                f"{section} must be a list of people (each starting with '- name:')",
+            )
+        entries = []
+        for index, item in enumerate(node.value):
+            what = f"{section}[{index}]"
+            fields = self.mapping(item, _ENTRY_KEYS, what)
+            if "name" not in fields:
+                raise self.fail(item, f"{what} needs a 'name'")
+            entry = PersonEntry(
+                name=self.text(fields["name"], f"{what}.name"),
+                aliases=self.texts(fields["aliases"], f"{what}.aliases")
+                if "aliases" in fields
+                else (),
+                urls=self.urls(fields["urls"], f"{what}.urls")
+                if "urls" in fields
+                else (),
+                handles=self.handles(fields["handles"], f"{what}.handles")
+                if "handles" in fields
+                else (),
+                note=self.text(fields["note"], f"{what}.note")
+                if "note" in fields
+                else "",
+                pinned=pinned,
+                line=item.start_mark.line + 1,
+            )
+            for name in entry.names:
+                key = name_key(name)
+                if key in self.claimed_names and self.claimed_names[key] != entry.line:
+                    raise self.fail(
+                        item,
+                        f"the name {name!r} is already used by the entry on line "
+                        f"{self.claimed_names[key]}; one name, one person",
+                    )
+                self.claimed_names[key] = entry.line
+            entries.append(entry)
+        return tuple(entries)
+
+    def hide(self, node: Node | None) -> tuple[HideRule, ...]:
+        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith("null")):
+            return ()
+        if not isinstance(node, SequenceNode):
+            raise self.fail(
+                node, "hide must be a list such as '- domain: spam.example'"
+            )
+        rules = []
+        for index, item in enumerate(node.value):
+            what = f"hide[{index}]"
+            fields = self.mapping(item, _HIDE_KEYS, what)
+            if len(fields) != 1:
+                raise self.fail(
+                    item, f"{what} needs exactly one of {', '.join(_HIDE_KEYS)}"
+                )
+            ((field, value_node),) = fields.items()
+            value = self.text(value_node, f"{what}.{field}")
+            if field == "url" and not safe_http_url(value):
+                raise self.fail(
+                    value_node, f"{value!r} in {what} is not an http(s) URL"
+                )
+            if field == "handle" and not handle_key(value):
+                raise self.fail(value_node, f"{value!r} in {what} is not a handle")
+            rules.append(HideRule(field, value, item.start_mark.line + 1))
+        return tuple(rules)
