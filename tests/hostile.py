@@ -797,8 +797,23 @@ COMMON_CASES = (
     "binary-garbage",
     "cut-in-a-multibyte-character",
 )
+#: XML declarations naming an encoding no parser can use: bytes that are
+#: not UTF-8, a NUL, codecs expat cannot take (multi-byte, or no character
+#: set at all) and names nobody knows. Case name -> the declared encoding.
+BAD_DECLARED_ENCODINGS = {
+    "declares-byte-0x80": "\x80",
+    "declares-nul": "\x00",
+    "declares-utf-32": "utf-32",
+    "declares-utf-7": "utf-7",
+    "declares-shift-jis": "shift_jis",
+    "declares-idna": "idna",
+    "declares-punycode": "punycode",
+    "declares-undefined": "undefined",
+    "declares-rot13": "rot13",
+    "declares-unknown": "x-mac-nonsense",
+}
 KIND_CASES = {
-    "xml": ("json-instead-of-xml", "bom-then-stray-bytes"),
+    "xml": ("json-instead-of-xml", "bom-then-stray-bytes", *BAD_DECLARED_ENCODINGS),
     "json": ("nested-too-deeply", "a-number-not-an-object", "xml-instead-of-json"),
     "yaml": (
         "yaml-truncated",
@@ -809,6 +824,16 @@ KIND_CASES = {
     ),
     "markdown": ("no-metadata",),
 }
+
+
+def declaring_encoding(document: bytes, encoding: str) -> bytes:
+    """``document`` with its XML declaration naming ``encoding``."""
+    return re.sub(
+        rb'encoding="[^"]*"',
+        b'encoding="' + encoding.encode("latin-1") + b'"',
+        document,
+        count=1,
+    )
 
 
 def malformed_cases(source: str) -> tuple[str, ...]:
@@ -832,6 +857,9 @@ def write_malformed(site, source: str, case: str) -> dict:
         path.unlink()
         path = path.with_suffix(".yml")
         good = yaml.safe_dump(json.loads(text), allow_unicode=True).encode()
+    if case in BAD_DECLARED_ENCODINGS:
+        path.write_bytes(declaring_encoding(good, BAD_DECLARED_ENCODINGS[case]))
+        return {**specs[0], "malformed": str(path.relative_to(site.root))}
     data = {
         "truncated": lambda: good[: int(len(good) * 0.6)],
         "latin-1-declared-utf-8": lambda: text.encode("latin-1", "replace"),

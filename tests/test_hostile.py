@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
 from dataclasses import replace
@@ -24,6 +27,7 @@ from hostile import (
     ARTICLE_SLUG,
     ARTICLE_URL,
     BAD_DATES,
+    BAD_DECLARED_ENCODINGS,
     EMAIL,
     EMAIL_HASH,
     FILE_KINDS,
@@ -602,3 +606,91 @@ def test_a_huge_text_node_is_read_in_memory_bounded_by_its_size(tmp_path, source
     assert len(item.content) >= len(huge) - 10
     assert peak < 8 * size + 16 * 1024**2
     assert len(clean_html(item.content)) <= MAX_CONTENT_CHARS + 100
+
+
+# -- bad local input, as the user sees it ------------------------------------------
+
+#: The expat-based readers: the XML declaration's encoding is expat's to use.
+EXPORT_SOURCES = ("wordpress", "disqus", "blogger")
+#: Encodings whose names expat reads, and then cannot use.
+UNUSABLE_NAMES = {
+    case: name for case, name in BAD_DECLARED_ENCODINGS.items() if name.isprintable()
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE_NAMES))
+@pytest.mark.parametrize("source", EXPORT_SOURCES)
+def test_an_export_declaring_an_unusable_encoding_says_so(site, source, case):
+    spec = write_malformed(site, source, case)
+    with pytest.raises(SourceError) as error:
+        READERS[source](site.root / spec["path"], "src")
+    message = str(error.value)
+    assert message.startswith(str(site.root / spec["malformed"]))
+    assert f"names the encoding {UNUSABLE_NAMES[case]!r}" in message
+    assert "save the file as UTF-8" in message
+
+
+@pytest.mark.parametrize(
+    ("source", "document"),
+    [
+        (
+            "disqus",
+            b'<!-- encoding="idna" --><disqus xmlns="http://disqus.com">'
+            b"<post><x:y/></post></disqus>",
+        ),
+        (
+            "blogger",
+            b'<!-- encoding="undefined" --><feed xmlns="http://www.w3.org/2005/Atom">'
+            b"<entry><x:y/></entry></feed>",
+        ),
+    ],
+)
+def test_only_the_xml_declaration_names_the_encoding(tmp_path, source, document):
+    """Patching up a broken record decodes the file: in the encoding expat
+    used, not one named in passing (here in an XML comment)."""
+    path = tmp_path / "export.xml"
+    path.write_bytes(document)
+    result = READERS[source](path, "src")
+    assert result.warnings and all(str(path) in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DECLARED_ENCODINGS))
+def test_a_feed_declaring_an_unusable_encoding_is_still_read(site, caplog, case):
+    """feedparser reads a feed whose encoding it does not know as UTF-8; one
+    whose encoding it cannot even try is read the same way."""
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    spec = write_malformed(site, "feed", case)
+    bad = spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    [person] = json.loads(site.page("community.json"))["people"]
+    assert person["counts"]["comment"] == 1
+    assert _logged(caplog, "ERROR") == [] and _logged(caplog, "CRITICAL") == []
+    assert all(bad in w for w in _logged(caplog, "WARNING"))
+
+
+def _run(site, *command: str) -> subprocess.CompletedProcess:
+    """``python -m command...`` in the site's folder, offline, as a user
+    runs it; wide columns so that no log line is wrapped."""
+    site.conf()
+    return subprocess.run(
+        [sys.executable, "-m", *command],
+        capture_output=True,
+        text=True,
+        cwd=site.root,
+        env={**os.environ, "PELICAN_COMMUNITY_OFFLINE": "1", "COLUMNS": "500"},
+        timeout=120,
+    )
+
+
+def test_pelican_content_stops_on_an_unusable_encoding_without_a_traceback(site):
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    spec = write_malformed(site, "wordpress", "declares-utf-32")
+    bad = spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(site, "pelican", "content", "-s", "pelicanconf.py", "-o", "output")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert bad in output and "'utf-32'" in output
