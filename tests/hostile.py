@@ -812,6 +812,14 @@ BAD_DECLARED_ENCODINGS = {
     "declares-rot13": "rot13",
     "declares-unknown": "x-mac-nonsense",
 }
+#: More digits than Python converts to an int (sys.get_int_max_str_digits()).
+LONG_INTEGER = "7" * 5_000
+#: Unquoted YAML dates that look like timestamps but are no day of the calendar.
+IMPOSSIBLE_YAML_DATES = {
+    "yaml-impossible-day": "2020-02-30",
+    "yaml-impossible-month": "2020-13-45",
+    "yaml-impossible-hour": "2020-01-02 25:61:00",
+}
 KIND_CASES = {
     "xml": ("json-instead-of-xml", "bom-then-stray-bytes", *BAD_DECLARED_ENCODINGS),
     "json": ("nested-too-deeply", "a-number-not-an-object", "xml-instead-of-json"),
@@ -821,6 +829,7 @@ KIND_CASES = {
         "yaml-alias-bomb",
         "yaml-nested-too-deeply",
         "yaml-list-not-mapping",
+        *IMPOSSIBLE_YAML_DATES,
     ),
     "markdown": ("no-metadata",),
 }
@@ -859,6 +868,10 @@ def write_malformed(site, source: str, case: str) -> dict:
         good = yaml.safe_dump(json.loads(text), allow_unicode=True).encode()
     if case in BAD_DECLARED_ENCODINGS:
         path.write_bytes(declaring_encoding(good, BAD_DECLARED_ENCODINGS[case]))
+        return {**specs[0], "malformed": str(path.relative_to(site.root))}
+    if case in IMPOSSIBLE_YAML_DATES:
+        date = IMPOSSIBLE_YAML_DATES[case].encode()
+        path.write_bytes(re.sub(rb"(?m)^date: .*$", b"date: " + date, good))
         return {**specs[0], "malformed": str(path.relative_to(site.root))}
     data = {
         "truncated": lambda: good[: int(len(good) * 0.6)],

@@ -33,6 +33,8 @@ from hostile import (
     FILE_KINDS,
     FOLDER_SOURCES,
     IGNORABLE_ATTACKS,
+    IMPOSSIBLE_YAML_DATES,
+    LONG_INTEGER,
     PRIVATE_TEXT,
     PRIVATE_URLS,
     SLOW_TEXT,
@@ -112,6 +114,11 @@ PAYLOAD_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
         "handle": (*PRIVATE_TEXT, EMAIL_HASH),
     },
     "dates": {"date": BAD_DATES},
+    # Digits int() refuses: not ASCII, or more than Python converts.
+    "numbers": {
+        "id": ("²", "٣", LONG_INTEGER),
+        "date": ("²", "٣", LONG_INTEGER, "9" * 400),
+    },
 }
 
 
@@ -490,6 +497,7 @@ LOSSY_CASES = frozenset(
         "cut-in-a-multibyte-character",
         "stray-byte-before-the-start",
         "bom-then-stray-bytes",
+        *IMPOSSIBLE_YAML_DATES,
     }
 )
 
@@ -694,3 +702,24 @@ def test_pelican_content_stops_on_an_unusable_encoding_without_a_traceback(site)
     assert result.returncode != 0
     assert "Traceback" not in output
     assert bad in output and "'utf-32'" in output
+
+
+def test_report_reads_impossible_yaml_dates_as_text_with_a_warning(site):
+    spec = write_malformed(site, "staticman", "yaml-impossible-day")
+    bad = site.root / spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(
+        site,
+        "pelican.plugins.community.cli",
+        "report",
+        "--json",
+        "-s",
+        "pelicanconf.py",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"WARNING: {bad}: the date '2020-02-30' cannot be used; "
+        "the comment is kept without a date"
+    ]
+    [person] = json.loads(result.stdout)["people"]
+    assert person["counts"]["comment"] == 1 and person["first_seen"] is None

@@ -15,6 +15,7 @@ from ..emailkeys import with_email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
 from ..records import SourceResult
+from ..sanitize import mask_private
 from ..urls import public_http_url
 
 #: Option key -> field names tried in order (comma-separated in settings).
@@ -65,7 +66,7 @@ def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
     skipped: Counter[str] = Counter()
     warnings: list[str] = []
     for file in _comment_files(path):
-        comment = _read_comment(file, path, names)
+        comment = _read_comment(file, path, names, warnings)
         if not (comment.record["author_name"] or comment.record["content"]):
             skipped["not-a-comment"] += 1
             warnings.append(
@@ -106,7 +107,9 @@ def _comment_files(root: Path) -> list[Path]:
     )
 
 
-def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comment:
+def _read_comment(
+    file: Path, root: Path, names: dict[str, list[str]], warnings: list[str]
+) -> _Comment:
     data = _load(file)
     relative = file.relative_to(root)
     slug = (
@@ -115,15 +118,24 @@ def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comme
         else _field(data, names["slug_field"])
     )
     file_id = "/".join((*relative.parts[:-1], file.stem))
+    given_date = _date_value(data, names["date_field"])
     record = {
         "id": _field(data, names["id_field"]) or file_id,
         "kind": "comment",
-        "published": to_utc_iso(_date_value(data, names["date_field"])),
+        "published": to_utc_iso(given_date),
         "author_name": " ".join(_field(data, names["name_field"]).split()),
         "author_url": public_http_url(_field(data, names["url_field"])),
         "target_slug": slug,
         "content": markdown_to_html(_field(data, names["message_field"])),
     }
+    if given_date != "" and not record["published"]:
+        # Masked and cut short: a date field may hold anything, even an
+        # email address, and warnings reach the build log.
+        shown = mask_private(str(given_date))[:40]
+        warnings.append(
+            f"{file}: the date {shown!r} cannot be used; the comment is kept "
+            "without a date"
+        )
     return _Comment(
         record=record,
         email=_field(data, names["email_field"]).lower(),
@@ -131,6 +143,35 @@ def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comme
         parent_ref=_field(data, names["parent_field"]),
         parent_index=_field(data, names["parent_index_field"]),
     )
+
+
+class _CommentLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, for comment files typed by hand.
+
+    An unquoted ``date: 2020-02-30`` is a timestamp to YAML but no day of
+    the calendar: it is read as the text it is (the comment is kept, without
+    a date) instead of failing the whole file.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_CommentLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CommentLoader.construct_yaml_timestamp
+)
+
+
+def _load_yaml(text: str) -> object:
+    """``yaml.safe_load`` with :class:`_CommentLoader`."""
+    loader = _CommentLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _load(file: Path) -> dict:
@@ -161,7 +202,7 @@ def _load(file: Path) -> dict:
             raise SourceError(f"{file}: the JSON is nested too deeply") from None
     else:
         try:
-            data = yaml.safe_load(text)
+            data = _load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -197,11 +238,12 @@ def _date_value(data: dict, candidates: list[str]) -> object:
             return value
         if isinstance(value, date):
             return datetime(value.year, value.month, value.day)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _digits(value.strip()):
             value = int(value.strip())
         if isinstance(value, int | float) and not isinstance(value, bool):
             # Staticman's {@timestamp} is seconds; some forms send milliseconds.
-            return value / 1000 if value > 10**11 else value
+            # (Past 10**18 it is neither, and too large to divide as a float.)
+            return value / 1000 if 10**11 < value < 10**18 else value
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
@@ -223,7 +265,13 @@ def _link_parents(comments: list[_Comment]) -> None:
         else:
             siblings = by_post[comment.slug]
             index = comment.parent_index
-            if index.isdigit() and 1 <= int(index) <= len(siblings):
+            if _digits(index) and 1 <= int(index) <= len(siblings):
                 parent = siblings[int(index) - 1]
                 if parent is not comment:
                     comment.record["parent"] = parent.record["id"]
+
+
+def _digits(text: str) -> bool:
+    """Whether ``text`` is a plain number ``int()`` takes: ASCII digits
+    only (not "²"), and not thousands of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 20

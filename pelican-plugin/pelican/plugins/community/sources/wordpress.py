@@ -278,4 +278,5 @@ _clean_author = lru_cache(maxsize=8192)(_clean_name)
 
 
 def _as_number(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    # isdigit() alone lets "²" and thousands of digits through to int().
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else 0
