@@ -822,13 +822,19 @@ IMPOSSIBLE_YAML_DATES = {
 }
 KIND_CASES = {
     "xml": ("json-instead-of-xml", "bom-then-stray-bytes", *BAD_DECLARED_ENCODINGS),
-    "json": ("nested-too-deeply", "a-number-not-an-object", "xml-instead-of-json"),
+    "json": (
+        "nested-too-deeply",
+        "a-number-not-an-object",
+        "xml-instead-of-json",
+        "integer-too-long",
+    ),
     "yaml": (
         "yaml-truncated",
         "yaml-python-tag",
         "yaml-alias-bomb",
         "yaml-nested-too-deeply",
         "yaml-list-not-mapping",
+        "yaml-integer-too-long",
         *IMPOSSIBLE_YAML_DATES,
     ),
     "markdown": ("no-metadata",),
@@ -889,6 +895,10 @@ def write_malformed(site, source: str, case: str) -> dict:
         "nested-too-deeply": lambda: b"[" * 100_000 + b"]" * 100_000,
         "a-number-not-an-object": lambda: b"42",
         "xml-instead-of-json": lambda: b'<?xml version="1.0"?><rss/>',
+        "integer-too-long": lambda: good.replace(
+            b"{", b'{"n": ' + LONG_INTEGER.encode() + b", ", 1
+        ),
+        "yaml-integer-too-long": lambda: b"n: " + LONG_INTEGER.encode() + b"\n" + good,
         "yaml-truncated": lambda: good[: int(len(good) * 0.6)] + b": [",
         "yaml-python-tag": lambda: b'!!python/object/apply:os.system ["echo pwned"]\n',
         "yaml-alias-bomb": lambda: _YAML_BOMB.encode(),

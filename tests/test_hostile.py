@@ -704,6 +704,20 @@ def test_pelican_content_stops_on_an_unusable_encoding_without_a_traceback(site)
     assert bad in output and "'utf-32'" in output
 
 
+@pytest.mark.parametrize("source", ("webmention.io", "commento", "staticman"))
+def test_report_refuses_a_number_too_long_naming_the_file(site, source):
+    spec = write_malformed(site, source, "integer-too-long")
+    bad = site.root / spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(
+        site, "pelican.plugins.community.cli", "report", "-s", "pelicanconf.py"
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"pelican-community: error: {bad}: ")
+    assert "a number has more than 4300 digits" in line
+
+
 def test_report_reads_impossible_yaml_dates_as_text_with_a_warning(site):
     spec = write_malformed(site, "staticman", "yaml-impossible-day")
     bad = site.root / spec.pop("malformed")

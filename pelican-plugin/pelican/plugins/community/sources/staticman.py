@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +14,7 @@ import yaml
 from ..dates import to_utc_iso
 from ..emailkeys import with_email_keys
 from ..errors import SourceError
+from ..jsonsafe import loads_json
 from ..markup import markdown_to_html
 from ..records import SourceResult
 from ..sanitize import mask_private
@@ -150,7 +152,8 @@ class _CommentLoader(yaml.SafeLoader):
 
     An unquoted ``date: 2020-02-30`` is a timestamp to YAML but no day of
     the calendar: it is read as the text it is (the comment is kept, without
-    a date) instead of failing the whole file.
+    a date) instead of failing the whole file. An integer too long for
+    Python to convert is a YAML error at its line.
     """
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
@@ -159,9 +162,23 @@ class _CommentLoader(yaml.SafeLoader):
         except (ValueError, OverflowError):
             return self.construct_scalar(node)
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a number has more than {sys.get_int_max_str_digits()} digits",
+                node.start_mark,
+            ) from None
+
 
 _CommentLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _CommentLoader.construct_yaml_timestamp
+)
+_CommentLoader.add_constructor(
+    "tag:yaml.org,2002:int", _CommentLoader.construct_yaml_int
 )
 
 
@@ -193,7 +210,7 @@ def _load(file: Path) -> dict:
         raise SourceError(f"{file}: line {line}: not valid UTF-8") from None
     if file.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = loads_json(text)
         except json.JSONDecodeError as exc:
             raise SourceError(
                 f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})"
