@@ -737,3 +737,34 @@ def test_report_reads_impossible_yaml_dates_as_text_with_a_warning(site):
     ]
     [person] = json.loads(result.stdout)["people"]
     assert person["counts"]["comment"] == 1 and person["first_seen"] is None
+
+
+def test_a_reader_failing_unforeseen_stops_the_build_with_one_line(
+    site, caplog, monkeypatch
+):
+    """The net under every reader: whatever escapes one names the file."""
+
+    def broken(path):
+        raise ValueError("nobody foresaw this\nin two lines")
+
+    # Inside the reader, so the registry (however it finds readers) is untouched.
+    monkeypatch.setattr(webmention_io, "_load_json", broken)
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    site.settings["COMMUNITY_SOURCES"] = WRITERS["webmention.io"](
+        site, [Fields(id="w1")]
+    )
+    message = _build_fails(site, caplog)
+    assert message.startswith(str(site.root / "data/wm.json"))
+    assert "ValueError: nobody foresaw this in two lines" in message
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def test_a_folder_where_a_file_belongs_stops_the_build_naming_it(site, caplog):
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    site.write("data/wm.json/stray.txt", "not a file source")
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "webmention.io", "path": "data/wm.json"}
+    ]
+    message = _build_fails(site, caplog)
+    assert message.startswith(str(site.root / "data/wm.json"))
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
