@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests draw the same examples on every run and every machine: a
+# failure in CI is a failure on the next run and on a laptop, never a
+# one-off found by chance in a fresh example database. A failing example
+# prints the blob that replays it (@reproduce_failure). Examples per test
+# stay at hypothesis' 100 unless a test asks for more.
+# HYPOTHESIS_PROFILE=explore searches afresh (random, with the database).
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, print_blob=True, deadline=None
+)
+hypothesis_settings.register_profile("explore", print_blob=True, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"

@@ -797,18 +797,58 @@ COMMON_CASES = (
     "binary-garbage",
     "cut-in-a-multibyte-character",
 )
+#: XML declarations naming an encoding no parser can use: bytes that are
+#: not UTF-8, a NUL, codecs expat cannot take (multi-byte, or no character
+#: set at all) and names nobody knows. Case name -> the declared encoding.
+BAD_DECLARED_ENCODINGS = {
+    "declares-byte-0x80": "\x80",
+    "declares-nul": "\x00",
+    "declares-utf-32": "utf-32",
+    "declares-utf-7": "utf-7",
+    "declares-shift-jis": "shift_jis",
+    "declares-idna": "idna",
+    "declares-punycode": "punycode",
+    "declares-undefined": "undefined",
+    "declares-rot13": "rot13",
+    "declares-unknown": "x-mac-nonsense",
+}
+#: More digits than Python converts to an int (sys.get_int_max_str_digits()).
+LONG_INTEGER = "7" * 5_000
+#: Unquoted YAML dates that look like timestamps but are no day of the calendar.
+IMPOSSIBLE_YAML_DATES = {
+    "yaml-impossible-day": "2020-02-30",
+    "yaml-impossible-month": "2020-13-45",
+    "yaml-impossible-hour": "2020-01-02 25:61:00",
+}
 KIND_CASES = {
-    "xml": ("json-instead-of-xml", "bom-then-stray-bytes"),
-    "json": ("nested-too-deeply", "a-number-not-an-object", "xml-instead-of-json"),
+    "xml": ("json-instead-of-xml", "bom-then-stray-bytes", *BAD_DECLARED_ENCODINGS),
+    "json": (
+        "nested-too-deeply",
+        "a-number-not-an-object",
+        "xml-instead-of-json",
+        "integer-too-long",
+    ),
     "yaml": (
         "yaml-truncated",
         "yaml-python-tag",
         "yaml-alias-bomb",
         "yaml-nested-too-deeply",
         "yaml-list-not-mapping",
+        "yaml-integer-too-long",
+        *IMPOSSIBLE_YAML_DATES,
     ),
     "markdown": ("no-metadata",),
 }
+
+
+def declaring_encoding(document: bytes, encoding: str) -> bytes:
+    """``document`` with its XML declaration naming ``encoding``."""
+    return re.sub(
+        rb'encoding="[^"]*"',
+        b'encoding="' + encoding.encode("latin-1") + b'"',
+        document,
+        count=1,
+    )
 
 
 def malformed_cases(source: str) -> tuple[str, ...]:
@@ -832,6 +872,13 @@ def write_malformed(site, source: str, case: str) -> dict:
         path.unlink()
         path = path.with_suffix(".yml")
         good = yaml.safe_dump(json.loads(text), allow_unicode=True).encode()
+    if case in BAD_DECLARED_ENCODINGS:
+        path.write_bytes(declaring_encoding(good, BAD_DECLARED_ENCODINGS[case]))
+        return {**specs[0], "malformed": str(path.relative_to(site.root))}
+    if case in IMPOSSIBLE_YAML_DATES:
+        date = IMPOSSIBLE_YAML_DATES[case].encode()
+        path.write_bytes(re.sub(rb"(?m)^date: .*$", b"date: " + date, good))
+        return {**specs[0], "malformed": str(path.relative_to(site.root))}
     data = {
         "truncated": lambda: good[: int(len(good) * 0.6)],
         "latin-1-declared-utf-8": lambda: text.encode("latin-1", "replace"),
@@ -848,6 +895,10 @@ def write_malformed(site, source: str, case: str) -> dict:
         "nested-too-deeply": lambda: b"[" * 100_000 + b"]" * 100_000,
         "a-number-not-an-object": lambda: b"42",
         "xml-instead-of-json": lambda: b'<?xml version="1.0"?><rss/>',
+        "integer-too-long": lambda: good.replace(
+            b"{", b'{"n": ' + LONG_INTEGER.encode() + b", ", 1
+        ),
+        "yaml-integer-too-long": lambda: b"n: " + LONG_INTEGER.encode() + b"\n" + good,
         "yaml-truncated": lambda: good[: int(len(good) * 0.6)] + b": [",
         "yaml-python-tag": lambda: b'!!python/object/apply:os.system ["echo pwned"]\n',
         "yaml-alias-bomb": lambda: _YAML_BOMB.encode(),

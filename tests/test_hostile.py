@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import tracemalloc
 from dataclasses import replace
@@ -24,11 +27,14 @@ from hostile import (
     ARTICLE_SLUG,
     ARTICLE_URL,
     BAD_DATES,
+    BAD_DECLARED_ENCODINGS,
     EMAIL,
     EMAIL_HASH,
     FILE_KINDS,
     FOLDER_SOURCES,
     IGNORABLE_ATTACKS,
+    IMPOSSIBLE_YAML_DATES,
+    LONG_INTEGER,
     PRIVATE_TEXT,
     PRIVATE_URLS,
     SLOW_TEXT,
@@ -108,6 +114,11 @@ PAYLOAD_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
         "handle": (*PRIVATE_TEXT, EMAIL_HASH),
     },
     "dates": {"date": BAD_DATES},
+    # Digits int() refuses: not ASCII, or more than Python converts.
+    "numbers": {
+        "id": ("²", "٣", LONG_INTEGER),
+        "date": ("²", "٣", LONG_INTEGER, "9" * 400),
+    },
 }
 
 
@@ -486,6 +497,7 @@ LOSSY_CASES = frozenset(
         "cut-in-a-multibyte-character",
         "stray-byte-before-the-start",
         "bom-then-stray-bytes",
+        *IMPOSSIBLE_YAML_DATES,
     }
 )
 
@@ -602,3 +614,157 @@ def test_a_huge_text_node_is_read_in_memory_bounded_by_its_size(tmp_path, source
     assert len(item.content) >= len(huge) - 10
     assert peak < 8 * size + 16 * 1024**2
     assert len(clean_html(item.content)) <= MAX_CONTENT_CHARS + 100
+
+
+# -- bad local input, as the user sees it ------------------------------------------
+
+#: The expat-based readers: the XML declaration's encoding is expat's to use.
+EXPORT_SOURCES = ("wordpress", "disqus", "blogger")
+#: Encodings whose names expat reads, and then cannot use.
+UNUSABLE_NAMES = {
+    case: name for case, name in BAD_DECLARED_ENCODINGS.items() if name.isprintable()
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE_NAMES))
+@pytest.mark.parametrize("source", EXPORT_SOURCES)
+def test_an_export_declaring_an_unusable_encoding_says_so(site, source, case):
+    spec = write_malformed(site, source, case)
+    with pytest.raises(SourceError) as error:
+        READERS[source](site.root / spec["path"], "src")
+    message = str(error.value)
+    assert message.startswith(str(site.root / spec["malformed"]))
+    assert f"names the encoding {UNUSABLE_NAMES[case]!r}" in message
+    assert "save the file as UTF-8" in message
+
+
+@pytest.mark.parametrize(
+    ("source", "document"),
+    [
+        (
+            "disqus",
+            b'<!-- encoding="idna" --><disqus xmlns="http://disqus.com">'
+            b"<post><x:y/></post></disqus>",
+        ),
+        (
+            "blogger",
+            b'<!-- encoding="undefined" --><feed xmlns="http://www.w3.org/2005/Atom">'
+            b"<entry><x:y/></entry></feed>",
+        ),
+    ],
+)
+def test_only_the_xml_declaration_names_the_encoding(tmp_path, source, document):
+    """Patching up a broken record decodes the file: in the encoding expat
+    used, not one named in passing (here in an XML comment)."""
+    path = tmp_path / "export.xml"
+    path.write_bytes(document)
+    result = READERS[source](path, "src")
+    assert result.warnings and all(str(path) in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DECLARED_ENCODINGS))
+def test_a_feed_declaring_an_unusable_encoding_is_still_read(site, caplog, case):
+    """feedparser reads a feed whose encoding it does not know as UTF-8; one
+    whose encoding it cannot even try is read the same way."""
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    spec = write_malformed(site, "feed", case)
+    bad = spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    [person] = json.loads(site.page("community.json"))["people"]
+    assert person["counts"]["comment"] == 1
+    assert _logged(caplog, "ERROR") == [] and _logged(caplog, "CRITICAL") == []
+    assert all(bad in w for w in _logged(caplog, "WARNING"))
+
+
+def _run(site, *command: str) -> subprocess.CompletedProcess:
+    """``python -m command...`` in the site's folder, offline, as a user
+    runs it; wide columns so that no log line is wrapped."""
+    site.conf()
+    return subprocess.run(
+        [sys.executable, "-m", *command],
+        capture_output=True,
+        text=True,
+        cwd=site.root,
+        env={**os.environ, "PELICAN_COMMUNITY_OFFLINE": "1", "COLUMNS": "500"},
+        timeout=120,
+    )
+
+
+def test_pelican_content_stops_on_an_unusable_encoding_without_a_traceback(site):
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    spec = write_malformed(site, "wordpress", "declares-utf-32")
+    bad = spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(site, "pelican", "content", "-s", "pelicanconf.py", "-o", "output")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert bad in output and "'utf-32'" in output
+
+
+@pytest.mark.parametrize("source", ("webmention.io", "commento", "staticman"))
+def test_report_refuses_a_number_too_long_naming_the_file(site, source):
+    spec = write_malformed(site, source, "integer-too-long")
+    bad = site.root / spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(
+        site, "pelican.plugins.community.cli", "report", "-s", "pelicanconf.py"
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"pelican-community: error: {bad}: ")
+    assert "a number has more than 4300 digits" in line
+
+
+def test_report_reads_impossible_yaml_dates_as_text_with_a_warning(site):
+    spec = write_malformed(site, "staticman", "yaml-impossible-day")
+    bad = site.root / spec.pop("malformed")
+    site.settings["COMMUNITY_SOURCES"] = [spec]
+    result = _run(
+        site,
+        "pelican.plugins.community.cli",
+        "report",
+        "--json",
+        "-s",
+        "pelicanconf.py",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"WARNING: {bad}: the date '2020-02-30' cannot be used; "
+        "the comment is kept without a date"
+    ]
+    [person] = json.loads(result.stdout)["people"]
+    assert person["counts"]["comment"] == 1 and person["first_seen"] is None
+
+
+def test_a_reader_failing_unforeseen_stops_the_build_with_one_line(
+    site, caplog, monkeypatch
+):
+    """The net under every reader: whatever escapes one names the file."""
+
+    def broken(path):
+        raise ValueError("nobody foresaw this\nin two lines")
+
+    # Inside the reader, so the registry (however it finds readers) is untouched.
+    monkeypatch.setattr(webmention_io, "_load_json", broken)
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    site.settings["COMMUNITY_SOURCES"] = WRITERS["webmention.io"](
+        site, [Fields(id="w1")]
+    )
+    message = _build_fails(site, caplog)
+    assert message.startswith(str(site.root / "data/wm.json"))
+    assert "ValueError: nobody foresaw this in two lines" in message
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+def test_a_folder_where_a_file_belongs_stops_the_build_naming_it(site, caplog):
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    site.write("data/wm.json/stray.txt", "not a file source")
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "webmention.io", "path": "data/wm.json"}
+    ]
+    message = _build_fails(site, caplog)
+    assert message.startswith(str(site.root / "data/wm.json"))
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"

@@ -159,7 +159,7 @@ def _mutations(raw: bytes):
     ).map(lambda t: raw[: t[0]] + t[2] + raw[t[0] + t[1] :])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(data=st.binary(max_size=2000) | _mutations(SAMPLE_FILE.read_bytes()))
 def test_arbitrary_bytes_give_records_or_a_source_error(data):
     with tempfile.TemporaryDirectory() as folder:

@@ -118,7 +118,7 @@ def _mutations(raw: bytes):
     ).map(lambda t: raw[: t[0]] + t[2] + raw[t[0] + t[1] :])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(
     name=st.sampled_from(["0.md"]),
     data=st.binary(max_size=2000) | _mutations(SAMPLE_FILE.read_bytes()),

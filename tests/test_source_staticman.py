@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -193,6 +194,40 @@ def test_non_text_field_values_are_ignored(tmp_path):
     assert comment.published == ""
 
 
+def test_impossible_dates_are_read_as_text_and_the_comment_kept(tmp_path):
+    post = tmp_path / "post"
+    post.mkdir()
+    (post / "a.yml").write_text(
+        "name: Ann\nmessage: Hi.\ndate: 2020-02-30\n", encoding="utf-8"
+    )
+    (post / "b.yml").write_text(
+        "name: Bo\nmessage: Yes.\ndate: 2020-01-02 10:00:00\n", encoding="utf-8"
+    )
+    result = read_staticman(tmp_path, "sm")
+    comments = {c.author_name: c for c in result.interactions}
+    assert comments["Ann"].published == ""
+    assert comments["Bo"].published == "2020-01-02T10:00:00+00:00"
+    assert result.warnings == (
+        f"{post / 'a.yml'}: the date '2020-02-30' cannot be used; "
+        "the comment is kept without a date",
+    )
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "7" * 5_000])
+def test_odd_digits_are_neither_a_reply_position_nor_a_timestamp(tmp_path, number):
+    post = tmp_path / "post"
+    post.mkdir()
+    (post / "a.yml").write_text("name: Ann\nmessage: Hi.\n", encoding="utf-8")
+    (post / "b.json").write_text(
+        json.dumps(
+            {"name": "Bo", "message": "Yes.", "replying_to": number, "date": number}
+        ),
+        encoding="utf-8",
+    )
+    comments = {c.author_name: c for c in read_staticman(tmp_path, "sm").interactions}
+    assert comments["Bo"].parent == "" and comments["Bo"].published == ""
+
+
 def test_a_file_without_name_or_message_is_not_a_comment(tmp_path):
     post = tmp_path / "post"
     post.mkdir()
@@ -213,7 +248,7 @@ def _mutations(raw: bytes):
     ).map(lambda t: raw[: t[0]] + t[2] + raw[t[0] + t[1] :])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(
     name=st.sampled_from(["c.yml", "c.json"]),
     data=st.binary(max_size=2000) | _mutations(SAMPLE_FILE.read_bytes()),

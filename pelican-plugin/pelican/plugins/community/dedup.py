@@ -17,7 +17,7 @@ _FEDI_STATUS = re.compile(
 )
 # A WordPress comment's permalink: its number is unique on its blog, whatever
 # the path (pretty or ``?p=N`` permalink, ``/comment-page-N/``) around it.
-_WP_COMMENT = re.compile(r"^comment-(?P<number>\d+)$")
+_WP_COMMENT = re.compile(r"^comment-(?P<number>[0-9]{1,20})$")
 _FEDI_REACTION = re.compile(r"^(?P<kind>favorited|reblogged)-by-(?P<who>[A-Za-z0-9]+)$")
 _BSKY_POST = re.compile(r"^/profile/[^/]+/post/(?P<rkey>[A-Za-z0-9._:~\-]+)/?$")
 _BSKY_REACTION = re.compile(

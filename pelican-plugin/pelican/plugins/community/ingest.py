@@ -6,12 +6,13 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Archive, MergeStats
 from .digests import DigestMemo
-from .errors import SourceError
+from .errors import CommunityError, SourceError
 from .records import SourceResult
 from .settings import SourceSpec
 from .sources import SOURCE_TYPES
@@ -67,19 +68,54 @@ def _changed_sources(
                 f"{spec.path}: source {spec.name!r} ({spec.type}) file not found"
             )
         options = dict(spec.options) if source_type.reader_takes_options else {}
-        if memo is None:
-            digest = fingerprint(spec.path, options)
-        else:
-            digest = memo.digest(
-                spec.path, options, lambda p=spec.path, o=options: fingerprint(p, o)
+        with _bad_input_named(spec):
+            if memo is None:
+                digest = fingerprint(spec.path, options)
+            else:
+                digest = memo.digest(
+                    spec.path, options, lambda p=spec.path, o=options: fingerprint(p, o)
+                )
+            unchanged = state.get(spec.name, {}).get("sha256") == digest
+            result = (
+                None
+                if unchanged and spec.name in archived
+                else reader(spec.path, spec.name, **options)
             )
-        if state.get(spec.name, {}).get("sha256") == digest and spec.name in archived:
-            yield spec, digest, None
-            continue
-        result = reader(spec.path, spec.name, **options)
-        for warning in result.warnings:
-            logger.warning("%s", warning)
+        if result is not None:
+            for warning in result.warnings:
+                logger.warning("%s", warning)
         yield spec, digest, result
+
+
+@contextmanager
+def _bad_input_named(spec: SourceSpec) -> Iterator[None]:
+    """Whatever escapes a reader stops the build with one line naming the
+    file, never a traceback (that is logged at DEBUG, for ``--debug``).
+
+    Readers raise :class:`SourceError` for every fault they know of; this
+    is the net for the ones nobody has met yet, and for a file the system
+    will not let us read.
+    """
+    try:
+        yield
+    except CommunityError:
+        raise
+    except OSError as exc:
+        raise SourceError(
+            f"{spec.path}: cannot be read ({exc.strerror or _one_line(exc)})"
+        ) from None
+    except Exception as exc:
+        logger.debug("community: reading %s failed", spec.path, exc_info=True)
+        raise SourceError(
+            f"{spec.path}: the {spec.type} reader failed on this file "
+            f"({exc.__class__.__name__}: {_one_line(exc)}); please report this "
+            "bug to pelican-community, with the output of `pelican --debug`"
+        ) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def read_changed_local_sources(

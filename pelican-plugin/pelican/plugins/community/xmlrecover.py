@@ -14,7 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from .errors import SourceError
-from .xmlsafe import check_utf8, iter_elements, local_name
+from .xmlsafe import check_utf8, iter_elements, local_name, unreadable_encoding
 
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
@@ -116,11 +116,6 @@ def iter_records(
         try:
             yield from elements
             return
-        except LookupError as exc:
-            raise SourceError(
-                f"{path}: the XML declaration names an encoding Python does not "
-                f"know ({exc})"
-            ) from None
         except SourceError as exc:
             failure = exc.__context__
             if not isinstance(failure, ParseError):
@@ -203,6 +198,8 @@ def _iter_spliced(
             raise SourceError(
                 f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
             ) from None
+        except (LookupError, ValueError) as exc:
+            raise unreadable_encoding(path, head, exc) from None
 
 
 class _Spliced:
@@ -358,11 +355,18 @@ def _newlines(path: Path, start: int, end: int) -> int:
 
 
 def _encoding(head: bytes) -> str:
-    declared = _ENCODING.search(head[:200])
+    """The encoding expat read the file in: the one named by the XML
+    declaration where parsing starts (an ``encoding="..."`` elsewhere is
+    just text), else UTF-8."""
+    declaration = _DECLARATION.match(head[_data_start(head) :])
+    declared = _ENCODING.search(declaration.group(1)) if declaration else None
     name = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
+        # Expat asked Python for this codec with errors="replace" too; one
+        # that refuses (idna) would have stopped the parse before.
+        b"<".decode(name, "replace")
         return codecs.lookup(name).name
-    except LookupError:
+    except (LookupError, ValueError):
         return "utf-8"
 
 

@@ -79,6 +79,28 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
             raise SourceError(
                 f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
             ) from None
+        except (LookupError, ValueError) as exc:
+            raise unreadable_encoding(path, head[start:], exc) from None
+
+
+def unreadable_encoding(path: Path, head: bytes, exc: Exception) -> SourceError:
+    """The error for an XML declaration naming an encoding expat cannot use.
+
+    Expat reads UTF-8, UTF-16, Latin-1 and ASCII itself and asks Python for
+    any other name: an unknown name raises LookupError, a multi-byte codec
+    (UTF-32, UTF-7, Shift JIS) ValueError, a codec that is not a character
+    set (idna, punycode, undefined) UnicodeError.
+    """
+    declared = _DECLARED_ENCODING.search(head[:200])
+    if declared is None:
+        return SourceError(f"{path}: cannot be read as XML ({exc})")
+    name = declared.group(1).decode("ascii")
+    # Python's "use codecs.decode()" hint is for programmers, not authors.
+    reason = str(exc).split(";", 1)[0]
+    return SourceError(
+        f"{path}: the XML declaration names the encoding {name!r}, which cannot "
+        f"be read ({reason}); save the file as UTF-8 and try again"
+    )
 
 
 def check_utf8(path: Path, head: bytes) -> None:

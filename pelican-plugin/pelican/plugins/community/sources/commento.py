@@ -12,6 +12,7 @@ from pathlib import Path
 from ..dates import to_utc_iso
 from ..emailkeys import email_keys
 from ..errors import SourceError
+from ..jsonsafe import loads_json
 from ..markup import markdown_to_html
 from ..records import Interaction, SourceResult
 from ..urls import public_http_url
@@ -89,7 +90,7 @@ def _load(path: Path) -> dict:
         line = raw[: exc.start].count(b"\n") + 1
         raise SourceError(f"{path}: line {line}: not valid UTF-8") from None
     try:
-        data = json.loads(text)
+        data = loads_json(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})"

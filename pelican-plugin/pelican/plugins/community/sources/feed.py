@@ -48,6 +48,8 @@ _REMARK42_QUOTE = re.compile(
 _FOUR_LETTER_TLD = re.compile(r"\.[A-Za-z]{4}$")
 _CUT_DOMAIN_TAIL = re.compile(r"^[a-z0-9\-]+(?: \((?P<name>[^()]+))?$")
 _EMAIL_LIKE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An encoding named in the first line, as feedparser looks for it.
+_NAMED_ENCODING = re.compile(rb"encoding\s*=\s*([\"']).*?\1")
 
 
 @dataclass(slots=True)
@@ -79,15 +81,12 @@ def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
     """
     if not data.strip():
         raise SourceError(f"{origin}: the feed is empty")
-    import feedparser  # loaded on the first feed read: warm builds read none
-
-    parsed = feedparser.parse(io.BytesIO(data))
-    warnings: tuple[str, ...] = ()
+    parsed, warnings = _parse(data, origin)
     if parsed.bozo:
         problem = _describe(parsed.get("bozo_exception"))
         if not parsed.entries:
             raise SourceError(f"{origin}: not a readable RSS or Atom feed ({problem})")
-        warnings = (
+        warnings += (
             f"{origin}: the feed is not well-formed ({problem}); "
             f"read the {len(parsed.entries)} entries found",
         )
@@ -115,6 +114,39 @@ def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
         interactions=interactions,
         skipped=dict(sorted(skipped.items())),
         warnings=warnings,
+    )
+
+
+def _parse(
+    data: bytes, origin: str
+) -> tuple[feedparser.FeedParserDict, tuple[str, ...]]:
+    """feedparser's reading of ``data``, and a warning when the encoding
+    named on the first line had to be ignored.
+
+    feedparser decodes that name and tries it as a codec itself, and lets
+    what goes wrong escape: a name that is not UTF-8 (``encoding="\\x80"``),
+    a NUL, a codec that only raises (``undefined``, ``punycode``). Such a
+    feed is read again without the name, as feedparser reads any feed whose
+    encoding it does not know.
+    """
+    import feedparser  # loaded on the first feed read: warm builds read none
+
+    try:
+        return feedparser.parse(io.BytesIO(data)), ()
+    except (LookupError, ValueError) as exc:
+        problem = _describe(exc)
+    first_line, newline, rest = data.partition(b"\n")
+    unnamed = _NAMED_ENCODING.sub(b"", first_line) + newline + rest
+    try:
+        parsed = feedparser.parse(io.BytesIO(unnamed))
+    except (LookupError, ValueError):
+        raise SourceError(
+            f"{origin}: not a readable RSS or Atom feed (the encoding its XML "
+            f"declaration names cannot be used: {problem})"
+        ) from None
+    return parsed, (
+        f"{origin}: ignored the encoding the XML declaration names, which "
+        f"cannot be used ({problem})",
     )
 
 

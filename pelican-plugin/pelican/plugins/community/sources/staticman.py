@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,8 +14,10 @@ import yaml
 from ..dates import to_utc_iso
 from ..emailkeys import with_email_keys
 from ..errors import SourceError
+from ..jsonsafe import loads_json
 from ..markup import markdown_to_html
 from ..records import SourceResult
+from ..sanitize import mask_private
 from ..urls import public_http_url
 from .staticman_fields import FIELD_DEFAULTS
 
@@ -54,7 +57,7 @@ def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
     skipped: Counter[str] = Counter()
     warnings: list[str] = []
     for file in _comment_files(path):
-        comment = _read_comment(file, path, names)
+        comment = _read_comment(file, path, names, warnings)
         if not (comment.record["author_name"] or comment.record["content"]):
             skipped["not-a-comment"] += 1
             warnings.append(
@@ -95,7 +98,9 @@ def _comment_files(root: Path) -> list[Path]:
     )
 
 
-def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comment:
+def _read_comment(
+    file: Path, root: Path, names: dict[str, list[str]], warnings: list[str]
+) -> _Comment:
     data = _load(file)
     relative = file.relative_to(root)
     slug = (
@@ -104,15 +109,24 @@ def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comme
         else _field(data, names["slug_field"])
     )
     file_id = "/".join((*relative.parts[:-1], file.stem))
+    given_date = _date_value(data, names["date_field"])
     record = {
         "id": _field(data, names["id_field"]) or file_id,
         "kind": "comment",
-        "published": to_utc_iso(_date_value(data, names["date_field"])),
+        "published": to_utc_iso(given_date),
         "author_name": " ".join(_field(data, names["name_field"]).split()),
         "author_url": public_http_url(_field(data, names["url_field"])),
         "target_slug": slug,
         "content": markdown_to_html(_field(data, names["message_field"])),
     }
+    if given_date != "" and not record["published"]:
+        # Masked and cut short: a date field may hold anything, even an
+        # email address, and warnings reach the build log.
+        shown = mask_private(str(given_date))[:40]
+        warnings.append(
+            f"{file}: the date {shown!r} cannot be used; the comment is kept "
+            "without a date"
+        )
     return _Comment(
         record=record,
         email=_field(data, names["email_field"]).lower(),
@@ -120,6 +134,50 @@ def _read_comment(file: Path, root: Path, names: dict[str, list[str]]) -> _Comme
         parent_ref=_field(data, names["parent_field"]),
         parent_index=_field(data, names["parent_index_field"]),
     )
+
+
+class _CommentLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, for comment files typed by hand.
+
+    An unquoted ``date: 2020-02-30`` is a timestamp to YAML but no day of
+    the calendar: it is read as the text it is (the comment is kept, without
+    a date) instead of failing the whole file. An integer too long for
+    Python to convert is a YAML error at its line.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"a number has more than {sys.get_int_max_str_digits()} digits",
+                node.start_mark,
+            ) from None
+
+
+_CommentLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _CommentLoader.construct_yaml_timestamp
+)
+_CommentLoader.add_constructor(
+    "tag:yaml.org,2002:int", _CommentLoader.construct_yaml_int
+)
+
+
+def _load_yaml(text: str) -> object:
+    """``yaml.safe_load`` with :class:`_CommentLoader`."""
+    loader = _CommentLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _load(file: Path) -> dict:
@@ -141,7 +199,7 @@ def _load(file: Path) -> dict:
         raise SourceError(f"{file}: line {line}: not valid UTF-8") from None
     if file.suffix.lower() == ".json":
         try:
-            data = json.loads(text)
+            data = loads_json(text)
         except json.JSONDecodeError as exc:
             raise SourceError(
                 f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})"
@@ -150,7 +208,7 @@ def _load(file: Path) -> dict:
             raise SourceError(f"{file}: the JSON is nested too deeply") from None
     else:
         try:
-            data = yaml.safe_load(text)
+            data = _load_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -186,11 +244,12 @@ def _date_value(data: dict, candidates: list[str]) -> object:
             return value
         if isinstance(value, date):
             return datetime(value.year, value.month, value.day)
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _digits(value.strip()):
             value = int(value.strip())
         if isinstance(value, int | float) and not isinstance(value, bool):
             # Staticman's {@timestamp} is seconds; some forms send milliseconds.
-            return value / 1000 if value > 10**11 else value
+            # (Past 10**18 it is neither, and too large to divide as a float.)
+            return value / 1000 if 10**11 < value < 10**18 else value
         if isinstance(value, str) and value.strip():
             return value.strip()
     return ""
@@ -212,7 +271,13 @@ def _link_parents(comments: list[_Comment]) -> None:
         else:
             siblings = by_post[comment.slug]
             index = comment.parent_index
-            if index.isdigit() and 1 <= int(index) <= len(siblings):
+            if _digits(index) and 1 <= int(index) <= len(siblings):
                 parent = siblings[int(index) - 1]
                 if parent is not comment:
                     comment.record["parent"] = parent.record["id"]
+
+
+def _digits(text: str) -> bool:
+    """Whether ``text`` is a plain number ``int()`` takes: ASCII digits
+    only (not "²"), and not thousands of them."""
+    return text.isascii() and text.isdigit() and len(text) <= 20

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
+from ..jsonsafe import loads_json
 from ..records import Interaction, SourceResult
 from ..urls import public_http_url
 
@@ -188,7 +189,7 @@ def _load_json(path: Path) -> object:
     if not text.strip():
         raise SourceError(f"{path}: the file is empty")
     try:
-        return json.loads(text)
+        return loads_json(text)
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, "

@@ -127,7 +127,7 @@ class _ExportReader:
             # The comment's permalink on the old blog: how a comment feed of
             # the same blog names it, so the two count it once (dedup.py).
             "url": f"{post.url}#comment-{number}"
-            if post.url and number.isdigit()
+            if post.url and number.isascii() and number.isdigit()
             else "",
             "content": fields.get("comment_content", ""),
             "parent": f"{post.id}-{parent}" if parent and parent != "0" else "",
@@ -283,4 +283,5 @@ _clean_author = lru_cache(maxsize=8192)(_clean_name)
 
 
 def _as_number(value: str) -> int:
-    return int(value) if value.isdigit() else 0
+    # isdigit() alone lets "²" and thousands of digits through to int().
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 20 else 0
