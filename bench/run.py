@@ -11,6 +11,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,10 +42,11 @@ class Sizes:
     scaling: tuple[int, ...]
     fetch_feeds: int
     repeats: int
+    build_repeats: int
 
 
-FULL = Sizes(1000, 50_000, 100_000, 20_000, (10_000, 100_000, 1_000_000), 500, 3)
-QUICK = Sizes(200, 10_000, 20_000, 5_000, (5_000, 20_000, 100_000), 100, 2)
+FULL = Sizes(1000, 50_000, 100_000, 20_000, (10_000, 100_000, 1_000_000), 500, 3, 5)
+QUICK = Sizes(200, 10_000, 20_000, 5_000, (5_000, 20_000, 100_000), 100, 2, 3)
 LATENCY = 0.05
 
 
@@ -80,7 +82,7 @@ def _say(message: str) -> None:
 # -- build overhead -----------------------------------------------------------
 
 
-def _pelican(site: Path, plugin: bool, thanks: bool = False) -> float:
+def _pelican_env(plugin: bool, thanks: bool = False) -> dict[str, str]:
     env = dict(os.environ, PELICAN_COMMUNITY_OFFLINE="1")
     for name in ("BENCH_NO_PLUGIN", "BENCH_THANKS_IN_CONTENT"):
         env.pop(name, None)
@@ -88,16 +90,57 @@ def _pelican(site: Path, plugin: bool, thanks: bool = False) -> float:
         env["BENCH_NO_PLUGIN"] = "1"
     if thanks:
         env["BENCH_THANKS_IN_CONTENT"] = "1"
+    return env
+
+
+def _pelican(site: Path, plugin: bool, thanks: bool = False) -> float:
     pelican = Path(sys.executable).with_name("pelican")
     started = time.perf_counter()
     subprocess.run(
         [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
         cwd=site,
-        env=env,
+        env=_pelican_env(plugin, thanks),
         check=True,
         stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
+
+
+#: Functions of the plugin's entry module that Pelican calls: signal
+#: receivers (``wrapper`` is the error guard around them) and the import.
+_PLUGIN_ENTRIES = {"wrapper", "<module>", "add_templates", "release_frozen_objects"}
+
+
+def _profiled_share(site: Path) -> float:
+    """The plugin's share of a whole warm build's time under cProfile.
+
+    Shared machines vary by 10% or more between two identical builds, more
+    than the overhead measured; inside one profiled run the plugin's share
+    does not depend on how busy the machine is. (The profiler slows Python
+    code more than C code, on both sides alike; collections of Pelican's
+    garbage are charged to whatever runs when they happen.)"""
+    import pstats
+
+    pelican = Path(sys.executable).with_name("pelican")
+    profile = site / "build.prof"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "cProfile", "-o", str(profile), str(pelican)),
+            *("content", "-s", "pelicanconf.py", "-o", "output", "-q"),
+        ],
+        cwd=site,
+        env=_pelican_env(plugin=True),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    stats = pstats.Stats(str(profile))
+    plugin = sum(
+        cumulative
+        for (path, _line, name), (*_, cumulative, _callers) in stats.stats.items()
+        if path.endswith(os.path.join("plugins", "community", "__init__.py"))
+        and name in _PLUGIN_ENTRIES
+    )
+    return plugin / stats.total_tt
 
 
 def bench_build(work: Path, sizes: Sizes) -> list[Row]:
@@ -107,17 +150,28 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
         site, sitegen.SiteSize(sizes.build_posts, sizes.build_interactions)
     )
     cold = _pelican(site, plugin=True)  # fills the archive and the result cache
+    _pelican(site, plugin=True)  # and Pelican's own caches, as an author has them
     without, defaults, thanks = [], [], []
-    for _ in range(sizes.repeats):
+    # Interleaved, and compared run by run: a slow minute of the machine
+    # slows both sides of a pair.
+    for _ in range(sizes.build_repeats):
         without.append(_pelican(site, plugin=False))
         defaults.append(_pelican(site, plugin=True))
         thanks.append(_pelican(site, plugin=True, thanks=True))
-    base = min(without)
+    base = statistics.median(without)
 
-    def overhead(seconds: float) -> str:
-        return f"{(seconds - base) / base:+.1%} ({seconds:.2f} s vs {base:.2f} s)"
+    def overhead(runs: list[float]) -> float:
+        return statistics.median(
+            (run - alone) / alone for run, alone in zip(runs, without, strict=True)
+        )
 
-    warm = min(defaults)
+    def shown(runs: list[float]) -> str:
+        return (
+            f"{overhead(runs):+.1%} (median of {len(runs)} pairs; "
+            f"{statistics.median(runs):.2f} s vs {base:.2f} s)"
+        )
+
+    share = _profiled_share(site)
     # The plugin's own work without its result cache (warm archive).
     for stale in site.glob("cache/pelican-community/community.*"):
         stale.unlink()
@@ -125,27 +179,33 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
     size = f"{sizes.build_posts} posts, {sizes.build_interactions:,} interactions"
     return [
         Row(
-            f"build overhead, warm, plugin defaults ({size})",
-            overhead(warm),
+            f"build overhead, warm, plugin defaults ({size}), wall clock",
+            shown(defaults),
             "≤ 5%",
-            (warm - base) / base <= 0.05,
+            overhead(defaults) <= 0.05,
+        ),
+        Row(
+            "the same, as the plugin's share of one profiled build",
+            f"{share:.1%} of the build ({share / (1 - share):+.1%} over Pelican)",
+            "≤ 5%",
+            share / (1 - share) <= 0.05,
         ),
         Row(
             "build overhead, warm, COMMUNITY_THANKS_IN_CONTENT "
             "(every conversation rendered into its article)",
-            overhead(min(thanks)),
+            shown(thanks),
             "info",
             None,
         ),
         Row(
             "build overhead, warm archive, result cache deleted",
-            overhead(uncached),
+            f"{(uncached - base) / base:+.1%} ({uncached:.2f} s vs {base:.2f} s)",
             "info",
             None,
         ),
         Row(
             "build overhead, first build (reads every export into the archive)",
-            overhead(cold),
+            f"{(cold - base) / base:+.1%} ({cold:.2f} s vs {base:.2f} s)",
             "info",
             None,
         ),

@@ -8,6 +8,7 @@ writer).
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import os
 from collections.abc import Callable
@@ -79,11 +80,25 @@ def attach_community(generator: ArticlesGenerator) -> None:
         cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
     )
     generator.context["community"] = community
+    _keep_out_of_garbage_collection()
     articles = [*generator.articles, *generator.translations]
     for article in articles:
         article.community = community.for_post(article.slug)
     if settings.thanks_in_content:
         _append_to_content(generator, articles)
+
+
+def _keep_out_of_garbage_collection() -> None:
+    """The community (tens of thousands of objects on a large blog) lives
+    until the build ends: freezing it spares every later collection of
+    Pelican's garbage from walking it again. ``finalized`` unfreezes, so
+    ``pelican --autoreload`` collects each build's leftovers as usual."""
+    gc.freeze()
+
+
+def release_frozen_objects(_pelican: Any) -> None:
+    """``finalized``: what the build froze is collectable again."""
+    gc.unfreeze()
 
 
 def _append_to_content(generator: ArticlesGenerator, articles: list[Any]) -> None:
@@ -150,3 +165,4 @@ def register() -> None:
     signals.generator_init.connect(add_templates)
     signals.article_generator_finalized.connect(attach_community)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(release_frozen_objects)

@@ -60,8 +60,7 @@ def _changed_sources(
     archived = set(archive.source_names())
     for spec in specs:
         source_type = SOURCE_TYPES[spec.type]
-        reader = source_type.read_file
-        if spec.path is None or reader is None:
+        if spec.path is None or not source_type.reader:
             continue
         if not spec.path.exists():
             raise SourceError(
@@ -79,7 +78,7 @@ def _changed_sources(
             result = (
                 None
                 if unchanged and spec.name in archived
-                else reader(spec.path, spec.name, **options)
+                else source_type.read_file(spec.path, spec.name, **options)
             )
         if result is not None:
             for warning in result.warnings:
