@@ -349,3 +349,27 @@ def test_run_all_bounds_concurrency_and_keeps_failures(capsys):
     assert isinstance(results[3], ValueError)
     # Not a terminal: no progress bar, no output at all.
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_progress_bar_shows_on_the_console_pelican_logs_to_when_a_terminal():
+    """During `pelican content` the bar uses Pelican's own console, so log
+    lines print above it; on a terminal it counts the jobs, elsewhere nothing."""
+    import io
+
+    from rich.console import Console
+
+    def job():
+        time.sleep(0.01)
+        return 1
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=80)
+    with Fetcher(FAST) as client:
+        assert client.run_all([job] * 5, progress=terminal, description="Fetching comments") == [1] * 5
+    assert "Fetching comments" in screen.getvalue()
+    assert "5/5" in screen.getvalue()
+
+    piped = io.StringIO()
+    with Fetcher(FAST) as client:
+        client.run_all([job] * 5, progress=Console(file=piped, force_terminal=False))
+    assert piped.getvalue() == ""

@@ -78,6 +78,7 @@ def attach_community(generator: ArticlesGenerator) -> None:
         settings,
         post_refs(generator.articles, generator.settings, links),
         cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
+        progress=_pelican_console(),
     )
     generator.context["community"] = community
     _keep_out_of_garbage_collection()
@@ -86,6 +87,16 @@ def attach_community(generator: ArticlesGenerator) -> None:
         article.community = community.for_post(article.slug)
     if settings.thanks_in_content:
         _append_to_content(generator, articles)
+
+
+def _pelican_console() -> Any:
+    """The rich console Pelican logs to, so that a progress bar for long
+    fetches shows on a terminal with Pelican's log lines above it."""
+    try:
+        from pelican.log import console
+    except ImportError:  # an older Pelican without rich logging
+        return True
+    return console
 
 
 def _keep_out_of_garbage_collection() -> None:

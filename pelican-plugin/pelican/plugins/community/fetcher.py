@@ -8,7 +8,6 @@ import logging
 import random
 import re
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -590,12 +589,13 @@ class Fetcher:
         tasks: Sequence[Callable[[], T]],
         *,
         description: str = "Fetching",
-        progress: bool = False,
+        progress: Any = False,
     ) -> list[T | BaseException]:
         """Run ``tasks`` on a bounded thread pool, in order of results.
 
         A task that raises gives its exception in its slot. With ``progress``
-        and a terminal on stderr, a progress bar is shown; otherwise silence.
+        (True, or a rich console) on a terminal, a progress bar is shown;
+        otherwise silence.
         """
         results: list[T | BaseException] = [RuntimeError("not run")] * len(tasks)
         if not tasks:
@@ -674,17 +674,23 @@ class _Bar:
         self.progress.stop()
 
 
-def _progress_bar(wanted: bool, description: str, total: int) -> _Bar | None:
-    if not wanted or not sys.stderr.isatty():
+def _progress_bar(wanted: Any, description: str, total: int) -> _Bar | None:
+    """``wanted``: False, True (a bar on stderr) or the rich console the
+    caller already logs to (so log lines print above the bar, not through
+    it); shown only on a terminal."""
+    if not wanted:
         return None
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    console = wanted if isinstance(wanted, Console) else Console(stderr=True)
+    if not console.is_terminal:
+        return None
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=Console(stderr=True),
+        console=console,
         transient=True,
     )
     progress.start()

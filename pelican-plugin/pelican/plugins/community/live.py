@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from .archive import Archive
 from .dates import to_utc_iso
@@ -77,7 +78,7 @@ def sync_live_sources(
     settings: CommunitySettings,
     posts: Sequence[PostRef],
     *,
-    progress: bool = False,
+    progress: Any = False,
     fetcher: Fetcher | None = None,
     now: Clock | None = None,
     environ: Mapping[str, str] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from .archive import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest, paused_gc
@@ -48,8 +49,10 @@ def update_archive(
     settings: CommunitySettings,
     posts: list[PostRef],
     memo: DigestMemo | None = None,
+    progress: Any = False,
 ) -> None:
-    """Merge changed local sources and due live sources into ``archive``."""
+    """Merge changed local sources and due live sources into ``archive``
+    (``progress``: a bar for long fetches, see ``Fetcher.run_all``)."""
     ingest_local_sources(archive, settings.sources, memo)
     if not settings.offline and any(
         SOURCE_TYPES[spec.type].live and spec.path is None for spec in settings.sources
@@ -58,7 +61,7 @@ def update_archive(
         # fetches: offline and file-only builds do not pay for it.
         from .live import sync_live_sources
 
-        sync_live_sources(archive, settings, posts)
+        sync_live_sources(archive, settings, posts, progress=progress)
 
 
 def community_from(
@@ -90,6 +93,7 @@ def build_community(
     *,
     read_only: bool = False,
     cache_path: Path | None = None,
+    progress: Any = False,
 ) -> Community:
     """Everything at once: people file, sources, archive, community.
 
@@ -110,7 +114,7 @@ def build_community(
         archive = Archive(settings.archive_path)
         cache_folder = (cache_path or settings.root / "cache") / CACHE_DIR
         memo = DigestMemo(cache_folder)
-        update_archive(archive, settings, posts, memo)
+        update_archive(archive, settings, posts, memo, progress)
         memo.save()
         cache = CommunityCache(settings.archive_path, cache_folder)
         inputs = inputs_digest(people_bytes, posts, settings.regular_min_posts)
