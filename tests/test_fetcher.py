@@ -365,7 +365,12 @@ def test_a_progress_bar_shows_on_the_console_pelican_logs_to_when_a_terminal():
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=80)
     with Fetcher(FAST) as client:
-        assert client.run_all([job] * 5, progress=terminal, description="Fetching comments") == [1] * 5
+        assert (
+            client.run_all(
+                [job] * 5, progress=terminal, description="Fetching comments"
+            )
+            == [1] * 5
+        )
     assert "Fetching comments" in screen.getvalue()
     assert "5/5" in screen.getvalue()
 

@@ -35,7 +35,7 @@ def groups(items, people=None):
 
 
 def test_same_email_key_merges_different_names():
-    assert groups([item("Liz", key="k1"), item("Elizabeth Moss", key="k1")]) == [
+    assert groups([item("Liz", key="wp:email:1"), item("Elizabeth Moss", key="wp:email:1")]) == [
         ["Elizabeth Moss", "Liz"]
     ]
 
@@ -75,17 +75,30 @@ def test_handle_and_profile_url_are_one_person():
 
 
 def test_same_name_merges_unless_contradicted():
-    assert groups([item("Tom Reader", key="k1"), item("tom  reader")]) == [
+    assert groups([item("Tom Reader", key="wp:email:1"), item("tom  reader")]) == [
         ["Tom Reader", "tom  reader"]
     ]
     # Two different emails: two people who share a name.
-    assert groups([item("Bob", key="k1"), item("bob", key="k2")]) == [["Bob"], ["bob"]]
+    assert groups([item("Bob", key="wp:email:1"), item("bob", key="wp:email:2")]) == [["Bob"], ["bob"]]
     # Two different URLs too.
     assert groups(
         [item("Sam", url="https://a.example"), item("Sam", url="https://b.example")]
     ) == [["Sam"], ["Sam"]]
+    # Keys are opaque per export: the same name signed with an email in two
+    # exports (a reader who followed the blog from WordPress to Disqus) is
+    # one person; two emails within one export still mean two people.
+    assert groups([item("Dora", key="wp:email:1"), item("dora", key="disqus:email:7")]) == [
+        ["Dora", "dora"]
+    ]
+    assert groups(
+        [
+            item("Dora", key="wp:email:1"),
+            item("Dora", key="wp:email:2"),
+            item("Dora", key="disqus:email:7"),
+        ]
+    ) == [["Dora"], ["Dora"], ["Dora"]]
     # A name-only comment between two contradicting namesakes joins neither.
-    assert groups([item("Sam", key="k1"), item("Sam", key="k2"), item("Sam")]) == [
+    assert groups([item("Sam", key="wp:email:1"), item("Sam", key="wp:email:2"), item("Sam")]) == [
         ["Sam"],
         ["Sam"],
         ["Sam"],
@@ -112,7 +125,7 @@ def test_people_file_aliases_urls_and_handles_merge():
     )
     people = PeopleFile(friends=(karen,))
     items = [
-        item("K. Bell", key="k1"),
+        item("K. Bell", key="wp:email:1"),
         item("Kay", url="https://mastodon.social/@karen"),
         item("KB", url="http://karenbell.example/"),
     ]
@@ -138,11 +151,11 @@ def test_a_stranger_using_a_friends_name_is_not_merged_into_the_friend():
 
 def test_merging_does_not_depend_on_input_order():
     items = [
-        item("Priya Nair", key="k1"),
-        item("Priya N.", key="k1"),
+        item("Priya Nair", key="wp:email:1"),
+        item("Priya N.", key="wp:email:1"),
         item("priya nair"),
-        item("Sam", key="k2"),
-        item("Sam", key="k3"),
+        item("Sam", key="wp:email:2"),
+        item("Sam", key="wp:email:3"),
         item("Sam"),
         item("Ann", url="https://ann.example"),
         item("ann", handle="@ann@m.example"),
@@ -174,3 +187,16 @@ def test_hide_rules_match_name_url_domain_and_handle():
     )
     shown = [i.items[0].author_name for i in identities if not hidden_by(i, rules)]
     assert shown == ["Fine Reader"]
+
+
+def test_the_hash_of_an_empty_email_identifies_no_one():
+    """Staticman's md5 transform turns a blank email into the same hash for
+    everyone: those commenters are not merged into one person."""
+    from pelican.plugins.community.emailkeys import email_keys
+
+    blank_md5 = "d41d8cd98f00b204e9800998ecf8427e"
+    keys = email_keys(
+        "staticman",
+        [(blank_md5, "2020-01-01", "a"), (blank_md5, "2020-01-02", "b"), ("x@mail.example", "2020-01-03", "c")],
+    )
+    assert keys == {"x@mail.example": "staticman:email:c"}

@@ -6,8 +6,9 @@ Rules, strongest first:
    (not a bare shared-platform homepage), handle or profile URL, or a URL or
    handle listed for one entry of the people file, is one person;
 2. the same normalized name (or a people-file name or alias) is one person
-   where nothing contradicts it: two different emails, or two different URLs
-   (or two different handles), mean two people who share a name.
+   where nothing contradicts it: two different emails in one export, or two
+   different URLs (or two different handles), mean two people who share a
+   name.
 
 Input order does not matter: everything is sorted before it is merged.
 """
@@ -132,7 +133,13 @@ _one_name = lru_cache(maxsize=_CACHE_SIZE)(lambda key: frozenset((key,)))
 
 
 def _kind(key: str) -> str:
+    """What a key says of a person, for telling contradictions: two keys of
+    one kind mean two people. Email keys are opaque per export, so only two
+    emails *of the same export* contradict: an author's migrating readers
+    signed each export with their own key."""
     kind = key.split(":", 1)[0]
+    if kind == "email":
+        return "email@" + key[len("email:") :].split(":email:", 1)[0]
     return "bsky" if kind == "did" else kind
 
 
