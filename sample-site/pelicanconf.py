@@ -39,15 +39,31 @@ PLUGINS = ["pelican.plugins.community"]
 # archive only. A real site leaves this out (or sets it in CI's build step).
 COMMUNITY_OFFLINE = True
 
-# The first three sources are files saved in data/; the last two are live:
-# each build (unless offline) reads the replies, favourites and boosts of the
-# posts whose metadata names their Mastodon or Bluesky announcement. What they
-# brought is in community-archive/, committed, so `make demo` (which builds
-# offline) needs no network.
+# Thirteen years of comments, in the order Maren used each place. The first
+# eight are files saved in data/ (read again only when they change); the last
+# two are live: each build (unless offline) reads the replies, favourites and
+# boosts of the posts whose metadata names their Mastodon or Bluesky
+# announcement. What every source brought is in community-archive/,
+# committed, so `make demo` (which builds offline) needs no network.
 COMMUNITY_SOURCES = [
-    # The old WordPress blog (2013-2020), exported from Tools > Export.
+    # 2013: Estuary Notes, her first blog, on Blogger. For its last months
+    # each new post went up there too, for readers who followed her through
+    # Blogger; a few of them commented on those copies. Google Takeout.
+    {"type": "blogger", "path": "data/blogger-takeout.atom"},
+    # The WordPress blog (2013-2020), exported from Tools > Export.
     {"type": "wordpress", "path": "data/wordpress-export.xml"},
-    # The comment service used since the move, saved from its site-wide feed.
+    # March 2019 to the move: the WordPress blog's comments ran on Disqus,
+    # so WordPress never saw them. Disqus's XML export, from its admin.
+    {"type": "disqus", "path": "data/disqus-export.xml"},
+    # 2021, just after the move to Pelican: comments arrived by email and
+    # were saved as files for the pelican_comment_system plugin.
+    {"type": "pelican-comment-system", "path": "data/pelican-comments"},
+    # 2022 to summer 2023: Staticman committed each comment as a YAML file.
+    {"type": "staticman", "path": "data/staticman"},
+    # Autumn 2023 to spring 2024: hosted Commento, from the launch of The
+    # Salt Year until she left it; its JSON export.
+    {"type": "commento", "path": "data/commento-export.json"},
+    # The comment box used since June 2024, saved from its site-wide feed.
     {"type": "feed", "path": "data/comments.rss"},
     # webmention.io, saved as JF2: replies from blogs, likes via Bridgy.
     {"type": "webmention.io", "path": "data/webmentions.json"},
