@@ -35,9 +35,9 @@ def groups(items, people=None):
 
 
 def test_same_email_key_merges_different_names():
-    assert groups([item("Liz", key="wp:email:1"), item("Elizabeth Moss", key="wp:email:1")]) == [
-        ["Elizabeth Moss", "Liz"]
-    ]
+    assert groups(
+        [item("Liz", key="wp:email:1"), item("Elizabeth Moss", key="wp:email:1")]
+    ) == [["Elizabeth Moss", "Liz"]]
 
 
 def test_url_normalization_merges_scheme_www_case_and_slash():
@@ -79,7 +79,10 @@ def test_same_name_merges_unless_contradicted():
         ["Tom Reader", "tom  reader"]
     ]
     # Two different emails: two people who share a name.
-    assert groups([item("Bob", key="wp:email:1"), item("bob", key="wp:email:2")]) == [["Bob"], ["bob"]]
+    assert groups([item("Bob", key="wp:email:1"), item("bob", key="wp:email:2")]) == [
+        ["Bob"],
+        ["bob"],
+    ]
     # Two different URLs too.
     assert groups(
         [item("Sam", url="https://a.example"), item("Sam", url="https://b.example")]
@@ -87,9 +90,9 @@ def test_same_name_merges_unless_contradicted():
     # Keys are opaque per export: the same name signed with an email in two
     # exports (a reader who followed the blog from WordPress to Disqus) is
     # one person; two emails within one export still mean two people.
-    assert groups([item("Dora", key="wp:email:1"), item("dora", key="disqus:email:7")]) == [
-        ["Dora", "dora"]
-    ]
+    assert groups(
+        [item("Dora", key="wp:email:1"), item("dora", key="disqus:email:7")]
+    ) == [["Dora", "dora"]]
     assert groups(
         [
             item("Dora", key="wp:email:1"),
@@ -98,7 +101,9 @@ def test_same_name_merges_unless_contradicted():
         ]
     ) == [["Dora"], ["Dora"], ["Dora"]]
     # A name-only comment between two contradicting namesakes joins neither.
-    assert groups([item("Sam", key="wp:email:1"), item("Sam", key="wp:email:2"), item("Sam")]) == [
+    assert groups(
+        [item("Sam", key="wp:email:1"), item("Sam", key="wp:email:2"), item("Sam")]
+    ) == [
         ["Sam"],
         ["Sam"],
         ["Sam"],
@@ -197,6 +202,10 @@ def test_the_hash_of_an_empty_email_identifies_no_one():
     blank_md5 = "d41d8cd98f00b204e9800998ecf8427e"
     keys = email_keys(
         "staticman",
-        [(blank_md5, "2020-01-01", "a"), (blank_md5, "2020-01-02", "b"), ("x@mail.example", "2020-01-03", "c")],
+        [
+            (blank_md5, "2020-01-01", "a"),
+            (blank_md5, "2020-01-02", "b"),
+            ("x@mail.example", "2020-01-03", "c"),
+        ],
     )
     assert keys == {"x@mail.example": "staticman:email:c"}

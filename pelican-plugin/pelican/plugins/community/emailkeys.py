@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from .records import Interaction
 
-
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.
 _HASHES_OF_NO_EMAIL = frozenset(
