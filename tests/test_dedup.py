@@ -6,6 +6,7 @@ import itertools
 import json
 import random
 
+from builders import jf2_entry
 from pelican.plugins.community.dedup import dedupe_interactions, duplicate_key
 from pelican.plugins.community.records import Interaction
 from pelican.plugins.community.sources import bluesky, mastodon
@@ -42,7 +43,9 @@ def test_a_bridgy_reply_and_like_count_once_and_the_direct_copy_wins():
     bridgy = _bridgy_mentions()
     direct = _direct_mastodon()
     result = dedupe_interactions(bridgy + direct)
-    assert len(result) == len(bridgy) + len(direct) - 2
+    # Bridgy's reply and like collapse into the direct copies; the two
+    # replies that are not public are withheld and leave.
+    assert len(result) == len(bridgy) + len(direct) - 2 - 2
     karen_replies = [i for i in result if i.kind == "comment" and "karen" in i.url]
     assert [i.source for i in karen_replies] == ["mastodon"]
     karen_likes = [
@@ -96,7 +99,8 @@ def test_bluesky_via_bridgy_names_handles_the_direct_source_dids():
     ]
     direct = [*thread.interactions, *likes.interactions]
     result = dedupe_interactions(via_bridgy + direct)
-    assert len(result) == len(direct)
+    # The hidden account's reply and like are withheld and leave.
+    assert len(result) == len(direct) - 2
     assert {i.source for i in result} == {"bluesky"}
 
 
@@ -173,3 +177,93 @@ def test_mastodon_web_interface_status_urls_count_once():
         result = dedupe_interactions([*bridgy, *likes])
         karen = [i for i in result if i.author_name == "Karen Bell"]
         assert [i.source for i in karen] == ["mastodon"], address
+
+
+# -- withheld by the platform -------------------------------------------------
+
+QUIET = "https://mastodon.social/@quietly/111500020000000005"  # unlisted
+HIDDEN = "did:plc:h1ddenreaderxxxxxxxxxxx"  # labelled !no-unauthenticated
+HIDDEN_REPLY = "https://bsky.app/profile/hidden.bsky.social/post/3kmhidden0022"
+ROOT_POST = "https://bsky.app/profile/jane.example/post/3kmroot2abc22"
+
+
+def _bridgy_copies_of_withheld() -> list[Interaction]:
+    """What Bridgy backfeeds though the platform says not to show it."""
+    entries = [
+        jf2_entry(
+            1900001,
+            "in-reply-to",
+            TARGET,
+            "Quiet Reader",
+            "https://mastodon.social/@quietly",
+            content="unlisted aside",
+            source=QUIET,
+        ),
+        jf2_entry(
+            1900002,
+            "in-reply-to",
+            TARGET,
+            "Hidden Reader",
+            "https://bsky.app/profile/hidden.bsky.social",
+            content="please don't show me to logged-out people",
+            source=HIDDEN_REPLY,
+        ),
+        jf2_entry(
+            1900003,
+            "like-of",
+            TARGET,
+            "Hidden Reader",
+            "https://bsky.app/profile/hidden.bsky.social",
+            source=f"{ROOT_POST}#liked_by_{HIDDEN}",
+        ),
+    ]
+    return list(parse_jf2_entries(entries, "webmention.io-jane.example").interactions)
+
+
+def _direct_bluesky() -> list[Interaction]:
+    thread = bluesky.parse_thread(_load("bsky_getPostThread.json"), "bluesky", TARGET)
+    likes = bluesky.parse_actors(
+        _load("bsky_getLikes_1.json"),
+        "like",
+        f"at://{JANE}/app.bsky.feed.post/3kmroot2abc22",
+        "bluesky",
+        TARGET,
+    )
+    return [*thread.interactions, *likes.interactions]
+
+
+def test_a_withheld_reply_takes_bridgys_copy_with_it():
+    withheld = _bridgy_copies_of_withheld()
+    assert len(withheld) == 3
+    items = withheld + _bridgy_mentions() + _direct_mastodon() + _direct_bluesky()
+    rng = random.Random(11)
+    for _ in range(10):
+        rng.shuffle(items)
+        result = dedupe_interactions(items)
+        names = {i.author_name for i in result}
+        assert "Quiet Reader" not in names and "Hidden Reader" not in names
+        assert not any(i.extra.get("withheld") for i in result)
+        # A public reply still collapses into the direct copy, as before.
+        karen = [i for i in result if i.url.endswith("/111499990000000001")]
+        assert [i.source for i in karen] == ["mastodon"]
+
+
+def test_a_withheld_record_names_the_status_and_nothing_else():
+    quiet = [i for i in _direct_mastodon() if "quietly" in i.id]
+    hidden = [i for i in _direct_bluesky() if HIDDEN in i.id]
+    assert [i.kind for i in quiet] == ["comment", "comment"]
+    assert sorted(i.kind for i in hidden) == ["comment", "like"]
+    for item in quiet + hidden:
+        assert item.extra.get("withheld") == "true"
+        assert set(item.to_dict()) == {
+            "source",
+            "id",
+            "kind",
+            "target_url",
+            "url",
+            "extra",
+        }
+        assert set(item.extra) == {"platform", "withheld"}
+    # The same status or post as Bridgy's copy: one key for both.
+    bridgy = {duplicate_key(i) for i in _bridgy_copies_of_withheld()}
+    assert bridgy <= {duplicate_key(i) for i in quiet + hidden}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import replay_server
 from pelican.plugins.community.archive import Archive
 from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import sync_live_sources
+from pelican.plugins.community.live import describe_report, sync_live_sources
 from pelican.plugins.community.posts import PostRef
 from pelican.plugins.community.sources.bluesky import parse_post_ref
 from replay_server import (
@@ -26,7 +28,10 @@ replay = replay_server.replay
 JANE = "did:plc:j4neauth0rxxxxxxxxxxxxxx"
 KAREN = "did:plc:k4renbellxxxxxxxxxxxxxxx"
 LEE = "did:plc:leew00dsxxxxxxxxxxxxxxxx"
+HIDDEN = "did:plc:h1ddenreaderxxxxxxxxxxx"
 ROOT = f"at://{JANE}/app.bsky.feed.post/3kmroot2abc22"
+#: All a withheld record holds.
+STUB_FIELDS = {"source", "id", "kind", "target_url", "url", "extra"}
 XRPC = "/xrpc/"
 
 
@@ -90,7 +95,11 @@ def test_replies_likes_and_reposts_reach_the_archive(tmp_path, replay):
     assert jane.content == "<p>Take all the minutes you need &lt;3</p>"
     assert not any("hidden" in i.author_name.lower() for i in items.values())
     assert not any("3kmdeleted" in key or "3kmblocked" in key for key in items)
-    likes = sorted(i.author_handle for i in items.values() if i.kind == "like")
+    likes = sorted(
+        i.author_handle
+        for i in items.values()
+        if i.kind == "like" and not i.extra.get("withheld")
+    )
     assert likes == [KAREN, LEE]
     like = next(
         i for i in items.values() if i.kind == "like" and i.author_handle == LEE
@@ -101,6 +110,57 @@ def test_replies_likes_and_reposts_reach_the_archive(tmp_path, replay):
     assert like.published == "2024-03-04T12:30:00+00:00"
     [repost] = [i for i in items.values() if i.kind == "repost"]
     assert repost.author_handle == KAREN
+    assert report.withheld == 2  # the hidden account's reply and like
+
+
+def test_an_account_that_asks_to_be_hidden_later_leaves_no_name_or_words(
+    tmp_path, replay
+):
+    """Archived while the account was public; once it is labelled
+    ``!no-unauthenticated``, its reply and like are replaced by records
+    that only name the post (the archive is often public)."""
+    _serve_appview(replay)
+    unlabelled = {}
+    for name in ("bsky_getPostThread.json", "bsky_getLikes_1.json"):
+        text = (replay_server.LIVE_FIXTURES / name).read_text()
+        unlabelled[name] = json.loads(text.replace("!no-unauthenticated", "other"))
+    replay.route(
+        XRPC + "app.bsky.feed.getPostThread",
+        json_reply(unlabelled["bsky_getPostThread.json"]),
+    )
+    replay.route(
+        XRPC + "app.bsky.feed.getLikes", json_reply(unlabelled["bsky_getLikes_1.json"])
+    )
+    replay.route(
+        XRPC + "app.bsky.feed.getLikes",
+        fixture_reply("bsky_getLikes_2.json"),
+        when={"cursor": "1709545201000::bafyreilikecursor"},
+    )
+    archive, [first] = _sync(tmp_path, replay, _post())
+    assert first.new == 8
+    assert "Hidden Reader" in (archive.path / "bluesky.jsonl").read_text()
+
+    _serve_appview(replay)  # the recorded answers, labels and all
+    _, [report] = _sync(tmp_path, replay, _post())
+    archived = (archive.path / "bluesky.jsonl").read_text()
+    for never in (
+        "Hidden Reader",
+        "hidden.bsky.social",
+        "logged-out",
+        f"plain/{HIDDEN}",
+    ):
+        assert never not in archived, never
+    items = archive.load_source("bluesky")
+    hidden = [i for i in items.values() if i.extra.get("withheld") == "true"]
+    assert sorted(i.url for i in hidden) == [
+        f"https://bsky.app/profile/{HIDDEN}/post/3kmhidden0022",
+        f"https://bsky.app/profile/{JANE}/post/3kmroot2abc22#liked_by_{HIDDEN}",
+    ]
+    assert all(set(i.to_dict()) == STUB_FIELDS for i in hidden)
+    assert (report.new, report.updated, report.removed) == (0, 0, 0)
+    assert describe_report(report).startswith(
+        "bluesky: 0 new, 0 updated, 0 removed, 2 withheld ("
+    )
 
 
 def test_an_at_uri_with_a_did_needs_no_resolving(tmp_path, replay):

@@ -81,30 +81,32 @@ sys.exit(cli.main(sys.argv[1:]))
 """
 
 
+def _bridgy_entry(wm_id: int, prop: str, url: str, author: dict, **extra) -> dict:
+    """One webmention.io JF2 entry about the lighthouse post."""
+    return {
+        "type": "entry",
+        "author": {"type": "card", "photo": "", **author},
+        "url": url,
+        "published": extra.pop("published", None),
+        "wm-received": "2024-03-05T11:00:00Z",
+        "wm-id": wm_id,
+        "wm-source": f"https://brid.gy/{prop}/{wm_id}",
+        "wm-target": "https://jane.example/lighthouse/",
+        "wm-protocol": "webmention",
+        prop: "https://jane.example/lighthouse/",
+        "wm-property": prop,
+        "wm-private": extra.pop("private", False),
+        **extra,
+    }
+
+
 def _webmentions() -> dict:
     """webmention.io's JF2: Bridgy copies of what the direct sources also
     bring (a Mastodon reply; a Bluesky reply, like and repost), a mention from
     a blog, and a private reply. (Bridgy's copy of a Mastodon favourite would
     name the status URL, here a loopback address, which no archived link may
     carry: tests/test_sample_site.py shows those counted once.)"""
-
-    def entry(wm_id: int, prop: str, url: str, author: dict, **extra) -> dict:
-        return {
-            "type": "entry",
-            "author": {"type": "card", "photo": "", **author},
-            "url": url,
-            "published": extra.pop("published", None),
-            "wm-received": "2024-03-05T11:00:00Z",
-            "wm-id": wm_id,
-            "wm-source": f"https://brid.gy/{prop}/{wm_id}",
-            "wm-target": "https://jane.example/lighthouse/",
-            "wm-protocol": "webmention",
-            prop: "https://jane.example/lighthouse/",
-            "wm-property": prop,
-            "wm-private": extra.pop("private", False),
-            **extra,
-        }
-
+    entry = _bridgy_entry
     karen_masto = {"name": "Karen Bell", "url": "https://mastodon.social/@karen"}
     karen_bsky = {
         "name": "Karen Bell",
@@ -391,6 +393,108 @@ def test_a_build_that_fetches_by_itself_shows_the_same(
     assert {k: v for k, v in archive.items() if k != "state.json"} == {
         k: v for k, v in _archive_bytes(site).items() if k != "state.json"
     }
+
+
+# -- withheld by the platform, brought by Bridgy -------------------------------
+
+HIDDEN = "did:plc:h1ddenreaderxxxxxxxxxxx"
+#: What the platforms say must not be shown: the followers-only and unlisted
+#: replies, and the account labelled !no-unauthenticated (its name, handle,
+#: photo and words).
+WITHHELD_TEXT = (
+    "Quiet Reader",
+    "quietly",
+    "(followers only) loved it",
+    "unlisted aside",
+    "Hidden Reader",
+    "hidden.bsky.social",
+    "logged-out people",
+    HIDDEN,
+)
+
+
+def _bridgy_copies_of_withheld() -> list[dict]:
+    """What Bridgy may backfeed though the platform says not to show it."""
+    quiet = {"name": "Quiet Reader", "url": "https://mastodon.social/@quietly"}
+    hidden = {
+        "name": "Hidden Reader",
+        "url": "https://bsky.app/profile/hidden.bsky.social",
+        "photo": f"https://cdn.bsky.app/img/avatar/plain/{HIDDEN}/bafkreiavatar@jpeg",
+    }
+    return [
+        _bridgy_entry(
+            1702011,
+            "in-reply-to",
+            "https://mastodon.social/@quietly/111500020000000004",
+            quiet,
+            published="2024-03-05T13:00:00+00:00",
+            content={"html": "<p>(followers only) loved it</p>", "text": "loved it"},
+        ),
+        _bridgy_entry(
+            1702012,
+            "in-reply-to",
+            "https://mastodon.social/@quietly/111500020000000005",
+            quiet,
+            published="2024-03-05T13:05:00+00:00",
+            content={"html": "<p>unlisted aside</p>", "text": "unlisted aside"},
+        ),
+        _bridgy_entry(
+            1702013,
+            "in-reply-to",
+            "https://bsky.app/profile/hidden.bsky.social/post/3kmhidden0022",
+            hidden,
+            published="2024-03-04T12:00:00+00:00",
+            content={
+                "html": "<p>please don't show me to logged-out people</p>",
+                "text": "please don't show me to logged-out people",
+            },
+        ),
+        _bridgy_entry(1702014, "like-of", f"{BSKY_POST}#liked_by_{HIDDEN}", hidden),
+    ]
+
+
+def test_what_the_platform_withholds_never_shows_though_bridgy_brought_it(
+    fetched, faulty, tmp_path, monkeypatch
+):
+    site, _ = fetched
+    mentions = _webmentions()
+    mentions["children"] += _bridgy_copies_of_withheld()
+    faulty.route(MENTIONS, json_reply(mentions), when={"page": "0"})
+    monkeypatch.setenv("WEBMENTION_IO_TOKEN", TOKEN)
+    bridged = _make_site(tmp_path / "site", faulty.url)
+    result = _fetch(bridged)
+    assert result.returncode == 0, result.stderr
+    _build(bridged, monkeypatch, offline=True)
+
+    # Not on any page, not in the JSON report: the pages are those of the
+    # site that never received these copies, public replies deduplicated
+    # and counted as before.
+    report = bridged.page("community/community.json")
+    for page in [*bridged.output.rglob("*.html"), *bridged.output.rglob("*.json")]:
+        text = page.read_text(encoding="utf-8")
+        for never in WITHHELD_TEXT:
+            assert never not in text, (never, page)
+    assert report == site.page("community/community.json")
+    assert json.loads(report)["unmatched"] == 0
+    assert _pages(bridged) == _pages(site)
+
+    # The direct sources archive only what names each status or post.
+    for source in ("mastodon", "bluesky"):
+        lines = (bridged.root / "community-archive" / f"{source}.jsonl").read_text()
+        withheld = [
+            record
+            for record in map(json.loads, lines.splitlines())
+            if record.get("extra", {}).get("withheld") == "true"
+        ]
+        assert len(withheld) == 2, source
+        for record in withheld:
+            assert set(record) == {"extra", "id", "kind", "source", "target_url", "url"}
+        for never in ("Quiet Reader", "Hidden Reader", "loved it", "unlisted aside"):
+            assert never not in lines, (never, source)
+    # `fetch` says so, and shown interactions are counted as before.
+    assert "webmention.io-jane.example: 9 new" in result.stdout
+    for source in ("mastodon", "bluesky"):
+        assert f"{source}: 6 new, 0 updated, 0 removed, 2 withheld (" in result.stdout
 
 
 # -- everything fails ---------------------------------------------------------

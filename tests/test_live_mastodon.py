@@ -27,6 +27,8 @@ from replay_server import (
 replay = replay_server.replay
 STATUS_ID = "111500000000000001"
 API = f"/api/v1/statuses/{STATUS_ID}"
+#: All a withheld record holds.
+STUB_FIELDS = {"source", "id", "kind", "target_url", "url", "extra"}
 
 
 def _post(server_url: str) -> PostRef:
@@ -88,7 +90,18 @@ def test_replies_favourites_and_boosts_reach_the_archive(tmp_path, replay):
     priya = items["https://mastodon.social/users/priyan/statuses/111500010000000003"]
     assert priya.extra["content_warning"] == "spoilers for chapter 3"
     assert priya.extra["sensitive"] == "true"
-    assert not any("quietly" in key for key in items)  # private and unlisted
+    # Private and unlisted: archived only as what names the status, so
+    # Bridgy's copy can be recognised; nothing of who wrote it or what.
+    quiet = [i for key, i in items.items() if "quietly" in key]
+    assert [i.url for i in quiet] == [
+        "https://mastodon.social/@quietly/111500020000000004",
+        "https://mastodon.social/@quietly/111500020000000005",
+    ]
+    assert all(set(i.to_dict()) == STUB_FIELDS for i in quiet)
+    assert all(i.extra == {"platform": "mastodon", "withheld": "true"} for i in quiet)
+    archived = (archive.path / "mastodon.jsonl").read_text()
+    for never in ("Quiet Reader", "quiet.png", "loved it", "unlisted aside"):
+        assert never not in archived
     likes = sorted(i.author_handle for i in items.values() if i.kind == "like")
     assert likes == [
         "@ana@hachyderm.io",
@@ -101,6 +114,7 @@ def test_replies_favourites_and_boosts_reach_the_archive(tmp_path, replay):
     assert like.url == f"{_post(replay.url).mastodon}#favorited-by-109200000000000077"
     [boost] = [i for i in items.values() if i.kind == "repost"]
     assert boost.author_name == "Priya N."
+    assert report.withheld == 2  # the private and the unlisted reply
 
 
 def test_the_authors_own_reply_is_marked_as_hers(tmp_path, replay):

@@ -6,10 +6,12 @@ Layout under ``COMMUNITY_ARCHIVE_PATH``::
     state.json            what each source was last read from (hashes, ETags)
 
 It only grows: a read merges into what is there, and only ids a source itself
-reports as removed are dropped. Files are replaced atomically (write to a
-temporary file, fsync, rename), so a process killed mid-write leaves the
-previous version intact. The archive is meant to be committed to git: it is
-deterministic, diff-friendly, and holds no email, IP address or email hash.
+reports as removed are dropped (a record its platform now withholds is kept
+as a withheld stand-in, with no name or words). Files are replaced
+atomically (write to a temporary file, fsync, rename), so a process killed
+mid-write leaves the previous version intact. The archive is meant to be
+committed to git: it is deterministic, diff-friendly, and holds no email, IP
+address or email hash.
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ class MergeStats:
     added: int = 0
     updated: int = 0
     removed: int = 0
+    #: records now kept only as withheld (new ones, or shown ones replaced)
+    withheld: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.withheld)
 
 
 def _sort_key(item: Interaction) -> tuple[str, str]:
@@ -177,23 +181,27 @@ class Archive:
     ) -> tuple[dict[str, Interaction], MergeStats]:
         current = self.load_source(name)
         forgotten = self.forgotten().get(name, set())
-        added = updated = removed = 0
+        added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(item)
             if item.id in forgotten:
                 continue
             old = current.get(item.id)
-            if old is None:
-                added += 1
-            elif old != item:
-                updated += 1
-            else:
+            if old == item:
                 continue
+            # A whole record replaced, fields and all: a withheld one keeps
+            # nothing of the name or words archived before.
+            if item.is_withheld and (old is None or not old.is_withheld):
+                withheld += 1
+            elif old is None:
+                added += 1
+            else:
+                updated += 1
             current[item.id] = item
         for item_id in result.removed:
             if current.pop(mask_private(item_id), None) is not None:
                 removed += 1
-        return current, MergeStats(added, updated, removed)
+        return current, MergeStats(added, updated, removed, withheld)
 
     def forget(self, keys: set[tuple[str, str]]) -> list[Interaction]:
         """Erase the interactions ``(source, id)`` in ``keys`` for good: they

@@ -44,6 +44,10 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
     the blog's comment feed both name it). Other records collapse only when
     two sources give the same permalink for the same post.
 
+    A withheld record (the platform says the interaction must not be shown
+    publicly) wins its group and then leaves with every copy: nothing after
+    this step sees it, whichever source brought it.
+
     The result does not depend on the order of ``items``; survivors keep
     their input order.
     """
@@ -74,7 +78,7 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
     seen: set[tuple[str, str]] = set()
     for item in items:
         ident = (item.source, item.id)
-        if ident in dropped or ident in seen:
+        if ident in dropped or ident in seen or item.is_withheld:
             continue
         seen.add(ident)
         survivors.append(chosen.get(ident, item))
@@ -122,9 +126,11 @@ def _social_key(
     return (network, post, kind)
 
 
-def _preference(item: Interaction) -> tuple[int, int, str, str]:
+def _preference(item: Interaction) -> tuple[int, int, int, str, str]:
+    # The platform's word that it must not be shown outranks any copy.
+    withheld = 0 if item.is_withheld else 1
     # Records from the direct Mastodon/Bluesky sources carry their platform.
     direct = 0 if item.extra.get("platform") in ("mastodon", "bluesky") else 1
     # An export's copy knows more (the email behind an opaque key) than a feed's.
     keyed = 0 if item.author_key else 1
-    return (direct, keyed, item.source, item.id)
+    return (withheld, direct, keyed, item.source, item.id)

@@ -53,6 +53,7 @@ class FetchReport:
     failure: str | None = None  #: why (part of) the source failed, or None
     checked: int = 0  #: posts (or feeds, listings) fetched
     not_due: int = 0  #: posts skipped because they were checked recently
+    withheld: int = 0  #: interactions the platform says must not be shown
 
 
 def describe_report(report: FetchReport) -> str:
@@ -62,9 +63,10 @@ def describe_report(report: FetchReport) -> str:
         details.append(f"{report.not_modified} not modified")
     if report.not_due:
         details.append(f"{report.not_due} post(s) not due yet")
+    withheld = f", {report.withheld} withheld" if report.withheld else ""
     line = (
         f"{report.source}: {report.new} new, {report.updated} updated, "
-        f"{report.removed} removed ({', '.join(details)})"
+        f"{report.removed} removed{withheld} ({', '.join(details)})"
     )
     return f"{line}; FAILED: {report.failure}" if report.failure else line
 
@@ -525,13 +527,14 @@ def _finish_source(
         else:
             good.append(outcome)
     results = [o.result for o in good if o.result is not None]
-    new = updated = removed = 0
+    new = updated = removed = withheld = 0
     if results:
         combined = combine_results(results)
         for warning in combined.warnings:
             logger.info("community: %s: %s", spec.name, warning)
         stats = archive.merge(spec.name, combined)
         new, updated, removed = stats.added, stats.updated, stats.removed
+        withheld = stats.withheld
     source_state = dict(state.get(spec.name, {}))
     source_state["type"] = spec.type
     for outcome in good:
@@ -548,6 +551,7 @@ def _finish_source(
         failure=failure,
         checked=len(good),
         not_due=plan.not_due,
+        withheld=withheld,
     )
     if failure:
         first_error = next((o for o in outcomes if isinstance(o, BaseException)), None)

@@ -11,6 +11,8 @@ CONVERSATION_KINDS = ("comment", "mention")
 #: Reactions: a tap, not a word.
 REACTION_KINDS = ("like", "repost", "bookmark")
 KINDS = CONVERSATION_KINDS + REACTION_KINDS
+#: ``extra`` key of a record its platform says must not be shown publicly.
+WITHHELD = "withheld"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,31 @@ class Interaction:
     @property
     def is_conversation(self) -> bool:
         return self.kind in CONVERSATION_KINDS
+
+    @property
+    def is_withheld(self) -> bool:
+        """A stand-in for an interaction that must never be shown."""
+        return self.extra.get(WITHHELD) == "true"
+
+
+def withheld_record(
+    *, source: str, id: str, kind: str, url: str, target_url: str, platform: str
+) -> Interaction:
+    """What a direct source keeps of an interaction its platform says must
+    not be shown publicly (a reply that is not public, an account that asked
+    not to be shown to logged-out viewers): only what names the status or
+    post, so a copy that another source (Bridgy, through webmention.io)
+    brings is recognised as the same one and left out with it. No name,
+    handle, photo, date or content: the archive is often public.
+    """
+    return Interaction(
+        source=source,
+        id=id,
+        kind=kind,
+        target_url=target_url,
+        url=url,
+        extra={"platform": platform, WITHHELD: "true"},
+    )
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(Interaction))

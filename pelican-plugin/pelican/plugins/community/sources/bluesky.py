@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
-from ..records import Interaction, SourceResult
+from ..records import Interaction, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "bluesky"
@@ -78,9 +78,10 @@ def resolved_did(data: object) -> str:
 def parse_thread(data: object, source_name: str, target_url: str) -> SourceResult:
     """Replies from ``app.bsky.feed.getPostThread``, threaded by ``parent``.
 
-    ``notFoundPost`` and ``blockedPost`` entries are skipped, and so is every
-    post by an account labelled ``!no-unauthenticated`` (reported removed, in
-    case an earlier build archived it).
+    ``notFoundPost`` and ``blockedPost`` entries are skipped. A post by an
+    account labelled ``!no-unauthenticated`` becomes a withheld record (its
+    id and URL, nothing about its author or words): it replaces an archived
+    copy, and Bridgy's copy of it, collapsed into it, is never shown either.
     """
     thread = data.get("thread") if isinstance(data, dict) else None
     if not isinstance(thread, dict):
@@ -91,7 +92,6 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
     root_uri = _text(root.get("uri"))
     me = _text(_object(root.get("author")).get("did"))
     interactions: list[Interaction] = []
-    removed: set[str] = set()
     skipped: Counter[str] = Counter()
     for node in _walk_replies(thread, skipped):
         post = node["post"]
@@ -101,8 +101,16 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
             skipped["no-uri"] += 1
             continue
         if is_hidden_account(author):
-            removed.add(uri)
-            skipped["no-unauthenticated"] += 1
+            interactions.append(
+                withheld_record(
+                    source=source_name,
+                    id=uri,
+                    kind="comment",
+                    url=post_web_url(uri),
+                    target_url=target_url,
+                    platform=PLATFORM,
+                )
+            )
             continue
         record = _object(post.get("record"))
         parent = _text(_object(_object(record.get("reply")).get("parent")).get("uri"))
@@ -121,9 +129,7 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
                 **_author_fields(author, me),
             )
         )
-    return SourceResult(
-        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
-    )
+    return SourceResult(tuple(interactions), skipped=dict(sorted(skipped.items())))
 
 
 def parse_actors(
@@ -132,7 +138,9 @@ def parse_actors(
     """Likes (``getLikes``) or reposts (``getRepostedBy``) of one post.
 
     The id and URL follow Bridgy (``<post URL>#liked_by_<did>``), so the same
-    like backfed through webmention.io is recognised as one.
+    like backfed through webmention.io is recognised as one. A like or
+    repost by an account labelled ``!no-unauthenticated`` is withheld, as
+    its replies are.
     """
     key = "likes" if kind == "like" else "repostedBy"
     entries = data.get(key) if isinstance(data, dict) else None
@@ -144,7 +152,6 @@ def parse_actors(
     fragment = LIKE_FRAGMENT if kind == "like" else REPOST_FRAGMENT
     post_url = post_web_url(post_uri)
     interactions: list[Interaction] = []
-    removed: set[str] = set()
     skipped: Counter[str] = Counter()
     for entry in entries:
         entry = _object(entry)
@@ -155,8 +162,16 @@ def parse_actors(
             continue
         url = f"{post_url}#{fragment}{did}"
         if is_hidden_account(actor):
-            removed.add(url)
-            skipped["no-unauthenticated"] += 1
+            interactions.append(
+                withheld_record(
+                    source=source_name,
+                    id=url,
+                    kind=kind,
+                    url=url,
+                    target_url=target_url,
+                    platform=PLATFORM,
+                )
+            )
             continue
         interactions.append(
             Interaction(
@@ -170,9 +185,7 @@ def parse_actors(
                 **_author_fields(actor, ""),
             )
         )
-    return SourceResult(
-        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
-    )
+    return SourceResult(tuple(interactions), skipped=dict(sorted(skipped.items())))
 
 
 def next_cursor(data: object) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..dates import to_utc_iso
-from ..records import Interaction, SourceResult
+from ..records import Interaction, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "mastodon"
@@ -64,9 +64,11 @@ def parse_context(
 ) -> SourceResult:
     """Public replies from ``GET /api/v1/statuses/:id/context``.
 
-    Only ``public`` statuses are kept; a reply whose visibility is anything
-    else is reported removed, so one made private later leaves the archive.
-    Replies keep their thread (``parent``) when the parent is a reply too.
+    Only ``public`` statuses are kept whole. A reply whose visibility is
+    anything else becomes a withheld record (its id and URL, nothing about
+    its author or words): it replaces an archived copy, and Bridgy's copy of
+    it, collapsed into it, is never shown either. Replies keep their thread
+    (``parent``) when the parent is a reply too.
     """
     if not isinstance(data, dict) or not isinstance(data.get("descendants"), list):
         raise ValueError("a Mastodon context has a 'descendants' list")
@@ -82,16 +84,24 @@ def parse_context(
         "",
     )
     interactions: list[Interaction] = []
-    removed: set[str] = set()
     skipped: Counter[str] = Counter()
     for reply in statuses:
         key = _status_key(reply)
         if not key:
             skipped["no-url"] += 1
             continue
+        url = public_http_url(reply.get("url")) or public_http_url(reply.get("uri"))
         if reply.get("visibility") != "public":
-            removed.add(key)
-            skipped["not-public"] += 1
+            interactions.append(
+                withheld_record(
+                    source=source_name,
+                    id=key,
+                    kind="comment",
+                    url=url,
+                    target_url=target_url,
+                    platform=PLATFORM,
+                )
+            )
             continue
         account = reply.get("account")
         if not isinstance(account, dict):
@@ -109,17 +119,14 @@ def parse_context(
                 kind="comment",
                 published=to_utc_iso(reply.get("created_at")),
                 target_url=target_url,
-                url=public_http_url(reply.get("url"))
-                or public_http_url(reply.get("uri")),
+                url=url,
                 content=_text(reply.get("content")),
                 parent=ids_by_local_id.get(str(reply.get("in_reply_to_id") or ""), ""),
                 extra=extra,
                 **_author_fields(account, status, me),
             )
         )
-    return SourceResult(
-        tuple(interactions), frozenset(removed), dict(sorted(skipped.items()))
-    )
+    return SourceResult(tuple(interactions), skipped=dict(sorted(skipped.items())))
 
 
 def parse_accounts(
