@@ -136,7 +136,9 @@ def _kind(key: str) -> str:
     """What a key says of a person, for telling contradictions: two keys of
     one kind mean two people. Email keys are opaque per export, so only two
     emails *of the same export* contradict: an author's migrating readers
-    signed each export with their own key."""
+    signed each export with their own key. (A Disqus or Blogger profile is an
+    address like any other: it keeps a stranger signing with a friend's name
+    apart from the friend, until the author lists it in the people file.)"""
     kind = key.split(":", 1)[0]
     if kind == "email":
         return "email@" + key[len("email:") :].split(":email:", 1)[0]
