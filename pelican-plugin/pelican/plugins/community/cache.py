@@ -27,8 +27,6 @@ stale. A cache that cannot be read or written is ignored (debug log only).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import logging
 import os
@@ -37,12 +35,12 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import STATE_FILE
 from .digests import file_stat, is_racy, prepare_cache_folder
+from .gcpause import paused_gc
 from .posts import PostRef
 from .report import Community
 
@@ -120,24 +118,6 @@ def _record(path: Path, now: float) -> _FileRecord:
     if file_stat(path) != stat:  # written while we read it: never trust the times
         return _FileRecord(stat, "", True)
     return _FileRecord(stat, sha, is_racy(stat, now))
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cycle collection inside the block.
-
-    Reading an archive or unpickling a community creates hundreds of
-    thousands of objects, none of them garbage: the collector would run
-    again and again over a growing heap for nothing (three quarters of the
-    time of a cache load, and a cost per interaction that grows with the
-    archive). Collection resumes, as it was, when the block ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class CommunityCache:

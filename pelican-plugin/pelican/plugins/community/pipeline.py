@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from .archive import Archive
-from .cache import CACHE_DIR, CommunityCache, inputs_digest, paused_gc
+from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .dedup import dedupe_interactions
 from .digests import DigestMemo
 from .errors import PeopleFileError
+from .gcpause import paused_gc
 from .ingest import ingest_local_sources, read_changed_local_sources
 from .people_file import PeopleFile, load_people_file
 from .posts import PostRef
