@@ -448,3 +448,38 @@ def test_relative_paths_resolve_against_the_settings_files_folder(site, tmp_path
     assert (site.root / "community-archive").is_dir()
     assert not (elsewhere / "community-archive").exists()
     assert not (site.root / "src" / "community-archive").exists()
+
+
+def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
+    """Old Blogger and WordPress blogs have comments signed "Anonymous" with
+    nothing else: their words stay under the post, but they are nobody to
+    count, thank or list."""
+    site.article("post-1", "One", "2020-01-01")
+    c = WxrComment
+    export = wxr(
+        [
+            WxrPost(
+                1,
+                "post-1",
+                "One",
+                [
+                    c(1, "Anonymous", "2020-01-02 10:00:00", content="Loved the bit about the tide.", ip=""),
+                    c(2, "Anonymous", "2020-01-03 10:00:00", content="Me too, whoever you are.", ip=""),
+                    c(3, "Nell Ferrars", "2020-01-04 10:00:00", email="nell@mail.example"),
+                ],
+            )
+        ]
+    )
+    site.write("data/export.xml", export)
+    site.settings["COMMUNITY_SOURCES"] = [{"type": "wordpress", "path": "data/export.xml"}]
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    report = json.loads(site.page("community.json"))
+    assert [p["name"] for p in report["people"]] == ["Nell Ferrars"]
+    article = site.page("post-1/index.html")
+    conversation = article[article.index('class="community-conversation"') :]
+    assert "Loved the bit about the tide." in conversation
+    assert "Me too, whoever you are." in conversation
+    assert conversation.count('class="community-comment"') == 3  # none marked as the author's
+    assert "1 person joined the conversation" in article

@@ -273,7 +273,8 @@ class _Merger:
         return [by_root[root] for root in sorted(by_root)]
 
 
-def _is_anonymous(item: Interaction) -> bool:
+def is_anonymous(item: Interaction) -> bool:
+    """Signed by nobody: a placeholder name (or none), no URL, handle or key."""
     return _name_key(item.author_name) in PLACEHOLDER_NAMES and not _frozen_keys(item)
 
 
@@ -282,7 +283,7 @@ def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Ident
     entries attached. Anonymous interactions (no name, no URL, no key) belong
     to no one and are left out."""
     ordered = sorted(
-        (item for item in items if not _is_anonymous(item)),
+        (item for item in items if not is_anonymous(item)),
         key=lambda item: (item.source, item.id),
     )
     merger = _Merger(people.entries, ordered)

@@ -17,7 +17,14 @@ from functools import cached_property, lru_cache
 
 from markupsafe import Markup
 
-from .identity import Identity, clear_caches, hidden_by, me_matcher, merge_identities
+from .identity import (
+    Identity,
+    clear_caches,
+    hidden_by,
+    is_anonymous,
+    me_matcher,
+    merge_identities,
+)
 from .matching import PostMatcher
 from .names import clean_name, initials, slugify_name
 from .people_file import PeopleFile
@@ -343,7 +350,12 @@ def _compute_community(
     people_with_items.sort(key=lambda pi: _person_order(pi[0]))
     people = [p for p, _ in people_with_items]
 
-    post_views = _post_views(people_with_items, mine, slug_of, hidden_items, posts)
+    # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
+    # never counted, yet their words stay in the post's conversation.
+    anonymous = [i for i in others if i.is_conversation and is_anonymous(i)]
+    post_views = _post_views(
+        people_with_items, mine, anonymous, slug_of, hidden_items, posts
+    )
     unmatched = sum(
         1
         for _, identity in people_with_items
@@ -496,6 +508,7 @@ def _person_order(person: Person) -> tuple:
 def _post_views(
     people_with_items: list[tuple[Person, Identity]],
     mine: list[Interaction],
+    anonymous: list[Interaction],
     slug_of: dict[tuple[str, str], str],
     hidden_items: set[tuple[str, str]],
     posts: list[PostRef],
@@ -521,6 +534,11 @@ def _post_views(
         slug = slug_of[(item.source, item.id)]
         if slug and item.is_conversation:
             by_post[slug].append(item)
+    no_one = {(item.source, item.id) for item in anonymous}
+    for item in anonymous:
+        slug = slug_of[(item.source, item.id)]
+        if slug:
+            by_post[slug].append(item)
 
     for post in posts:
         items = sorted(
@@ -535,7 +553,7 @@ def _post_views(
         for item in items:
             person = person_of.get((item.source, item.id))
             if person is None:
-                continue  # the author's own reply
+                continue  # the author's own reply, or an anonymous comment
             if item.is_conversation and person.id not in seen:
                 seen.add(person.id)
                 view.thanks.append(
@@ -556,6 +574,7 @@ def _post_views(
                     if i.is_conversation and (i.source, i.id) not in hidden_items
                 ],
                 person_of,
+                no_one,
             )
         )
         views[post.slug] = view
@@ -563,7 +582,9 @@ def _post_views(
 
 
 def _thread(
-    items: list[Interaction], person_of: dict[tuple[str, str], Person]
+    items: list[Interaction],
+    person_of: dict[tuple[str, str], Person],
+    no_one: set[tuple[str, str]],
 ) -> list[Comment]:
     """Comments nested under the ones they reply to (same source), oldest first."""
     comments: dict[tuple[str, str], Comment] = {}
@@ -581,7 +602,7 @@ def _thread(
             permalink=_safe_url(item.url),
             published=item.published,
             content=Markup(clean_html(item.content)),
-            by_author=person is None,
+            by_author=person is None and (item.source, item.id) not in no_one,
             person=person,
             initials=initials(name),
             summary=_clean_name(item.extra.get("content_warning", "")),
