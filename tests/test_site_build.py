@@ -463,15 +463,34 @@ def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
                 "post-1",
                 "One",
                 [
-                    c(1, "Anonymous", "2020-01-02 10:00:00", content="Loved the bit about the tide.", ip=""),
-                    c(2, "Anonymous", "2020-01-03 10:00:00", content="Me too, whoever you are.", ip=""),
-                    c(3, "Nell Ferrars", "2020-01-04 10:00:00", email="nell@mail.example"),
+                    c(
+                        1,
+                        "Anonymous",
+                        "2020-01-02 10:00:00",
+                        content="Loved the bit about the tide.",
+                        ip="",
+                    ),
+                    c(
+                        2,
+                        "Anonymous",
+                        "2020-01-03 10:00:00",
+                        content="Me too, whoever you are.",
+                        ip="",
+                    ),
+                    c(
+                        3,
+                        "Nell Ferrars",
+                        "2020-01-04 10:00:00",
+                        email="nell@mail.example",
+                    ),
                 ],
             )
         ]
     )
     site.write("data/export.xml", export)
-    site.settings["COMMUNITY_SOURCES"] = [{"type": "wordpress", "path": "data/export.xml"}]
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
     site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
     site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
     site.build()
@@ -481,5 +500,7 @@ def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
     conversation = article[article.index('class="community-conversation"') :]
     assert "Loved the bit about the tide." in conversation
     assert "Me too, whoever you are." in conversation
-    assert conversation.count('class="community-comment"') == 3  # none marked as the author's
+    assert (
+        conversation.count('class="community-comment"') == 3
+    )  # none marked as the author's
     assert "1 person joined the conversation" in article
