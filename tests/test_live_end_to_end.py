@@ -198,6 +198,12 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+#: The articles' date: recent, so every live source finds them due, and the
+#: same for every site of this module (two sites made a minute apart must
+#: build the same pages).
+_YESTERDAY = (_now() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+
+
 def _make_site(root: Path, server_url: str) -> Site:
     site = Site(root)
     site.settings.update(
@@ -211,7 +217,7 @@ def _make_site(root: Path, server_url: str) -> Site:
             {"type": "bluesky", "appview": server_url},
         ],
     )
-    yesterday = (_now() - timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    yesterday = _YESTERDAY
     site.article(
         "lighthouse",
         "The Lighthouse Keeper's Daughter",
