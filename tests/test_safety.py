@@ -15,28 +15,22 @@ NASTY_CONTENT = (
 )
 
 
+def _export_with(site, comment: WxrComment) -> None:
+    """A WordPress export of the site's one post, with ``comment`` on it."""
+    site.write("data/export.xml", wxr([WxrPost(1, "post-1", "One", [comment])]))
+
+
 def test_hostile_comment_cannot_reach_the_page(site):
     site.article("post-1", "One", "2020-01-01")
-    site.write(
-        "data/export.xml",
-        wxr(
-            [
-                WxrPost(
-                    1,
-                    "post-1",
-                    "One",
-                    [
-                        WxrComment(
-                            1,
-                            NASTY_NAME,
-                            "2020-01-02 10:00:00",
-                            content=NASTY_CONTENT,
-                            email="mallory@mail.example",
-                            url="javascript:alert(5)",
-                        ),
-                    ],
-                )
-            ]
+    _export_with(
+        site,
+        WxrComment(
+            1,
+            NASTY_NAME,
+            "2020-01-02 10:00:00",
+            content=NASTY_CONTENT,
+            email="mallory@mail.example",
+            url="javascript:alert(5)",
         ),
     )
     site.write(
@@ -92,24 +86,15 @@ def test_a_comment_written_in_rich_markup_stays_readable(site):
         "<table><tr><td style='x'>cell</td></tr></table><dl><dt>Term</dt><dd>Meaning</dd></dl>"
         "<h2><script>alert(1)</script>Sub</h2><section>Last</section>"
     )
-    site.write(
-        "data/export.xml",
-        wxr(
-            [
-                WxrPost(
-                    1,
-                    "post-1",
-                    "One",
-                    [WxrComment(1, "Rich Text", "2020-01-02 10:00:00", content=markup)],
-                )
-            ]
-        ),
+    _export_with(
+        site, WxrComment(1, "Rich Text", "2020-01-02 10:00:00", content=markup)
     )
     site.settings["COMMUNITY_SOURCES"] = [
         {"type": "wordpress", "path": "data/export.xml"}
     ]
     site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
-    page = site.page("post-1/index.html") if site.build() else ""
+    site.build()
+    page = site.page("post-1/index.html")
     assert "<p><strong>Title</strong></p>" in page
     assert "<h1 onclick" not in page and "<h2><script" not in page
     assert "First block\n\nsecond block" in page or "First block\nsecond block" in page
