@@ -152,6 +152,11 @@ class PostCommunity:
         state["_packed_conversation"] = state.pop("conversation")
         self.__dict__.update(state)
 
+    def keep_packed(self, conversation: list[Comment]) -> None:
+        """Hold ``conversation`` packed until something asks for it."""
+        self.__dict__.pop("conversation", None)
+        self.__dict__["_packed_conversation"] = _pack_conversation(conversation)
+
     def __getattr__(self, name: str) -> object:
         # Only reached while ``conversation`` is still packed.
         packed = self.__dict__.get("_packed_conversation")
@@ -565,8 +570,7 @@ def _post_views(
         view.reactors = [p for pid, p in reactors.items() if pid not in seen]
         # Packed at once: a large archive's comments, threaded and
         # sanitized, would otherwise all be in memory together.
-        del view.conversation
-        view.__dict__["_packed_conversation"] = _pack_conversation(
+        view.keep_packed(
             _thread(
                 [
                     i
