@@ -274,8 +274,8 @@ def bench_feed(work: Path, sizes: Sizes) -> list[Row]:
 def pipeline_child(site: Path) -> None:
     """Run in a fresh process: the whole pipeline on ``site``, cold then
     warm; print timings and peak memory as JSON."""
+    from pelican.plugins.community.model import PostRef
     from pelican.plugins.community.pipeline import build_community
-    from pelican.plugins.community.posts import PostRef
     from pelican.plugins.community.settings import apply_defaults, load_settings
     from pelican.settings import read_settings
 

@@ -10,7 +10,7 @@ import shutil
 import pytest
 from pelican.plugins.community.archive import Archive
 from pelican.plugins.community.ingest import ingest_local_sources
-from pelican.plugins.community.records import Interaction, SourceResult
+from pelican.plugins.community.model import Interaction, SourceResult
 from pelican.plugins.community.settings import SourceSpec
 
 
@@ -133,7 +133,7 @@ MERGER = """
 import sys
 from pathlib import Path
 from pelican.plugins.community.archive import Archive
-from pelican.plugins.community.records import Interaction, SourceResult
+from pelican.plugins.community.model import Interaction, SourceResult
 
 archive = Archive(Path(sys.argv[1]))
 for n in range(1, 100_000):

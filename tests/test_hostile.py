@@ -64,8 +64,8 @@ from pelican.plugins.community.archive import Archive
 from pelican.plugins.community.errors import SourceError
 from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.live import sync_live_sources
+from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.names import clean_name
-from pelican.plugins.community.posts import PostRef
 from pelican.plugins.community.sanitize import (
     MAX_CONTENT_CHARS,
     clean_html,

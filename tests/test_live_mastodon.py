@@ -7,7 +7,7 @@ import replay_server
 from pelican.plugins.community.archive import Archive
 from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.live import sync_live_sources
-from pelican.plugins.community.posts import PostRef
+from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.sources.mastodon import (
     account_handle,
     parse_status_url,

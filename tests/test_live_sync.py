@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 import replay_server
-from pelican.plugins.community import archive as archive_module
+from pelican.plugins.community import storage as storage_module
 from pelican.plugins.community.archive import Archive
 from pelican.plugins.community.errors import SettingsError
 from pelican.plugins.community.fetcher import Fetcher
@@ -24,7 +24,7 @@ from pelican.plugins.community.live import (
     is_due,
     sync_live_sources,
 )
-from pelican.plugins.community.posts import PostRef
+from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.settings import load_settings
 from replay_server import (
     FAST_POLICY,
@@ -214,7 +214,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_archive(
     def killed(*args):
         raise KeyboardInterrupt("killed while renaming")
 
-    monkeypatch.setattr(archive_module.os, "replace", killed)
+    monkeypatch.setattr(storage_module.os, "replace", killed)
     with Fetcher(FAST_POLICY) as fetcher, pytest.raises(KeyboardInterrupt):
         sync_live_sources(archive, settings, posts, fetcher=fetcher, now=lambda: NOW)
     monkeypatch.undo()
@@ -228,7 +228,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from pelican.plugins.community.archive import write_atomically
+    from pelican.plugins.community.storage import write_atomically
 
     target = Path(sys.argv[1])
     versions = ["a" * 3_000_000 + "\\n", "b" * 3_000_000 + "\\n"]

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 from builders import WxrComment, WxrPost, wxr
+from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people_file import PeopleFile
-from pelican.plugins.community.posts import PostRef
-from pelican.plugins.community.records import Interaction
 from pelican.plugins.community.report import compute_community
 
 FEED_WITH_A_NEW_COMMENT = """\

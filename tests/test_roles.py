@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people_file import PeopleFile, PersonEntry
-from pelican.plugins.community.posts import PostRef
-from pelican.plugins.community.records import Interaction
 from pelican.plugins.community.report import compute_community
 
 POSTS = [

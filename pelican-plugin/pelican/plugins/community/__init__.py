@@ -20,7 +20,7 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from .archive import write_atomically
 from .errors import CommunityError
-from .pelican_posts import post_links, post_refs
+from .pelican_site import post_links, post_refs
 from .pipeline import build_community
 from .report import Community
 from .settings import CommunitySettings, apply_defaults, load_settings

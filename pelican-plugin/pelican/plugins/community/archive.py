@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import CommunityError
-from .records import Interaction, SourceResult
+from .model import Interaction, SourceResult
 from .sanitize import mask_private
+from .storage import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -86,36 +85,6 @@ def _without_private_data(item: Interaction) -> Interaction:
 
 def _dump_line(item: Interaction) -> str:
     return json.dumps(item.to_dict(), ensure_ascii=False, sort_keys=True)
-
-
-def write_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Replace ``path`` with ``text`` (a string, or pieces of one, written as
-    they come) so that readers see the old or the new file, never a part of
-    one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                handle.writelines(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 class Archive:

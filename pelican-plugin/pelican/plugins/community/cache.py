@@ -14,7 +14,7 @@ git. Next to the result is a record of everything the computation read:
   on each live fetch without changing an interaction): their size, times and
   inode, and a SHA-256 of their content. A file whose metadata is unchanged is
   trusted without reading it, unless it had changed less than
-  :data:`digests.RACY_SECONDS` before it was recorded (a rewrite within the file
+  :data:`fingerprints.RACY_SECONDS` before it was recorded (a rewrite within the file
   system's timestamp granularity could keep its times): then, as whenever the
   metadata differs, its content is hashed and compared;
 - a digest of the parsed people file, the posts (slug, URLs, title, date,
@@ -34,15 +34,14 @@ import pickle
 import secrets
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import STATE_FILE
-from .digests import file_stat, is_racy, prepare_cache_folder
-from .gcpause import paused_gc
-from .posts import PostRef
+from .fingerprints import Fingerprint, take_fingerprint
+from .model import PostRef
 from .report import Community
+from .storage import paused_gc, prepare_cache_folder
 
 logger = logging.getLogger(__name__)
 
@@ -51,18 +50,9 @@ CACHE_DIR = "pelican-community"
 KEY_FILE = "community.key"
 DATA_FILE = "community.pickle"
 #: Bump when the cached object's shape changes in a way file times miss.
-FORMAT = 2
+FORMAT = 3
 
 _PACKAGE = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class _FileRecord:
-    """What an archive file was when the cached community was computed."""
-
-    stat: tuple[int, int, int, int]  #: size, mtime_ns, ctime_ns, inode
-    sha256: str
-    racy: bool  #: changed too recently to trust its times alone
 
 
 @dataclass(frozen=True)
@@ -70,7 +60,7 @@ class _Key:
     """Everything the cached community was computed from."""
 
     inputs: str  #: digest of people file, posts, settings, code, Python
-    files: dict[str, _FileRecord]
+    files: dict[str, Fingerprint]
     token: str  #: ties this key to its data file
 
 
@@ -102,22 +92,6 @@ def _archive_files(archive_path: Path) -> dict[str, Path]:
         for path in sorted(archive_path.iterdir())
         if path.is_file() and not path.name.startswith(".") and path.name != STATE_FILE
     }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _record(path: Path, now: float) -> _FileRecord:
-    stat = file_stat(path)
-    sha = _sha256(path)
-    if file_stat(path) != stat:  # written while we read it: never trust the times
-        return _FileRecord(stat, "", True)
-    return _FileRecord(stat, sha, is_racy(stat, now))
 
 
 class CommunityCache:
@@ -160,9 +134,8 @@ class CommunityCache:
         files (only where an archive folder exists)."""
         if not self.archive_path.is_dir():
             return
-        now = time.time()
         files = {
-            name: _record(path, now)
+            name: take_fingerprint(path)
             for name, path in _archive_files(self.archive_path).items()
         }
         token = secrets.token_hex(16)
@@ -174,21 +147,20 @@ class CommunityCache:
         except (OSError, RecursionError, pickle.PicklingError) as exc:
             logger.debug("community: could not cache the result (%s)", exc)
 
-    def _check_files(self, key: _Key) -> dict[str, _FileRecord] | None:
+    def _check_files(self, key: _Key) -> dict[str, Fingerprint] | None:
         """Today's records of the archive files if their content is what
         ``key`` recorded, else None."""
         paths = _archive_files(self.archive_path)
         if paths.keys() != key.files.keys():
             return None
-        now = time.time()
-        current: dict[str, _FileRecord] = {}
+        current: dict[str, Fingerprint] = {}
         for name, path in paths.items():
             recorded = key.files[name]
-            if not recorded.racy and file_stat(path) == recorded.stat:
+            if recorded.still_matches(path):
                 current[name] = recorded
                 continue
-            record = _record(path, now)
-            if not record.sha256 or record.sha256 != recorded.sha256:
+            record = take_fingerprint(path)
+            if not record.stable or record.sha256 != recorded.sha256:
                 return None
             current[name] = record
         return current

@@ -13,11 +13,11 @@ from .errors import CommunityError
 from .forget import AmbiguousPerson, find_person
 from .live import describe_report, sync_live_sources
 from .names import name_key
+from .pelican_site import read_posts, read_site
 from .people_file import load_people_file
 from .pipeline import build_community, collect_interactions, community_from
 from .report import Community
 from .roles import ROLES
-from .site import read_posts, read_site
 from .suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from .records import Interaction
+from .model import Interaction
 from .urls import post_path
 
 # Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .identity import Identity, is_me, merge_identities
+from .model import Interaction
 from .names import clean_name, name_key
 from .people_file import PeopleFile
-from .records import Interaction
 from .urls import handle_key, identity_keys
 
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from .model import Interaction
 from .names import name_key
 from .people_file import HideRule, PeopleFile, PersonEntry
-from .records import Interaction
 from .urls import handle_key, identity_keys, url_key
 
 #: Names that say nobody in particular: never merged by name alone.

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from .archive import Archive, MergeStats
-from .digests import DigestMemo
 from .errors import CommunityError, SourceError
-from .records import SourceResult
+from .fingerprints import DigestMemo, content_digest
+from .model import SourceResult
 from .settings import SourceSpec
 from .sources import SOURCE_TYPES
 
@@ -28,24 +25,6 @@ class IngestReport:
     skipped_unchanged: bool
     stats: MergeStats
     read: int = 0
-
-
-def fingerprint(path: Path, options: dict[str, str] | None = None) -> str:
-    """SHA-256 of a file, or of every file below a folder (names included),
-    and of the reader's options: new options read the same files anew."""
-    digest = hashlib.sha256()
-    if options:
-        digest.update(json.dumps(options, sort_keys=True).encode() + b"\0")
-    files = (
-        sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    )
-    for file in files:
-        if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode() + b"\0")
-        with file.open("rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
 
 
 def _changed_sources(
@@ -69,11 +48,9 @@ def _changed_sources(
         options = dict(spec.options) if source_type.reader_takes_options else {}
         with _bad_input_named(spec):
             if memo is None:
-                digest = fingerprint(spec.path, options)
+                digest = content_digest(spec.path, options)
             else:
-                digest = memo.digest(
-                    spec.path, options, lambda p=spec.path, o=options: fingerprint(p, o)
-                )
+                digest = memo.digest(spec.path, options)
             unchanged = state.get(spec.name, {}).get("sha256") == digest
             result = (
                 None

@@ -14,8 +14,7 @@ from typing import Any
 from .archive import Archive
 from .dates import to_utc_iso
 from .fetcher import Fetcher, FetchError, Response
-from .posts import PostRef
-from .records import Interaction, SourceResult
+from .model import Interaction, PostRef, SourceResult
 from .settings import CommunitySettings, FetchSchedule, SourceSpec
 from .sources import SOURCE_TYPES, bluesky, feed, mastodon, webmention_io
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .posts import PostRef
-from .records import Interaction
+from .model import Interaction, PostRef
 from .urls import post_path, post_slug_guess
 
 

@@ -10,16 +10,15 @@ from typing import Any
 from .archive import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .dedup import dedupe_interactions
-from .digests import DigestMemo
 from .errors import PeopleFileError
-from .gcpause import paused_gc
+from .fingerprints import DigestMemo
 from .ingest import ingest_local_sources, read_changed_local_sources
+from .model import Interaction, PostRef
 from .people_file import PeopleFile, load_people_file
-from .posts import PostRef
-from .records import Interaction
 from .report import Community, compute_community
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
+from .storage import paused_gc
 
 logger = logging.getLogger(__name__)
 

@@ -26,10 +26,9 @@ from .identity import (
     merge_identities,
 )
 from .matching import PostMatcher
+from .model import KINDS, REACTION_KINDS, Interaction, PostRef
 from .names import clean_name, initials, slugify_name
 from .people_file import PeopleFile
-from .posts import PostRef
-from .records import KINDS, REACTION_KINDS, Interaction
 from .roles import ROLES, Activity, classify, reasons_for
 from .sanitize import clean_html
 from .urls import post_path, safe_http_url, url_key

@@ -6,10 +6,9 @@ from collections import Counter, defaultdict
 
 from .identity import is_me
 from .matching import PostMatcher
+from .model import Interaction, PostRef
 from .names import name_key
 from .people_file import PeopleFile
-from .posts import PostRef
-from .records import Interaction
 from .report import Community, Person
 
 #: At most this many unmatched targets are listed.

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..records import SourceResult
+from ..model import SourceResult
 from .staticman_fields import FIELD_DEFAULTS
 
 #: ``reader(path, source_name) -> SourceResult``

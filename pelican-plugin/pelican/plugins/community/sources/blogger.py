@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
 from ..emailkeys import email_keys
-from ..records import Interaction, SourceResult
+from ..model import Interaction, SourceResult
 from ..urls import post_slug_guess, public_http_url, safe_http_url
 from ..xmlrecover import Recovery, iter_records
 from ..xmlsafe import local_name, text_of

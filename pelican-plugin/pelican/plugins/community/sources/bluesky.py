@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
-from ..records import Interaction, SourceResult, withheld_record
+from ..model import Interaction, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "bluesky"

@@ -14,7 +14,7 @@ from ..emailkeys import email_keys
 from ..errors import SourceError
 from ..jsonsafe import loads_json
 from ..markup import markdown_to_html
-from ..records import Interaction, SourceResult
+from ..model import Interaction, SourceResult
 from ..urls import public_http_url
 
 #: Exports larger than this (after unzipping) are refused rather than read.

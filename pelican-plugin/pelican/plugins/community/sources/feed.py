@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..records import Interaction, SourceResult
+from ..model import Interaction, SourceResult
 from ..urls import public_http_url, safe_http_url
 
 #: Saved feeds larger than this are refused rather than read into memory.

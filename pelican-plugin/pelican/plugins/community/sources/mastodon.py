@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..dates import to_utc_iso
-from ..records import Interaction, SourceResult, withheld_record
+from ..model import Interaction, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
 
 PLATFORM = "mastodon"

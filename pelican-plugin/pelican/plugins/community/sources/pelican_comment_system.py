@@ -11,7 +11,7 @@ from ..dates import to_utc_iso
 from ..emailkeys import with_email_keys
 from ..errors import SourceError
 from ..markup import markdown_to_html
-from ..records import SourceResult
+from ..model import SourceResult
 from ..urls import public_http_url
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})

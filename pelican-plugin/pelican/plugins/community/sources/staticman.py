@@ -16,7 +16,7 @@ from ..emailkeys import with_email_keys
 from ..errors import SourceError
 from ..jsonsafe import loads_json
 from ..markup import markdown_to_html
-from ..records import SourceResult
+from ..model import SourceResult
 from ..sanitize import mask_private
 from ..urls import public_http_url
 from .staticman_fields import FIELD_DEFAULTS

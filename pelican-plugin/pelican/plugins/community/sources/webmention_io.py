@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..jsonsafe import loads_json
-from ..records import Interaction, SourceResult
+from ..model import Interaction, SourceResult
 from ..urls import public_http_url
 
 #: Saved files larger than this are refused rather than read into memory.

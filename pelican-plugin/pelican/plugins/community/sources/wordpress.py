@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..gcpause import paused_gc
-from ..records import Interaction, SourceResult
+from ..model import Interaction, SourceResult
+from ..storage import paused_gc
 from ..urls import public_http_url
 from ..xmlsafe import iter_elements, local_name, text_of
 

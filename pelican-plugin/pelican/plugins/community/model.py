@@ -1,4 +1,5 @@
-"""The package's own interaction record, shared by every stage of the flow."""
+"""The package's own records, shared by every stage: interactions, what a read
+gave, and plain descriptions of the site's posts."""
 
 from __future__ import annotations
 
@@ -125,3 +126,16 @@ class SourceResult:
     removed: frozenset[str] = frozenset()
     skipped: dict[str, int] = field(default_factory=dict)  #: reason -> count
     warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """One article, reduced to plain data (no Pelican objects past this point)."""
+
+    slug: str
+    url: str  #: absolute when SITEURL is set, else the site-relative URL
+    title: str = ""
+    date: str = ""  #: ISO 8601 in UTC
+    old_urls: tuple[str, ...] = ()  #: from the article's ``old_urls`` metadata
+    mastodon: str = ""  #: status URL from the article's ``mastodon`` metadata
+    bluesky: str = ""  #: post URL or at:// URI from the ``bluesky`` metadata

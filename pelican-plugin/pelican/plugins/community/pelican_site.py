@@ -1,15 +1,24 @@
-"""Pelican articles reduced to plain :class:`PostRef` data."""
+"""All that reads Pelican: articles reduced to plain :class:`PostRef` data, and a
+site's settings and articles read without building it (for the CLI)."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
+from pelican.generators import ArticlesGenerator
+from pelican.settings import read_settings
 
 from .dates import to_utc_iso
-from .posts import PostRef
+from .errors import SettingsError
+from .model import PostRef
+from .settings import CommunitySettings, apply_defaults, load_settings
 
 _SPLIT = re.compile(r"[\s,]+")
 
@@ -73,3 +82,45 @@ def post_refs(
         if article.slug not in refs:
             refs[article.slug] = post_ref(article, settings, links.get(article.slug))
     return list(refs.values())
+
+
+@contextlib.contextmanager
+def _quiet_pelican() -> Iterator[None]:
+    """Pelican's readers log at INFO while reading; the CLI prints its own."""
+    log = logging.getLogger("pelican")
+    level = log.level
+    log.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def read_site(settings_file: str) -> tuple[dict[str, Any], CommunitySettings]:
+    """Pelican's settings from ``settings_file`` and the plugin's, validated;
+    relative paths resolve against the settings file's folder."""
+    path = Path(settings_file)
+    if not path.is_file():
+        raise SettingsError(f"{settings_file}: settings file not found")
+    settings = read_settings(str(path))
+    apply_defaults(settings)
+    return settings, load_settings(settings, root=path.resolve().parent)
+
+
+def read_posts(settings: dict[str, Any]) -> list[PostRef]:
+    """The site's articles, read by Pelican's own readers, as PostRefs."""
+    context = settings.copy()
+    context.update(generated_content={}, static_links=set(), static_content={})
+    context["localsiteurl"] = settings["SITEURL"]
+    cwd = os.getcwd()
+    with _quiet_pelican():
+        generator = ArticlesGenerator(
+            context=context,
+            settings=settings,
+            path=settings["PATH"],
+            theme=settings["THEME"],
+            output_path=settings["OUTPUT_PATH"],
+        )
+        generator.generate_context()
+    os.chdir(cwd)
+    return post_refs(generator.articles, settings)
