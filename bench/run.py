@@ -363,9 +363,9 @@ def bench_scaling(work: Path, sizes: Sizes) -> list[Row]:
 
 
 def bench_fetch(work: Path, sizes: Sizes) -> list[Row]:
-    from pelican.plugins.community.archive import Archive
+    from pelican.plugins.community.archive.live import sync_live_sources
+    from pelican.plugins.community.archive.store import Archive
     from pelican.plugins.community.fetcher import FetchPolicy
-    from pelican.plugins.community.live import sync_live_sources
     from pelican.plugins.community.settings import load_settings
 
     count = sizes.fetch_feeds

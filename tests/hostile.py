@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from xml.sax.saxutils import escape, quoteattr
 
 import yaml
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.sources import bluesky, mastodon
 
 ARTICLE_SLUG = "post-1"

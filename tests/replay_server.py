@@ -263,5 +263,6 @@ def live_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "pelican.plugins.community.live" and r.levelno >= logging.WARNING
+        if r.name == "pelican.plugins.community.archive.live"
+        and r.levelno >= logging.WARNING
     ]

@@ -8,8 +8,8 @@ import re
 import shutil
 
 import pytest
-from pelican.plugins.community.archive import Archive
-from pelican.plugins.community.ingest import ingest_local_sources
+from pelican.plugins.community.archive.local import ingest_local_sources
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.model import Interaction, SourceResult
 from pelican.plugins.community.settings import SourceSpec
 
@@ -132,7 +132,7 @@ def test_addresses_typed_into_a_comment_never_reach_the_archive(tmp_path):
 MERGER = """
 import sys
 from pathlib import Path
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.model import Interaction, SourceResult
 
 archive = Archive(Path(sys.argv[1]))

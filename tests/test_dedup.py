@@ -7,7 +7,7 @@ import json
 import random
 
 from builders import jf2_entry
-from pelican.plugins.community.dedup import dedupe_interactions, duplicate_key
+from pelican.plugins.community.archive.dedup import dedupe_interactions, duplicate_key
 from pelican.plugins.community.model import Interaction
 from pelican.plugins.community.sources import bluesky, mastodon
 from pelican.plugins.community.sources.webmention_io import parse_jf2_entries

@@ -60,10 +60,10 @@ from hostile import (
 )
 from html_checks import executable_markup, links
 from pelican.plugins.community import xmlsafe
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive.live import sync_live_sources
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.errors import SourceError
 from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import sync_live_sources
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.names import clean_name
 from pelican.plugins.community.sanitize import (

@@ -6,9 +6,9 @@ import json
 
 import pytest
 import replay_server
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive.live import describe_report, sync_live_sources
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import describe_report, sync_live_sources
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.sources.bluesky import parse_post_ref
 from replay_server import (

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import Site
 from html_checks import executable_markup
-from pelican.plugins.community import live
+from pelican.plugins.community.archive import live
 from pelican.plugins.community.fetcher import Fetcher
 from replay_server import (
     FAST_POLICY,
@@ -74,7 +74,8 @@ PAGES = ("lighthouse/index.html", "the-long-middle/index.html", "community/index
 # tests (`live.Fetcher` is what `sync_live_sources` opens when given none).
 FAST_FETCH = f"""
 import sys
-from pelican.plugins.community import cli, live
+from pelican.plugins.community import cli
+from pelican.plugins.community.archive import live
 from pelican.plugins.community.fetcher import Fetcher, FetchPolicy
 live.Fetcher = lambda: Fetcher({FAST_POLICY!r})
 sys.exit(cli.main(sys.argv[1:]))

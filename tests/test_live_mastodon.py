@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import replay_server
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive.live import sync_live_sources
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import sync_live_sources
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.sources.mastodon import (
     account_handle,

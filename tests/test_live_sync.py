@@ -15,15 +15,15 @@ from datetime import timedelta
 import pytest
 import replay_server
 from pelican.plugins.community import storage as storage_module
-from pelican.plugins.community.archive import Archive
-from pelican.plugins.community.errors import SettingsError
-from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import (
+from pelican.plugins.community.archive.live import (
     FetchReport,
     describe_report,
     is_due,
     sync_live_sources,
 )
+from pelican.plugins.community.archive.store import Archive
+from pelican.plugins.community.errors import SettingsError
+from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.settings import load_settings
 from replay_server import (

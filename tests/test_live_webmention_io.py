@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 import replay_server
-from pelican.plugins.community import live
-from pelican.plugins.community.archive import Archive
+from pelican.plugins.community.archive import live
+from pelican.plugins.community.archive.live import sync_live_sources
+from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.fetcher import Fetcher
-from pelican.plugins.community.live import sync_live_sources
 from replay_server import (
     FAST_POLICY,
     LIVE_FIXTURES,

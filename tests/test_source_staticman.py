@@ -265,8 +265,8 @@ def test_arbitrary_bytes_give_records_or_a_source_error(name, data):
 
 
 def test_field_options_reach_the_reader_through_ingest(tmp_path):
-    from pelican.plugins.community.archive import Archive
-    from pelican.plugins.community.ingest import ingest_local_sources
+    from pelican.plugins.community.archive.local import ingest_local_sources
+    from pelican.plugins.community.archive.store import Archive
     from pelican.plugins.community.settings import load_settings
 
     post = tmp_path / "comments" / "night-ferry"

@@ -18,7 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from .archive import write_atomically
+from .archive.store import write_atomically
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
 from .pipeline import build_community

@@ -37,7 +37,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import STATE_FILE
+from .archive.store import STATE_FILE
 from .fingerprints import Fingerprint, take_fingerprint
 from .model import PostRef
 from .report import Community

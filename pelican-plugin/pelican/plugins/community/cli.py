@@ -8,10 +8,10 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 
-from .archive import Archive
+from .archive.live import describe_report, sync_live_sources
+from .archive.store import Archive
 from .errors import CommunityError
 from .forget import AmbiguousPerson, find_person
-from .live import describe_report, sync_live_sources
 from .names import name_key
 from .pelican_site import read_posts, read_site
 from .people_file import load_people_file

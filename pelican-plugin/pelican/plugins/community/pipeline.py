@@ -7,12 +7,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from .archive import Archive
+from .archive.dedup import dedupe_interactions
+from .archive.local import ingest_local_sources, read_changed_local_sources
+from .archive.store import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
-from .dedup import dedupe_interactions
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
-from .ingest import ingest_local_sources, read_changed_local_sources
 from .model import Interaction, PostRef
 from .people_file import PeopleFile, load_people_file
 from .report import Community, compute_community
@@ -59,7 +59,7 @@ def update_archive(
     ):
         # The HTTP layer (httpx and friends) is loaded only when a build
         # fetches: offline and file-only builds do not pay for it.
-        from .live import sync_live_sources
+        from .archive.live import sync_live_sources
 
         sync_live_sources(archive, settings, posts, progress=progress)
 

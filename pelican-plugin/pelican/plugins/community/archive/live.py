@@ -11,12 +11,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .archive import Archive
-from .dates import to_utc_iso
-from .fetcher import Fetcher, FetchError, Response
-from .model import Interaction, PostRef, SourceResult
-from .settings import CommunitySettings, FetchSchedule, SourceSpec
-from .sources import SOURCE_TYPES, bluesky, feed, mastodon, webmention_io
+from ..dates import to_utc_iso
+from ..fetcher import Fetcher, FetchError, Response
+from ..model import Interaction, PostRef, SourceResult
+from ..settings import CommunitySettings, FetchSchedule, SourceSpec
+from ..sources import SOURCE_TYPES, bluesky, feed, mastodon, webmention_io
+from .store import Archive
 
 logger = logging.getLogger(__name__)
 

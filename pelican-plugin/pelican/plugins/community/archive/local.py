@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .archive import Archive, MergeStats
-from .errors import CommunityError, SourceError
-from .fingerprints import DigestMemo, content_digest
-from .model import SourceResult
-from .settings import SourceSpec
-from .sources import SOURCE_TYPES
+from ..errors import CommunityError, SourceError
+from ..fingerprints import DigestMemo, content_digest
+from ..model import SourceResult
+from ..settings import SourceSpec
+from ..sources import SOURCE_TYPES
+from .store import Archive, MergeStats
 
 logger = logging.getLogger(__name__)
 

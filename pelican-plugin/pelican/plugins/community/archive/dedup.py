@@ -6,8 +6,8 @@ import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from .model import Interaction
-from .urls import post_path
+from ..model import Interaction
+from ..urls import post_path
 
 # Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).
 _FEDI_STATUS = re.compile(

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import CommunityError
-from .model import Interaction, SourceResult
-from .sanitize import mask_private
-from .storage import write_atomically
+from ..errors import CommunityError
+from ..model import Interaction, SourceResult
+from ..sanitize import mask_private
+from ..storage import write_atomically
 
 logger = logging.getLogger(__name__)
 
