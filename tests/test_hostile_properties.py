@@ -28,9 +28,9 @@ from html_checks import executable_markup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican.plugins.community.errors import SourceError
-from pelican.plugins.community.identity import merge_identities
 from pelican.plugins.community.model import Interaction
-from pelican.plugins.community.people_file import PeopleFile, PersonEntry
+from pelican.plugins.community.people.identity import merge_identities
+from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.sanitize import clean_html
 from pelican.plugins.community.sources import SOURCE_TYPES, bluesky, mastodon
 from pelican.plugins.community.urls import (

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import random
 
-from pelican.plugins.community.identity import hidden_by, merge_identities
 from pelican.plugins.community.model import Interaction
-from pelican.plugins.community.people_file import HideRule, PeopleFile, PersonEntry
+from pelican.plugins.community.people.identity import hidden_by, merge_identities
+from pelican.plugins.community.people.people_file import (
+    HideRule,
+    PeopleFile,
+    PersonEntry,
+)
 
 _next = iter(range(10**6))
 

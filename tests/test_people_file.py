@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pelican.plugins.community.errors import PeopleFileError
-from pelican.plugins.community.people_file import load_people_file
+from pelican.plugins.community.people.people_file import load_people_file
 
 GOOD = """\
 me:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from .archive.live import describe_report, sync_live_sources
 from .archive.store import Archive
 from .errors import CommunityError
-from .forget import AmbiguousPerson, find_person
 from .names import name_key
 from .pelican_site import read_posts, read_site
-from .people_file import load_people_file
+from .people.find import AmbiguousPerson, find_person
+from .people.people_file import load_people_file
+from .people.roles import ROLES
 from .pipeline import build_community, collect_interactions, community_from
 from .report import Community
-from .roles import ROLES
 from .suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
-from .people_file import PeopleFile, load_people_file
+from .people.people_file import PeopleFile, load_people_file
 from .report import Community, compute_community
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES

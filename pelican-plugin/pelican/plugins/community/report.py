@@ -17,7 +17,10 @@ from functools import cached_property, lru_cache
 
 from markupsafe import Markup
 
-from .identity import (
+from .matching import PostMatcher
+from .model import REACTION_KINDS, Interaction, PostRef
+from .names import clean_name, initials, slugify_name
+from .people.identity import (
     Identity,
     clear_caches,
     hidden_by,
@@ -25,13 +28,10 @@ from .identity import (
     me_matcher,
     merge_identities,
 )
-from .matching import PostMatcher
-from .model import KINDS, REACTION_KINDS, Interaction, PostRef
-from .names import clean_name, initials, slugify_name
-from .people_file import PeopleFile
-from .roles import ROLES, Activity, classify, reasons_for
+from .people.people_file import PeopleFile
+from .people.roles import ROLES, activity_of, classify, reasons_for
 from .sanitize import clean_html
-from .urls import post_path, safe_http_url, url_key
+from .urls import safe_http_url, url_key
 
 #: First-timers this recent (before the newest conversation) are welcomed.
 WELCOME_WINDOW = timedelta(days=365)
@@ -375,15 +375,6 @@ def _compute_community(
     )
 
 
-def _conversation_key(item: Interaction, slug: str) -> str:
-    if slug:
-        return slug
-    # An unmatched target counts once however many times it is talked on:
-    # by its path, else (a blog's home page) by its address.
-    path = post_path(item.target_url) or _url_key(item.target_url)
-    return f"?{path}" if path else f"?{item.source}:{item.id}"
-
-
 def _person(
     identity: Identity,
     slug_of: dict[tuple[str, str], str],
@@ -391,40 +382,17 @@ def _person(
     answered: Counter[tuple[str, str]],
     regular_min_posts: int,
 ) -> Person:
-    items = sorted(
-        identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
-    )
-    counts = dict.fromkeys(KINDS, 0)
-    conversation: dict[str, str] = {}  # key -> first time
-    reacted: set[str] = set()
-    for item in items:
-        counts[item.kind] += 1
-        slug = slug_of[(item.source, item.id)]
-        if item.is_conversation:
-            conversation.setdefault(_conversation_key(item, slug), item.published)
-        else:
-            reacted.add(_conversation_key(item, slug))
-    conv_items = [i for i in items if i.is_conversation]
-    first_conv = conv_items[0] if conv_items else None
-    times = [i.published for i in items if i.published]
-    entry = identity.entry
-    activity = Activity(
-        pinned=bool(entry and entry.pinned),
-        conversation_posts=len(conversation),
-        counts=counts,
-        reacted_posts=len(reacted),
-        first_conversation=first_conv.published if first_conv else "",
-        last_seen=max(times) if times else "",
-        first_post_title=_clean_name(
-            titles.get(slug_of[(first_conv.source, first_conv.id)], "")
-            or first_conv.target_title
-        )
-        if first_conv
-        else "",
-        answered=sum(answered[(i.source, i.id)] for i in items),
-    )
+    activity = activity_of(identity, slug_of, titles, answered)
     role = classify(activity, regular_min_posts)
-    name = _clean_name(entry.name) if entry else _most_used_name(items)
+    entry = identity.entry
+    if entry:
+        name = _clean_name(entry.name)
+    else:
+        name = _most_used_name(
+            sorted(
+                identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
+            )
+        )
     return Person(
         id="",
         name=name,
@@ -432,10 +400,10 @@ def _person(
         role=role,
         pinned=activity.pinned,
         note=entry.note if entry else "",
-        posts=[key for key in conversation if not key.startswith("?")],
-        counts=counts,
-        first_seen=min(times) if times else None,
-        last_seen=max(times) if times else None,
+        posts=[key for key in activity.conversation_keys if not key.startswith("?")],
+        counts=activity.counts,
+        first_seen=activity.first_seen or None,
+        last_seen=activity.last_seen or None,
         reasons=reasons_for(activity, role),
         initials=initials(name),
         first_conversation=activity.first_conversation,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .identity import is_me
 from .matching import PostMatcher
 from .model import Interaction, PostRef
 from .names import name_key
-from .people_file import PeopleFile
+from .people.identity import is_me
+from .people.people_file import PeopleFile
 from .report import Community, Person
 
 #: At most this many unmatched targets are listed.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import Interaction
+from ..names import clean_name, name_key
+from ..urls import handle_key, identity_keys
 from .identity import Identity, is_me, merge_identities
-from .model import Interaction
-from .names import clean_name, name_key
 from .people_file import PeopleFile
-from .urls import handle_key, identity_keys
 
 
 @dataclass(frozen=True)

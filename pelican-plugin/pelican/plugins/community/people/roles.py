@@ -3,9 +3,14 @@ drive-by likers, with reasons a person can read."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from .dates import month_year
+from ..dates import month_year
+from ..model import KINDS, Interaction
+from ..names import clean_name
+from ..urls import post_path, url_key
+from .identity import Identity
 
 ROLES = ("friend", "regular", "returning", "one-off", "drive-by")
 
@@ -15,13 +20,67 @@ class Activity:
     """What one person did, reduced to the figures roles are decided on."""
 
     pinned: bool
-    conversation_posts: int  #: distinct posts (or unmatched targets) talked on
+    #: slugs (or "?target" for unmatched addresses) talked on, in first-time order
+    conversation_keys: tuple[str, ...]
     counts: dict[str, int]  #: comment, mention, like, repost, bookmark
-    reacted_posts: int  #: distinct posts liked, reposted or bookmarked
     first_conversation: str  #: ISO time of the first comment or mention, or ""
+    first_seen: str  #: ISO time of the earliest interaction, or ""
     last_seen: str  #: ISO time of the latest interaction, or ""
     first_post_title: str  #: title of the post of the first conversation
     answered: int  #: how many times the author replied to them
+
+    @property
+    def conversation_posts(self) -> int:
+        """Distinct posts (or unmatched targets) talked on."""
+        return len(self.conversation_keys)
+
+
+def conversation_key(item: Interaction, slug: str) -> str:
+    """What one conversation counts as: its post, else its target address."""
+    if slug:
+        return slug
+    # An unmatched target counts once however many times it is talked on:
+    # by its path, else (a blog's home page) by its address.
+    path = post_path(item.target_url) or url_key(item.target_url)
+    return f"?{path}" if path else f"?{item.source}:{item.id}"
+
+
+def activity_of(
+    identity: Identity,
+    slug_of: dict[tuple[str, str], str],
+    titles: dict[str, str],
+    answered: Counter[tuple[str, str]],
+) -> Activity:
+    """What one merged person did, from their interactions: ``slug_of`` gives
+    each interaction's post ("" unmatched), ``answered`` the author's replies
+    to each."""
+    items = sorted(
+        identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
+    )
+    counts = dict.fromkeys(KINDS, 0)
+    conversation: dict[str, str] = {}  # key -> first time
+    first_conv: Interaction | None = None
+    for item in items:
+        counts[item.kind] += 1
+        if item.is_conversation:
+            key = conversation_key(item, slug_of[(item.source, item.id)])
+            conversation.setdefault(key, item.published)
+            first_conv = first_conv or item
+    times = [i.published for i in items if i.published]
+    title = ""
+    if first_conv is not None:
+        slug = slug_of[(first_conv.source, first_conv.id)]
+        title = clean_name(titles.get(slug, "") or first_conv.target_title)
+    return Activity(
+        pinned=bool(identity.entry and identity.entry.pinned),
+        conversation_keys=tuple(conversation),
+        counts=counts,
+        first_conversation=first_conv.published if first_conv else "",
+        first_seen=min(times) if times else "",
+        last_seen=max(times) if times else "",
+        first_post_title=title,
+        answered=sum(answered[(i.source, i.id)] for i in items),
+    )
 
 
 def classify(activity: Activity, regular_min_posts: int) -> str:

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from .model import Interaction
-from .names import name_key
+from ..model import Interaction
+from ..names import name_key
+from ..urls import handle_key, identity_keys, url_key
 from .people_file import HideRule, PeopleFile, PersonEntry
-from .urls import handle_key, identity_keys, url_key
 
 #: Names that say nobody in particular: never merged by name alone.
 PLACEHOLDER_NAMES = frozenset(

@@ -1,19 +1,82 @@
-"""The people file's YAML, walked node by node so every error names its line."""
+"""The author's people file (community.yaml): me, friends, people and hide rules,
+read from YAML node by node so that every error names its line."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ..errors import PeopleFileError
+from ..names import name_key
+from ..urls import handle_key, profile_handle_key, safe_http_url, url_key
 
-from .errors import PeopleFileError
-from .names import name_key
-from .people_file import HideRule, PeopleFile, PersonEntry
-from .urls import handle_key, safe_http_url
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
-# libyaml's loader when PyYAML was built with it: same nodes and line marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@dataclass(frozen=True)
+class PersonEntry:
+    """A ``friends`` or ``people`` entry: one person under several identities."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    note: str = ""
+    pinned: bool = False
+    line: int = 0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def identity_keys(self) -> set[str]:
+        keys = {url_key(u) for u in self.urls} | {
+            profile_handle_key(u) for u in self.urls
+        }
+        keys |= {handle_key(h) for h in self.handles}
+        keys.discard("")
+        return keys
+
+
+@dataclass(frozen=True)
+class HideRule:
+    """Never show, never count whoever matches: by name, url, domain or handle."""
+
+    field: str
+    value: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class PeopleFile:
+    """The parsed people file; empty when the file does not exist."""
+
+    me: PersonEntry | None = None
+    friends: tuple[PersonEntry, ...] = ()
+    people: tuple[PersonEntry, ...] = ()
+    hide: tuple[HideRule, ...] = ()
+
+    @property
+    def entries(self) -> tuple[PersonEntry, ...]:
+        return self.friends + self.people
+
+
+def load_people_file(path: Path) -> PeopleFile:
+    """Read and validate ``path``; a missing file is an empty people file.
+
+    Raises :class:`PeopleFileError` with the file, line and what is wrong.
+    """
+    if not path.exists():
+        return PeopleFile()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
+    return read_people_yaml(path, text)
+
+
 _ENTRY_KEYS = {"name", "aliases", "urls", "handles", "note"}
 _ME_KEYS = {"names", "urls", "handles"}
 _HIDE_KEYS = ("name", "url", "domain", "handle")
@@ -24,8 +87,12 @@ def read_people_yaml(path: Path, text: str) -> PeopleFile:
 
     Raises :class:`PeopleFileError` with the file, line and what is wrong.
     """
+    # YAML is imported only here: a warm build, which knows these bytes
+    # already, does not pay for it.
+    import yaml
+
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
@@ -48,11 +115,11 @@ class _Reader:
     def mapping(
         self, node: Node, allowed: set[str] | tuple[str, ...], what: str
     ) -> dict:
-        if not isinstance(node, MappingNode):
+        if not _is(node, "mapping"):
             raise self.fail(node, f"{what} must be a mapping of keys to values")
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            key = key_node.value if _is(key_node, "scalar") else None
             if key not in allowed:
                 raise self.fail(
                     key_node,
@@ -65,7 +132,7 @@ class _Reader:
         return result
 
     def text(self, node: Node, what: str) -> str:
-        if not isinstance(node, ScalarNode) or node.tag.endswith(("null", "bool")):
+        if not _is(node, "scalar") or node.tag.endswith(("null", "bool")):
             raise self.fail(node, f"{what} must be text")
         value = str(node.value).strip()
         if not value:
@@ -73,9 +140,9 @@ class _Reader:
         return value
 
     def texts(self, node: Node, what: str) -> tuple[str, ...]:
-        if isinstance(node, ScalarNode) and node.tag.endswith("null"):
+        if _is(node, "scalar") and node.tag.endswith("null"):
             return ()
-        if not isinstance(node, SequenceNode):
+        if not _is(node, "sequence"):
             raise self.fail(node, f"{what} must be a list, e.g. [first, second]")
         return tuple(self.text(item, f"each of {what}") for item in node.value)
 
@@ -123,9 +190,9 @@ class _Reader:
     def entries(
         self, node: Node | None, section: str, pinned: bool
     ) -> tuple[PersonEntry, ...]:
-        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith("null")):
+        if node is None or (_is(node, "scalar") and node.tag.endswith("null")):
             return ()
-        if not isinstance(node, SequenceNode):
+        if not _is(node, "sequence"):
             raise self.fail(
                 node,
                 f"{section} must be a list of people (each starting with '- name:')",
@@ -166,9 +233,9 @@ class _Reader:
         return tuple(entries)
 
     def hide(self, node: Node | None) -> tuple[HideRule, ...]:
-        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith("null")):
+        if node is None or (_is(node, "scalar") and node.tag.endswith("null")):
             return ()
-        if not isinstance(node, SequenceNode):
+        if not _is(node, "sequence"):
             raise self.fail(
                 node, "hide must be a list such as '- domain: spam.example'"
             )
@@ -190,3 +257,9 @@ class _Reader:
                 raise self.fail(value_node, f"{value!r} in {what} is not a handle")
             rules.append(HideRule(field, value, item.start_mark.line + 1))
         return tuple(rules)
+
+
+def _is(node: Node | None, kind: str) -> bool:
+    """Whether ``node`` is a YAML ``mapping``, ``sequence`` or ``scalar``
+    (by its id: the node classes are not imported before the file is read)."""
+    return getattr(node, "id", None) == kind
