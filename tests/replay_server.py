@@ -263,6 +263,11 @@ def live_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "pelican.plugins.community.archive.live"
+        if r.name.startswith(
+            (
+                "pelican.plugins.community.archive.live",
+                "pelican.plugins.community.sources",
+            )
+        )
         and r.levelno >= logging.WARNING
     ]

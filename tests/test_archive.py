@@ -11,7 +11,7 @@ import pytest
 from pelican.plugins.community.archive.local import ingest_local_sources
 from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.model import Interaction, SourceResult
-from pelican.plugins.community.settings import SourceSpec
+from pelican.plugins.community.sources import SourceSpec
 
 
 def rec(i: int, **kw) -> Interaction:

@@ -59,7 +59,6 @@ from hostile import (
     write_xml_attack,
 )
 from html_checks import executable_markup, links
-from pelican.plugins.community import xmlsafe
 from pelican.plugins.community.archive.live import sync_live_sources
 from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.errors import SourceError
@@ -80,6 +79,7 @@ from pelican.plugins.community.sources import (
     staticman,
     webmention_io,
 )
+from pelican.plugins.community.sources import _xml as xmlsafe
 from replay_server import FAST_POLICY, NOW, json_reply, live_settings
 
 replay = replay_server.replay
@@ -356,7 +356,7 @@ def _sync_then_build(site, spec: dict, post: PostRef) -> None:
             now=lambda: NOW,
         )
     assert report.failure is None and report.new > 0
-    _build_with(site, "offline", [], meta={spec["type"]: getattr(post, spec["type"])})
+    _build_with(site, "offline", [], meta={spec["type"]: post.social[spec["type"]]})
 
 
 def test_hostile_mastodon_replies_fetched_live_cannot_reach_the_pages(site, replay):
@@ -369,7 +369,7 @@ def test_hostile_mastodon_replies_fetched_live_cannot_reach_the_pages(site, repl
         slug=ARTICLE_SLUG,
         url=ARTICLE_URL,
         date="2020-01-01T00:00:00+00:00",
-        mastodon=f"{replay.url}/@jane/1000",
+        social={"mastodon": f"{replay.url}/@jane/1000"},
     )
     _sync_then_build(site, {"type": "mastodon"}, post)
     _assert_pages_are_safe(site, server="127.0.0.1")
@@ -385,7 +385,7 @@ def test_hostile_bluesky_replies_fetched_live_cannot_reach_the_pages(site, repla
         slug=ARTICLE_SLUG,
         url=ARTICLE_URL,
         date="2020-01-01T00:00:00+00:00",
-        bluesky="https://bsky.app/profile/did:plc:jane/post/root",
+        social={"bluesky": "https://bsky.app/profile/did:plc:jane/post/root"},
     )
     _sync_then_build(site, {"type": "bluesky", "appview": replay.url}, post)
     _assert_pages_are_safe(site)
@@ -744,11 +744,11 @@ def test_a_reader_failing_unforeseen_stops_the_build_with_one_line(
 ):
     """The net under every reader: whatever escapes one names the file."""
 
-    def broken(path):
+    def broken(text, path):
         raise ValueError("nobody foresaw this\nin two lines")
 
     # Inside the reader, so the registry (however it finds readers) is untouched.
-    monkeypatch.setattr(webmention_io, "_load_json", broken)
+    monkeypatch.setattr(webmention_io, "parse_json", broken)
     site.article(ARTICLE_SLUG, "One", "2020-01-01")
     site.settings["COMMUNITY_SOURCES"] = WRITERS["webmention.io"](
         site, [Fields(id="w1")]

@@ -201,7 +201,7 @@ def test_hide_rules_match_name_url_domain_and_handle():
 def test_the_hash_of_an_empty_email_identifies_no_one():
     """Staticman's md5 transform turns a blank email into the same hash for
     everyone: those commenters are not merged into one person."""
-    from pelican.plugins.community.emailkeys import email_keys
+    from pelican.plugins.community.sources._emailkeys import email_keys
 
     blank_md5 = "d41d8cd98f00b204e9800998ecf8427e"
     keys = email_keys(

@@ -40,7 +40,7 @@ def _post(address: str = "https://bsky.app/profile/jane.example/post/3kmroot2abc
         slug="lighthouse",
         url="https://jane.example/lighthouse/",
         date="2024-03-04T09:00:00+00:00",
-        bluesky=address,
+        social={"bluesky": address},
     )
 
 

@@ -37,7 +37,7 @@ def _post(server_url: str) -> PostRef:
         url="https://jane.example/lighthouse/",
         title="The Lighthouse Keeper's Daughter",
         date="2024-03-04T09:00:00+00:00",
-        mastodon=f"{server_url}/@jane/{STATUS_ID}",
+        social={"mastodon": f"{server_url}/@jane/{STATUS_ID}"},
     )
 
 
@@ -111,7 +111,10 @@ def test_replies_favourites_and_boosts_reach_the_archive(tmp_path, replay):
     like = next(
         i for i in items.values() if i.author_handle == "@tomas@writing.exchange"
     )
-    assert like.url == f"{_post(replay.url).mastodon}#favorited-by-109200000000000077"
+    assert (
+        like.url
+        == f"{_post(replay.url).social['mastodon']}#favorited-by-109200000000000077"
+    )
     [boost] = [i for i in items.values() if i.kind == "repost"]
     assert boost.author_name == "Priya N."
     assert report.withheld == 2  # the private and the unlisted reply
@@ -166,7 +169,9 @@ def test_pagination_may_not_lead_to_another_local_address(tmp_path, replay, capl
 
 
 def test_a_status_url_that_is_not_one_is_reported(tmp_path, caplog):
-    post = PostRef("p", "/p/", date="2024-03-05T00:00:00+00:00", mastodon="not a url")
+    post = PostRef(
+        "p", "/p/", date="2024-03-05T00:00:00+00:00", social={"mastodon": "not a url"}
+    )
     _, [report] = _sync(tmp_path, post)
     assert "'not a url' is not a Mastodon status URL" in report.failure
     assert len(live_warnings(caplog)) == 1

@@ -18,7 +18,6 @@ from pelican.plugins.community import storage as storage_module
 from pelican.plugins.community.archive.live import (
     FetchReport,
     describe_report,
-    is_due,
     sync_live_sources,
 )
 from pelican.plugins.community.archive.store import Archive
@@ -26,6 +25,7 @@ from pelican.plugins.community.errors import SettingsError
 from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.settings import load_settings
+from pelican.plugins.community.sources._live import is_due
 from replay_server import (
     FAST_POLICY,
     NOW,
@@ -45,13 +45,15 @@ def _posts(server_url: str) -> list[PostRef]:
             slug=slug,
             url=f"https://jane.example/{slug}/",
             date=(NOW - timedelta(days=days)).isoformat(),
-            mastodon=f"{server_url}/@jane/{index}",
+            social={"mastodon": f"{server_url}/@jane/{index}"},
         )
         for index, (slug, days) in enumerate(AGES.items(), 1)
     ]
     posts.append(
         PostRef(
-            "undated", "https://jane.example/undated/", mastodon=f"{server_url}/@jane/9"
+            "undated",
+            "https://jane.example/undated/",
+            social={"mastodon": f"{server_url}/@jane/9"},
         )
     )
     posts.append(PostRef("quiet", "https://jane.example/quiet/", date=NOW.isoformat()))
@@ -298,8 +300,10 @@ def test_every_source_at_once_then_every_source_down(tmp_path, replay, caplog):
             "lighthouse",
             "https://jane.example/lighthouse/",
             date=NOW.isoformat(),
-            mastodon=f"{replay.url}/@jane/1",
-            bluesky="https://bsky.app/profile/jane.example/post/3kmroot2abc22",
+            social={
+                "mastodon": f"{replay.url}/@jane/1",
+                "bluesky": "https://bsky.app/profile/jane.example/post/3kmroot2abc22",
+            },
         )
     ]
     settings = _all_sources(tmp_path, replay.url)
@@ -320,7 +324,9 @@ def test_every_source_at_once_then_every_source_down(tmp_path, replay, caplog):
 
     down = replay_server.unused_port_url()
     settings = _all_sources(tmp_path, down)
-    posts = [replace(posts[0], mastodon=f"{down}/@jane/1")]
+    posts = [
+        replace(posts[0], social={**posts[0].social, "mastodon": f"{down}/@jane/1"})
+    ]
     caplog.clear()
     with Fetcher(FAST_POLICY) as fetcher:
         reports = sync_live_sources(

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import pytest
 import replay_server
-from pelican.plugins.community.archive import live
 from pelican.plugins.community.archive.live import sync_live_sources
 from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.fetcher import Fetcher
+from pelican.plugins.community.sources import webmention_io
 from replay_server import (
     FAST_POLICY,
     LIVE_FIXTURES,
@@ -35,7 +35,7 @@ NAME = "webmention.io-jane.example"
 
 @pytest.fixture(autouse=True)
 def small_pages(monkeypatch):
-    monkeypatch.setattr(live, "WEBMENTION_PER_PAGE", 2)
+    monkeypatch.setattr(webmention_io, "WEBMENTION_PER_PAGE", 2)
 
 
 def _serve_pages(server, *pages: str) -> None:
@@ -142,7 +142,7 @@ def test_a_listing_cut_short_keeps_what_it_read_and_removes_nothing(
     archive, _ = _sync(tmp_path, replay.url)
     # A week later the listing never ends (every page is full): it stops
     # after MAX_PAGES, keeps the new mention and removes none unseen.
-    monkeypatch.setattr(live, "MAX_PAGES", 3)
+    monkeypatch.setattr(webmention_io, "MAX_PAGES", 3)
     replay.route(API, _jf2_page(1702010, 1702003))
     caplog.clear()
     later = NOW + timedelta(days=8)
@@ -168,7 +168,7 @@ def test_an_incremental_listing_cut_short_is_followed_by_a_full_one(
 ):
     _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
     _sync(tmp_path, replay.url)
-    monkeypatch.setattr(live, "MAX_PAGES", 2)
+    monkeypatch.setattr(webmention_io, "MAX_PAGES", 2)
     replay.route(API, _jf2_page(1702020, 1702021), when={"since_id": "1702003"})
     _, report = _sync(tmp_path, replay.url, now=NOW + timedelta(hours=1))
     assert (report.failure, report.new) == (None, 2)

@@ -62,3 +62,9 @@ def month_year(iso: str) -> str:
         return ""
     dt = datetime.fromisoformat(iso)
     return dt.strftime("%B %Y")
+
+
+def parse_iso(value: str) -> datetime | None:
+    """A datetime in UTC from any date :func:`to_utc_iso` reads, or None."""
+    iso = to_utc_iso(value) if value else ""
+    return datetime.fromisoformat(iso) if iso else None

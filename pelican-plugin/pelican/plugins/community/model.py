@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
+#: Article metadata naming a post's copy on a platform (``PostRef.social``).
+SOCIAL_METADATA = ("mastodon", "bluesky")
 #: Conversation: people talking with the author.
 CONVERSATION_KINDS = ("comment", "mention")
 #: Reactions: a tap, not a word.
@@ -137,5 +140,6 @@ class PostRef:
     title: str = ""
     date: str = ""  #: ISO 8601 in UTC
     old_urls: tuple[str, ...] = ()  #: from the article's ``old_urls`` metadata
-    mastodon: str = ""  #: status URL from the article's ``mastodon`` metadata
-    bluesky: str = ""  #: post URL or at:// URI from the ``bluesky`` metadata
+    #: platform -> this post's copy there, from the article's metadata of that
+    #: name (``mastodon``: a status URL; ``bluesky``: a post URL or at:// URI)
+    social: Mapping[str, str] = field(default_factory=dict, hash=False)

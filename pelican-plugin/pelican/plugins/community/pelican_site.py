@@ -17,7 +17,7 @@ from pelican.settings import read_settings
 
 from .dates import to_utc_iso
 from .errors import SettingsError
-from .model import PostRef
+from .model import SOCIAL_METADATA, PostRef
 from .settings import CommunitySettings, apply_defaults, load_settings
 
 _SPLIT = re.compile(r"[\s,]+")
@@ -65,8 +65,11 @@ def post_ref(
         title=str(getattr(article, "title", "") or ""),
         date=to_utc_iso(getattr(article, "date", None)),
         old_urls=_metadata_list(metadata.get("old_urls")),
-        mastodon=str(metadata.get("mastodon") or "").strip(),
-        bluesky=str(metadata.get("bluesky") or "").strip(),
+        social={
+            platform: address
+            for platform in SOCIAL_METADATA
+            if (address := str(metadata.get(platform) or "").strip())
+        },
     )
 
 

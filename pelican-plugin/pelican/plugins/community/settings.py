@@ -7,13 +7,13 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from .errors import SettingsError
-from .sources import SOURCE_TYPES
+from .sources import SOURCE_TYPES, FetchSchedule, SourceSpec
 
 logger = logging.getLogger(__name__)
 
@@ -31,24 +31,11 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
 }
 
-#: (post younger than N days, or None for any age; hours between live checks)
-FetchSchedule = tuple[tuple[int | None, float], ...]
-
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
 _OFFLINE_YES = frozenset({"1", "true", "yes", "on"})
 _OFFLINE_NO = frozenset({"", "0", "false", "no", "off"})
 _offline_values_warned: set[str] = set()  # settings are read again on autoreload
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    """One validated entry of ``COMMUNITY_SOURCES``."""
-
-    type: str
-    name: str
-    path: Path | None = None
-    options: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

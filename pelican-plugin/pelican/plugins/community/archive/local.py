@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..model import SourceResult
-from ..settings import SourceSpec
-from ..sources import SOURCE_TYPES
+from ..sources import SOURCE_TYPES, SourceSpec
 from .store import Archive, MergeStats
 
 logger = logging.getLogger(__name__)

@@ -1,46 +1,88 @@
 """The source registry: each source type is one module and one line here.
 
-A local reader turns one file (or folder) into :class:`SourceResult` and knows
-nothing of Pelican, people or roles.
+A local reader turns one file (or folder) into :class:`SourceResult`; a live
+type's planner turns one ``COMMUNITY_SOURCES`` entry into network jobs that
+bring :class:`SourceResult` back (see ``_live``). Both live in the type's
+module, beside its parser, and know nothing of Pelican, people or roles.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..model import SourceResult
-from .staticman_fields import FIELD_DEFAULTS
 
 #: ``reader(path, source_name) -> SourceResult``
 Reader = Callable[[Path, str], SourceResult]
 
+#: (post younger than N days, or None for any age; hours between live checks)
+FetchSchedule = tuple[tuple[int | None, float], ...]
+
+#: Staticman option key -> field names tried in order (comma-separated).
+FIELD_DEFAULTS: dict[str, str] = {
+    "id_field": "_id",
+    "name_field": "name",
+    "email_field": "email",
+    "url_field": "url,website",
+    "message_field": "message,comment",
+    "date_field": "date",
+    "parent_field": "replying_to_uid,parent",
+    "parent_index_field": "replying_to",
+    "slug_field": "slug",
+}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One validated entry of ``COMMUNITY_SOURCES``."""
+
+    type: str
+    name: str
+    path: Path | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+
+
+def _function(dotted: str) -> Any:
+    module, function = dotted.rsplit(".", 1)
+    return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+
 
 @dataclass(frozen=True)
 class SourceType:
-    """What a ``COMMUNITY_SOURCES`` entry of one ``type`` may say."""
+    """What a ``COMMUNITY_SOURCES`` entry of one ``type`` may say, and the
+    functions that read it. Functions are named "module.function" in this
+    package and imported when first used, so a build whose files did not
+    change loads none."""
 
-    #: the local reader as "module.function" in this package, or ""; imported
-    #: when first used, so a build whose files did not change loads none
+    #: the local reader, or "" for a network-only type
     reader: str = ""
+    #: the live planner (``plan_fetch(LiveRequest) -> LivePlan``), or ""
+    fetch: str = ""
     #: keys that point at the data; exactly one must be given (none: no keys)
     location_keys: tuple[str, ...] = ("path",)
     #: further optional keys and their defaults
     option_keys: tuple[tuple[str, str], ...] = ()
-    #: an entry without ``path`` is fetched over the network (live.py)
-    live: bool = False
     #: the reader takes the entry's options as keyword arguments
     reader_takes_options: bool = False
 
     @property
+    def live(self) -> bool:
+        """An entry without ``path`` is fetched over the network."""
+        return bool(self.fetch)
+
+    @property
     def read_file(self) -> Reader | None:
         """The local reader function, or None for a network-only type."""
-        if not self.reader:
-            return None
-        module, function = self.reader.rsplit(".", 1)
-        return getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return _function(self.reader) if self.reader else None
+
+    @property
+    def plan_fetch(self) -> Callable[..., Any] | None:
+        """The live planner, or None for a local-only type."""
+        return _function(self.fetch) if self.fetch else None
 
 
 SOURCE_TYPES: dict[str, SourceType] = {
@@ -57,21 +99,21 @@ SOURCE_TYPES: dict[str, SourceType] = {
     ),
     "commento": SourceType(reader="commento.read_commento"),
     "feed": SourceType(
-        reader="feed.read_feed", location_keys=("path", "url"), live=True
+        reader="feed.read_feed", fetch="feed.plan_fetch", location_keys=("path", "url")
     ),
     "webmention.io": SourceType(
         reader="webmention_io.read_webmentions",
+        fetch="webmention_io.plan_fetch",
         location_keys=("path", "domain"),
         option_keys=(
             ("endpoint", "https://webmention.io"),
             ("token_env", "WEBMENTION_IO_TOKEN"),
         ),
-        live=True,
     ),
-    "mastodon": SourceType(location_keys=(), live=True),
+    "mastodon": SourceType(fetch="mastodon.plan_fetch", location_keys=()),
     "bluesky": SourceType(
+        fetch="bluesky.plan_fetch",
         location_keys=(),
         option_keys=(("appview", "https://public.api.bsky.app"),),
-        live=True,
     ),
 }

@@ -10,11 +10,11 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..emailkeys import email_keys
 from ..model import Interaction, SourceResult
 from ..urls import post_slug_guess, public_http_url, safe_http_url
-from ..xmlrecover import Recovery, iter_records
-from ..xmlsafe import local_name, text_of
+from ._emailkeys import email_keys
+from ._xml import local_name, text_of
+from ._xml_recover import Recovery, iter_records
 
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"

@@ -5,12 +5,25 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
-from ..model import Interaction, SourceResult, withheld_record
+from ..model import Interaction, PostRef, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
+from . import SourceSpec
+from ._files import as_object, scalar_text
+from ._live import (
+    MAX_SOCIAL_PAGES,
+    Client,
+    LivePlan,
+    LiveRequest,
+    Outcome,
+    SourceFailure,
+    combine_results,
+    plan_per_post,
+)
 
 PLATFORM = "bluesky"
 #: Accounts that asked not to be shown to logged-out viewers.
@@ -87,17 +100,19 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
     if not isinstance(thread, dict):
         raise ValueError("a getPostThread answer has a 'thread' object")
     if thread.get("$type", _THREAD_VIEW) != _THREAD_VIEW:
-        raise ValueError(f"the post is unavailable ({_text(thread.get('$type'))})")
+        raise ValueError(
+            f"the post is unavailable ({scalar_text(thread.get('$type'))})"
+        )
     root = thread.get("post") if isinstance(thread.get("post"), dict) else {}
-    root_uri = _text(root.get("uri"))
-    me = _text(_object(root.get("author")).get("did"))
+    root_uri = scalar_text(root.get("uri"))
+    me = scalar_text(as_object(root.get("author")).get("did"))
     interactions: list[Interaction] = []
     skipped: Counter[str] = Counter()
     for node in _walk_replies(thread, skipped):
         post = node["post"]
-        uri = _text(post.get("uri"))
-        author = _object(post.get("author"))
-        if not uri or not _text(author.get("did")):
+        uri = scalar_text(post.get("uri"))
+        author = as_object(post.get("author"))
+        if not uri or not scalar_text(author.get("did")):
             skipped["no-uri"] += 1
             continue
         if is_hidden_account(author):
@@ -112,8 +127,10 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
                 )
             )
             continue
-        record = _object(post.get("record"))
-        parent = _text(_object(_object(record.get("reply")).get("parent")).get("uri"))
+        record = as_object(post.get("record"))
+        parent = scalar_text(
+            as_object(as_object(record.get("reply")).get("parent")).get("uri")
+        )
         interactions.append(
             Interaction(
                 source=source_name,
@@ -123,7 +140,7 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
                 or to_utc_iso(post.get("indexedAt")),
                 target_url=target_url,
                 url=post_web_url(uri),
-                content=_paragraphs(_text(record.get("text"))),
+                content=_paragraphs(scalar_text(record.get("text"))),
                 parent="" if parent == root_uri else parent,
                 extra=_actor_extra(author),
                 **_author_fields(author, me),
@@ -154,9 +171,9 @@ def parse_actors(
     interactions: list[Interaction] = []
     skipped: Counter[str] = Counter()
     for entry in entries:
-        entry = _object(entry)
-        actor = _object(entry.get("actor")) if kind == "like" else entry
-        did = _text(actor.get("did"))
+        entry = as_object(entry)
+        actor = as_object(entry.get("actor")) if kind == "like" else entry
+        did = scalar_text(actor.get("did"))
         if not did:
             skipped["no-did"] += 1
             continue
@@ -211,7 +228,7 @@ def _walk_replies(thread: dict, skipped: Counter[str]) -> list[dict]:
         node = stack.pop()
         if not isinstance(node, dict):
             continue
-        kind = _text(node.get("$type"))
+        kind = scalar_text(node.get("$type"))
         if kind and kind != _THREAD_VIEW:
             skipped[kind.rsplit("#", 1)[-1]] += 1  # notFoundPost, blockedPost
             continue
@@ -224,10 +241,13 @@ def _walk_replies(thread: dict, skipped: Counter[str]) -> list[dict]:
 
 
 def _author_fields(actor: dict, me: str) -> dict:
-    did = _text(actor.get("did"))
+    did = scalar_text(actor.get("did"))
     return {
         "author_name": " ".join(
-            (_text(actor.get("displayName")) or _text(actor.get("handle"))).split()
+            (
+                scalar_text(actor.get("displayName"))
+                or scalar_text(actor.get("handle"))
+            ).split()
         ),
         "author_url": f"https://bsky.app/profile/{did}",
         "author_handle": did,
@@ -238,7 +258,7 @@ def _author_fields(actor: dict, me: str) -> dict:
 
 def _actor_extra(actor: dict) -> dict[str, str]:
     extra = {"platform": PLATFORM}
-    handle = _text(actor.get("handle"))
+    handle = scalar_text(actor.get("handle"))
     # Only a real handle: not "handle.invalid", markup or an address.
     if handle != "handle.invalid" and handle_key(handle).startswith("bsky:"):
         extra["handle"] = handle
@@ -253,13 +273,53 @@ def _paragraphs(text: str) -> str:
     )
 
 
-def _object(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
+# -- fetching -----------------------------------------------------------------
 
 
-def _text(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, str | int | float):
-        return str(value).strip()
-    return ""
+def plan_fetch(request: LiveRequest) -> LivePlan:
+    """One job per due post with a ``bluesky`` post in its metadata."""
+    return plan_per_post(request, "bluesky", _fetch_bluesky_post)
+
+
+def _fetch_bluesky_post(
+    client: Client, spec: SourceSpec, post: PostRef, address: str
+) -> Outcome:
+    ref = parse_post_ref(address)
+    if ref is None:
+        raise SourceFailure(f"{post.slug}: {address!r} is not a Bluesky post URL")
+    xrpc = spec.options["appview"].rstrip("/") + "/xrpc/"
+    try:
+        did = ref.actor
+        if ref.needs_resolving:
+            answer = client.get(
+                xrpc + "com.atproto.identity.resolveHandle",
+                params={"handle": ref.actor},
+            )
+            did = resolved_did(answer.json())
+        uri = ref.at_uri(did)
+        thread = client.get(
+            xrpc + "app.bsky.feed.getPostThread",
+            params={"uri": uri, "depth": 100, "parentHeight": 0},
+        ).json()
+        results = [parse_thread(thread, spec.name, post.url)]
+        for kind, method in (("like", "getLikes"), ("repost", "getRepostedBy")):
+            for page in _cursor_pages(client, xrpc + "app.bsky.feed." + method, uri):
+                results.append(parse_actors(page, kind, uri, spec.name, post.url))
+    except ValueError as exc:
+        raise SourceFailure(f"{address}: unexpected answer ({exc})") from None
+    return Outcome(combine_results(results))
+
+
+def _cursor_pages(client: Client, url: str, uri: str) -> Iterator[object]:
+    """Each page of an XRPC list that paginates with ``cursor``."""
+    cursor = ""
+    for _page in range(MAX_SOCIAL_PAGES):
+        params: dict[str, str | int] = {"uri": uri, "limit": 100}
+        if cursor:
+            params["cursor"] = cursor
+        data = client.get(url, params=params).json()
+        yield data
+        new_cursor = next_cursor(data)
+        if not new_cursor or new_cursor == cursor:
+            return
+        cursor = new_cursor

@@ -11,11 +11,11 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..emailkeys import email_keys
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
-from ..xmlrecover import Recovery, iter_records
-from ..xmlsafe import local_name, text_of
+from ._emailkeys import email_keys
+from ._xml import local_name, text_of
+from ._xml_recover import Recovery, iter_records
 
 #: Disqus's public profile page of a registered user.
 PROFILE_URL = "https://disqus.com/by/{username}/"

@@ -19,6 +19,9 @@ from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url, safe_http_url
+from . import SourceSpec
+from ._files import read_bounded, string_text
+from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
 #: Saved feeds larger than this are refused rather than read into memory.
 MAX_FEED_BYTES = 256 * 1024**2
@@ -70,7 +73,9 @@ def read_feed(path: Path, source_name: str) -> SourceResult:
     A feed that is garbled but still yields entries is read with a warning;
     one that yields nothing raises :class:`SourceError` naming the file.
     """
-    return parse_feed(_read_bytes(path), source_name, str(path))
+    return parse_feed(
+        read_bounded(path, MAX_FEED_BYTES, "a saved feed"), source_name, str(path)
+    )
 
 
 def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
@@ -150,16 +155,6 @@ def _parse(
     )
 
 
-def _read_bytes(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FEED_BYTES:
-        raise SourceError(
-            f"{path}: {size} bytes is larger than the {MAX_FEED_BYTES} bytes "
-            "a saved feed may have"
-        )
-    return path.read_bytes()
-
-
 def _public_url(value: object) -> str:
     """:func:`public_http_url` of an address many comments share (the
     commenter's site, the post's URL): checked once per distinct value."""
@@ -172,12 +167,12 @@ _public_url_of = lru_cache(maxsize=8192)(public_http_url)
 
 def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
     link = safe_http_url(raw.get("link"))
-    feed_id = _text(raw.get("id"))
+    feed_id = string_text(raw.get("id"))
     number = _comment_number(link) or _comment_number(feed_id)
     comment_id = number or feed_id or link
     if not comment_id:
         return None
-    title = _text(raw.get("title"))
+    title = string_text(raw.get("title"))
     name, post_title = _name_and_post_title(raw, title)
     content, reply_href, reply_name = _split_reply_prefix(_content_of(raw))
     if _REMARK42_FRAGMENT in link:
@@ -185,7 +180,10 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         if reply_name:
             content = _REMARK42_QUOTE.sub("", content)
     thread = raw.get("thr_in-reply-to") or {}
-    thread_ref, thread_href = _text(thread.get("ref")), _text(thread.get("href"))
+    thread_ref, thread_href = (
+        string_text(thread.get("ref")),
+        string_text(thread.get("href")),
+    )
     record = {
         "id": comment_id,
         "kind": "comment",
@@ -237,8 +235,8 @@ def _author_name(detail: dict) -> str:
     address pattern stops after four letters of the top-level domain, so
     ``x@mail.example (Ann)`` leaves ``ple (Ann`` behind: mend that.
     """
-    name = _clean(_text(detail.get("name")))
-    email = _text(detail.get("email"))
+    name = _clean(string_text(detail.get("name")))
+    email = string_text(detail.get("email"))
     if email and _FOUR_LETTER_TLD.search(email):
         cut = _CUT_DOMAIN_TAIL.match(name)
         if cut:
@@ -327,10 +325,10 @@ def _latest_earlier_by(group: list[_Entry], reply: _Entry) -> str:
 
 def _content_of(raw: dict) -> str:
     for content in raw.get("content") or ():
-        value = _text(content.get("value"))
+        value = string_text(content.get("value"))
         if value:
             return value
-    return _text(raw.get("summary"))
+    return string_text(raw.get("summary"))
 
 
 def _post_url(link: str) -> str:
@@ -353,7 +351,7 @@ def _comment_number(url: str) -> str:
 
 
 def _feed_title(parsed: feedparser.FeedParserDict) -> str:
-    return _text((parsed.get("feed") or {}).get("title"))
+    return string_text((parsed.get("feed") or {}).get("title"))
 
 
 def _match_group(pattern: re.Pattern[str], text: str, group: str) -> str:
@@ -372,5 +370,70 @@ def _describe(exc: object) -> str:
     return f"{exc.__class__.__name__}: {exc}"
 
 
-def _text(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
+# -- fetching -----------------------------------------------------------------
+
+FEED_ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/xml;q=0.9, "
+    "text/xml;q=0.9, */*;q=0.1"
+)
+#: The end of a whole feed: its root's end tag, then only comments (caching
+#: plugins append "<!-- generated in 0.2 s -->") and white space.
+_FEED_END = re.compile(
+    rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*\Z", re.I | re.S
+)
+
+
+def plan_fetch(request: LiveRequest) -> LivePlan:
+    """One job: the feed at the entry's ``url``, conditionally requested."""
+    spec, state = request.spec, request.source_state
+    return LivePlan([(spec.options["url"], lambda c: _fetch_feed(c, spec, state))])
+
+
+def _fetch_feed(client: Client, spec: SourceSpec, source_state: dict) -> Outcome:
+    url = spec.options["url"]
+    # Validators belong to the URL that gave them (kept redacted: state.json
+    # is in the archive); the feed may have moved since.
+    validated = source_state.get("url") == client.fetcher.redact(url)
+    response = client.get(
+        url,
+        headers={"Accept": FEED_ACCEPT},
+        etag=source_state.get("etag", "") if validated else "",
+        last_modified=source_state.get("last_modified", "") if validated else "",
+    )
+    if response.not_modified:
+        return Outcome()
+    if response.content_type in (
+        "text/html",
+        "application/xhtml+xml",
+    ) or _looks_like_html(response.body):
+        raise SourceFailure(f"{response.safe_url}: got an HTML page instead of a feed")
+    try:
+        result = parse_feed(response.body, spec.name, response.safe_url)
+    except Exception as exc:  # the parser names what is wrong with the data
+        raise SourceFailure(str(exc)) from None
+    if result.warnings and not _ends_like_a_feed(response.body):
+        # feedparser flags a document that is not well-formed XML and reads
+        # what it can. A whole feed with one stray byte is read (its warning
+        # is logged at INFO); one cut off would archive a comment half written,
+        # so it is fetched again next build.
+        raise SourceFailure(
+            f"{response.safe_url}: the feed is not well-formed (cut off or garbled)"
+        )
+    # All three, empty or not: validators of another URL must not stay.
+    validators = {
+        "url": client.fetcher.redact(url),
+        "etag": response.etag,
+        "last_modified": response.last_modified,
+    }
+    return Outcome(result, validators)
+
+
+def _ends_like_a_feed(body: bytes) -> bool:
+    """Whether the document ends with the end tag of an RSS, RDF or Atom root
+    element (then only comments): it was not cut off on the way."""
+    return _FEED_END.search(body[-4096:]) is not None
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))

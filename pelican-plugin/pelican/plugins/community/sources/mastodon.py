@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..dates import to_utc_iso
-from ..model import Interaction, SourceResult, withheld_record
+from ..model import Interaction, PostRef, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
+from . import SourceSpec
+from ._live import (
+    MAX_SOCIAL_PAGES,
+    Client,
+    LivePlan,
+    LiveRequest,
+    Outcome,
+    SourceFailure,
+    combine_results,
+    plan_per_post,
+)
 
 PLATFORM = "mastodon"
 #: Bridgy's synthetic fragments for likes and boosts, reused so both agree.
@@ -224,3 +236,40 @@ def _text(value: object) -> str:
     if isinstance(value, str | int | float):
         return str(value).strip()
     return ""
+
+
+# -- fetching -----------------------------------------------------------------
+
+
+def plan_fetch(request: LiveRequest) -> LivePlan:
+    """One job per due post with a ``mastodon`` status in its metadata."""
+    return plan_per_post(request, "mastodon", _fetch_mastodon_post)
+
+
+def _fetch_mastodon_post(
+    client: Client, spec: SourceSpec, post: PostRef, address: str
+) -> Outcome:
+    status = parse_status_url(address)
+    if status is None:
+        raise SourceFailure(f"{post.slug}: {address!r} is not a Mastodon status URL")
+    try:
+        context = client.get(status.api("context")).json()
+        results = [parse_context(context, status, spec.name, post.url)]
+        for kind, endpoint in (("like", "favourited_by"), ("repost", "reblogged_by")):
+            for page in _link_pages(client, status.api(endpoint), status.base):
+                results.append(parse_accounts(page, kind, status, spec.name, post.url))
+    except ValueError as exc:
+        raise SourceFailure(f"{status.url}: unexpected answer ({exc})") from None
+    return Outcome(combine_results(results))
+
+
+def _link_pages(client: Client, url: str, origin: str) -> Iterator[object]:
+    """Each page of a list that paginates with ``Link: <...>; rel="next"``."""
+    response = client.get(url, params={"limit": 80})
+    for _page in range(MAX_SOCIAL_PAGES):
+        yield response.json()
+        next_url = response.link("next")
+        if not next_url:
+            return
+        # The next URL comes from the server: same instance, or a public address.
+        response = client.get(next_url, untrusted=True, trusted_origin=origin)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import to_utc_iso
-from ..emailkeys import with_email_keys
 from ..errors import SourceError
-from ..markup import markdown_to_html
 from ..model import SourceResult
 from ..urls import public_http_url
+from ._emailkeys import with_email_keys
+from ._files import markdown_to_html, read_text
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 #: A comment file larger than this is refused (no comment is this long).
@@ -70,7 +70,7 @@ def read_pelican_comment_system(path: Path, source_name: str) -> SourceResult:
 
 
 def _read_comment(file: Path, slug: str, aliases: dict[str, str]) -> _Comment:
-    meta, body = _split(_read_text(file), file)
+    meta, body = _split(read_text(file, MAX_COMMENT_BYTES, "a comment file"), file)
     reply_to = meta.get("replyto", "")
     parent = aliases.get(reply_to) or aliases.get(reply_to.lower()) or reply_to
     record = {
@@ -120,23 +120,6 @@ def _split(text: str, file: Path) -> tuple[dict[str, str], str]:
             f"{file}: line 1: no 'author:' or 'date:' metadata: not a comment file"
         )
     return meta, "\n".join(lines[body_start:])
-
-
-def _read_text(file: Path) -> str:
-    size = file.stat().st_size
-    if size > MAX_COMMENT_BYTES:
-        raise SourceError(
-            f"{file}: {size} bytes is larger than the {MAX_COMMENT_BYTES} bytes "
-            "a comment file may have"
-        )
-    raw = file.read_bytes()
-    if not raw.strip():
-        raise SourceError(f"{file}: the file is empty")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(f"{file}: line {line}: not valid UTF-8") from None
 
 
 def _hidden(path: Path) -> bool:

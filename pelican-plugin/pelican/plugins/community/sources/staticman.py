@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -12,14 +11,13 @@ from pathlib import Path
 import yaml
 
 from ..dates import to_utc_iso
-from ..emailkeys import with_email_keys
 from ..errors import SourceError
-from ..jsonsafe import loads_json
-from ..markup import markdown_to_html
 from ..model import SourceResult
 from ..sanitize import mask_private
 from ..urls import public_http_url
-from .staticman_fields import FIELD_DEFAULTS
+from . import FIELD_DEFAULTS
+from ._emailkeys import with_email_keys
+from ._files import markdown_to_html, parse_json, parse_yaml, read_text
 
 SUFFIXES = frozenset({".yml", ".yaml", ".json"})
 #: A comment file larger than this is refused (no comment is this long).
@@ -183,39 +181,11 @@ def _load_yaml(text: str) -> object:
 def _load(file: Path) -> dict:
     """The file's mapping of fields; any problem is a :class:`SourceError`
     naming the file (and line)."""
-    size = file.stat().st_size
-    if size > MAX_COMMENT_BYTES:
-        raise SourceError(
-            f"{file}: {size} bytes is larger than the {MAX_COMMENT_BYTES} bytes "
-            "a comment file may have"
-        )
-    raw = file.read_bytes()
-    if not raw.strip():
-        raise SourceError(f"{file}: the file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(f"{file}: line {line}: not valid UTF-8") from None
+    text = read_text(file, MAX_COMMENT_BYTES, "a comment file")
     if file.suffix.lower() == ".json":
-        try:
-            data = loads_json(text)
-        except json.JSONDecodeError as exc:
-            raise SourceError(
-                f"{file}: line {exc.lineno}: not valid JSON ({exc.msg})"
-            ) from None
-        except RecursionError:
-            raise SourceError(f"{file}: the JSON is nested too deeply") from None
+        data = parse_json(text, file)
     else:
-        try:
-            data = _load_yaml(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark is not None else ""
-            problem = getattr(exc, "problem", None) or "syntax error"
-            raise SourceError(f"{file}: {where}not valid YAML ({problem})") from None
-        except RecursionError:
-            raise SourceError(f"{file}: the YAML is nested too deeply") from None
+        data = parse_yaml(text, file, _load_yaml)
     if not isinstance(data, dict):
         raise SourceError(
             f"{file}: expected the fields of one comment (name: ..., message: ...)"

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import html
-import json
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from ..dates import to_utc_iso
+from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
-from ..jsonsafe import loads_json
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
+from . import SourceSpec
+from ._files import as_object, parse_json, read_text, scalar_text
+from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
 #: Saved files larger than this are refused rather than read into memory.
+logger = logging.getLogger(__name__)
+
 MAX_JSON_BYTES = 256 * 1024**2
 #: JF2 ``wm-property`` -> interaction kind. ``rsvp`` is skipped.
 JF2_KINDS = {
@@ -55,7 +61,9 @@ _EMAIL_HASH_AVATAR = re.compile(
 def read_webmentions(path: Path, source_name: str) -> SourceResult:
     """Read a saved webmention.io response: a JF2 list, a JF2 object with
     ``children``, or the older ``{"links": [...]}`` format."""
-    data = _load_json(path)
+    data = parse_json(
+        read_text(path, MAX_JSON_BYTES, "a saved webmention.io file"), path
+    )
     if isinstance(data, list):
         return parse_jf2_entries(data, source_name)
     if isinstance(data, dict):
@@ -127,20 +135,20 @@ def _collect(
 
 
 def _jf2_mention(entry: dict) -> _Mention:
-    prop = _text(entry.get("wm-property"))
+    prop = scalar_text(entry.get("wm-property"))
     kind = JF2_KINDS.get(prop, "")
     fields = {
         "kind": kind,
         "published": to_utc_iso(entry.get("published"))
         or to_utc_iso(entry.get("wm-received")),
-        "target_url": public_http_url(_text(entry.get("wm-target"))),
+        "target_url": public_http_url(scalar_text(entry.get("wm-target"))),
         "url": public_http_url(entry.get("url"))
         or public_http_url(entry.get("wm-source")),
         "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
-        **_author_fields(_object(entry.get("author"))),
+        **_author_fields(as_object(entry.get("author"))),
     }
     return _Mention(
-        id=_text(entry.get("wm-id")),
+        id=scalar_text(entry.get("wm-id")),
         private=entry.get("wm-private") is True,
         skip="" if kind else _skip_reason(prop, "other-property"),
         fields=fields,
@@ -148,23 +156,23 @@ def _jf2_mention(entry: dict) -> _Mention:
 
 
 def _links_mention(link: dict) -> _Mention:
-    activity_type = _text(_object(link.get("activity")).get("type"))
+    activity_type = scalar_text(as_object(link.get("activity")).get("type"))
     kind = LINKS_KINDS.get(activity_type, "")
-    data = _object(link.get("data"))
+    data = as_object(link.get("data"))
     content = data.get("content")
     fields = {
         "kind": kind,
         "published": to_utc_iso(data.get("published"))
         or to_utc_iso(link.get("verified_date")),
-        "target_url": public_http_url(_text(link.get("target"))),
+        "target_url": public_http_url(scalar_text(link.get("target"))),
         "url": public_http_url(data.get("url")) or public_http_url(link.get("source")),
         "content": ""
         if kind in _WORDLESS_KINDS or not isinstance(content, str)
         else content,
-        **_author_fields(_object(data.get("author"))),
+        **_author_fields(as_object(data.get("author"))),
     }
     return _Mention(
-        id=_text(link.get("id")),
+        id=scalar_text(link.get("id")),
         private=link.get("private") is True,
         skip="" if kind else _skip_reason(activity_type, "other-type"),
         fields=fields,
@@ -173,30 +181,6 @@ def _links_mention(link: dict) -> _Mention:
 
 def _skip_reason(name: str, other: str) -> str:
     return "rsvp" if name.startswith("rsvp") else other
-
-
-def _load_json(path: Path) -> object:
-    size = path.stat().st_size
-    if size > MAX_JSON_BYTES:
-        raise SourceError(
-            f"{path}: {size} bytes is larger than the {MAX_JSON_BYTES} bytes "
-            "a saved webmention.io file may have"
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    if not text.strip():
-        raise SourceError(f"{path}: the file is empty")
-    try:
-        return loads_json(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(
-            f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno}"
-        ) from None
-    except RecursionError:
-        raise SourceError(f"{path}: the JSON is nested too deeply") from None
 
 
 def _shape_of(data: object) -> str:
@@ -212,7 +196,7 @@ def _shape_of(data: object) -> str:
 def _author_fields(author: dict) -> dict:
     url = public_http_url(author.get("url"))
     return {
-        "author_name": " ".join(_text(author.get("name")).split()),
+        "author_name": " ".join(scalar_text(author.get("name")).split()),
         "author_url": url,
         "author_handle": _profile_handle(url),
         "author_photo": _avatar_url(author.get("photo")),
@@ -253,14 +237,102 @@ def _jf2_content(entry: dict) -> str:
     return ""
 
 
-def _object(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
+# -- fetching -----------------------------------------------------------------
+
+#: How often webmention.io is listed in full, to drop mentions it deleted.
+RECONCILE_EVERY = timedelta(days=7)
+WEBMENTION_PER_PAGE = 100
+#: Upper bound on pagination, so a misbehaving server cannot keep us busy.
+MAX_PAGES = 200
 
 
-def _text(value: object) -> str:
-    """A JSON scalar as stripped text; objects and lists are not text."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, str | int | float):
-        return str(value).strip()
-    return ""
+def plan_fetch(request: LiveRequest) -> LivePlan:
+    """One job: the site's mentions, new ones or (weekly) every one."""
+    spec = request.spec
+    token = request.environ.get(spec.options["token_env"], "").strip()
+    if not token:
+        return LivePlan(
+            failure=f"no webmention.io token: set the {spec.options['token_env']} "
+            "environment variable"
+        )
+    request.add_secret(token)
+    archived = request.archived_ids()
+    return LivePlan(
+        [
+            (
+                spec.options["domain"],
+                lambda c: _fetch_webmentions(
+                    c, spec, token, archived, request.source_state, request.now
+                ),
+            )
+        ]
+    )
+
+
+def _fetch_webmentions(
+    client: Client,
+    spec: SourceSpec,
+    token: str,
+    archived: set[str],
+    source_state: dict,
+    now: datetime,
+) -> Outcome:
+    """Fetch new mentions (``since_id``: the newest archived one); once a
+    week, list everything and drop archived mentions webmention.io no longer
+    has. Only a complete listing (read up to an empty page) may remove
+    anything: a page may come back short with more pages after it."""
+    numeric = [int(item_id) for item_id in archived if item_id.isdigit()]
+    last_full = parse_iso(source_state.get("last_full", ""))
+    full = not numeric or last_full is None or now - last_full >= RECONCILE_EVERY
+    params: dict[str, str | int] = {
+        "domain": spec.options["domain"],
+        "token": token,
+        "per-page": WEBMENTION_PER_PAGE,
+    }
+    if not full:
+        params["since_id"] = max(numeric)
+    url = spec.options["endpoint"].rstrip("/") + "/api/mentions.jf2"
+    entries: list = []
+    complete = False
+    for page in range(MAX_PAGES):
+        data = client.get(url, params={**params, "page": page}).json()
+        children = data.get("children") if isinstance(data, dict) else None
+        if not isinstance(children, list):
+            raise SourceFailure(
+                f"{client.fetcher.redact(url)}: not a webmention.io JF2 answer "
+                "(no 'children' list)"
+            )
+        if not children:
+            complete = True
+            break
+        entries.extend(children)
+    result = parse_jf2_entries(entries, spec.name)
+    state: dict = {}
+    if not complete:
+        # A huge site, or a server whose pages never end: keep what was read
+        # (the archive only grows) and remove nothing.
+        logger.warning(
+            "community: %s: webmention.io listed more than %d pages; kept the "
+            "%d mention(s) read and removed none (the listing is not complete)",
+            spec.name,
+            MAX_PAGES,
+            len(result.interactions),
+        )
+        # A full listing is as full as it gets: due again in a week. After an
+        # incremental one, the next since_id would skip what lies below the
+        # cut for good: list everything next time instead.
+        state["last_full"] = to_utc_iso(now) if full else ""
+    elif full:
+        listed = {str(e.get("wm-id")) for e in entries if isinstance(e, dict)}
+        if entries or not archived:
+            gone = archived - listed
+            result = replace(result, removed=result.removed | frozenset(gone))
+            state["last_full"] = to_utc_iso(now)
+        else:
+            logger.info(
+                "community: %s: webmention.io listed nothing; kept %d archived "
+                "mention(s)",
+                spec.name,
+                len(archived),
+            )
+    return Outcome(result, state)

@@ -16,7 +16,7 @@ from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
 from ..storage import paused_gc
 from ..urls import public_http_url
-from ..xmlsafe import iter_elements, local_name, text_of
+from ._xml import iter_elements, local_name, text_of
 
 logger = logging.getLogger(__name__)
 

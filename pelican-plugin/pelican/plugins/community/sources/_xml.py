@@ -24,7 +24,7 @@ from xml.parsers.expat import errors as expat_errors
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as defused_iterparse
 
-from .errors import SourceError
+from ..errors import SourceError
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .model import Interaction
+from ..model import Interaction
 
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.

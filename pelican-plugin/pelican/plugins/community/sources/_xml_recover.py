@@ -13,8 +13,8 @@ from xml.parsers.expat import errors as expat_errors
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from .errors import SourceError
-from .xmlsafe import check_utf8, iter_elements, local_name, unreadable_encoding
+from ..errors import SourceError
+from ._xml import check_utf8, iter_elements, local_name, unreadable_encoding
 
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
