@@ -8,7 +8,7 @@ import json
 from builders import WxrComment, WxrPost, wxr
 from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people.people_file import PeopleFile
-from pelican.plugins.community.report import compute_community
+from pelican.plugins.community.views.compute import compute_community
 
 FEED_WITH_A_NEW_COMMENT = """\
 <?xml version="1.0" encoding="UTF-8"?>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
-from pelican.plugins.community.report import compute_community
+from pelican.plugins.community.views.compute import compute_community
 
 POSTS = [
     PostRef(

@@ -22,9 +22,9 @@ from .archive.store import write_atomically
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
 from .pipeline import build_community
-from .report import Community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .templating import PAGE_TEMPLATES, add_community_templates
+from .views.community import Community
 
 logger = logging.getLogger(__name__)
 

@@ -40,8 +40,8 @@ from pathlib import Path
 from .archive.store import STATE_FILE
 from .fingerprints import Fingerprint, take_fingerprint
 from .model import PostRef
-from .report import Community
 from .storage import paused_gc, prepare_cache_folder
+from .views.community import Community
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from .people.find import AmbiguousPerson, find_person
 from .people.people_file import load_people_file
 from .people.roles import ROLES
 from .pipeline import build_community, collect_interactions, community_from
-from .report import Community
-from .suggestions import suggest_edits
+from .views.community import Community
+from .views.suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)
 

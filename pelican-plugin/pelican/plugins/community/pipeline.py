@@ -15,10 +15,11 @@ from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
 from .people.people_file import PeopleFile, load_people_file
-from .report import Community, compute_community
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
 from .storage import paused_gc
+from .views.community import Community
+from .views.compute import compute_community
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The community, computed: people with roles, per-post thanks, the JSON report.
+"""The community, computed: people with roles, per-post thanks and conversations.
 
 Pure functions over plain data: interactions, the people file and the posts
 go in; the model templates render and the JSON the CLI prints come out.
@@ -7,20 +7,14 @@ go in; the model templates render and the JSON the CLI prints come out.
 from __future__ import annotations
 
 import hashlib
-import io
-import json
-import pickle
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from markupsafe import Markup
 
-from .matching import PostMatcher
-from .model import REACTION_KINDS, Interaction, PostRef
-from .names import clean_name, initials, slugify_name
-from .people.identity import (
+from ..model import Interaction, PostRef
+from ..names import clean_name, initials, slugify_name
+from ..people.identity import (
     Identity,
     clear_caches,
     hidden_by,
@@ -28,13 +22,12 @@ from .people.identity import (
     me_matcher,
     merge_identities,
 )
-from .people.people_file import PeopleFile
-from .people.roles import ROLES, activity_of, classify, reasons_for
-from .sanitize import clean_html
-from .urls import safe_http_url, url_key
-
-#: First-timers this recent (before the newest conversation) are welcomed.
-WELCOME_WINDOW = timedelta(days=365)
+from ..people.people_file import PeopleFile
+from ..people.roles import ROLES, activity_of, classify, reasons_for
+from ..sanitize import clean_html
+from ..urls import safe_http_url, url_key
+from .community import Comment, Community, Person, PostCommunity, Thanks
+from .matching import PostMatcher
 
 # Names and addresses repeat across a person's interactions: each distinct
 # one is cleaned once per computation (emptied when it ends).
@@ -42,261 +35,6 @@ _CACHE_SIZE = 1 << 18
 _clean_name = lru_cache(maxsize=_CACHE_SIZE)(clean_name)
 _safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
 _url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
-
-
-@dataclass
-class Person:
-    """One member of the community, as pages and the JSON report show them."""
-
-    id: str
-    name: str
-    url: str
-    role: str
-    pinned: bool
-    note: str
-    posts: list[str]
-    counts: dict[str, int]
-    first_seen: str | None
-    last_seen: str | None
-    reasons: list[str]
-    initials: str = ""
-    first_conversation: str = ""
-    conversation_posts: int = 0
-
-    def to_json(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "url": self.url or None,
-            "role": self.role,
-            "pinned": self.pinned,
-            "posts": self.posts,
-            "counts": self.counts,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "reasons": self.reasons,
-        } | ({"note": self.note} if self.note else {})
-
-
-@dataclass
-class Thanks:
-    """A person thanked on a post; ``first_time`` when it is their first
-    conversation with the blog."""
-
-    person: Person
-    first_time: bool
-
-
-@dataclass
-class Comment:
-    """One comment or mention shown under a post, with its replies."""
-
-    id: str
-    anchor: str  #: a page-safe id for the comment (a digest: source ids are untrusted)
-    kind: str
-    name: str
-    url: str  #: the author's link (http/https) or ""
-    permalink: str
-    published: str
-    content: Markup
-    by_author: bool
-    person: Person | None
-    initials: str
-    summary: str = ""  #: content warning (Mastodon spoiler text), shown collapsed
-    sensitive: bool = False
-    replies: list[Comment] = field(default_factory=list)
-
-
-@dataclass
-class PostCommunity:
-    """``article.community``: who joined the conversation, and reactions."""
-
-    slug: str
-    thanks: list[Thanks] = field(default_factory=list)
-    reactions: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(REACTION_KINDS, 0)
-    )
-    conversation: list[Comment] = field(default_factory=list)
-    reactors: list[Person] = field(default_factory=list)
-
-    @property
-    def first_timers(self) -> list[Thanks]:
-        return [t for t in self.thanks if t.first_time]
-
-    def to_json(self) -> dict:
-        return {
-            "slug": self.slug,
-            "thanks": [
-                {"id": t.person.id, "first_time": t.first_time} for t in self.thanks
-            ],
-            "reactions": dict(self.reactions),
-        }
-
-    # Pickled (the warm-build cache) with its conversation as one opaque
-    # blob, flat: a thread of a few hundred replies would otherwise nest as
-    # deep in the pickler and hit the recursion limit; and a build whose
-    # theme never shows the conversation (most of the cache by size) does
-    # not pay to unpickle it. The people a conversation names travel in the
-    # outer pickle, so they stay the same objects as in ``thanks``.
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if "conversation" in state:
-            state["conversation"] = _pack_conversation(state["conversation"])
-        else:  # never unpacked since the last unpickling: pass it on as is
-            state["conversation"] = state.pop("_packed_conversation")
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        state = dict(state)
-        state["_packed_conversation"] = state.pop("conversation")
-        self.__dict__.update(state)
-
-    def keep_packed(self, conversation: list[Comment]) -> None:
-        """Hold ``conversation`` packed until something asks for it."""
-        self.__dict__.pop("conversation", None)
-        self.__dict__["_packed_conversation"] = _pack_conversation(conversation)
-
-    def __getattr__(self, name: str) -> object:
-        # Only reached while ``conversation`` is still packed.
-        packed = self.__dict__.get("_packed_conversation")
-        if name != "conversation" or packed is None:
-            raise AttributeError(name)
-        conversation = _unpack_conversation(packed)
-        self.__dict__["conversation"] = conversation
-        del self.__dict__["_packed_conversation"]
-        return conversation
-
-
-def _pack_conversation(roots: list[Comment]) -> tuple[bytes, list[Person]]:
-    people: list[Person] = []
-    index: dict[int, int] = {}
-
-    class Packer(pickle.Pickler):
-        def persistent_id(self, obj: object) -> int | None:
-            if type(obj) is not Person:
-                return None
-            if id(obj) not in index:
-                index[id(obj)] = len(people)
-                people.append(obj)
-            return index[id(obj)]
-
-    buffer = io.BytesIO()
-    Packer(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_flatten(roots))
-    return buffer.getvalue(), people
-
-
-def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
-    data, people = packed
-
-    class Unpacker(pickle.Unpickler):
-        def persistent_load(self, pid: object) -> Person:
-            return people[pid]  # type: ignore[index]
-
-    return _rethread(*Unpacker(io.BytesIO(data)).load())
-
-
-def _flatten(roots: list[Comment]) -> tuple[list[Comment], list[int]]:
-    """Every comment of a thread in reading order, without its replies, and
-    the index of each one's parent (-1 for a top-level comment)."""
-    flat: list[Comment] = []
-    parents: list[int] = []
-    stack = [(comment, -1) for comment in reversed(roots)]
-    while stack:
-        comment, parent = stack.pop()
-        index = len(flat)
-        flat.append(replace(comment, replies=[]))
-        parents.append(parent)
-        stack.extend((reply, index) for reply in reversed(comment.replies))
-    return flat, parents
-
-
-def _rethread(flat: list[Comment], parents: list[int]) -> list[Comment]:
-    roots: list[Comment] = []
-    for comment, parent in zip(flat, parents, strict=True):
-        (roots if parent < 0 else flat[parent].replies).append(comment)
-    return roots
-
-
-@dataclass
-class Community:
-    """Everything the community page, the article pages and the report show."""
-
-    people: list[Person]
-    posts: dict[str, PostCommunity]
-    unmatched: int
-    post_order: list[str]
-    hidden: int = 0
-
-    def for_post(self, slug: str) -> PostCommunity:
-        return self.posts.get(slug) or PostCommunity(slug)
-
-    def by_role(self, role: str) -> list[Person]:
-        return [p for p in self.people if p.role == role]
-
-    @cached_property
-    def friends(self) -> list[Person]:
-        return self.by_role("friend")
-
-    @cached_property
-    def regulars(self) -> list[Person]:
-        return self.by_role("regular")
-
-    @cached_property
-    def returning(self) -> list[Person]:
-        return self.by_role("returning")
-
-    @cached_property
-    def returning_recent(self) -> list[Person]:
-        """Returning readers, the most recently seen first."""
-        return sorted(
-            self.returning, key=lambda p: (p.last_seen or "", p.id), reverse=True
-        )
-
-    @cached_property
-    def one_offs(self) -> list[Person]:
-        return self.by_role("one-off")
-
-    @cached_property
-    def drive_by(self) -> list[Person]:
-        return self.by_role("drive-by")
-
-    @cached_property
-    def welcome(self) -> list[Person]:
-        """Recent first-timers, newest first: within a year of the newest
-        conversation in the archive (not of today: builds stay reproducible)."""
-        times = [p.first_conversation for p in self.people if p.first_conversation]
-        if not times:
-            return []
-        cutoff = (datetime.fromisoformat(max(times)) - WELCOME_WINDOW).isoformat()
-        recent = [p for p in self.one_offs if p.first_conversation >= cutoff]
-        return sorted(recent, key=lambda p: (p.first_conversation, p.id), reverse=True)
-
-    @cached_property
-    def earlier_one_offs(self) -> list[Person]:
-        """One-off visitors before the welcome window, newest first."""
-        welcomed = {p.id for p in self.welcome}
-        earlier = [p for p in self.one_offs if p.id not in welcomed]
-        return sorted(earlier, key=lambda p: (p.first_conversation, p.id), reverse=True)
-
-    @cached_property
-    def reaction_totals(self) -> dict[str, int]:
-        totals = dict.fromkeys(REACTION_KINDS, 0)
-        for person in self.people:
-            for kind in REACTION_KINDS:
-                totals[kind] += person.counts[kind]
-        return totals
-
-    def to_json(self) -> dict:
-        posts = [self.posts[slug] for slug in self.post_order if slug in self.posts]
-        return {
-            "people": [p.to_json() for p in self.people],
-            "posts": [p.to_json() for p in posts],
-            "unmatched": self.unmatched,
-        }
-
-    def json_text(self) -> str:
-        """The report as text: the same inputs give byte-identical output."""
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def compute_community(
@@ -371,7 +109,6 @@ def _compute_community(
         posts=post_views,
         unmatched=unmatched,
         post_order=[p.slug for p in posts],
-        hidden=len(hidden_items),
     )
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .model import Interaction, PostRef
-from .urls import post_path, post_slug_guess
+from ..model import Interaction, PostRef
+from ..urls import post_path, post_slug_guess
 
 
 class PostMatcher:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ..model import Interaction, PostRef
+from ..names import name_key
+from ..people.identity import is_me
+from ..people.people_file import PeopleFile
+from .community import Community, Person
 from .matching import PostMatcher
-from .model import Interaction, PostRef
-from .names import name_key
-from .people.identity import is_me
-from .people.people_file import PeopleFile
-from .report import Community, Person
 
 #: At most this many unmatched targets are listed.
 MAX_UNMATCHED_LISTED = 10
