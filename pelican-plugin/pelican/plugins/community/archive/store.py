@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import CommunityError
 from ..model import Interaction, SourceResult
@@ -72,7 +73,7 @@ def _without_private_data(item: Interaction) -> Interaction:
     never reach the archive (which authors often publish in a public
     repository). Ids are masked the same way wherever they appear, so
     replies and removals still find them."""
-    changes = {
+    changes: dict[str, Any] = {
         name: masked
         for name in _MASKED_FIELDS
         if (masked := mask_private(getattr(item, name))) != getattr(item, name)

@@ -119,7 +119,7 @@ class _Reader:
             raise self.fail(node, f"{what} must be a mapping of keys to values")
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if _is(key_node, "scalar") else None
+            key = key_node.value if _is(key_node, "scalar") else ""
             if key not in allowed:
                 raise self.fail(
                     key_node,
