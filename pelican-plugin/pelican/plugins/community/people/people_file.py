@@ -71,8 +71,17 @@ def load_people_file(path: Path) -> PeopleFile:
     if not path.exists():
         return PeopleFile()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
+    return parse_people_file(path, data)
+
+
+def parse_people_file(path: Path, data: bytes) -> PeopleFile:
+    """The people file ``path`` from its bytes (empty: an empty file)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
     return read_people_yaml(path, text)
 
