@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from xml.etree.ElementTree import iterparse
 
 BENCH = Path(__file__).resolve().parent
@@ -29,6 +30,7 @@ import sitegen  # noqa: E402
 from fetchserver import SlowFeedServer  # noqa: E402
 
 MIB = 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,50 @@ def _say(message: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
+def _interleaved(rounds: int, builds: dict[str, Callable[[], T]]) -> dict[str, list[T]]:
+    """Every build once per round, in the order given, for ``rounds`` rounds.
+
+    Interleaved, and compared round by round: a slow minute of the machine
+    slows every build of that round, the base build and the one it is
+    compared with alike."""
+    runs: dict[str, list[T]] = {name: [] for name in builds}
+    for _ in range(rounds):
+        for name, build in builds.items():
+            runs[name].append(build())
+    return runs
+
+
+def _median_overhead(runs: list[float], alone: list[float]) -> float:
+    """The median, over rounds, of how much slower each run was than the base
+    build of its own round (0.05 is 5% slower)."""
+    return statistics.median(
+        (run - base) / base for run, base in zip(runs, alone, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    """One command, timed, with its peak memory."""
+
+    seconds: float
+    #: The largest resident size reached by the process or any descendant it
+    #: waited for (``ru_maxrss`` from ``wait4``): the process tree's peak.
+    peak: int
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run ``command`` to its end; raise if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+    # wait4 rather than Popen.wait: it hands back this child's own rusage.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return Run(seconds, usage.ru_maxrss * 1024)
+
+
 # -- build overhead -----------------------------------------------------------
 
 
@@ -93,17 +139,13 @@ def _pelican_env(plugin: bool, thanks: bool = False) -> dict[str, str]:
     return env
 
 
-def _pelican(site: Path, plugin: bool, thanks: bool = False) -> float:
+def _pelican(site: Path, plugin: bool, thanks: bool = False) -> Run:
     pelican = Path(sys.executable).with_name("pelican")
-    started = time.perf_counter()
-    subprocess.run(
+    return _run(
         [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-        cwd=site,
-        env=_pelican_env(plugin, thanks),
-        check=True,
-        stdout=subprocess.DEVNULL,
+        site,
+        _pelican_env(plugin, thanks),
     )
-    return time.perf_counter() - started
 
 
 #: Functions of the plugin's entry module that Pelican calls: signal
@@ -149,21 +191,23 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
     sitegen.generate_site(
         site, sitegen.SiteSize(sizes.build_posts, sizes.build_interactions)
     )
-    cold = _pelican(site, plugin=True)  # fills the archive and the result cache
-    _pelican(site, plugin=True)  # and Pelican's own caches, as an author has them
-    without, defaults, thanks = [], [], []
-    # Interleaved, and compared run by run: a slow minute of the machine
-    # slows both sides of a pair.
-    for _ in range(sizes.build_repeats):
-        without.append(_pelican(site, plugin=False))
-        defaults.append(_pelican(site, plugin=True))
-        thanks.append(_pelican(site, plugin=True, thanks=True))
+    # The first build fills the archive and the result cache, the second
+    # Pelican's own caches, as an author has them.
+    cold = _pelican(site, plugin=True).seconds
+    _pelican(site, plugin=True)
+    runs = _interleaved(
+        sizes.build_repeats,
+        {
+            "without": lambda: _pelican(site, plugin=False).seconds,
+            "defaults": lambda: _pelican(site, plugin=True).seconds,
+            "thanks": lambda: _pelican(site, plugin=True, thanks=True).seconds,
+        },
+    )
+    without, defaults, thanks = runs["without"], runs["defaults"], runs["thanks"]
     base = statistics.median(without)
 
     def overhead(runs: list[float]) -> float:
-        return statistics.median(
-            (run - alone) / alone for run, alone in zip(runs, without, strict=True)
-        )
+        return _median_overhead(runs, without)
 
     def shown(runs: list[float]) -> str:
         return (
@@ -175,7 +219,7 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
     # The plugin's own work without its result cache (warm archive).
     for stale in site.glob("cache/pelican-community/community.*"):
         stale.unlink()
-    uncached = _pelican(site, plugin=True)
+    uncached = _pelican(site, plugin=True).seconds
     size = f"{sizes.build_posts} posts, {sizes.build_interactions:,} interactions"
     return [
         Row(
