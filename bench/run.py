@@ -520,10 +520,11 @@ first, CI, warm), so a slow minute of the machine slows both sides of a pair.
 "plugin's cost / Eleventy's" is the plugin's added seconds over Eleventy's
 (below 1: the plugin costs less). Wall clock is what an author waits; CPU
 time (user + system of the build's processes, from `wait4`) is what the
-build costs, and a busy shared machine disturbs it far less, so where the two
-disagree, trust the CPU figures. Eleventy (Node.js) runs its garbage collector
-and file system work on helper threads, which CPU time counts and the wall
-clock may partly hide.
+build costs. A busy shared machine disturbs CPU time less, though it still
+does (a contended core, sharing its caches, runs the same work slower), so
+where the two disagree, trust the CPU figures. Eleventy (Node.js) runs its
+garbage collector and file system work on helper threads, which CPU time
+counts and the wall clock may partly hide.
 
 Eleventy's side is the pattern Eleventy blogs copy (Max Böck's
 `webmentionsForUrl` filter and Sia Karamalegos's layout; sources in
