@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 PACKAGE_FILES := $(shell find pelican-plugin -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format bench serve clean
+.PHONY: demo test lint format bench bench-peer serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -45,6 +45,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Pelican + the plugin beside Eleventy on one site (needs Node.js and npm).
+bench-peer: $(STAMP)
+	$(BIN)/python bench/run.py --only peer
 
 clean:
 	rm -rf $(VENV) sample-site/output build dist *.egg-info
