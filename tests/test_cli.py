@@ -213,3 +213,23 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
         and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)"
         in one.stdout
     )
+
+
+def test_forgotten_stays_forgotten_whatever_writes_it_back(site):
+    _scenario(site)
+    site.build()
+    archive = site.root / "community-archive"
+    stale = {p: p.read_bytes() for p in archive.glob("*.jsonl")}
+    result = run(site, "forget", "Priya Nair")
+    assert result.returncode == 0, result.stderr
+    # A writer that read the archive before the `forget` puts its copy back.
+    for path, text in stale.items():
+        path.write_bytes(text)
+    site.build()
+    assert "Priya" not in site.page("community/index.html")
+    assert "Priya" not in site.page("community/community.json")
+    assert "Priya" not in site.page("post-1/index.html")
+    # ... and the build rewrote the archive without her.
+    assert "Priya" not in "".join(p.read_text() for p in archive.glob("*.jsonl"))
+    for command in (["report", "--json"], ["report"]):
+        assert "Priya" not in run(site, *command).stdout

@@ -42,7 +42,7 @@ def collect_interactions(
         pending = read_changed_local_sources(archive, settings.sources)
         return dedupe_interactions(archive.load_with(pending))
     update_archive(archive, settings, posts)
-    return dedupe_interactions(archive.load())
+    return dedupe_interactions(archive.load(purge=True))
 
 
 def update_archive(
@@ -127,7 +127,7 @@ def build_community(
         people_file = load_people_file(settings.people_file)
         # The records are dropped before the result is pickled.
         community = community_from(
-            settings, dedupe_interactions(archive.load()), people_file, posts
+            settings, dedupe_interactions(archive.load(purge=True)), people_file, posts
         )
     cache.store(inputs, community)
     return community
