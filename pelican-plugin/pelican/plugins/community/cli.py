@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .archive.live import describe_report, sync_live_sources
+from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
 from .errors import CommunityError
 from .names import name_key
@@ -120,9 +121,15 @@ def _fetch(args: argparse.Namespace) -> int:
             "offline (COMMUNITY_OFFLINE or PELICAN_COMMUNITY_OFFLINE): nothing fetched"
         )
         return 0
-    reports = sync_live_sources(
-        Archive(cs.archive_path), cs, read_posts(settings), progress=sys.stderr.isatty()
-    )
+    posts = read_posts(settings)
+    try:
+        with hold_archive(cs.archive_path):
+            reports = sync_live_sources(
+                Archive(cs.archive_path), cs, posts, progress=sys.stderr.isatty()
+            )
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing fetched", file=sys.stderr)
+        return 1
     for report in reports:
         print(describe_report(report))
     failed = [r.source for r in reports if r.failure]
@@ -164,7 +171,12 @@ def _forget(args: argparse.Namespace) -> int:
             f"would erase {len(match.items)} interaction(s) of {match.name}: {detail}"
         )
         return 0
-    erased = archive.forget({(item.source, item.id) for item in match.items})
+    try:
+        with hold_archive(cs.archive_path):
+            erased = archive.forget({(item.source, item.id) for item in match.items})
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
+        return 1
     print(f"erased {len(erased)} interaction(s) of {match.name}: {detail}")
     print(
         "they will not be archived again, even if a source still has them; "

@@ -9,6 +9,7 @@ from typing import Any
 
 from .archive.dedup import dedupe_interactions
 from .archive.local import ingest_local_sources, read_changed_local_sources
+from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
@@ -38,11 +39,23 @@ def collect_interactions(
     in memory, fetches nothing and writes nothing.
     """
     archive = Archive(settings.archive_path)
-    if read_only:
-        pending = read_changed_local_sources(archive, settings.sources)
-        return dedupe_interactions(archive.load_with(pending))
-    update_archive(archive, settings, posts)
-    return dedupe_interactions(archive.load(purge=True))
+    if not read_only:
+        try:
+            with hold_archive(settings.archive_path):
+                update_archive(archive, settings, posts)
+                return dedupe_interactions(archive.load(purge=True))
+        except ArchiveBusy as busy:
+            _say_read_only(busy)
+    pending = read_changed_local_sources(archive, settings.sources)
+    return dedupe_interactions(archive.load_with(pending))
+
+
+def _say_read_only(busy: ArchiveBusy) -> None:
+    logger.warning(
+        "community: %s; this build shows the archive as it is (with changed "
+        "exports read in memory), fetches nothing and writes nothing to it",
+        busy,
+    )
 
 
 def update_archive(
@@ -103,10 +116,26 @@ def build_community(
     ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
     site's folder) instead of reading the archive again.
     """
-    if read_only:
-        people_file = load_people_file(settings.people_file)
-        items = collect_interactions(settings, posts, read_only=True)
-        return community_from(settings, items, people_file, posts)
+    if not read_only:
+        try:
+            with hold_archive(settings.archive_path):
+                return _build_and_cache(settings, posts, cache_path, progress)
+        except ArchiveBusy as busy:
+            # Another writer is at work: its cache and archive are not ours
+            # to write; show what the archive holds now.
+            _say_read_only(busy)
+    people_file = load_people_file(settings.people_file)
+    items = collect_interactions(settings, posts, read_only=True)
+    return community_from(settings, items, people_file, posts)
+
+
+def _build_and_cache(
+    settings: CommunitySettings,
+    posts: list[PostRef],
+    cache_path: Path | None,
+    progress: Any,
+) -> Community:
+    """The build of :func:`build_community`, holding the archive's lock."""
     people_bytes = _read_bytes(settings.people_file)
     # Reading exports and the archive makes hundreds of thousands of records
     # and no garbage cycles worth collecting: the cycle collector would only
