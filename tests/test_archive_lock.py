@@ -17,6 +17,7 @@ from pelican.plugins.community import cli
 from pelican.plugins.community.archive import lock as lock_module
 from pelican.plugins.community.archive.store import Archive
 from replay_server import Reply
+from test_site_build import _plugin_warnings, _scenario
 
 replay = replay_server.replay
 FEED = "/comments/feed/"
@@ -130,8 +131,6 @@ def test_fetch_gives_up_on_a_busy_archive_with_one_line(
 def test_a_build_beside_another_writer_shows_the_archive_read_only(
     site, other_writer, monkeypatch, caplog
 ):
-    from test_site_build import _scenario
-
     _scenario(site)
     monkeypatch.setenv("PELICAN_COMMUNITY_OFFLINE", "1")
     folder = site.root / "community-archive"
@@ -139,11 +138,7 @@ def test_a_build_beside_another_writer_shows_the_archive_read_only(
     monkeypatch.setattr(lock_module, "LOCK_WAIT_SECONDS", 0.3)
     caplog.set_level(logging.WARNING)
     site.build()
-    warnings = [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.WARNING and r.name.startswith("pelican.plugins")
-    ]
+    warnings = _plugin_warnings(caplog)
     assert warnings == [
         f"community: could not get the lock on {folder}: another writer "
         f"(pid {other_writer.pid} on {socket.gethostname()} since "

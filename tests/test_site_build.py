@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import pytest
@@ -332,6 +333,15 @@ def test_a_theme_overrides_or_extends_the_default_templates(site):
     site.build()
     assert "<title>Our people</title>" in site.page("community/index.html")
     assert "Karen Bell" in site.page("post-1/index.html")
+
+
+def _plugin_warnings(caplog) -> list[str]:
+    """The plugin's warnings (and worse), as the author reads them."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith("pelican.plugins")
+    ]
 
 
 def _build_fails(site, caplog) -> str:

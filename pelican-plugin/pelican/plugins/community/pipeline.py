@@ -39,6 +39,7 @@ def collect_interactions(
     in memory, fetches nothing and writes nothing.
     """
     archive = Archive(settings.archive_path)
+    warn_unconfigured_sources(archive, settings)
     if not read_only:
         try:
             with hold_archive(settings.archive_path):
@@ -48,6 +49,25 @@ def collect_interactions(
             _say_read_only(busy)
     pending = read_changed_local_sources(archive, settings.sources)
     return dedupe_interactions(archive.load_with(pending))
+
+
+def warn_unconfigured_sources(archive: Archive, settings: CommunitySettings) -> None:
+    """One warning per archived source no longer in ``COMMUNITY_SOURCES``
+    (nor kept as history in ``COMMUNITY_KEEP_SOURCES``). Its interactions
+    still count: the archive never drops what it holds on its own."""
+    configured = {spec.name for spec in settings.sources}
+    for name in archive.source_names():
+        if name not in configured and name not in settings.keep_sources:
+            logger.warning(
+                "community: %s: source %r is not in COMMUNITY_SOURCES; its "
+                "archived interactions still count. Add %r to "
+                "COMMUNITY_KEEP_SOURCES to keep them as history, or erase them "
+                "with `pelican-community forget --source %s`",
+                archive.source_file(name),
+                name,
+                name,
+                name,
+            )
 
 
 def _say_read_only(busy: ArchiveBusy) -> None:
@@ -142,6 +162,7 @@ def _build_and_cache(
     # rescan a growing heap (see paused_gc).
     with paused_gc():
         archive = Archive(settings.archive_path)
+        warn_unconfigured_sources(archive, settings)
         cache_folder = (cache_path or settings.root / "cache") / CACHE_DIR
         memo = DigestMemo(cache_folder)
         update_archive(archive, settings, posts, memo, progress)

@@ -93,6 +93,10 @@ class Archive:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    def source_file(self, name: str) -> Path:
+        """The file that holds source ``name``'s interactions."""
+        return self.path / f"{name}{SUFFIX}"
+
     def source_names(self) -> list[str]:
         """Names of every source with archived interactions, sorted."""
         if not self.path.is_dir():
@@ -239,6 +243,18 @@ class Archive:
             self.path / f"{name}{SUFFIX}",
             (_dump_line(item) + "\n" for item in sorted(items, key=_sort_key)),
         )
+
+    def drop_source(self, name: str) -> int:
+        """Delete source ``name``'s archive file and state (a source no
+        longer configured, not wanted as history); how many interactions
+        it held. Its ids are not added to the forgotten list: configuring
+        the source again reads them again."""
+        count = len(self.load_source(name))
+        self.source_file(name).unlink(missing_ok=True)
+        state = self.read_state()
+        if state.pop(name, None) is not None:
+            self.write_state(state)
+        return count
 
     # -- state: what each source was last read from --------------------------
 
