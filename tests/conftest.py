@@ -25,6 +25,13 @@ FIXTURES = TESTS / "fixtures"
 REAL_WORLD = FIXTURES / "real-world"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_cache_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cache's signing key (``$XDG_CACHE_HOME``) in a folder of the
+    suite's own, never the real user's (subprocesses inherit it)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def real_world() -> Path:
     """Folder of exports and API responses from other projects' test suites."""

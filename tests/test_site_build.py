@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import pytest
@@ -334,6 +335,15 @@ def test_a_theme_overrides_or_extends_the_default_templates(site):
     assert "Karen Bell" in site.page("post-1/index.html")
 
 
+def _plugin_warnings(caplog) -> list[str]:
+    """The plugin's warnings (and worse), as the author reads them."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith("pelican.plugins")
+    ]
+
+
 def _build_fails(site, caplog) -> str:
     with pytest.raises(SystemExit) as stopped:
         site.build()
@@ -504,3 +514,71 @@ def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
         conversation.count('class="community-comment"') == 3
     )  # none marked as the author's
     assert "1 person joined the conversation" in article
+
+
+def test_hiding_a_domain_hides_what_came_from_it_not_the_friend_it_claimed(site):
+    """A page on attacker.example sends a mention whose h-card claims Karen's
+    address: hiding attacker.example removes that mention, never Karen and
+    her genuine words. A rule naming an entry still hides the whole person."""
+    site.article("post-1", "First light", "2011-01-01")
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "First light",
+                    [
+                        WxrComment(
+                            11,
+                            "Karen Bell",
+                            "2011-02-01 10:00:00",
+                            content="Genuine words from Karen.",
+                            url="https://karenbell.example/",
+                        ),
+                        WxrComment(
+                            12,
+                            "Tom Reader",
+                            "2011-02-02 10:00:00",
+                            content="Tom was here.",
+                            email="tom@mail.example",
+                        ),
+                    ],
+                )
+            ]
+        ),
+    )
+    spoofed = jf2_entry(
+        201,
+        "in-reply-to",
+        "https://blog.example/post-1/",
+        "Karen Bell",
+        "https://karenbell.example/",
+        content="Buy cheap pills at attacker dot example",
+        source="https://attacker.example/fake-reply",
+    )
+    site.write("data/webmentions.json", jf2([spoofed]))
+    people = PEOPLE.replace(
+        "hide:\n  - url: https://spam.example/\n",
+        "hide:\n  - domain: attacker.example\n  - name: Tom Reader\n",
+    )
+    site.write("community.yaml", people)
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"},
+        {"type": "webmention.io", "path": "data/webmentions.json"},
+    ]
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community/community.json"
+    site.build()
+    post = site.page("post-1/index.html")
+    assert "Genuine words from Karen." in post
+    assert "cheap pills" not in post and "Tom was here" not in post
+    people_json = json.loads(site.page("community/community.json"))["people"]
+    [karen] = people_json
+    assert (karen["name"], karen["counts"]["comment"]) == ("Karen Bell", 1)
+    # A rule naming her entry hides her, pinned or not.
+    site.write("community.yaml", people + "  - url: https://karenbell.example/\n")
+    site.build()
+    assert json.loads(site.page("community/community.json"))["people"] == []
+    assert "Genuine words from Karen." not in site.page("post-1/index.html")

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .archive.live import describe_report, sync_live_sources
+from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
 from .errors import CommunityError
 from .names import name_key
@@ -40,7 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     forget = commands.add_parser(
         "forget", help="erase a person's interactions from the archive for good"
     )
-    forget.add_argument("who", help="the person's name, URL or handle")
+    forget.add_argument("who", nargs="?", help="the person's name, URL or handle")
+    forget.add_argument(
+        "--source",
+        metavar="NAME",
+        help="instead: erase the archive of a source no longer in COMMUNITY_SOURCES",
+    )
     forget.add_argument(
         "--dry-run", action="store_true", help="say what would be erased, erase nothing"
     )
@@ -118,9 +124,15 @@ def _fetch(args: argparse.Namespace) -> int:
             "offline (COMMUNITY_OFFLINE or PELICAN_COMMUNITY_OFFLINE): nothing fetched"
         )
         return 0
-    reports = sync_live_sources(
-        Archive(cs.archive_path), cs, read_posts(settings), progress=sys.stderr.isatty()
-    )
+    posts = read_posts(settings)
+    try:
+        with hold_archive(cs.archive_path):
+            reports = sync_live_sources(
+                Archive(cs.archive_path), cs, posts, progress=sys.stderr.isatty()
+            )
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing fetched", file=sys.stderr)
+        return 1
     for report in reports:
         print(describe_report(report))
     failed = [r.source for r in reports if r.failure]
@@ -137,6 +149,14 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
+    if (args.who is None) == (args.source is None):
+        print(
+            "pelican-community: forget takes a person, or --source NAME",
+            file=sys.stderr,
+        )
+        return 2
+    if args.source is not None:
+        return _forget_source(args)
     _settings, cs = read_site(args.settings)
     people_file = load_people_file(cs.people_file)
     archive = Archive(cs.archive_path)
@@ -162,7 +182,12 @@ def _forget(args: argparse.Namespace) -> int:
             f"would erase {len(match.items)} interaction(s) of {match.name}: {detail}"
         )
         return 0
-    erased = archive.forget({(item.source, item.id) for item in match.items})
+    try:
+        with hold_archive(cs.archive_path):
+            erased = archive.forget({(item.source, item.id) for item in match.items})
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
+        return 1
     print(f"erased {len(erased)} interaction(s) of {match.name}: {detail}")
     print(
         "they will not be archived again, even if a source still has them; "
@@ -170,6 +195,42 @@ def _forget(args: argparse.Namespace) -> int:
     )
     if any(name_key(args.who) in map(name_key, e.names) for e in people_file.entries):
         print(f"remove their entry from {cs.people_file} too")
+    return 0
+
+
+def _forget_source(args: argparse.Namespace) -> int:
+    """Erase the archive file of a source the settings no longer list."""
+    _settings, cs = read_site(args.settings)
+    name = args.source
+    archive = Archive(cs.archive_path)
+    if name in {spec.name for spec in cs.sources}:
+        print(
+            f"pelican-community: {name!r} is still in COMMUNITY_SOURCES: remove it "
+            "there first (or forget people one by one)",
+            file=sys.stderr,
+        )
+        return 1
+    if name not in archive.source_names():
+        print(
+            f"pelican-community: the archive in {cs.archive_path} has no source "
+            f"{name!r}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        print(
+            f"would erase {len(archive.load_source(name))} interaction(s) of "
+            f"source {name} ({archive.source_file(name)})"
+        )
+        return 0
+    try:
+        with hold_archive(cs.archive_path):
+            erased = archive.drop_source(name)
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
+        return 1
+    print(f"erased {erased} interaction(s) of source {name}")
+    print("rebuild the site to update the pages")
     return 0
 
 

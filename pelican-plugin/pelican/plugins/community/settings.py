@@ -29,6 +29,7 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
+    "COMMUNITY_KEEP_SOURCES": ([], list),
 }
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
@@ -53,6 +54,8 @@ class CommunitySettings:
     regular_min_posts: int
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    #: archived sources no longer configured, kept as history without a warning
+    keep_sources: tuple[str, ...] = ()
 
 
 def apply_defaults(settings: dict) -> None:
@@ -146,7 +149,18 @@ def load_settings(
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
+        keep_sources=_load_keep_sources(values["COMMUNITY_KEEP_SOURCES"]),
     )
+
+
+def _load_keep_sources(names: list) -> tuple[str, ...]:
+    for name in names:
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SettingsError(
+                f"COMMUNITY_KEEP_SOURCES: {name!r} is not a source name (the name "
+                "of a file in the archive, without .jsonl)"
+            )
+    return tuple(names)
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:

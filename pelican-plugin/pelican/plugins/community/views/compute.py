@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 from ..model import Interaction, PostRef
 from ..names import clean_name, initials, slugify_name
+from ..people.hiding import hidden_interactions, hides_entry
 from ..people.identity import (
     Identity,
     clear_caches,
-    hidden_by,
     is_anonymous,
     me_matcher,
     merge_identities,
@@ -71,9 +71,19 @@ def _compute_community(
     shown: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
     for identity in identities:
-        if hidden_by(identity, people_file.hide):
+        if hides_entry(identity.entry, people_file.hide):
             hidden_items |= {(i.source, i.id) for i in identity.items}
-        elif identity.items or (identity.entry and identity.entry.pinned):
+            continue
+        # A rule hides what matches it, not everyone merged with it.
+        hidden = {
+            (i.source, i.id) for i in hidden_interactions(identity, people_file.hide)
+        }
+        if hidden:
+            hidden_items |= hidden
+            identity.items = [
+                i for i in identity.items if (i.source, i.id) not in hidden
+            ]
+        if identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
     slug_of = {(i.source, i.id): matcher.match(i) for i in items}
