@@ -95,8 +95,8 @@ class Archive:
         self.path = path
         # Read once per Archive (one build, one command, under the writer
         # lock), kept up to date by this object's own writes.
-        self._forgotten: dict[str, set[str]] | None = None
-        self._state_text: str | None = None
+        self._forgotten: tuple[object, dict[str, set[str]]] | None = None
+        self._state: tuple[object, str] | None = None
 
     def source_file(self, name: str) -> Path:
         """The file that holds source ``name``'s interactions."""
@@ -220,7 +220,7 @@ class Archive:
         write_atomically(
             self.path / FORGOTTEN_FILE, "".join(f"{line}\n" for line in lines)
         )
-        self._forgotten = forgotten
+        self._forgotten = None
         erased: list[Interaction] = []
         for name, ids in sorted(by_source.items()):
             current, _dropped = self._load_source(name, set())
@@ -234,15 +234,17 @@ class Archive:
 
     def forgotten(self) -> dict[str, set[str]]:
         """Ids erased for good, by source (a copy: the caller may change it)."""
-        if self._forgotten is None:
-            path = self.path / FORGOTTEN_FILE
-            self._forgotten = {}
-            if path.exists():
+        path = self.path / FORGOTTEN_FILE
+        stamp = _stamp(path)
+        if self._forgotten is None or self._forgotten[0] != stamp:
+            ids: dict[str, set[str]] = {}
+            if stamp is not None:
                 for line in path.read_text(encoding="utf-8").splitlines():
                     source, _, item_id = line.partition("\t")
                     if item_id:
-                        self._forgotten.setdefault(source, set()).add(item_id)
-        return {name: set(ids) for name, ids in self._forgotten.items()}
+                        ids.setdefault(source, set()).add(item_id)
+            self._forgotten = (stamp, ids)
+        return {name: set(ids) for name, ids in self._forgotten[1].items()}
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
         # Line by line: a large source is never held twice more as text.
@@ -267,25 +269,40 @@ class Archive:
 
     def read_state(self) -> dict[str, dict]:
         """Per-source state (content hashes, validators, last checks)."""
-        path = self.path / STATE_FILE
-        if self._state_text is None:
-            self._state_text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if not self._state_text:
+        text = self._state_text()
+        if not text:
             return {}
         try:
-            data = json.loads(self._state_text)
+            data = json.loads(text)
         except ValueError:
-            logger.warning("%s: unreadable, every source will be read again", path)
+            logger.warning(
+                "%s: unreadable, every source will be read again",
+                self.path / STATE_FILE,
+            )
             return {}
         return data if isinstance(data, dict) else {}
 
     def write_state(self, state: dict[str, dict]) -> None:
         """Atomically replace the state file (deterministic: keys sorted)."""
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        if text != self._state_text():
+            write_atomically(self.path / STATE_FILE, text)
+
+    def _state_text(self) -> str:
         path = self.path / STATE_FILE
-        if self._state_text is None and path.exists():
-            self._state_text = path.read_text(encoding="utf-8")
-        if text == self._state_text:
-            return
-        write_atomically(path, text)
-        self._state_text = text
+        stamp = _stamp(path)
+        if self._state is None or self._state[0] != stamp:
+            text = path.read_text(encoding="utf-8") if stamp is not None else ""
+            self._state = (stamp, text)
+        return self._state[1]
+
+
+def _stamp(path: Path) -> object:
+    """What says a small file changed: size, times and inode (None: absent).
+    Small files asked for again and again in one build are read again only
+    when another writer changed them."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
