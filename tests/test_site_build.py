@@ -171,11 +171,8 @@ def test_every_role_lands_where_the_author_expects(site):
     returning, welcome = _section(page, "returning"), _section(page, "welcome")
     drive_by = _section(page, "drive-by")
     assert "Karen Bell" in friends and "Critique partner since 2011" in friends
-    assert (
-        "Priya Nair" in regulars
-        and "commented on 3 posts since February 2011" in regulars
-    )
-    assert "Tom Reader" in returning and "you replied to them 1 time" in returning
+    assert "Priya Nair" in regulars and "3 conversations since 2011" in regulars
+    assert "Tom Reader" in returning and "2 conversations since 2011" in returning
     assert "Nell New" in welcome and "Ola Once" not in welcome  # Ola is years older
     assert "Ola Once" in _section(page, "one-off")
     assert "2 more people liked, reposted or bookmarked" in drive_by
@@ -189,6 +186,32 @@ def test_every_role_lands_where_the_author_expects(site):
         "Priya N.",
     ):
         assert absent not in page, absent
+
+
+def test_the_community_page_thanks_visitors_in_their_words(site):
+    """The public page says who talked about what, in human words; how the
+    author's tools classified each person stays in `report` and `check`."""
+    _scenario(site)
+    site.build()
+    page = site.page("community/index.html")
+    blocks = re.sub(r"</?(?:p|li|div|h\d|section)\b[^>]*>", " ", page)
+    text = " ".join(re.sub(r"<[^>]+>", "", blocks).split())
+    assert "Wrote in June 2015" in _section(page, "welcome")  # Nell, once
+    assert (
+        "Priya Nair 3 conversations since 2011 On First light, Second draft and Third act."
+        in text
+    )
+    for mechanics in (
+        "pinned",
+        "community.yaml",
+        "you replied",
+        "last seen",
+        "one-off",
+        "ONE-OFF",
+        "regular",  # the role, as a badge; the section is "Regulars"
+        "1 time",
+    ):
+        assert mechanics not in text.replace("Regulars", ""), mechanics
 
 
 def test_report_json_follows_the_contract(site):
@@ -265,10 +288,10 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
     )
     assert names == ["Karen Bell", "Priya Nair", "Tom Reader"]
     assert (
-        "3 people joined the conversation on this post, 3 of them for the first time here"
+        "3 people joined the conversation on this post, all of them for the first time here."
         in article
     )
-    assert "1 like · 1 repost" in article
+    assert "1 like and 1 repost, from 2 readers who did not comment." in article
     assert 'href="https://karenbell.example" rel="nofollow ugc noopener"' in article
     # The conversation shows the author's reply under Tom's comment, spam hidden.
     assert "Thanks Tom!" in article and "BUY" not in article

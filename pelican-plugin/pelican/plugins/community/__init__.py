@@ -17,13 +17,14 @@ from typing import Any
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
+from pelican.utils import get_relative_path, path_to_url
 
 from .archive.store import write_atomically
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
-from .templating import PAGE_TEMPLATES, add_community_templates
+from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
 from .views.community import Community
 
 logger = logging.getLogger(__name__)
@@ -85,8 +86,6 @@ def attach_community(generator: ArticlesGenerator) -> None:
     articles = [*generator.articles, *generator.translations]
     for article in articles:
         article.community = community.for_post(article.slug)
-    if settings.thanks_in_content:
-        _append_to_content(generator, articles)
 
 
 def _pelican_console() -> Any:
@@ -112,17 +111,36 @@ def release_frozen_objects(_pelican: Any) -> None:
     gc.unfreeze()
 
 
-def _append_to_content(generator: ArticlesGenerator, articles: list[Any]) -> None:
+def add_lists_to_article_page(generator: Any, content: Any) -> None:
+    """``article_generator_write_article``: with COMMUNITY_THANKS_IN_CONTENT,
+    the thank-you list and the conversation join the article's content for
+    its own page only. Feeds are written before article pages, and index,
+    tag and category pages after them, so none of them carries the lists."""
+    if not _settings_of(generator).thanks_in_content:
+        return
+    if getattr(content, "community", None) is None:  # a draft, a hidden post
+        return
+    settings = generator.settings
+    siteurl = settings.get("SITEURL", "")
+    if settings.get("RELATIVE_URLS"):
+        siteurl = path_to_url(get_relative_path(content.save_as))
     template = generator.env.get_template("community/in-content.html")
-    for article in articles:
-        html = template.render(article=article, **generator.context)
-        if not html.strip():
-            continue
-        if "summary" not in article.metadata:
-            # Freeze the summary first, so index pages do not show the list.
-            article.metadata["summary"] = article._summary = article.summary
-        article._content = (article._content or "") + html
-        _forget_memoized(article)
+    html = template.render({**generator.context, "SITEURL": siteurl}, article=content)
+    if not html.strip():
+        return
+    content._community_unchanged = content._content
+    content._content = (content._content or "") + html
+    _forget_memoized(content)
+
+
+def restore_article_after_its_page(_path: str, context: Any = None) -> None:
+    """``content_written``: the article's page is written, its content is
+    the author's alone again."""
+    article = (context or {}).get("article")
+    if article is None or "_community_unchanged" not in vars(article):
+        return
+    article._content = vars(article).pop("_community_unchanged")
+    _forget_memoized(article)
 
 
 def _forget_memoized(article: Any) -> None:
@@ -147,6 +165,8 @@ class CommunityPageGenerator(Generator):
         if community is None:
             return
         settings = _settings_of(self)
+        if settings.css_save_as:
+            _copy_stylesheet(Path(self.output_path) / settings.css_save_as)
         if settings.save_as:
             template = self.env.select_template(PAGE_TEMPLATES)
             writer.write_file(
@@ -165,6 +185,13 @@ class CommunityPageGenerator(Generator):
             logger.info("community: wrote the report to %s", os.path.relpath(path))
 
 
+def _copy_stylesheet(path: Path) -> None:
+    """The default templates' stylesheet, linked from every page that shows
+    the community."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(STYLESHEET.read_bytes())
+
+
 def get_generators(_pelican: Any) -> type[Generator]:
     """``get_generators``: add the community page generator."""
     return CommunityPageGenerator
@@ -176,4 +203,6 @@ def register() -> None:
     signals.generator_init.connect(add_templates)
     signals.article_generator_finalized.connect(attach_community)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_write_article.connect(add_lists_to_article_page)
+    signals.content_written.connect(restore_article_after_its_page)
     signals.finalized.connect(release_frozen_objects)

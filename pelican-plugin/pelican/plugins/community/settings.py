@@ -26,6 +26,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_URL": ("community/", str),
     "COMMUNITY_SAVE_AS": ("community/index.html", str),
     "COMMUNITY_JSON_SAVE_AS": ("", str),
+    "COMMUNITY_CSS_URL": ("community/community.css", str),
+    "COMMUNITY_CSS_SAVE_AS": ("community/community.css", str),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
@@ -53,6 +55,7 @@ class CommunitySettings:
     regular_min_posts: int
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    css_save_as: str = "community/community.css"
 
 
 def apply_defaults(settings: dict) -> None:
@@ -129,7 +132,7 @@ def load_settings(
             "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
             f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
         )
-    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS"):
+    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
     root = root or site_root(settings)
@@ -146,6 +149,7 @@ def load_settings(
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
+        css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
     )
 
 

@@ -9,6 +9,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
+#: The default templates' stylesheet, copied to COMMUNITY_CSS_SAVE_AS.
+STYLESHEET = Path(__file__).parent / "static" / "community.css"
 
 
 def community_date(value: str, fmt: str = "%-d %B %Y") -> str:
