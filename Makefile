@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 # namespace plugins only then. Reinstalled whenever the package changes.
 PACKAGE_FILES := $(shell find pelican-plugin -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 STAMP  := $(VENV)/.installed
+# axe-core and the HTML validator for the browser checks, from package-lock.json.
+NODE_STAMP := node_modules/.installed
 
 .PHONY: demo test lint format bench serve clean
 
@@ -21,6 +23,11 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml $(PACKAGE_FILES)
 	rm -rf build pelican-plugin/*.egg-info
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will skip axe-core and the HTML validator"; fi
+
 demo: $(STAMP)
 	cd sample-site && PELICAN_COMMUNITY_OFFLINE=1 ../$(BIN)/pelican content -s pelicanconf.py -o output
 	@echo
@@ -31,7 +38,7 @@ demo: $(STAMP)
 serve: $(STAMP)
 	cd sample-site && ../$(BIN)/pelican --listen -o output -b 127.0.0.1 -p 8000
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -48,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) sample-site/output build dist *.egg-info
+	rm -rf $(VENV) node_modules sample-site/output build dist *.egg-info
