@@ -299,6 +299,54 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
     assert "community-thanks-post-1" not in site.page("index.html")
 
 
+def test_the_stylesheet_is_one_file_linked_once_per_page(site):
+    """No <style> in the body (the HTML validator's only complaint in
+    notmyidea and simple): one <link> to a file next to the community page,
+    relative when the site is."""
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["RELATIVE_URLS"] = True
+    site.build()
+    css = (site.output / "community" / "community.css").read_text()
+    assert ".community-avatar" in css and "prefers-reduced-motion" in css
+    for page, href in (
+        ("post-1/index.html", "../community/community.css"),
+        ("community/index.html", "../community/community.css"),
+    ):
+        html = site.page(page)
+        assert "<style" not in html, page
+        assert html.count("community.css") == 1, page
+        assert f'<link rel="stylesheet" href="{href}">' in html, page
+
+
+def test_the_stylesheet_can_be_turned_off(site):
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_CSS_SAVE_AS"] = ""
+    site.build()
+    assert not (site.output / "community" / "community.css").exists()
+    assert "community.css" not in site.page("post-1/index.html")
+    assert "Karen Bell" in site.page("post-1/index.html")
+
+
+def test_feeds_and_listings_carry_the_post_alone(site):
+    """With COMMUNITY_THANKS_IN_CONTENT the lists join the article on its own
+    page only: the Atom feed and the index (where Pelican's default theme
+    shows the newest post in full) get the post as it was written."""
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["FEED_ALL_ATOM"] = "feeds/all.atom.xml"
+    site.build()
+    assert "Found you" in site.page("post-5/index.html")  # Nell's reply
+    feed = site.page("feeds/all.atom.xml")
+    index = site.page("index.html")
+    assert "post-5" in feed and "post-5" in index
+    for listing in (feed, index):
+        for part in ("community-thanks", "community-conversation", "community.css"):
+            assert part not in listing, part
+        assert "Found you" not in listing
+
+
 @pytest.mark.parametrize("in_content", [False, True])
 def test_the_projects_theme_shows_the_lists_once(site, in_content):
     from pathlib import Path
