@@ -43,6 +43,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if line:
         terminalreporter.write_line(line, yellow=True)
 
+
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 REAL_WORLD = FIXTURES / "real-world"
