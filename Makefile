@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # axe-core and the HTML validator for the browser checks, from package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint format bench serve clean
+.PHONY: demo test lint format bench serve clean screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -42,6 +42,13 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The README's pictures: the community page in two themes, as the browser
+# tests see it (needs Chromium: apt-get install chromium).
+screenshots: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest tests/test_browser.py -q -k "community_page and 1280 and (project or notmyidea)"
+	cp build/browser/project-community-1280-top.png docs/community-project-theme.png
+	cp build/browser/notmyidea-community-1280-top.png docs/community-notmyidea.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

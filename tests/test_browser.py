@@ -178,8 +178,11 @@ def _open(browser, path: Path, width: int):
 
 
 def _screenshot(page, theme: str, name: str, width: int) -> None:
+    """The whole page, and what the first screen shows (``make screenshots``
+    copies two of those into docs/ for the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{theme}-{name}-{width}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{theme}-{name}-{width}-top.png")
 
 
 LAYOUT = """(parts) => {
