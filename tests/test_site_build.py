@@ -440,6 +440,49 @@ def test_missing_source_file_names_the_file(site, caplog):
     )
 
 
+def test_a_people_file_named_but_missing_stops_the_build(site, caplog):
+    _scenario(site)
+    site.settings["COMMUNITY_PEOPLE_FILE"] = "data/people.yml"
+    message = _build_fails(site, caplog)
+    assert message.startswith("COMMUNITY_PEOPLE_FILE: ")
+    assert message.endswith(
+        "data/people.yml not found (leave the setting out to build without a people file)"
+    )
+
+
+def test_the_default_people_file_may_be_missing(site):
+    _scenario(site)
+    (site.root / "community.yaml").unlink()
+    site.build()
+    assert "Karen Bell" in site.page("community/index.html")
+
+
+def test_a_build_where_nothing_matched_says_what_to_do(site, caplog):
+    """The first build of a blog that moved: every comment points at the old
+    address, and the build says so at WARNING with the next step."""
+    site.article("post-1", "One", "2020-01-01")
+    export = wxr(
+        [
+            WxrPost(
+                1,
+                "old-slug",
+                "One",
+                [WxrComment(1, "Nell Ferrars", "2020-01-02 10:00:00")],
+                link="https://old.example/?p=1",
+            )
+        ]
+    )
+    site.write("data/export.xml", export)
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    with caplog.at_level("WARNING"):
+        site.build()
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("community: none of the 1 interaction(s) matched a post")
+    assert "`pelican-community check`" in warning and "Old_urls" in warning
+
+
 def test_bad_people_file_names_file_and_line(site, caplog):
     _scenario(site)
     site.write("community.yaml", "friends:\n  - name: Karen\n    urls: karen.example\n")

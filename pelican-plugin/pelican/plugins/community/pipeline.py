@@ -79,7 +79,18 @@ def community_from(
 
 
 def _log_unmatched(community: Community) -> None:
-    if community.unmatched:
+    if community.unmatched and not community.posts:
+        # Nothing reached any post: the first build of a new setup, whose
+        # old addresses Pelican's posts do not answer to yet.
+        logger.warning(
+            "community: none of the %d interaction(s) matched a post, so no "
+            "article shows a thank-you list or a conversation. Next step: "
+            "`pelican-community check` lists the addresses they point at; add "
+            "them to the posts' Old_urls metadata, or set SITEURL to the blog's "
+            "address",
+            community.unmatched,
+        )
+    elif community.unmatched:
         logger.info(
             "community: %d interaction(s) matched no post "
             "(they still count for their person; `pelican-community check` lists them)",

@@ -136,11 +136,22 @@ def load_settings(
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
     root = root or site_root(settings)
+    people_file = root / values["COMMUNITY_PEOPLE_FILE"]
+    if (
+        values["COMMUNITY_PEOPLE_FILE"] != DEFAULTS["COMMUNITY_PEOPLE_FILE"][0]
+        and not people_file.exists()
+    ):
+        # The default file may be missing (no people file yet); one named on
+        # purpose is surely mistyped or misplaced.
+        raise SettingsError(
+            f"COMMUNITY_PEOPLE_FILE: {people_file} not found (leave the setting "
+            "out to build without a people file)"
+        )
     offline = values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ)
     return CommunitySettings(
         root=root,
         sources=_load_sources(values["COMMUNITY_SOURCES"], root),
-        people_file=root / values["COMMUNITY_PEOPLE_FILE"],
+        people_file=people_file,
         archive_path=root / values["COMMUNITY_ARCHIVE_PATH"],
         offline=offline,
         url=values["COMMUNITY_URL"],
