@@ -230,6 +230,10 @@ def test_the_community_page_fits_and_reads(browser, sites, theme, width):
     assert avatar["width"] == avatar["height"] >= 24, avatar
     assert avatar["radius"] != "0px" and avatar["background"] != "rgba(0, 0, 0, 0)"
     assert layout["menu"], "no Community link in the menu"
+    chart = page.locator(".community-chart img")
+    assert chart.is_visible() and chart.evaluate("(img) => img.naturalWidth") > 0
+    box = chart.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
     page.close()
 
 

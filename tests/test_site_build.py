@@ -618,3 +618,57 @@ def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
         conversation.count('class="community-comment"') == 3
     )  # none marked as the author's
     assert "1 person joined the conversation" in article
+
+
+def _busy_years(site):
+    """Three years of talk on three posts: Ann writes most of it."""
+    for n in (1, 2, 3):
+        site.article(f"post-{n}", f"Post {n}", f"202{n}-01-01")
+    c, comments = WxrComment, {1: [], 2: [], 3: []}
+    people = ["Ann Able"] * 14 + ["Bo Best", "Cy Cole", "Di Dunn", "Ed Eyre"] * 2
+    for n, name in enumerate(people):
+        post = 1 + n % 3
+        comments[post].append(
+            c(
+                100 + n,
+                name,
+                f"202{post}-02-{1 + n:02d} 10:00:00",
+                email=f"{name[:2]}@m.example",
+            )
+        )
+    site.write(
+        "data/export.xml",
+        wxr([WxrPost(n, f"post-{n}", f"Post {n}", comments[n]) for n in (1, 2, 3)]),
+    )
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+
+
+def test_the_page_tells_the_story_in_one_glance(site):
+    _busy_years(site)
+    site.build()
+    page = site.page("community/index.html")
+    # Ann wrote 14 of the 22 comments, four others 2 each: 80% takes three.
+    assert "3 people wrote 82% of the conversation since 2021." in page
+    svg = (site.output / "community" / "circle.svg").read_text()
+    assert svg.startswith("<svg") and "<script" not in svg
+    assert '<img src="https://blog.example/community/circle.svg"' in page
+    assert (
+        "A bar chart of the people in conversation here each year, 2021 to 2023" in page
+    )
+    rows = re.findall(
+        r'<tr><th scope="row">(\d+)</th><td>(\d+)</td><td>(\d+)</td>', page
+    )
+    assert rows == [("2021", "4", "0"), ("2022", "1", "2"), ("2023", "0", "4")]
+
+
+def test_the_story_can_be_left_out(site):
+    _busy_years(site)
+    site.settings["COMMUNITY_CONCENTRATION"] = False
+    site.settings["COMMUNITY_CIRCLE_CHART"] = False
+    site.build()
+    page = site.page("community/index.html")
+    assert "of the conversation since" not in page
+    assert "circle.svg" not in page and 'id="over-the-years"' not in page
+    assert not (site.output / "community" / "circle.svg").exists()

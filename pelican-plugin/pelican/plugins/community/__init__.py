@@ -11,6 +11,7 @@ import functools
 import gc
 import logging
 import os
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from .pelican_site import post_links, post_refs
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
+from .views.chart import circle_chart_svg
 from .views.community import Community
 
 logger = logging.getLogger(__name__)
@@ -168,6 +170,9 @@ class CommunityPageGenerator(Generator):
         if settings.css_save_as:
             _copy_stylesheet(Path(self.output_path) / settings.css_save_as)
         if settings.save_as:
+            chart = _write_circle_chart(
+                community, settings, Path(self.output_path), self.settings
+            )
             template = self.env.select_template(PAGE_TEMPLATES)
             writer.write_file(
                 settings.save_as,
@@ -177,12 +182,30 @@ class CommunityPageGenerator(Generator):
                 url=settings.url,
                 community=community,
                 community_posts=self.context.get("community_posts") or {},
+                community_chart=chart,
                 page_name=settings.save_as.rsplit(".", 1)[0],
             )
         if settings.json_save_as:
             path = Path(self.output_path) / settings.json_save_as
             write_atomically(path, community.json_text())
             logger.info("community: wrote the report to %s", os.path.relpath(path))
+
+
+def _write_circle_chart(
+    community: Community,
+    settings: CommunitySettings,
+    output: Path,
+    pelican_settings: dict,
+) -> str:
+    """The circle over the years, next to the community page; its URL (from
+    the site's root), or "" when there is no chart to draw."""
+    rows = community.circle_by_year
+    if not settings.circle_chart or len(rows) < 2:
+        return ""
+    save_as = posixpath.join(posixpath.dirname(settings.save_as), "circle.svg")
+    title = f"People in conversation each year on {pelican_settings.get('SITENAME')}"
+    write_atomically(output / save_as, circle_chart_svg(rows, title))
+    return save_as
 
 
 def _copy_stylesheet(path: Path) -> None:

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_JSON_SAVE_AS": ("", str),
     "COMMUNITY_CSS_URL": ("community/community.css", str),
     "COMMUNITY_CSS_SAVE_AS": ("community/community.css", str),
+    "COMMUNITY_CONCENTRATION": (True, bool),
+    "COMMUNITY_CIRCLE_CHART": (True, bool),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
@@ -56,6 +58,7 @@ class CommunitySettings:
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
     css_save_as: str = "community/community.css"
+    circle_chart: bool = True
 
 
 def apply_defaults(settings: dict) -> None:
@@ -161,6 +164,7 @@ def load_settings(
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
         css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
+        circle_chart=values["COMMUNITY_CIRCLE_CHART"],
     )
 
 

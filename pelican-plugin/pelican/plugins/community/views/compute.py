@@ -145,7 +145,17 @@ def _person(
         initials=initials(name),
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
+        conversation_years=_conversation_years(identity),
     )
+
+
+def _conversation_years(identity: Identity) -> tuple[int, ...]:
+    years = {
+        int(item.published[:4])
+        for item in identity.items
+        if item.is_conversation and item.published[:4].isdigit()
+    }
+    return tuple(sorted(years))
 
 
 def _most_used_name(items: list[Interaction]) -> str:
