@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # axe-core and the HTML validator for the browser checks, from package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint format bench serve clean screenshots
+.PHONY: demo test lint format bench serve clean screenshots catalogs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -49,6 +49,16 @@ screenshots: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest tests/test_browser.py -q -k "community_page and 1280 and (project or notmyidea)"
 	cp build/browser/project-community-1280-top.png docs/community-project-theme.png
 	cp build/browser/notmyidea-community-1280-top.png docs/community-notmyidea.png
+
+# The templates' words: extract them into the .pot, merge it into each .po
+# (translate there), compile the .mo files the plugin reads.
+LOCALE := pelican-plugin/pelican/plugins/community/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _c -k _cn:1,2 --no-default-keywords \
+	  --sort-by-file --project=pelican-community --copyright-holder=pelican-community \
+	  --omit-header -o $(LOCALE)/pelican-community.pot .
+	$(BIN)/pybabel update -D pelican-community -i $(LOCALE)/pelican-community.pot -d $(LOCALE) --no-fuzzy-matching
+	$(BIN)/pybabel compile -D pelican-community -d $(LOCALE) --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -67,7 +67,7 @@ def _settings_of(generator: Any) -> CommunitySettings:
 
 def add_templates(generator: Any) -> None:
     """``generator_init``: the default ``community/`` templates, behind the theme."""
-    add_community_templates(generator.env)
+    add_community_templates(generator.env, generator.settings.get("DEFAULT_LANG", "en"))
 
 
 @_stop_on_bad_input

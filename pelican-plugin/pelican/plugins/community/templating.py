@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+
+from .translations import Words
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
@@ -13,19 +14,10 @@ PAGE_TEMPLATES = ("community.html", "community/community.html")
 STYLESHEET = Path(__file__).parent / "static" / "community.css"
 
 
-def community_date(value: str, fmt: str = "%-d %B %Y") -> str:
-    """``2013-03-04T15:00:00+00:00`` as ``4 March 2013``."""
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(value).strftime(fmt)
-    except ValueError:
-        return ""
-
-
-def add_community_templates(env: Environment) -> None:
+def add_community_templates(env: Environment, lang: str = "en") -> None:
     """Let ``env`` find ``community/*.html`` after the theme's own templates
-    (so the theme wins) and ``!community/*.html`` for explicit extension."""
+    (so the theme wins) and ``!community/*.html`` for explicit extension;
+    give them their words and dates in ``lang``."""
     loader = env.loader
     ours = FileSystemLoader(str(TEMPLATES))
     prefixed = PrefixLoader(
@@ -41,4 +33,7 @@ def add_community_templates(env: Environment) -> None:
         env.loader = ChoiceLoader(
             [loader, ours, prefixed] if loader else [ours, prefixed]
         )
-    env.filters.setdefault("community_date", community_date)
+    words = Words(lang)
+    env.globals["_c"] = words.text
+    env.globals["_cn"] = words.plural
+    env.filters["community_date"] = words.date
