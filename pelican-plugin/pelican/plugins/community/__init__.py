@@ -12,6 +12,7 @@ import gc
 import logging
 import os
 import posixpath
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,10 @@ from pelican.generators import ArticlesGenerator, Generator
 from pelican.utils import get_relative_path, path_to_url
 
 from .archive.store import write_atomically
+from .cache import CACHE_DIR
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
+from .photos import PHOTOS_DIR, local_photos
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
@@ -33,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
+#: The photos a build shows (output path -> cached file), in the context.
+PHOTOS_KEY = "_COMMUNITY_PHOTOS"
 
 
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,17 +82,41 @@ def attach_community(generator: ArticlesGenerator) -> None:
     settings = _settings_of(generator)
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
+    cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
     community = build_community(
         settings,
         post_refs(generator.articles, generator.settings, links),
-        cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
+        cache_path=cache_path,
         progress=_pelican_console(),
     )
     generator.context["community"] = community
+    if settings.avatars:
+        generator.context[PHOTOS_KEY] = _attach_photos(
+            community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
+        )
     _keep_out_of_garbage_collection()
     articles = [*generator.articles, *generator.translations]
     for article in articles:
         article.community = community.for_post(article.slug)
+
+
+def _attach_photos(
+    community: Community, settings: CommunitySettings, folder: Path
+) -> dict[str, Path]:
+    """Give each person whose photo is at hand their ``avatar`` (its URL in
+    the output); return output path -> cached file, to be copied there."""
+    photos = local_photos(
+        (person.photo for person in community.people if person.photo),
+        folder,
+        offline=settings.offline,
+    )
+    shown: dict[str, Path] = {}
+    for person in community.people:
+        cached = photos.get(person.photo)
+        if cached is not None:
+            person.avatar = f"{settings.photos_folder}/{cached.name}"
+            shown[person.avatar] = cached
+    return shown
 
 
 def _pelican_console() -> Any:
@@ -169,6 +198,9 @@ class CommunityPageGenerator(Generator):
         settings = _settings_of(self)
         if settings.css_save_as:
             _copy_stylesheet(Path(self.output_path) / settings.css_save_as)
+        for target, cached in (self.context.get(PHOTOS_KEY) or {}).items():
+            (Path(self.output_path) / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, Path(self.output_path) / target)
         if settings.save_as:
             chart = _write_circle_chart(
                 community, settings, Path(self.output_path), self.settings

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import posixpath
 import re
 import sys
 from collections.abc import Mapping
@@ -30,6 +32,7 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_CSS_SAVE_AS": ("community/community.css", str),
     "COMMUNITY_CONCENTRATION": (True, bool),
     "COMMUNITY_CIRCLE_CHART": (True, bool),
+    "COMMUNITY_AVATARS": (False, bool),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
@@ -59,6 +62,15 @@ class CommunitySettings:
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
     css_save_as: str = "community/community.css"
     circle_chart: bool = True
+    avatars: bool = False
+
+    @property
+    def photos_folder(self) -> str:
+        """Where the output keeps the photos: beside the stylesheet."""
+        return posixpath.join(
+            posixpath.dirname(self.css_save_as or "community/community.css"),
+            "photos",
+        )
 
 
 def apply_defaults(settings: dict) -> None:
@@ -138,6 +150,11 @@ def load_settings(
     for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
+    if values["COMMUNITY_AVATARS"] and importlib.util.find_spec("PIL") is None:
+        raise SettingsError(
+            "COMMUNITY_AVATARS: photos are resized with Pillow, which is not "
+            "installed: pip install 'pelican-community[avatars]'"
+        )
     root = root or site_root(settings)
     people_file = root / values["COMMUNITY_PEOPLE_FILE"]
     if (
@@ -165,6 +182,7 @@ def load_settings(
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
         css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
         circle_chart=values["COMMUNITY_CIRCLE_CHART"],
+        avatars=values["COMMUNITY_AVATARS"],
     )
 
 

@@ -64,6 +64,10 @@ class Person:
     conversation_posts: int = 0
     #: the years they took part in a conversation, oldest first
     conversation_years: tuple[int, ...] = ()
+    #: the photo a source gave (http/https), fetched only with COMMUNITY_AVATARS
+    photo: str = ""
+    #: with COMMUNITY_AVATARS, the site's copy of that photo (from the root)
+    avatar: str = ""
 
     def to_json(self) -> dict:
         return {
