@@ -38,9 +38,7 @@ demo: $(STAMP)
 serve: $(STAMP)
 	cd sample-site && ../$(BIN)/pelican --listen -o output -b 127.0.0.1 -p 8000
 
-test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # The README's pictures: the community page in two themes, as the browser
@@ -63,6 +61,7 @@ catalogs: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

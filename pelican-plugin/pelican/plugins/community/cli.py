@@ -18,7 +18,7 @@ from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_person
 from .people.people_file import load_people_file
 from .people.roles import ROLES
-from .pipeline import build_community, collect_interactions, community_from
+from .pipeline import look
 from .views.community import Community
 from .views.suggestions import suggest_edits
 
@@ -132,22 +132,20 @@ def _table(community: Community) -> str:
 
 def _report(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    community = build_community(cs, read_posts(settings), read_only=True)
+    community = look(cs, read_posts(settings)).community
     sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    people_file = load_people_file(cs.people_file)
     print(f"settings: ok ({len(cs.sources)} source(s))")
+    posts = read_posts(settings)
+    seen = look(cs, posts)
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
-    posts = read_posts(settings)
-    items = collect_interactions(cs, posts, read_only=True)
-    community = community_from(cs, items, people_file, posts)
-    print(f"archive: {len(items)} interaction(s) in {cs.archive_path}")
-    suggestions = suggest_edits(community, items, people_file, posts)
+    print(f"archive: {len(seen.items)} interaction(s) in {cs.archive_path}")
+    suggestions = suggest_edits(seen.community, seen.items, seen.people_file, posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:

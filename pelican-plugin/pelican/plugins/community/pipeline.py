@@ -4,6 +4,7 @@ pure steps after it."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
-from .people.people_file import PeopleFile, load_people_file
+from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
 from .storage import paused_gc
@@ -24,25 +25,26 @@ from .views.compute import compute_community
 logger = logging.getLogger(__name__)
 
 
-def collect_interactions(
-    settings: CommunitySettings,
-    posts: list[PostRef],
-    *,
-    read_only: bool = False,
-) -> list[Interaction]:
-    """Read every local source and every live source that is due (unless
-    offline) into the archive; return all it holds, each reply counted once
-    however many sources brought it.
+@dataclass(frozen=True)
+class Look:
+    """What the commands that only look (report, check, the desk) see."""
 
-    ``read_only`` (for commands that only look) merges changed local sources
-    in memory, fetches nothing and writes nothing.
-    """
+    people_file: PeopleFile
+    #: every interaction, each reply once however many sources brought it
+    items: list[Interaction]
+    community: Community
+
+
+def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
+    """The community as the next build would compute it, touching nothing:
+    local sources that changed are merged in memory, nothing is fetched,
+    nothing is written (the archive, the cache and the pages stay as they
+    are)."""
+    people_file = load_people_file(settings.people_file)
     archive = Archive(settings.archive_path)
-    if read_only:
-        pending = read_changed_local_sources(archive, settings.sources)
-        return dedupe_interactions(archive.load_with(pending))
-    update_archive(archive, settings, posts)
-    return dedupe_interactions(archive.load())
+    pending = read_changed_local_sources(archive, settings.sources)
+    items = dedupe_interactions(archive.load_with(pending))
+    return Look(people_file, items, community_from(settings, items, people_file, posts))
 
 
 def update_archive(
@@ -103,7 +105,6 @@ def build_community(
     settings: CommunitySettings,
     posts: list[PostRef],
     *,
-    read_only: bool = False,
     cache_path: Path | None = None,
     progress: Any = False,
 ) -> Community:
@@ -114,10 +115,6 @@ def build_community(
     ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
     site's folder) instead of reading the archive again.
     """
-    if read_only:
-        people_file = load_people_file(settings.people_file)
-        items = collect_interactions(settings, posts, read_only=True)
-        return community_from(settings, items, people_file, posts)
     people_bytes = _read_bytes(settings.people_file)
     # Reading exports and the archive makes hundreds of thousands of records
     # and no garbage cycles worth collecting: the cycle collector would only
@@ -135,7 +132,7 @@ def build_community(
             # These exact people-file bytes were read without error before.
             _log_unmatched(community)
             return community
-        people_file = load_people_file(settings.people_file)
+        people_file = parse_people_file(settings.people_file, people_bytes)
         # The records are dropped before the result is pickled.
         community = community_from(
             settings, dedupe_interactions(archive.load()), people_file, posts
