@@ -275,3 +275,36 @@ def test_a_source_no_longer_configured_warns_and_can_be_kept_or_erased(site, cap
     site.build()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "Nell New" not in site.page("community/community.json")
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "pelican.plugins.community.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_version_names_the_installed_release():
+    from importlib import metadata
+
+    result = _cli("--version")
+    assert result.returncode == 0
+    assert (
+        result.stdout == f"pelican-community {metadata.version('pelican-community')}\n"
+    )
+
+
+def test_each_command_explains_itself_with_an_example():
+    for command, example in (
+        ("report", "pelican-community report -s pelicanconf.py --json"),
+        ("check", "pelican-community check -s pelicanconf.py"),
+        ("fetch", "pelican-community fetch -s pelicanconf.py"),
+        ("forget", "pelican-community forget --dry-run"),
+    ):
+        result = _cli(command, "--help")
+        assert result.returncode == 0, command
+        description = result.stdout.split("\n\n")[1]
+        assert len(description.split()) >= 15, (command, description)
+        assert "example:\n  " + example in result.stdout, command

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
+from importlib import metadata
 
 from .archive.live import describe_report, sync_live_sources
 from .archive.lock import ArchiveBusy, hold_archive
@@ -24,23 +26,60 @@ from .views.suggestions import suggest_edits
 logger = logging.getLogger(__name__)
 
 
+#: Each subcommand: (one-line help, description, example).
+_COMMANDS = {
+    "report": (
+        "show who is who (a table, or --json)",
+        "Read the sources, the archive and the articles, and show every person "
+        "with their role, posts, comments, mentions and reactions. Nothing is "
+        "written and nothing is fetched.",
+        "pelican-community report -s pelicanconf.py --json > community.json",
+    ),
+    "check": (
+        "validate settings and people file, suggest edits",
+        "Validate the COMMUNITY_* settings and the people file, then suggest "
+        "edits: regulars you have not pinned, names that look like one person, "
+        "interactions that match no post. Nothing is written.",
+        "pelican-community check -s pelicanconf.py",
+    ),
+    "fetch": (
+        "sync live sources into the archive, without building",
+        "Fetch the live sources (comment feeds, webmention.io, Mastodon, "
+        "Bluesky) whose posts are due, and merge what they bring into the "
+        "archive. A failing source leaves the archive as it was; exit status "
+        "stays 0.",
+        "pelican-community fetch -s pelicanconf.py",
+    ),
+    "forget": (
+        "erase a person's interactions from the archive for good",
+        "Erase every interaction of one person (merged as on the site) from the "
+        "archive, and keep them from coming back on the next import or fetch.",
+        "pelican-community forget --dry-run '@someone@example.social'",
+    ),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pelican-community",
         description="See the community around a Pelican blog without building it.",
+        epilog="Run 'pelican-community COMMAND --help' for each command's options.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    report = commands.add_parser("report", help="show who is who (a table, or --json)")
-    report.add_argument("--json", action="store_true", help="print the JSON report")
-    commands.add_parser(
-        "check", help="validate settings and people file, suggest edits"
+    subs = {}
+    for name, (summary, description, example) in _COMMANDS.items():
+        subs[name] = commands.add_parser(
+            name,
+            help=summary,
+            description=textwrap.fill(description, 79),
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    subs["report"].add_argument(
+        "--json", action="store_true", help="print the JSON report"
     )
-    commands.add_parser(
-        "fetch", help="sync live sources into the archive, without building"
-    )
-    forget = commands.add_parser(
-        "forget", help="erase a person's interactions from the archive for good"
-    )
+    forget = subs["forget"]
     forget.add_argument("who", nargs="?", help="the person's name, URL or handle")
     forget.add_argument(
         "--source",
@@ -50,14 +89,21 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument(
         "--dry-run", action="store_true", help="say what would be erased, erase nothing"
     )
-    for sub in commands.choices.values():
+    for sub in subs.values():
         sub.add_argument(
             "-s",
             "--settings",
             default="pelicanconf.py",
-            help="the site's pelicanconf.py",
+            help="the site's pelicanconf.py (default: %(default)s)",
         )
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pelican-community")
+    except metadata.PackageNotFoundError:  # run from a source tree
+        return "unknown"
 
 
 def _table(community: Community) -> str:

@@ -101,16 +101,30 @@ def community_from(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
+    *,
+    building: bool = False,
 ) -> Community:
     """The community computed from interactions (pure), with one log line
     for interactions that match no post."""
     community = compute_community(items, people_file, posts, settings.regular_min_posts)
-    _log_unmatched(community)
+    _log_unmatched(community, building)
     return community
 
 
-def _log_unmatched(community: Community) -> None:
-    if community.unmatched:
+def _log_unmatched(community: Community, building: bool) -> None:
+    if building and community.unmatched and not community.posts:
+        # Nothing reached any post: the first build of a new setup, whose
+        # old addresses Pelican's posts do not answer to yet. (The commands
+        # that only look say it their own way: `check` lists them.)
+        logger.warning(
+            "community: none of the %d interaction(s) matched a post, so no "
+            "article shows a thank-you list or a conversation. Next step: "
+            "`pelican-community check` lists the addresses they point at; add "
+            "them to the posts' Old_urls metadata, or set SITEURL to the blog's "
+            "address",
+            community.unmatched,
+        )
+    elif community.unmatched:
         logger.info(
             "community: %d interaction(s) matched no post "
             "(they still count for their person; `pelican-community check` lists them)",
@@ -166,12 +180,16 @@ def _build_and_cache(
         community = cache.load(inputs)
         if community is not None:
             # These exact people-file bytes were read without error before.
-            _log_unmatched(community)
+            _log_unmatched(community, building=True)
             return community
         people_file = parse_people_file(settings.people_file, people_bytes)
         # The records are dropped before the result is pickled.
         community = community_from(
-            settings, dedupe_interactions(archive.load(purge=True)), people_file, posts
+            settings,
+            dedupe_interactions(archive.load(purge=True)),
+            people_file,
+            posts,
+            building=True,
         )
     cache.store(inputs, community)
     return community

@@ -25,7 +25,7 @@ from ..people.identity import (
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..sanitize import clean_html
-from ..urls import safe_http_url, url_key
+from ..urls import public_http_url, safe_http_url, url_key
 from .community import Comment, Community, Person, PostCommunity, Thanks
 from .matching import PostMatcher
 
@@ -155,7 +155,29 @@ def _person(
         initials=initials(name),
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
+        conversation_years=_conversation_years(identity),
+        photo=_newest_photo(identity),
     )
+
+
+def _newest_photo(identity: Identity) -> str:
+    """The photo a source gave most recently (safe http(s) only)."""
+    dated = sorted(
+        (item.published or "", public_http_url(item.author_photo))
+        for item in identity.items
+        if item.author_photo
+    )
+    photos = [url for _, url in dated if url]
+    return photos[-1] if photos else ""
+
+
+def _conversation_years(identity: Identity) -> tuple[int, ...]:
+    years = {
+        int(item.published[:4])
+        for item in identity.items
+        if item.is_conversation and item.published[:4].isdigit()
+    }
+    return tuple(sorted(years))
 
 
 def _most_used_name(items: list[Interaction]) -> str:
