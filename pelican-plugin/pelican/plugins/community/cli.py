@@ -14,10 +14,10 @@ from .errors import CommunityError
 from .names import name_key
 from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_person
-from .people.people_file import load_people_file
 from .people.roles import ROLES
-from .pipeline import build_community, collect_interactions, community_from
+from .pipeline import build_community, collect_interactions, load_people
 from .views.community import Community
+from .views.compute import compute_with_identities
 from .views.suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)
@@ -93,19 +93,19 @@ def _report(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    people_file = load_people_file(cs.people_file)
+    people_file = load_people(cs)
     print(f"settings: ok ({len(cs.sources)} source(s))")
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
     posts = read_posts(settings)
     items = collect_interactions(cs, posts, read_only=True)
-    community = community_from(cs, items, people_file, posts)
+    computed = compute_with_identities(items, people_file, posts, cs.regular_min_posts)
     print(f"archive: {len(items)} interaction(s) in {cs.archive_path}")
-    suggestions = suggest_edits(community, items, people_file, posts)
+    suggestions = suggest_edits(computed, items, people_file, posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:
-        print(f"- {line}")
+        print(line)
     return 0
 
 
@@ -140,7 +140,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 def _forget(args: argparse.Namespace) -> int:
     _settings, cs = read_site(args.settings)
-    people_file = load_people_file(cs.people_file)
+    people_file = load_people(cs)
     archive = Archive(cs.archive_path)
     try:
         match = find_person(args.who, archive.load(), people_file)

@@ -65,6 +65,13 @@ def update_archive(
         sync_live_sources(archive, settings, posts, progress=progress)
 
 
+def load_people(settings: CommunitySettings) -> PeopleFile:
+    """The people file, with the site's ``AUTHOR`` and ``SITEURL`` as ``me``."""
+    return load_people_file(settings.people_file).with_site_author(
+        settings.author_names, settings.site_url
+    )
+
+
 def community_from(
     settings: CommunitySettings,
     items: list[Interaction],
@@ -104,7 +111,7 @@ def build_community(
     site's folder) instead of reading the archive again.
     """
     if read_only:
-        people_file = load_people_file(settings.people_file)
+        people_file = load_people(settings)
         items = collect_interactions(settings, posts, read_only=True)
         return community_from(settings, items, people_file, posts)
     people_bytes = _read_bytes(settings.people_file)
@@ -118,13 +125,18 @@ def build_community(
         update_archive(archive, settings, posts, memo, progress)
         memo.save()
         cache = CommunityCache(settings.archive_path, cache_folder)
-        inputs = inputs_digest(people_bytes, posts, settings.regular_min_posts)
+        inputs = inputs_digest(
+            people_bytes,
+            posts,
+            settings.regular_min_posts,
+            (settings.author_names, settings.site_url),
+        )
         community = cache.load(inputs)
         if community is not None:
             # These exact people-file bytes were read without error before.
             _log_unmatched(community)
             return community
-        people_file = load_people_file(settings.people_file)
+        people_file = load_people(settings)
         # The records are dropped before the result is pickled.
         community = community_from(
             settings, dedupe_interactions(archive.load()), people_file, posts

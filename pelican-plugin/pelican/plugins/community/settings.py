@@ -53,6 +53,10 @@ class CommunitySettings:
     regular_min_posts: int
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    #: Pelican's ``AUTHOR`` (and ``AUTHORS``, if set): the blog's own author
+    author_names: tuple[str, ...] = ()
+    #: Pelican's ``SITEURL``: whoever writes from this site is the author
+    site_url: str = ""
 
 
 def apply_defaults(settings: dict) -> None:
@@ -146,7 +150,19 @@ def load_settings(
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
+        author_names=site_authors(settings),
+        site_url=str(settings.get("SITEURL") or "").strip(),
     )
+
+
+def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The blog's author names from Pelican's ``AUTHOR`` (a name) and
+    ``AUTHORS`` (a list some multi-author sites set); anything else ignored."""
+    names: list[str] = []
+    for value in (settings.get("AUTHOR"), settings.get("AUTHORS")):
+        values = value if isinstance(value, list | tuple) else [value]
+        names += [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return tuple(dict.fromkeys(names))
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:
