@@ -28,6 +28,10 @@ MIN_SHARES = 2
 _SHARE_WORDS = 3
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
 _TAGS = re.compile(r"[@#][\w.@-]+")
+# A title quoted in a share: « … », "…", “…”.
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
+#: Words of a title a share button puts between its fixed words.
+_TITLE_WORDS = 16
 _LINK_WORDS = frozenset(
     {
         "via",
@@ -203,24 +207,43 @@ def _share_only(identity: Identity, titles: dict[str, str]) -> int:
     if len(talk) < MIN_SHARES or any(item.kind != "mention" for item in talk):
         return 0
     known_titles = list(titles.values())
-    for item in talk:
-        if not _is_share(item, known_titles):
-            return 0
-    return len(talk)
+    words = [_words(item, known_titles) for item in talk]
+    if all(
+        item.extra.get("share") == "true"
+        or len([w for w in found if w not in _LINK_WORDS]) <= _SHARE_WORDS
+        for item, found in zip(talk, words, strict=True)
+    ):
+        return len(talk)
+    return len(talk) if _one_template(words) else 0
 
 
-def _is_share(item: Interaction, titles: Iterable[str]) -> bool:
-    """A mention that adds no words of its own: the post's title, links,
-    hashtags, handles, a "via"."""
-    if item.extra.get("share") == "true":
-        return True
+def _words(item: Interaction, titles: Iterable[str]) -> list[str]:
+    """The words a mention adds to the post's title, quoted titles, links,
+    hashtags and handles."""
     text = plain_text(item.content).casefold()
     for title in (item.target_title, *titles):
         if title and len(title) > 3:
             text = text.replace(clean_name(title).casefold(), " ")
-    text = _TAGS.sub(" ", _URLISH.sub(" ", text))
-    words = [w for w in _WORD.findall(text) if w not in _LINK_WORDS]
-    return len(words) <= _SHARE_WORDS
+    text = _QUOTED.sub(" ", _TAGS.sub(" ", _URLISH.sub(" ", text)))
+    return _WORD.findall(text)
+
+
+def _one_template(texts: list[list[str]]) -> bool:
+    """Every mention is the same words around a title: a share button's
+    text ("I want <title> via @site"), or one text again and again."""
+    prefix = _common_start(texts)
+    suffix = _common_start([list(reversed(words)) for words in texts])
+    if not prefix and not suffix:
+        return False
+    return all(len(words) - prefix - suffix <= _TITLE_WORDS for words in texts)
+
+
+def _common_start(texts: list[list[str]]) -> int:
+    shortest = min(len(words) for words in texts)
+    for index in range(shortest):
+        if len({words[index] for words in texts}) > 1:
+            return index
+    return shortest
 
 
 def _bots_to_hide(
@@ -307,31 +330,44 @@ def _one_person_twice(
             together = same + (short if len(full) == 1 else [])
             if len(together) < 2:
                 continue
-            lines.append(_merge_line(together, identity_of))
+            line = _merge_line(together, identity_of)
+            if line:
+                lines.append(line)
     if not lines:
         return []
     return [
         "These look like one person each: if they are, paste under 'people:' "
-        "(or 'friends:') in community.yaml:",
+        "(or 'friends:') in community.yaml, in place of the entry a line names:",
         "people:",
         *_capped(sorted(lines)),
     ]
 
 
 def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str:
-    main = max(together, key=lambda p: (p.conversation_posts, len(p.name), p.id))
-    aliases = sorted({p.name for p in together} - {main.name}, key=str.casefold)
-    urls: list[str] = []
-    handles: list[str] = []
+    entries = {identity_of[p.id].entry for p in together if identity_of[p.id].entry}
+    if len(entries) > 1:
+        return ""  # two entries of the author's: their call, not a merge
+    entry_of = next(iter(entries), None)
+    main = max(
+        together,
+        key=lambda p: (identity_of[p.id].entry is not None, p.conversation_posts, p.id),
+    )
+    names = [entry_of.name, *entry_of.aliases] if entry_of else [main.name]
+    names += [p.name for p in together if p.name not in names]
+    urls: list[str] = list(entry_of.urls) if entry_of else []
+    handles: list[str] = list(entry_of.handles) if entry_of else []
     for person in together:
         found_urls, found_handles = _addresses(identity_of[person.id])
-        urls += [u for u in found_urls[:4] if u not in urls]
-        handles += [h for h in found_handles[:1] if h not in handles]
-    entry: dict[str, str | list[str]] = {"name": main.name}
-    aliases = [a for a in aliases if name_key(a) != name_key(main.name)]
-    entry |= {"aliases": aliases, "urls": urls, "handles": handles}
+        urls += [u for u in found_urls if u not in urls]
+        handles += [h for h in found_handles if h not in handles]
+    aliases = [a for a in dict.fromkeys(names[1:]) if name_key(a) != name_key(names[0])]
+    entry: dict[str, str | list[str]] = {"name": names[0], "aliases": aliases}
+    entry |= {"urls": urls, "handles": handles}
+    if entry_of and entry_of.note:
+        entry["note"] = entry_of.note
     roles = " + ".join(sorted(p.role for p in together))
-    return f"  - {_flow(entry)}  # {roles}"
+    where = f"; replaces the entry on line {entry_of.line}" if entry_of else ""
+    return f"  - {_flow(entry)}  # {roles}{where}"
 
 
 def _name_only_in_friends(
