@@ -15,60 +15,53 @@ POSTS = [
 ]
 
 
+def _said(id: str, name: str, post: str, **fields: str) -> Interaction:
+    fields.setdefault("kind", "comment")
+    return Interaction(
+        source="s",
+        id=id,
+        author_name=name,
+        target_url=f"https://blog.example/{post}/",
+        **fields,
+    )
+
+
 def _big_site() -> list[Interaction]:
     """2,000 people: 300 regulars, pairs of look-alikes, share accounts, a
     hundred unmatched addresses."""
     items = []
     for n in range(2000):
-        posts = 3 if n < 300 else 1
-        for p in range(posts):
+        url = f"https://reader{n}.example/"
+        for p in range(3 if n < 300 else 1):
             items.append(
-                Interaction(
-                    source="s",
-                    id=f"{n}-{p}",
-                    kind="comment",
-                    author_name=f"Reader Number{n}",
-                    author_url=f"https://reader{n}.example/",
-                    target_url=f"https://blog.example/p{p}/",
+                _said(
+                    f"{n}-{p}",
+                    f"Reader Number{n}",
+                    f"p{p}",
+                    author_url=url,
                     published=f"2020-01-0{p + 1}T00:00:00+00:00",
                     content="A thought of my own about this post, and another.",
                 )
             )
+        if n < 100:
+            items.append(
+                _said(f"gone-{n}", f"Reader Number{n}", f"gone-{n}", author_url=url)
+            )
     for n in range(40):  # "R. Twin{n}" next to "Reader Twin{n}"
         for name in (f"Reader Twin{n}", f"R. Twin{n}"):
-            items.append(
-                Interaction(
-                    source="s",
-                    id=f"twin-{name}",
-                    kind="comment",
-                    author_name=name,
-                    target_url="https://blog.example/p1/",
-                )
-            )
+            items.append(_said(f"twin-{name}", name, "p1"))
     for n in range(30):  # share-button accounts
         for p in range(3):
             items.append(
-                Interaction(
-                    source="wm",
-                    id=f"share-{n}-{p}",
+                _said(
+                    f"share-{n}-{p}",
+                    f"Sharer {n}",
+                    f"p{p}",
                     kind="mention",
-                    author_name=f"Sharer {n}",
                     author_url=f"https://twitter.com/sharer{n}",
-                    target_url=f"https://blog.example/p{p}/",
                     content=f"I want Post {p} blog.example/p{p}/ via @blog",
                 )
             )
-    for n in range(100):
-        items.append(
-            Interaction(
-                source="s",
-                id=f"gone-{n}",
-                kind="comment",
-                author_name=f"Reader Number{n}",
-                author_url=f"https://reader{n}.example/",
-                target_url=f"https://blog.example/gone-{n}/#comment-1",
-            )
-        )
     return items
 
 
