@@ -347,3 +347,64 @@ def test_check_warns_of_people_file_entries_that_do_nothing(site):
         "warning: line 2: no one ever signed as 'P. Nair Typo' (alias of "
         "'Priya Nair'): it merges nothing; check the spelling"
     ) in out
+
+
+def test_someone_using_the_authors_name_is_not_the_author(site):
+    """A commenter named like the author with another site gets no author
+    styling, is not in the community, and hide and forget reach them; the
+    author's own reply (from her site) stays hers."""
+    from builders import WxrComment as c
+    from builders import WxrPost, wxr
+
+    site.settings["AUTHOR"] = "Maren"
+    site.article("post-1", "Post one", "2020-01-01")
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "Post one",
+                    [
+                        c(
+                            11,
+                            "Maren",
+                            "2020-02-01 10:00:00",
+                            url="https://evil.example/",
+                            content="Send your password to me.",
+                        ),
+                        c(
+                            12,
+                            "Maren",
+                            "2020-02-02 10:00:00",
+                            url="https://blog.example/",
+                            content="The real me.",
+                        ),
+                        c(13, "Maren", "2020-02-03 10:00:00", content="Also me."),
+                    ],
+                )
+            ]
+        ),
+    )
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.build()
+    page = site.page("post-1/index.html")
+    styled = page.split("community-by-author")
+    assert len(styled) == 3  # the reply from her site, the name-only one
+    assert all(
+        "Send your password" not in part.split("</li>")[0] for part in styled[1:]
+    )
+    assert "Send your password" in page
+    assert json.loads(site.page("community.json"))["people"] == []
+    site.write("community.yaml", "hide:\n  - domain: evil.example\n")
+    site.build()
+    assert "Send your password" not in site.page("post-1/index.html")
+    assert "The real me." in site.page("post-1/index.html")
+    erased = run(site, "forget", "https://evil.example/")
+    assert erased.returncode == 0 and "erased 1 interaction(s)" in erased.stdout
+    assert run(site, "forget", "https://blog.example/").returncode == 1

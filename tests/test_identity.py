@@ -408,3 +408,23 @@ def test_hide_reaches_everyone_but_the_proven_author():
     rules = (HideRule("name", "Maren Holt"), HideRule("domain", "evil.example"))
     hidden = sorted(i.items[0].author_url for i in identities if hidden_by(i, rules))
     assert hidden == ["https://evil.example/x"]
+
+
+def test_names_are_shown_as_written_and_compared_without_their_emoji():
+    from pelican.plugins.community.names import clean_name, name_key
+
+    for name in (
+        "Arnaud Ligny 👨\u200d💻",
+        "VickyTM 🏳️\u200d🌈",
+        "Chris 🏴󠁧󠁢󠁳󠁣󠁴󠁿",
+        "We ❤️ Speed",
+    ):
+        assert clean_name(name) == name
+    # Spoofing characters still go: a direction override, a stray joiner,
+    # a zero-width space, a tag character outside a flag.
+    assert clean_name("e\u202evil \u200dx\u200b\U000e0041") == "evil x"
+    assert (
+        name_key("Arnaud Ligny 👨\u200d💻 💡")
+        == name_key("ARNAUD  LIGNY")
+        == "arnaud ligny"
+    )
