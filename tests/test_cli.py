@@ -367,31 +367,30 @@ def test_someone_using_the_authors_name_is_not_the_author(site):
                     "post-1",
                     "Post one",
                     [
-                        c(
-                            11,
-                            "Maren",
-                            "2020-02-01 10:00:00",
-                            url="https://evil.example/",
-                            content="Send your password to me.",
-                        ),
-                        c(
-                            12,
-                            "Maren",
-                            "2020-02-02 10:00:00",
-                            url="https://blog.example/",
-                            content="The real me.",
-                        ),
-                        c(13, "Maren", "2020-02-03 10:00:00", content="Also me."),
+                        c(11 + n, "Maren", f"2020-02-0{n + 1} 10:00:00", **said)
+                        for n, said in enumerate(
+                            (
+                                {
+                                    "url": "https://evil.example/",
+                                    "content": "Send your password to me.",
+                                },
+                                {
+                                    "url": "https://blog.example/",
+                                    "content": "The real me.",
+                                },
+                                {"content": "Also me."},
+                            )
+                        )
                     ],
                 )
             ]
         ),
     )
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "wordpress", "path": "data/export.xml"}
-    ]
-    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
-    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings.update(
+        COMMUNITY_SOURCES=[{"type": "wordpress", "path": "data/export.xml"}],
+        COMMUNITY_JSON_SAVE_AS="community.json",
+        COMMUNITY_THANKS_IN_CONTENT=True,
+    )
     site.build()
     page = site.page("post-1/index.html")
     styled = page.split("community-by-author")
