@@ -692,6 +692,47 @@ def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
     )
 
 
+# -- check ---------------------------------------------------------------------
+
+
+def _command(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = Path(sys.executable).with_name("pelican-community")
+    return subprocess.run(
+        [str(command), *args, "-s", str(site / "pelicanconf.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PELICAN_COMMUNITY_OFFLINE": "1"},
+    )
+
+
+def bench_check(work: Path, sizes: Sizes) -> list[Row]:
+    """``check`` against ``report`` on a site of 2,000 people (16,000
+    interactions): the author runs both, and check must stay linear."""
+    site = work / "site"
+    stats = sitegen.generate_site(site, sitegen.SiteSize(200, 16_000))
+    _say(f"check vs report: {stats['people']:,} people")
+    _command(site, "report")  # the archive is read from the exports once
+    report = _best_of(sizes.repeats, lambda: _command(site, "report"))
+    check = _best_of(sizes.repeats, lambda: _command(site, "check"))
+    lines = len(_command(site, "check").stdout.splitlines())
+    ratio = check / report
+    return [
+        Row(
+            f"check vs report ({stats['people']:,} people, 16,000 interactions)",
+            f"{ratio:.2f}x ({check:.2f} s vs {report:.2f} s)",
+            "≤ 3x",
+            ratio <= 3.0,
+        ),
+        Row(
+            f"check's output on that site ({stats['people']:,} people)",
+            f"{lines} lines",
+            "≤ 120",
+            lines <= 120,
+        ),
+    ]
+
+
 # -- report -------------------------------------------------------------------
 
 
@@ -717,6 +758,7 @@ FIGURES = {
     "feed": bench_feed,
     "scaling": bench_scaling,
     "fetch": bench_fetch,
+    "check": bench_check,
 }
 
 

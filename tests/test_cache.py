@@ -355,7 +355,9 @@ def test_a_cached_conversation_is_the_computed_one(small, computed):
             first.for_post(slug).conversation
         )
     post = second.for_post("first-light")
-    assert [c.name for c in post.conversation] == ["Karen Bell", "Tom Reader"]
+    # Each comment under the name it was signed with ("K. Bell" is Karen).
+    assert [c.name for c in post.conversation] == ["K. Bell", "Tom Reader"]
+    assert post.conversation[0].person.name == "Karen Bell"
     assert post.conversation[1].replies[0].by_author
     # A commenter is the same person in the conversation and in the thanks.
     tom = post.conversation[1].person

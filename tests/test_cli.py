@@ -83,17 +83,23 @@ def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
     result = run(site, "check")
     assert result.returncode == 0, result.stderr
     out = result.stdout
+    print(out)
     assert (
-        "Priya Nair is a regular (commented on 3 posts since February 2011): pin them under 'friends:'"
-        in out
-    )
+        "Regulars you have not pinned: paste under 'friends:' those who are friends:\n"
+        "friends:\n"
+        '  - {name: "Priya Nair"}  # regular: commented on 3 posts since February 2011\n'
+    ) in out
     assert (
-        "“T. Reader” (one-off) and “Tom Reader” (returning) look like one person" in out
-    )
+        "people:\n"
+        '  - {name: "Tom Reader", aliases: ["T. Reader"], urls: ["https://tr.example"]}'
+        "  # one-off + returning\n"
+    ) in out
     assert (
-        "1 interaction(s) point at https://old.example/gone-post/, which matches no post"
-        in out
-    )
+        "1 interaction(s) at 1 address(es) match no post (they still count for "
+        "their person): add an address to its post's 'Old_urls' metadata, or "
+        "ignore it:\n"
+        "      1  https://old.example/gone-post/\n"
+    ) in out
 
 
 def test_bad_input_exits_non_zero_with_one_message(site):
@@ -308,3 +314,191 @@ def test_each_command_explains_itself_with_an_example():
         description = result.stdout.split("\n\n")[1]
         assert len(description.split()) >= 15, (command, description)
         assert "example:\n  " + example in result.stdout, command
+
+
+def _pasted(out: str, header: str) -> str:
+    """The YAML block ``check`` prints after the line starting ``header``."""
+    lines = out.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith(header))
+    block = [lines[start + 1]]
+    for line in lines[start + 2 :]:
+        if not line.startswith("  "):
+            break
+        block.append(line)
+    return "\n".join(block) + "\n"
+
+
+def _decisions_site(site):
+    """A first run (no people file): the author's Twitter account, one
+    reader split by two emails, a regular, a share-button account."""
+    from builders import WxrComment as c
+    from builders import WxrPost, wxr
+
+    site.settings["AUTHOR"] = "Jane Author"
+    for n in (1, 2, 3):
+        site.article(f"post-{n}", f"Post number {n}", f"201{n}-01-01")
+    target = "https://blog.example/post-{}/"
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    n,
+                    f"post-{n}",
+                    f"Post number {n}",
+                    [
+                        c(
+                            10 * n + 1,
+                            "Lynn Mason",
+                            f"201{n}-02-01 10:00:00",
+                            email=f"lynn{min(n, 2)}@mail.example",
+                            url="https://instagram.com/lynnm" if n == 1 else "",
+                        ),
+                        c(10 * n + 2, "Priya Nair", f"201{n}-02-02 10:00:00"),
+                        c(
+                            10 * n + 3,
+                            "Priya Nair",
+                            f"201{n}-02-03 10:00:00",
+                            email="priya@mail.example",
+                        ),
+                    ],
+                )
+                for n in (1, 2, 3)
+            ]
+        ),
+    )
+    mentions = [
+        jf2_entry(
+            100 + n,
+            "mention-of",
+            target.format(n),
+            "Rhy Moore",
+            "https://twitter.com/morewry",
+            content=f"I want Post number {n} {target.format(n)} via @someone #web",
+        )
+        for n in (1, 2, 3)
+    ]
+    mentions.append(
+        jf2_entry(
+            200,
+            "in-reply-to",
+            target.format(1),
+            "Jane Author",
+            "https://twitter.com/janeauthor",
+            content="Thank you all for reading!",
+        )
+    )
+    site.write("data/webmentions.json", jf2(mentions))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"},
+        {"type": "webmention.io", "path": "data/webmentions.json"},
+    ]
+
+
+def test_every_check_snippet_works_when_pasted(site):
+    """Paste what check proposes, build again: the author is no longer a
+    stranger, one reader is one person, the share account is hidden, the
+    regular is a friend; and check has nothing more to say about them."""
+    _decisions_site(site)
+    before = json.loads(run(site, "report", "--json").stdout)
+    names = sorted(p["name"] for p in before["people"])
+    # The author's Twitter account is listed nowhere until the author says.
+    assert names == ["Lynn Mason", "Lynn Mason", "Priya Nair", "Rhy Moore"]
+    out = run(site, "check").stdout
+    assert "These accounts carry your name (Jane Author)" in out
+    assert '  - {url: "https://twitter.com/morewry"}  # Rhy Moore (regular): ' in out
+    pasted = "".join(
+        _pasted(out, header)
+        for header in (
+            "If they are you",
+            "These look like bots",
+            "Regulars you have not pinned",
+            "These look like one person each",
+        )
+    )
+    site.write("community.yaml", pasted)
+    after = json.loads(run(site, "report", "--json").stdout)
+    roles = sorted((p["name"], p["role"]) for p in after["people"])
+    assert roles == [("Lynn Mason", "regular"), ("Priya Nair", "friend")]
+    lynn = next(p for p in after["people"] if p["name"] == "Lynn Mason")
+    assert lynn["counts"]["comment"] == 3
+    again = run(site, "check").stdout
+    assert "carry your name" not in again and "look like one person" not in again
+    assert "These look like bots" not in again
+
+
+def test_check_warns_of_people_file_entries_that_do_nothing(site):
+    _decisions_site(site)
+    site.write(
+        "community.yaml",
+        "people:\n  - name: Priya Nair\n    aliases: [priya nair, P. Nair Typo]\n",
+    )
+    out = run(site, "check").stdout
+    assert (
+        "warning: line 2: the alias 'priya nair' of 'Priya Nair' is already "
+        "its name or alias: remove it"
+    ) in out
+    assert (
+        "warning: line 2: no one ever signed as 'P. Nair Typo' (alias of "
+        "'Priya Nair'): it merges nothing; check the spelling"
+    ) in out
+
+
+def test_someone_using_the_authors_name_is_not_the_author(site):
+    """A commenter named like the author with another site gets no author
+    styling, is not in the community, and hide and forget reach them; the
+    author's own reply (from her site) stays hers."""
+    from builders import WxrComment as c
+    from builders import WxrPost, wxr
+
+    site.settings["AUTHOR"] = "Maren"
+    site.article("post-1", "Post one", "2020-01-01")
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "Post one",
+                    [
+                        c(11 + n, "Maren", f"2020-02-0{n + 1} 10:00:00", **said)
+                        for n, said in enumerate(
+                            (
+                                {
+                                    "url": "https://evil.example/",
+                                    "content": "Send your password to me.",
+                                },
+                                {
+                                    "url": "https://blog.example/",
+                                    "content": "The real me.",
+                                },
+                                {"content": "Also me."},
+                            )
+                        )
+                    ],
+                )
+            ]
+        ),
+    )
+    site.settings.update(
+        COMMUNITY_SOURCES=[{"type": "wordpress", "path": "data/export.xml"}],
+        COMMUNITY_JSON_SAVE_AS="community.json",
+        COMMUNITY_THANKS_IN_CONTENT=True,
+    )
+    site.build()
+    page = site.page("post-1/index.html")
+    styled = page.split("community-by-author")
+    assert len(styled) == 3  # the reply from her site, the name-only one
+    assert all(
+        "Send your password" not in part.split("</li>")[0] for part in styled[1:]
+    )
+    assert "Send your password" in page
+    assert json.loads(site.page("community.json"))["people"] == []
+    site.write("community.yaml", "hide:\n  - domain: evil.example\n")
+    site.build()
+    assert "Send your password" not in site.page("post-1/index.html")
+    assert "The real me." in site.page("post-1/index.html")
+    erased = run(site, "forget", "https://evil.example/")
+    assert erased.returncode == 0 and "erased 1 interaction(s)" in erased.stdout
+    assert run(site, "forget", "https://blog.example/").returncode == 1

@@ -29,7 +29,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pelican.plugins.community.errors import SourceError
 from pelican.plugins.community.model import Interaction
-from pelican.plugins.community.people.identity import merge_identities
+from pelican.plugins.community.names import PLACEHOLDER_NAMES, name_key
+from pelican.plugins.community.people.identity import (
+    AUTHOR,
+    AUTHOR_BY_NAME,
+    merge_identities,
+)
 from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.sanitize import clean_html
 from pelican.plugins.community.sources import SOURCE_TYPES, bluesky, mastodon
@@ -230,9 +235,29 @@ _interaction = st.builds(
     ),
     source=st.sampled_from(("wp", "wm", "feed")),
     number=st.integers(0, 10**6),
-    name=st.sampled_from(("Ann", "ann", "ANN ", "Bob", "Karen Bell", "", "Anonymous")),
+    name=st.sampled_from(
+        (
+            "Ann",
+            "ann",
+            "ANN ",
+            "Bob",
+            "Karen Bell",
+            "karen bell 🎉",
+            "",
+            "Anonymous",
+            "Maren Holt",
+        )
+    ),
     url=st.sampled_from(
-        ("", "https://a.example/", "http://www.a.example", "https://b.example/")
+        (
+            "",
+            "https://a.example/",
+            "http://www.a.example",
+            "https://b.example/",
+            "https://twitter.com/karen",
+            "https://x.com/other",
+            "https://maren.example/about",
+        )
     ),
     key=st.sampled_from(("", "wp:email:1", "wp:email:2")),
     handle=st.sampled_from(("", "@ann@x.example", "karen.bsky.social")),
@@ -246,6 +271,7 @@ _people = st.sampled_from(
             )
         ),
         PeopleFile(people=(PersonEntry("Ann", aliases=("Bob",)),)),
+        PeopleFile().with_site_author(("Maren Holt",), "https://maren.example"),
     )
 )
 
@@ -272,6 +298,40 @@ def test_merging_people_does_not_depend_on_input_order(items_and_shuffled, peopl
     assert _grouping(merge_identities(items, people)) == _grouping(
         merge_identities(list(shuffled), people)
     )
+
+
+@FAST
+@given(
+    st.lists(_interaction, max_size=12, unique_by=lambda i: (i.source, i.id)),
+    _people,
+)
+def test_merging_follows_the_evidence(items, people):
+    """Whatever the mix: no placeholder merges into anyone by name or email,
+    a single given name merges with no one by name alone, an email links no
+    two names, the author is proven only by evidence, and anyone only named
+    like the author is not shown as them."""
+    for identity in merge_identities(items, people):
+        signed = {name_key(i.author_name) for i in identity.items}
+        addressed = [i for i in identity.items if i.author_url or i.author_handle]
+        if identity.entry is None and not addressed and len(identity.items) > 1:
+            # Merged by name or email only: one full name, never a placeholder.
+            assert len(signed) == 1 and signed.isdisjoint(PLACEHOLDER_NAMES)
+            (name,) = signed
+            keys = {i.author_key for i in identity.items}
+            assert len(name.split()) >= 2 or keys - {""}
+        if identity.author == AUTHOR:
+            assert (
+                any(
+                    "maren.example" in i.author_url or i.author_is_me
+                    for i in identity.items
+                )
+                or not identity.items
+            )
+        if identity.author == AUTHOR_BY_NAME:
+            assert all(
+                not (i.author_url or i.author_handle or i.author_key)
+                for i in identity.items
+            )
 
 
 # -- every parser, fed arbitrary bytes -------------------------------------------------

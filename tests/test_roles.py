@@ -38,30 +38,30 @@ def roles(items, people=None, min_posts=3):
 def test_role_thresholds_follow_distinct_posts_not_comment_counts():
     items = [
         *(
-            talk("Chatty", 1, f"2020-01-0{d}T00:00:00+00:00") for d in range(1, 8)
+            talk("Chatty Cathy", 1, f"2020-01-0{d}T00:00:00+00:00") for d in range(1, 8)
         ),  # 7 comments, 1 post
-        talk("Two", 1, "2019-01-01T00:00:00+00:00"),
-        talk("Two", 2, "2019-02-01T00:00:00+00:00"),
-        *(talk("Three", n, f"2013-0{n}-04T15:00:00+00:00") for n in (1, 2, 3)),
-        talk("Liker", 1, "2020-01-01T00:00:00+00:00", kind="like"),
-        talk("Liker", 2, "2020-01-01T00:00:00+00:00", kind="repost"),
+        talk("Two Timer", 1, "2019-01-01T00:00:00+00:00"),
+        talk("Two Timer", 2, "2019-02-01T00:00:00+00:00"),
+        *(talk("Three Times", n, f"2013-0{n}-04T15:00:00+00:00") for n in (1, 2, 3)),
+        talk("Lee Liker", 1, "2020-01-01T00:00:00+00:00", kind="like"),
+        talk("Lee Liker", 2, "2020-01-01T00:00:00+00:00", kind="repost"),
     ]
     got = roles(items)
-    assert got["Chatty"][0] == "one-off"
-    assert got["Two"] == (
+    assert got["Chatty Cathy"][0] == "one-off"
+    assert got["Two Timer"] == (
         "returning",
         ["commented on 2 posts since January 2019", "last seen in February 2019"],
     )
-    assert got["Three"] == (
+    assert got["Three Times"] == (
         "regular",
         ["commented on 3 posts since January 2013", "last seen in March 2013"],
     )
-    assert got["Liker"] == (
+    assert got["Lee Liker"] == (
         "drive-by",
         ["only reacted: 1 like, 1 repost, never a comment"],
     )
     # The bar is a setting.
-    assert roles(items, min_posts=2)["Two"][0] == "regular"
+    assert roles(items, min_posts=2)["Two Timer"][0] == "regular"
 
 
 def test_mentions_are_conversation_and_friends_are_pinned_without_activity():
@@ -98,22 +98,22 @@ def test_author_replies_are_not_community_but_count_as_answers():
 
 def test_thanks_follow_first_arrival_and_flag_first_timers():
     items = [
-        talk("Early", 1, "2020-01-01T00:00:00+00:00"),
-        talk("Late", 2, "2021-01-03T00:00:00+00:00"),
-        talk("Early", 2, "2021-01-02T00:00:00+00:00"),
-        talk("Late", 2, "2021-01-01T00:00:00+00:00", kind="like"),
+        talk("Early Bird", 1, "2020-01-01T00:00:00+00:00"),
+        talk("Late Comer", 2, "2021-01-03T00:00:00+00:00"),
+        talk("Early Bird", 2, "2021-01-02T00:00:00+00:00"),
+        talk("Late Comer", 2, "2021-01-01T00:00:00+00:00", kind="like"),
     ]
     thanks = compute_community(items, PeopleFile(), POSTS).for_post("p2").thanks
     assert [(t.person.name, t.first_time) for t in thanks] == [
-        ("Early", False),
-        ("Late", True),
+        ("Early Bird", False),
+        ("Late Comer", True),
     ]
 
 
 def test_the_same_inputs_in_any_order_give_the_same_report():
     items = [
         talk(n, p, f"2020-0{p}-0{p}T00:00:00+00:00")
-        for n in ("A", "B", "C")
+        for n in ("Ann A", "Bo B", "Cy C")
         for p in (1, 2, 3)
     ]
     first = compute_community(items, PeopleFile(), POSTS).json_text()
@@ -136,18 +136,24 @@ def test_plain_text_comments_keep_their_paragraphs():
 def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
     items = [
         talk(
-            "Felix",
+            "Felix Ng",
             1,
             "2014-01-01T00:00:00+00:00",
             author_url="http://www.felix.example",
         ),
         talk(
-            "Felix", 2, "2015-01-01T00:00:00+00:00", author_url="http://felix.example/"
+            "Felix Ng",
+            2,
+            "2015-01-01T00:00:00+00:00",
+            author_url="http://felix.example/",
         ),
         talk(
-            "Felix", 3, "2022-01-01T00:00:00+00:00", author_url="https://felix.example/"
+            "Felix Ng",
+            3,
+            "2022-01-01T00:00:00+00:00",
+            author_url="https://felix.example/",
         ),
-        talk("Felix", 4, "2023-01-01T00:00:00+00:00", kind="like"),
+        talk("Felix Ng", 4, "2023-01-01T00:00:00+00:00", kind="like"),
     ]
     (felix,) = compute_community(items, PeopleFile(), POSTS).people
     assert felix.url == "https://felix.example/"

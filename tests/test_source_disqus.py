@@ -58,8 +58,9 @@ def test_isso_export_counts(isso):
     assert sorted(_by_id(isso), key=int) == ["4", "5", "6", "8", "11"]
     assert isso.removed == {"9"}
     assert isso.skipped == {"deleted": 1}
-    # foo@bar.com wrote 4, 5, 6 and 11; baz@email.foo wrote 8.
-    assert _people(isso) == 2
+    # foo@bar.com wrote 4, 5, 6 and 11; baz@email.foo wrote 8. Signed
+    # "peter", "where am I?" and twice "user" (a placeholder: no key).
+    assert _people(isso) == 4
     assert len({i.author_name for i in isso.interactions}) == 4
 
 
@@ -97,9 +98,11 @@ def test_isso_usernames_identify_registered_users_only(isso):
     assert posts["4"].extra == {}
 
 
-def test_isso_shared_email_is_one_opaque_key(isso, real_world):
+def test_isso_shared_email_is_one_opaque_key_per_signed_name(isso, real_world):
     posts = _by_id(isso)
-    assert {posts[i].author_key for i in ("4", "5", "6", "11")} == {"disqus:email:4"}
+    assert posts["4"].author_key == "disqus:email:4"
+    assert posts["6"].author_key == "disqus:email:6"
+    assert posts["5"].author_key == posts["11"].author_key == ""  # "user"
     assert posts["8"].author_key == "disqus:email:8"
     _assert_private(isso, (real_world / "isso_disqus.xml").read_bytes())
 
@@ -191,7 +194,9 @@ def test_spam_and_deleted_are_removed(threads_last):
 
 def test_email_key_ignores_case_and_anonymity(threads_last, fixtures):
     posts = _by_id(threads_last)
-    assert posts["501"].author_key == posts["503"].author_key == "dq:email:501"
+    # One email (two cases) signed "Wren Okafor" and "W. Okafor": two keys.
+    assert posts["501"].author_key == "dq:email:501"
+    assert posts["503"].author_key == "dq:email:503"
     assert posts["503"].author_url == ""  # anonymous: no profile
     assert posts["506"].author_url == ""  # hex-digest username
     _assert_private(threads_last, (fixtures / "disqus-threads-last.xml").read_bytes())

@@ -16,7 +16,8 @@ def _by_id(result):
 
 
 def _people(result) -> int:
-    """Distinct commenters: one per email key, plus one per name without it."""
+    """Distinct commenters: one per email key (an email under one signed
+    name), plus one per name without it."""
     keys = {i.author_key for i in result.interactions if i.author_key}
     keyless = {i.author_name for i in result.interactions if not i.author_key}
     return len(keys) + len(keyless)
@@ -79,11 +80,14 @@ def test_names_are_trimmed_and_entities_decoded_once(small):
 
 def test_same_email_gives_one_opaque_key_named_after_the_first_comment(small):
     comments = _by_id(small)
-    otto = {comments[i].author_key for i in ("41-12", "41-16", "42-8")}
+    otto = {comments[i].author_key for i in ("41-12", "42-8")}
     assert otto == {"wp:email:42-8"}
+    # The same email signed "Otto B.": another key, so the archive links
+    # no comments their writer did not link in public.
+    assert comments["41-16"].author_key == "wp:email:41-16"
     assert comments["41-14"].author_key != comments["41-15"].author_key
     assert comments["2-12"].author_key == ""
-    assert _people(small) == 5
+    assert _people(small) == 6
 
 
 def test_bob_and_bob_with_different_emails_stay_two_people(small):
@@ -179,8 +183,9 @@ def test_wordpress_theme_unit_test_data(real_world):
     names = {i.author_name for i in result.interactions}
     assert len(names) == 13
     assert "John Γιάννης Doe Κάποιος" in names
-    # 5 email addresses among kept comments, none kept itself.
-    assert _people(result) == 5
+    # 5 email addresses among kept comments, none kept itself; one of them
+    # signed with 9 names, so 13 keys.
+    assert _people(result) == 13
     assert Counter(i.target_slug for i in result.interactions) == {
         "template-comments": 19,
         "page-with-comments": 3,
@@ -200,21 +205,30 @@ def test_wordpress_theme_unit_test_data(real_world):
         assert secret not in text
 
 
-def test_wordpress_theme_unit_test_shared_email_is_one_key(real_world):
+def test_wordpress_theme_unit_test_shared_email_is_one_key_per_signed_name(
+    real_world,
+):
+    """One email behind 18 comments signed with 9 names: one key per name,
+    so no one reading the archive can link the names."""
     result = read_wxr(real_world / "wpi_theme-unit-test-data.xml", "wpi")
-    shared = [i for i in result.interactions if i.author_key == "wpi:email:1148-881"]
-    assert len(shared) == 18
-    assert {i.author_name for i in shared} == {
-        "John Γιάννης Doe Κάποιος",
-        "Jane Doe",
-        "John Γιανης Doe Κάποιος",
-        "John Κώστας Doe Τάδε",
-        "Jane Bloggs",
-        "Fred Bloggs",
-        "Joe Bloggs",
-        "John Μαρία Doe Ντουε",
-        "John Doe",
-    }
+    jane = {i.author_key for i in result.interactions if i.author_name == "Jane Doe"}
+    assert jane == {"wpi:email:1148-900"}
+    keyed = [i for i in result.interactions if i.author_name in NINE_NAMES]
+    assert len(keyed) == 18
+    assert len({i.author_key for i in keyed}) == 9
+
+
+NINE_NAMES = {
+    "John Γιάννης Doe Κάποιος",
+    "Jane Doe",
+    "John Γιανης Doe Κάποιος",
+    "John Κώστας Doe Τάδε",
+    "Jane Bloggs",
+    "Fred Bloggs",
+    "Joe Bloggs",
+    "John Μαρία Doe Ντουε",
+    "John Doe",
+}
 
 
 def test_wordpress_theme_unit_test_reply_chain(real_world):
@@ -273,13 +287,13 @@ def test_isso_wordpress_export(real_world):
     assert comments["4-11"].author_name == "Anonymous"
     assert comments["4-11"].target_url == "http://example.tld/?p=4"
     assert result.skipped == {}
-    # Emails end in a newline in this file; still one key per address.
-    assert _people(result) == 3
+    # Emails end in a newline in this file; still one key per address (and
+    # signed name); "Anonymous" gets none.
+    assert _people(result) == 5
     assert (
-        comments["4-11"].author_key
-        == comments["18-6"].author_key
-        == ("isso:email:18-6")
+        comments["18-9"].author_key == comments["18-6"].author_key == "isso:email:18-6"
     )
+    assert comments["4-11"].author_key == ""
     assert comments["18-8"].parent == "18-7"
     assert comments["18-7"].published == "2014-04-29T15:21:35+00:00"
     assert comments["18-10"].published == "2022-06-06T02:13:14+00:00"

@@ -17,9 +17,8 @@ from .errors import CommunityError
 from .names import name_key
 from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_person
-from .people.people_file import load_people_file
 from .people.roles import ROLES
-from .pipeline import look
+from .pipeline import load_people, look
 from .views.community import Community
 from .views.suggestions import suggest_edits
 
@@ -151,11 +150,11 @@ def _check(args: argparse.Namespace) -> int:
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
     print(f"archive: {len(seen.items)} interaction(s) in {cs.archive_path}")
-    suggestions = suggest_edits(seen.community, seen.items, seen.people_file, posts)
+    suggestions = suggest_edits(seen.computed, seen.items, seen.people_file, posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:
-        print(f"- {line}")
+        print(line)
     return 0
 
 
@@ -204,7 +203,7 @@ def _forget(args: argparse.Namespace) -> int:
     if args.source is not None:
         return _forget_source(args)
     _settings, cs = read_site(args.settings)
-    people_file = load_people_file(cs.people_file)
+    people_file = load_people(cs)
     archive = Archive(cs.archive_path)
     try:
         match = find_person(args.who, archive.load(), people_file)

@@ -10,40 +10,131 @@ from .sanitize import mask_private
 #: Longest name shown; longer ones are cut with an ellipsis.
 MAX_NAME_LENGTH = 80
 
+#: Names that say nobody in particular (as :func:`name_key` makes them):
+#: never merged into anyone, by name or by email.
+PLACEHOLDER_NAMES = frozenset(
+    {
+        "",
+        "anonymous",
+        "anon",
+        "anonymous coward",
+        "guest",
+        "visitor",
+        "unknown",
+        "a reader",
+        "someone",
+        "somebody",
+        "nobody",
+        "admin",
+        "(no name)",
+        "no name",
+        "noname",
+        "user",
+        "deleted",
+        "[deleted]",
+        # The same in the languages blogs are most often written in.
+        "anonyme",
+        "invité",
+        "visiteur",
+        "quelqu'un",
+        "anonym",
+        "gast",
+        "jemand",
+        "anónimo",
+        "anonimo",
+        "invitado",
+        "alguien",
+        "ospite",
+        "qualcuno",
+        "anônimo",
+        "convidado",
+        "anoniem",
+        "аноним",
+        "гость",
+        "匿名",
+        "名無し",
+        "名無しさん",
+        "익명",
+        # What the archive makes of an address typed as a name.
+        "[email hidden]",
+        "[address hidden]",
+    }
+)
+
 # Bidi overrides/isolates, zero-width characters and other invisible format
 # characters: they spoof names ("evil" shown as "live") and hide differences.
+# Joiners, variation selectors and tag characters are handled apart: inside
+# an emoji they are part of it (👨‍💻, 🏳️‍🌈, 🏴󠁧󠁢󠁳󠁣󠁴󠁿).
 _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+# What an emoji is made of besides its pictures: a joiner between two
+# visible characters, a variation selector after one, and a subdivision flag
+# (the black flag, tag letters, the cancel tag).
+_EMOJI_GLUE = re.compile(
+    "(?<=[^\\s\u200c\u200d])[\u200c\u200d](?=[^\\s\u200c\u200d\ufe00-\ufe0f])"
+    "|(?<=[^\\s\ufe00-\ufe0f\u200c\u200d])[\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+    "|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
 )
 _SPACE = re.compile(r"\s+")
+# Emoji and other pictures: a name with or without them is the same name.
+_PICTURE_CATEGORIES = frozenset({"So", "Sk", "Me"})
 
 
 def clean_name(name: str) -> str:
-    """The name (or post title) as shown: invisible and control characters
-    removed, spaces folded, email and IP addresses masked, cut to
+    """The name (or post title) as shown: as written, but for invisible and
+    control characters (an emoji's own joiners, variation selectors and flag
+    tags are kept), spaces folded, email and IP addresses masked, cut to
     :data:`MAX_NAME_LENGTH` characters."""
-    return _cut(mask_private(_visible(name)))
+    return _cut(mask_private(_visible(name, keep_emoji=True)))
 
 
 def name_key(name: str) -> str:
     """Key under which two names count as the same: case, accents' composed
-    forms, spacing and invisible characters do not matter.
+    forms, spacing, invisible characters and emoji do not matter ("Arnaud
+    Ligny 👨‍💻" is "arnaud ligny").
 
     Not masked: two names that are different addresses must not become the
     same "[email hidden]" (and merge two people, or a stranger into a friend
     whose alias is an address)."""
-    return unicodedata.normalize("NFKC", _cut(_visible(name))).casefold()
+    text = unicodedata.normalize("NFKC", _cut(_visible(name)))
+    text = "".join(
+        ch for ch in text if unicodedata.category(ch) not in _PICTURE_CATEGORIES
+    )
+    return _SPACE.sub(" ", text).strip().casefold()
 
 
-def _visible(name: str) -> str:
+def is_placeholder_name(name: str) -> bool:
+    """Whether ``name`` says nobody in particular ("Anonymous", "Guest", "")."""
+    return name_key(name) in PLACEHOLDER_NAMES
+
+
+def _visible(name: str, keep_emoji: bool = False) -> str:
     if not isinstance(name, str):
         return ""
+    kept: list[str] = []
+    if keep_emoji:
+        # Each piece of emoji glue is set aside (as a private-use character,
+        # removed from the name first) while the rest is cleaned.
+        name = name.replace("\ue000", "")
+
+        def set_aside(match: re.Match[str]) -> str:
+            kept.append(match.group())
+            return "\ue000"
+
+        name = _EMOJI_GLUE.sub(set_aside, name)
     name = _INVISIBLE.sub("", name)
+    keep = "\t\n\ue000" if kept else "\t\n"
     name = "".join(
-        ch for ch in name if unicodedata.category(ch)[0] != "C" or ch in "\t\n"
+        ch for ch in name if unicodedata.category(ch)[0] != "C" or ch in keep
     )
-    return _SPACE.sub(" ", name).strip()
+    name = _SPACE.sub(" ", name).strip()
+    if kept:
+        pieces = iter(kept)
+        name = re.sub("\ue000", lambda _m: next(pieces), name)
+    return name
 
 
 def _cut(name: str) -> str:

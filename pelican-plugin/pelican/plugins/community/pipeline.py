@@ -21,7 +21,7 @@ from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
 from .storage import paused_gc
 from .views.community import Community
-from .views.compute import compute_community
+from .views.compute import Computed, compute_community, compute_with_identities
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,12 @@ class Look:
     people_file: PeopleFile
     #: every interaction, each reply once however many sources brought it
     items: list[Interaction]
-    community: Community
+    #: the community, with the merged identities behind it (for ``check``)
+    computed: Computed
+
+    @property
+    def community(self) -> Community:
+        return self.computed.community
 
 
 def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
@@ -41,12 +46,15 @@ def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
     local sources that changed are merged in memory, nothing is fetched,
     nothing is written (the archive, the cache and the pages stay as they
     are)."""
-    people_file = load_people_file(settings.people_file)
+    people_file = load_people(settings)
     archive = Archive(settings.archive_path)
     warn_unconfigured_sources(archive, settings)
     pending = read_changed_local_sources(archive, settings.sources)
     items = dedupe_interactions(archive.load_with(pending))
-    return Look(people_file, items, community_from(settings, items, people_file, posts))
+    computed = compute_with_identities(
+        items, people_file, posts, settings.regular_min_posts
+    )
+    return Look(people_file, items, computed)
 
 
 def warn_unconfigured_sources(archive: Archive, settings: CommunitySettings) -> None:
@@ -94,6 +102,15 @@ def update_archive(
         from .archive.live import sync_live_sources
 
         sync_live_sources(archive, settings, posts, progress=progress)
+
+
+def load_people(settings: CommunitySettings) -> PeopleFile:
+    """The people file, with the site's ``AUTHOR`` and ``SITEURL`` as ``me``."""
+    return _with_site_author(load_people_file(settings.people_file), settings)
+
+
+def _with_site_author(people: PeopleFile, settings: CommunitySettings) -> PeopleFile:
+    return people.with_site_author(settings.author_names, settings.site_url)
 
 
 def community_from(
@@ -176,13 +193,20 @@ def _build_and_cache(
         update_archive(archive, settings, posts, memo, progress)
         memo.save()
         cache = CommunityCache(settings.archive_path, cache_folder)
-        inputs = inputs_digest(people_bytes, posts, settings.regular_min_posts)
+        inputs = inputs_digest(
+            people_bytes,
+            posts,
+            settings.regular_min_posts,
+            (settings.author_names, settings.site_url),
+        )
         community = cache.load(inputs)
         if community is not None:
             # These exact people-file bytes were read without error before.
             _log_unmatched(community, building=True)
             return community
-        people_file = parse_people_file(settings.people_file, people_bytes)
+        people_file = _with_site_author(
+            parse_people_file(settings.people_file, people_bytes), settings
+        )
         # The records are dropped before the result is pickled.
         community = community_from(
             settings,

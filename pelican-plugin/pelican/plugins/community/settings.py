@@ -75,6 +75,11 @@ class CommunitySettings:
             "photos",
         )
 
+    #: Pelican's ``AUTHOR`` (and ``AUTHORS``, if set): the blog's own author
+    author_names: tuple[str, ...] = ()
+    #: Pelican's ``SITEURL``: whoever writes from this site is the author
+    site_url: str = ""
+
 
 def apply_defaults(settings: dict) -> None:
     """Give every ``COMMUNITY_*`` setting its default (templates see them)."""
@@ -187,6 +192,8 @@ def load_settings(
         css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
         circle_chart=values["COMMUNITY_CIRCLE_CHART"],
         avatars=values["COMMUNITY_AVATARS"],
+        author_names=site_authors(settings),
+        site_url=str(settings.get("SITEURL") or "").strip(),
     )
 
 
@@ -198,6 +205,16 @@ def _load_keep_sources(names: list) -> tuple[str, ...]:
                 "of a file in the archive, without .jsonl)"
             )
     return tuple(names)
+
+
+def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The blog's author names from Pelican's ``AUTHOR`` (a name) and
+    ``AUTHORS`` (a list some multi-author sites set); anything else ignored."""
+    names: list[str] = []
+    for value in (settings.get("AUTHOR"), settings.get("AUTHORS")):
+        values = value if isinstance(value, list | tuple) else [value]
+        names += [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    return tuple(dict.fromkeys(names))
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:

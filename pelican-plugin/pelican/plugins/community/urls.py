@@ -41,6 +41,15 @@ SHARED_PLATFORM_HOSTS = frozenset(
     }
 )
 
+#: One platform under several host names: an account is the same on each.
+PLATFORM_HOST_ALIASES = {
+    "x.com": "twitter.com",
+    "mobile.twitter.com": "twitter.com",
+    "mobile.x.com": "twitter.com",
+    "m.facebook.com": "facebook.com",
+    "m.youtube.com": "youtube.com",
+}
+
 # Hosts whose avatars or links carry an email hash: never kept.
 EMAIL_HASH_HOSTS = ("gravatar.com", "libravatar.org")
 
@@ -146,7 +155,8 @@ def _is_ip_address(text: str) -> bool:
 
 def _host(parts) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    host = host[4:] if host.startswith("www.") else host
+    return PLATFORM_HOST_ALIASES.get(host, host)
 
 
 def url_key(url: str) -> str:
@@ -200,10 +210,28 @@ def profile_handle_key(url: str) -> str:
 
 
 def identity_keys(url: str = "", handle: str = "") -> set[str]:
-    """All identity keys a URL and a handle stand for."""
+    """All identity keys a URL and a handle stand for. A Bluesky handle that
+    is a domain of its own (``jane.example``, proven by its DNS) stands for
+    that site too."""
     keys = {url_key(url), profile_handle_key(url), handle_key(handle)}
+    keys |= {site_of_handle(key) for key in keys}
     keys.discard("")
     return keys
+
+
+def site_of_handle(key: str) -> str:
+    """The site key a Bluesky handle key vouches for (``bsky:jane.example``
+    is ``url:jane.example``), or "" for a handle on a shared host."""
+    if not key.startswith("bsky:"):
+        return ""
+    domain = key[len("bsky:") :]
+    if domain in SHARED_PLATFORM_HOSTS or domain.endswith(_SHARED_HANDLE_HOSTS):
+        return ""
+    return f"url:{domain[4:] if domain.startswith('www.') else domain}"
+
+
+#: Bluesky handles under these hosts are accounts, not sites of their own.
+_SHARED_HANDLE_HOSTS = (".bsky.social", ".brid.gy", ".bsky.app")
 
 
 def post_path(url: str) -> str:
@@ -242,3 +270,37 @@ def post_slug_guess(url: str) -> str:
     WordPress permalink's slug."""
     last = post_path(url).rsplit("/", 1)[-1]
     return re.sub(r"\.(html?|php)$", "", last)
+
+
+#: Path segments that only say "a profile follows" (reddit.com/user/x,
+#: linkedin.com/in/x, youtube.com/c/x): the account is the next segment.
+_PROFILE_PREFIXES = frozenset({"user", "u", "users", "in", "c", "channel", "people"})
+
+
+def account_of(key: str) -> tuple[str, str]:
+    """Where an identity key lives and which account there it names:
+    ``("site", host)`` for a person's own site, ``("on:<platform>",
+    account)`` for a profile on a platform (twitter.com/x, a Mastodon
+    instance, Bluesky, github.com/x...), ``("email@<export>", key)`` for an
+    email key. Two different accounts in one place are two people; a site
+    and a profile elsewhere are not a contradiction."""
+    kind, _, rest = key.partition(":")
+    if kind == "email":
+        return "email@" + rest.split(":email:", 1)[0], key
+    if kind in ("did", "bsky"):
+        return "on:bsky", key
+    if kind == "acct":
+        return "on:" + rest.rsplit("@", 1)[-1], key
+    host, _, path = rest.partition("/")
+    path = path.split("?", 1)[0]
+    fediverse = _FEDI_PATH.match(f"/{path}")
+    if fediverse and host not in SHARED_PLATFORM_HOSTS - {"mastodon.social"}:
+        return f"on:{host}", f"acct:{fediverse.group(1).lower()}@{host}"
+    if host == "bsky.app" and path.startswith("profile/"):
+        return "on:bsky", "bsky:" + path.split("/")[1]
+    if host in SHARED_PLATFORM_HOSTS and path:
+        segments = [s for s in path.split("/") if s]
+        while len(segments) > 1 and segments[0] in _PROFILE_PREFIXES:
+            segments.pop(0)
+        return f"on:{host}", f"{host}/{segments[0] if segments else ''}"
+    return "site", host

@@ -14,6 +14,13 @@ from .store import Archive
 
 logger = logging.getLogger(__name__)
 
+#: Raised when readers make something different of the same file, so that
+#: every export is read again once. 2: email keys stand for an email under
+#: one signed name (archives of version 1 linked comments signed with
+#: different names).
+READ_VERSION = 2
+READ_VERSION_KEY = "(pelican-community reader version)"
+
 
 def _changed_sources(
     archive: Archive,
@@ -35,11 +42,14 @@ def _changed_sources(
                 f"{spec.path}: source {spec.name!r} ({spec.type}) file not found"
             )
         options = dict(spec.options) if source_type.reader_takes_options else {}
+        # The version of what readers make of a file is part of its digest:
+        # a file read by an older version is read again (READ_VERSION).
+        versioned = options | {READ_VERSION_KEY: str(READ_VERSION)}
         with _bad_input_named(spec):
             if memo is None:
-                digest = content_digest(spec.path, options)
+                digest = content_digest(spec.path, versioned)
             else:
-                digest = memo.digest(spec.path, options)
+                digest = memo.digest(spec.path, versioned)
             unchanged = state.get(spec.name, {}).get("sha256") == digest
             result = (
                 None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..model import Interaction
 from ..names import clean_name, name_key
 from ..urls import handle_key, identity_keys
-from .identity import Identity, is_me, merge_identities
+from .identity import AUTHOR, Identity, merge_identities
 from .people_file import PeopleFile
 
 
@@ -35,11 +35,14 @@ def find_person(
     name is shared by several people: a URL or handle is needed then."""
     keys = identity_keys(query, query) | ({handle_key(query)} - {""})
     wanted_name = name_key(query)
-    others = [item for item in items if not is_me(item, people)]
+    # Everyone but the proven author: an account under the author's name
+    # with someone else's address can be erased like anyone.
     found: list[Identity] = [
         identity
-        for identity in merge_identities(others, people)
-        if identity.items and (identity.keys & keys or wanted_name in identity.names)
+        for identity in merge_identities(items, people)
+        if identity.items
+        and identity.author != AUTHOR
+        and (identity.keys & keys or wanted_name in identity.names)
     ]
     if not found:
         return None

@@ -1,14 +1,28 @@
-"""Merging interactions into people: one person, however many names and accounts.
+"""Merging interactions into people: one person, however many names and
+accounts; and telling the blog's author from everyone else.
 
-Rules, strongest first:
+The rules (README, "How people are recognised"), strongest first:
 
-1. the same email (only as the source's opaque ``author_key``), normalized URL
-   (not a bare shared-platform homepage), handle or profile URL, or a URL or
-   handle listed for one entry of the people file, is one person;
-2. the same normalized name (or a people-file name or alias) is one person
-   where nothing contradicts it: two different emails in one export, or two
-   different URLs (or two different handles), mean two people who share a
-   name.
+1. the same email (only as the source's opaque ``author_key``, and only
+   under the same signed name), normalized URL (not a bare platform home
+   page), handle or profile, or a URL or handle listed for one entry of the
+   people file, is one person;
+2. the same full name (two words or more; case, spacing, accents' forms and
+   emoji do not matter) is one person where nothing contradicts it. Two own
+   sites on different hosts, two accounts on one platform, or two emails in
+   one export contradict; a site and a platform profile do not. A name of
+   one word merges by name only into a people-file entry;
+3. a people-file name or alias claims whoever under that name showed no
+   address of their own (the name alone, perhaps an email): an account with
+   an address the entry does not list stays apart (``check`` suggests it).
+   An entry that lists no address at all claims everyone under its names;
+4. placeholder names ("Anonymous", "Guest") merge by neither name nor email.
+
+The author is the people file's ``me`` (with ``AUTHOR`` and ``SITEURL``
+added by the pipeline): whoever shares one of its keys, writes from its
+site, or is flagged by the source is the author for sure; a name-only
+interaction under the author's name is the author by name; anyone else
+carrying the author's name only *looks like* the author.
 
 Input order does not matter: everything is sorted before it is merged.
 """
@@ -16,36 +30,21 @@ Input order does not matter: everything is sorted before it is merged.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Interaction
-from ..names import name_key
-from ..urls import identity_keys
+from ..names import PLACEHOLDER_NAMES, name_key
+from ..urls import account_of, identity_keys
 from .people_file import PeopleFile, PersonEntry
 
-#: Names that say nobody in particular: never merged by name alone.
-PLACEHOLDER_NAMES = frozenset(
-    {
-        "",
-        "anonymous",
-        "anon",
-        "guest",
-        "unknown",
-        "a reader",
-        "someone",
-        "admin",
-        "(no name)",
-        "no name",
-        "user",
-        "deleted",
-        "[deleted]",
-        # What the archive makes of an address typed as a name.
-        "[email hidden]",
-        "[address hidden]",
-    }
-)
+#: ``Identity.author``: proven to be the blog's author (a key, the site, the source).
+AUTHOR = "author"
+#: ``Identity.author``: the author's name and nothing else (no URL, handle or email).
+AUTHOR_BY_NAME = "author by name"
+#: ``Identity.author``: carries the author's name but someone else's address:
+#: not shown as the author, not listed in the community; ``check`` asks.
+LOOKS_LIKE_AUTHOR = "looks like the author"
 
 
 # The same few thousand people write most interactions: the normalizers run
@@ -64,9 +63,25 @@ def _identity_keys(url: str, handle: str) -> frozenset[str]:
     return frozenset(identity_keys(url, handle))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _accounts(keys: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The keys grouped by where they live (:func:`urls.account_of`)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        where, account = account_of(key)
+        found[where].add(account)
+    return {where: frozenset(accounts) for where, accounts in found.items()}
+
+
 def clear_caches() -> None:
     """Forget the memoized names and addresses (they hold strangers' text)."""
-    for cached in (_name_key, _identity_keys, _keys_with_email, _one_name):
+    for cached in (
+        _name_key,
+        _identity_keys,
+        _keys_with_email,
+        _one_name,
+        _accounts,
+    ):
         cached.cache_clear()
 
 
@@ -78,92 +93,138 @@ class Identity:
     items: list[Interaction] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    #: "" for a reader; else AUTHOR, AUTHOR_BY_NAME or LOOKS_LIKE_AUTHOR
+    author: str = ""
+
+    @property
+    def is_author(self) -> bool:
+        """Shown as the author: proven, or by a name nothing contradicts."""
+        return self.author in (AUTHOR, AUTHOR_BY_NAME)
 
 
 def interaction_keys(item: Interaction) -> set[str]:
     """Strong identity keys of an interaction's author."""
-    keys = set(_identity_keys(item.author_url, item.author_handle))
-    if item.extra:
-        # A Mastodon profile's verified website; a Bluesky DID's handle.
-        keys |= _identity_keys(item.extra.get("verified_url", ""), "")
-        keys |= _identity_keys("", item.extra.get("handle", ""))
-    if item.author_key:
-        keys.add(f"email:{item.author_key}")
-    return keys
+    return set(_frozen_keys(item))
 
 
 def _frozen_keys(item: Interaction) -> frozenset[str]:
-    """:func:`interaction_keys`, shared between the interactions of one author."""
+    """The keys of ``item``'s author, shared between the interactions of one
+    author. An email key holds only under the name it was signed with (an
+    email seen under two names is no public link between them), and never
+    under a placeholder name."""
+    keys = _keys_with_email(
+        item.author_url, item.author_handle, item.author_key, item.author_name
+    )
     if item.extra:
-        return frozenset(interaction_keys(item))
-    return _keys_with_email(item.author_url, item.author_handle, item.author_key)
+        # A Mastodon profile's verified website; a Bluesky DID's handle.
+        keys = keys | _identity_keys(item.extra.get("verified_url", ""), "")
+        keys = keys | _identity_keys("", item.extra.get("handle", ""))
+    return keys
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _keys_with_email(url: str, handle: str, author_key: str) -> frozenset[str]:
+def _keys_with_email(
+    url: str, handle: str, author_key: str, name: str
+) -> frozenset[str]:
     keys = _identity_keys(url, handle)
-    return keys | {f"email:{author_key}"} if author_key else keys
+    signed = _name_key(name)
+    if not author_key or signed in PLACEHOLDER_NAMES:
+        return keys
+    return keys | {f"email:{author_key}#{signed}"}
 
 
 _NO_NAME: frozenset[str] = frozenset()
 _one_name = lru_cache(maxsize=_CACHE_SIZE)(lambda key: frozenset((key,)))
 
 
-def _kind(key: str) -> str:
-    """What a key says of a person, for telling contradictions: two keys of
-    one kind mean two people. Email keys are opaque per export, so only two
-    emails *of the same export* contradict: an author's migrating readers
-    signed each export with their own key. (A Disqus or Blogger profile is an
-    address like any other: it keeps a stranger signing with a friend's name
-    apart from the friend, until the author lists it in the people file.)"""
-    kind = key.split(":", 1)[0]
-    if kind == "email":
-        return "email@" + key[len("email:") :].split(":email:", 1)[0]
-    return "bsky" if kind == "did" else kind
+def _compatible(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
+    """Whether nothing says these are two people: no place (a platform, an
+    export's emails, "own site") where each has an account and they share none."""
+    return all(not a[where].isdisjoint(b[where]) for where in a.keys() & b.keys())
 
 
-def is_me(item: Interaction, people: PeopleFile) -> bool:
-    """Whether the blog's own author wrote ``item``."""
-    return me_matcher(people)(item)
+def _only_emails(keys: frozenset[str]) -> bool:
+    """No URL, handle or profile among ``keys``: nothing public to check."""
+    return all(key.startswith("email:") for key in keys)
 
 
-def me_matcher(people: PeopleFile) -> Callable[[Interaction], bool]:
-    """:func:`is_me` for many interactions: the author's names and keys are
-    normalized once."""
-    me = people.me
-    if me is None:
-        return lambda item: item.author_is_me
-    names = frozenset(name_key(n) for n in me.names if n)
-    keys = frozenset(me.identity_keys())
+def _is_full_name(key: str) -> bool:
+    """A name of two words or more: a given name alone is too common to
+    merge strangers by."""
+    return len(key.replace(".", " ").split()) >= 2
 
-    def written_by_me(item: Interaction) -> bool:
-        if item.author_is_me or _name_key(item.author_name) in names:
+
+@dataclass(frozen=True)
+class _Author:
+    """The blog's author as the merge knows them."""
+
+    names: frozenset[str]  #: name keys
+    keys: frozenset[str]
+    hosts: frozenset[str]  #: their own sites: anyone writing from one is them
+
+    @classmethod
+    def of(cls, people: PeopleFile) -> _Author:
+        me = people.me
+        if me is None:
+            return cls(frozenset(), frozenset(), frozenset())
+        keys = frozenset(me.identity_keys())
+        hosts = frozenset(
+            account
+            for key in keys
+            for where, account in [account_of(key)]
+            if where == "site"
+        )
+        names = frozenset(_name_key(n) for n in me.names if n) - PLACEHOLDER_NAMES
+        return cls(names, keys, hosts)
+
+    def wrote(self, item: Interaction, keys: frozenset[str]) -> bool:
+        """Proven: the source says so, or the author's key or site."""
+        if item.author_is_me or not self.keys.isdisjoint(keys):
             return True
-        return not keys.isdisjoint(_frozen_keys(item))
-
-    return written_by_me
+        return bool(self.hosts) and any(
+            where == "site" and account in self.hosts
+            for where, account in map(account_of, keys)
+        )
 
 
 class _Merger:
-    """Union-find over people-file entries and interactions."""
+    """Union-find over the author, people-file entries and interactions."""
 
-    def __init__(self, entries: tuple[PersonEntry, ...], items: list[Interaction]):
+    def __init__(
+        self,
+        author: _Author,
+        entries: tuple[PersonEntry, ...],
+        items: list[Interaction],
+    ):
+        self.author = author
         self.entries = list(entries)
         self.items = items
-        count = len(self.entries) + len(items)
+        #: node 0 is the author; then the entries; then the interactions
+        self.first_item = 1 + len(self.entries)
+        count = self.first_item + len(items)
         self.parent = list(range(count))
+        self.entry_at: dict[int, int] = {}  # root -> entry index
         # Shared frozensets, replaced (never changed in place) on a union:
         # a million interactions by a few thousand people need a few
         # thousand sets, not two million.
-        self.keys: list[frozenset[str]] = []
-        self.names: list[frozenset[str]] = []
-        for entry in self.entries:
-            self.keys.append(frozenset(entry.identity_keys()))
-            self.names.append(frozenset(name_key(n) for n in entry.names))
+        self.keys: list[frozenset[str]] = [author.keys]
+        self.names: list[frozenset[str]] = [_NO_NAME]
+        self.entry_names: list[frozenset[str]] = []
+        self.entry_addressed: list[bool] = []  #: lists a URL or handle
+        for index, entry in enumerate(self.entries):
+            keys = frozenset(entry.identity_keys())
+            names = frozenset(name_key(n) for n in entry.names)
+            self.keys.append(keys)
+            self.names.append(names)
+            self.entry_names.append(names)
+            self.entry_addressed.append(bool(keys))
+            self.entry_at[1 + index] = index
         for item in items:
             self.keys.append(_frozen_keys(item))
             key = _name_key(item.author_name)
             self.names.append(_NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key))
+        #: roots that take no part in merging by name (the author's)
+        self.by_name_only: set[int] = set()
 
     def find(self, node: int) -> int:
         while self.parent[node] != node:
@@ -179,13 +240,15 @@ class _Merger:
         self.parent[child] = root
         self.keys[root] = self.keys[root] | self.keys[child]
         self.names[root] = self.names[root] | self.names[child]
+        if child in self.entry_at:
+            self.entry_at.setdefault(root, self.entry_at.pop(child))
 
-    def has_entry(self, root: int) -> bool:
-        return any(self.find(i) == root for i in range(len(self.entries)))
-
-    def compatible(self, a: int, b: int) -> bool:
-        kinds_a = {_kind(k) for k in self.keys[a]}
-        return not kinds_a & {_kind(k) for k in self.keys[b]}
+    def merge_the_author(self) -> None:
+        """Everything the author surely wrote joins node 0."""
+        for index, item in enumerate(self.items):
+            node = self.first_item + index
+            if self.author.wrote(item, self.keys[node]):
+                self.union(0, node)
 
     def merge_strong_keys(self) -> None:
         first: dict[str, int] = {}
@@ -196,40 +259,67 @@ class _Merger:
                 else:
                     first[key] = node
 
+    def merge_author_by_name(self) -> None:
+        """Name-only interactions under the author's name: the author by
+        name, kept together and out of merging by name."""
+        if not self.author.names:
+            return
+        roots = sorted({self.find(n) for n in range(self.first_item, len(self.parent))})
+        claimed = [
+            root
+            for root in roots
+            if root != self.find(0)
+            and root not in self.entry_at
+            and not self.keys[root]
+            and not self.names[root].isdisjoint(self.author.names)
+        ]
+        for root in claimed[1:]:
+            self.union(claimed[0], root)
+        if claimed:
+            self.by_name_only.add(self.find(claimed[0]))
+
     def merge_names(self) -> None:
         changed = True
         while changed:
             changed = False
+            skipped = {self.find(0)} | self.by_name_only
             groups: dict[str, set[int]] = defaultdict(set)
-            for node in range(len(self.parent)):
+            for node in range(1, len(self.parent)):
                 root = self.find(node)
+                if root in skipped:
+                    continue
                 for name in self.names[root]:
                     groups[name].add(root)
             for name in sorted(groups):
                 members = sorted({self.find(r) for r in groups[name]})
-                if len(members) > 1 and self._merge_group(members):
+                if len(members) > 1 and self._merge_group(name, members):
                     changed = True
 
-    def _merge_group(self, members: list[int]) -> bool:
-        with_entry = [m for m in members if self.has_entry(m)]
-        if len(with_entry) == 1:
-            # A people-file name claims every uncontradicted cluster.
+    def _merge_group(self, name: str, members: list[int]) -> bool:
+        with_entry = [m for m in members if m in self.entry_at]
+        if with_entry:
+            if len(with_entry) > 1:
+                return False
             anchor = with_entry[0]
+            if name not in self.entry_names[self.entry_at[anchor]]:
+                return False
+            # A people-file name claims whoever under it showed no address
+            # of their own (the name alone, perhaps an email): an account
+            # elsewhere under a friend's name may be anyone, until its
+            # address is listed in the entry. An entry that lists no address
+            # at all is names only: it claims everyone under them.
+            listed = self.entry_addressed[self.entry_at[anchor]]
             merged = False
             for member in members:
-                root = self.find(anchor)
-                if self.find(member) != root and self.compatible(
-                    root, self.find(member)
-                ):
-                    self.union(root, member)
+                if member != anchor and (not listed or _only_emails(self.keys[member])):
+                    self.union(anchor, member)
                     merged = True
             return merged
-        if with_entry:
+        if not _is_full_name(name):
             return False
+        accounts = [_accounts(self.keys[m]) for m in members]
         if all(
-            self.compatible(a, b)
-            for i, a in enumerate(members)
-            for b in members[i + 1 :]
+            _compatible(a, b) for i, a in enumerate(accounts) for b in accounts[i + 1 :]
         ):
             for member in members[1:]:
                 self.union(members[0], member)
@@ -239,31 +329,47 @@ class _Merger:
     def identities(self) -> list[Identity]:
         by_root: dict[int, Identity] = {}
         for index, entry in enumerate(self.entries):
-            by_root.setdefault(self.find(index), Identity(entry=None)).entry = entry
-        offset = len(self.entries)
+            by_root.setdefault(self.find(1 + index), Identity(entry=None)).entry = entry
         for index, item in enumerate(self.items):
-            root = self.find(offset + index)
+            root = self.find(self.first_item + index)
             by_root.setdefault(root, Identity(entry=None)).items.append(item)
+        author_root = self.find(0)
         for root, identity in by_root.items():
             identity.keys = set(self.keys[root])
             identity.names = set(self.names[root])
+            if root == author_root:
+                identity.author = AUTHOR
+            elif root in self.by_name_only:
+                identity.author = AUTHOR_BY_NAME
+            elif identity.entry is None and not identity.names.isdisjoint(
+                self.author.names
+            ):
+                identity.author = LOOKS_LIKE_AUTHOR
         return [by_root[root] for root in sorted(by_root)]
 
 
 def is_anonymous(item: Interaction) -> bool:
-    """Signed by nobody: a placeholder name (or none), no URL, handle or key."""
-    return _name_key(item.author_name) in PLACEHOLDER_NAMES and not _frozen_keys(item)
+    """Signed by nobody: a placeholder name (or none), no URL or handle (an
+    email under a placeholder name identifies no one either)."""
+    return (
+        _name_key(item.author_name) in PLACEHOLDER_NAMES
+        and not item.author_is_me
+        and not _frozen_keys(item)
+    )
 
 
 def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Identity]:
-    """Group the (non-author) interactions into people, with people-file
-    entries attached. Anonymous interactions (no name, no URL, no key) belong
-    to no one and are left out."""
+    """Group the interactions into people, with people-file entries
+    attached and the author's marked (``Identity.author``). Anonymous
+    interactions (no name, no URL, no key) belong to no one and are left
+    out."""
     ordered = sorted(
         (item for item in items if not is_anonymous(item)),
         key=lambda item: (item.source, item.id),
     )
-    merger = _Merger(people.entries, ordered)
+    merger = _Merger(_Author.of(people), people.entries, ordered)
+    merger.merge_the_author()
     merger.merge_strong_keys()
+    merger.merge_author_by_name()
     merger.merge_names()
     return merger.identities()

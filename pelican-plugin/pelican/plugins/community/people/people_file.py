@@ -3,13 +3,13 @@ read from YAML node by node so that every error names its line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PeopleFileError
 from ..names import name_key
-from ..urls import handle_key, profile_handle_key, safe_http_url, url_key
+from ..urls import handle_key, identity_keys, safe_http_url
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -32,11 +32,11 @@ class PersonEntry:
         return (self.name, *self.aliases)
 
     def identity_keys(self) -> set[str]:
-        keys = {url_key(u) for u in self.urls} | {
-            profile_handle_key(u) for u in self.urls
-        }
-        keys |= {handle_key(h) for h in self.handles}
-        keys.discard("")
+        keys: set[str] = set()
+        for url in self.urls:
+            keys |= identity_keys(url)
+        for handle in self.handles:
+            keys |= identity_keys("", handle)
         return keys
 
 
@@ -61,6 +61,23 @@ class PeopleFile:
     @property
     def entries(self) -> tuple[PersonEntry, ...]:
         return self.friends + self.people
+
+    def with_site_author(
+        self, author_names: tuple[str, ...], site_url: str
+    ) -> PeopleFile:
+        """The people file with the site's ``AUTHOR`` (or ``AUTHORS``) and
+        ``SITEURL`` added to ``me``: the author is known without a people
+        file, and ``me`` only needs what Pelican does not know."""
+        me = self.me or PersonEntry(name="")
+        names = tuple(dict.fromkeys(n for n in (*me.names, *author_names) if n))
+        site = (site_url,) if safe_http_url(site_url) else ()
+        urls = tuple(dict.fromkeys((*me.urls, *site)))
+        if not names and not urls and not me.handles:
+            return self
+        author = replace(
+            me, name=names[0] if names else "", aliases=names[1:], urls=urls
+        )
+        return replace(self, me=author)
 
 
 def load_people_file(path: Path) -> PeopleFile:

@@ -1,10 +1,17 @@
-"""Opaque author keys for identity that rests on an email address."""
+"""Opaque author keys for identity that rests on an email address.
+
+A key stands for an email *under one signed name*: comments signed "Jane
+Doe" and "SecretCritic" from one address get two keys, so the archive, often
+public, links no comments their writer did not link in public. Under a
+placeholder name ("Anonymous") an email gets no key at all.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from ..model import Interaction
+from ..names import is_placeholder_name, name_key
 
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.
@@ -14,6 +21,15 @@ _HASHES_OF_NO_EMAIL = frozenset(
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     }
 )
+
+
+def signed_email(email: str, name: str) -> str:
+    """What an author key stands for: ``email`` as signed by ``name``; ""
+    for no email (blank, or the hash of a blank one) or a placeholder name."""
+    email = email.strip().lower()
+    if not email or email in _HASHES_OF_NO_EMAIL or is_placeholder_name(name):
+        return ""
+    return f"{email}\n{name_key(name)}".lower()
 
 
 def email_keys(
@@ -40,8 +56,11 @@ def with_email_keys(
     source_name: str, comments: Iterable[tuple[dict, str]]
 ) -> list[Interaction]:
     """Interactions from ``(fields, email)`` pairs, each with the opaque
-    ``author_key`` of its email (the email itself is dropped here)."""
-    comments = list(comments)
+    ``author_key`` of its email as signed (the email itself is dropped here)."""
+    comments = [
+        (fields, signed_email(email, fields.get("author_name", "")))
+        for fields, email in comments
+    ]
     keys = email_keys(
         source_name,
         ((email, fields["published"], fields["id"]) for fields, email in comments),

@@ -12,7 +12,7 @@ from xml.etree.ElementTree import Element
 from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
 from ..urls import post_slug_guess, public_http_url, safe_http_url
-from ._emailkeys import email_keys
+from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
 
@@ -157,7 +157,8 @@ def _read_comment(entry_id: str, fields: dict[str, list[Element]]) -> _Comment:
         "content": _content(_first(fields, "content")),
         "parent": _parent_comment(fields),
     }
-    return _Comment(record, post_id, "" if _NO_REPLY.match(email) else email)
+    email = "" if _NO_REPLY.match(email) else email
+    return _Comment(record, post_id, signed_email(email, record["author_name"]))
 
 
 def _parent_comment(fields: dict[str, list[Element]]) -> str:

@@ -10,7 +10,7 @@ from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
-from ._emailkeys import email_keys
+from ._emailkeys import email_keys, signed_email
 from ._files import markdown_to_html, parse_json, read_text, string_text
 
 #: Exports larger than this (after unzipping) are refused rather than read.
@@ -123,7 +123,10 @@ def _read_comment(raw: dict, comment_id: str, commenters: dict[str, dict]) -> _C
         or markdown_to_html(string_text(raw.get("markdown"))),
         "parent": "" if parent in ("", ROOT) else parent,
     }
-    return _Comment(record, string_text(commenter.get("email")).lower())
+    return _Comment(
+        record,
+        signed_email(string_text(commenter.get("email")), str(record["author_name"])),
+    )
 
 
 def _page_url(domain: str, raw: dict) -> str:

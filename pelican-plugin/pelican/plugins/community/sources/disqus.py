@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
-from ._emailkeys import email_keys
+from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
 
@@ -135,7 +135,10 @@ def _read_post(element: Element, thread_ref: str) -> tuple[str, _Post | None]:
     extra = {"disqus:username": username} if username else {}
     thread_id = (_dsq_id(thread) if thread is not None else "") or thread_ref
     return post_id, _Post(
-        record, thread_id, text_of(author.get("email")).lower(), extra
+        record,
+        thread_id,
+        signed_email(text_of(author.get("email")), record["author_name"]),
+        extra,
     )
 
 

@@ -16,6 +16,7 @@ from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
 from ..storage import paused_gc
 from ..urls import public_http_url
+from ._emailkeys import signed_email
 from ._xml import iter_elements, local_name, text_of
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ class _ExportReader:
             "content": fields.get("comment_content", ""),
             "parent": f"{post.id}-{parent}" if parent and parent != "0" else "",
         }
+        # Keys stand for an email under one signed name (_emailkeys).
+        email = signed_email(email, str(record["author_name"]))
         self.kept.append((email, record))
         if email:
             order = (_as_number(number), _as_number(post.id))

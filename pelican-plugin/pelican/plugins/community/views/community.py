@@ -232,6 +232,9 @@ class Community:
     posts: dict[str, PostCommunity]
     unmatched: int
     post_order: list[str]
+    #: address -> how many of the community's interactions point at it
+    #: and match no post (``unmatched`` is their sum)
+    unmatched_targets: dict[str, int] = field(default_factory=dict)
 
     def for_post(self, slug: str) -> PostCommunity:
         return self.posts.get(slug) or PostCommunity(slug)

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup
 
 from ..model import Interaction, PostRef
-from ..names import clean_name, initials, slugify_name
+from ..names import clean_name, initials, name_key, slugify_name
 from ..people.hiding import hidden_interactions, hides_entry
 from ..people.identity import (
+    AUTHOR,
+    LOOKS_LIKE_AUTHOR,
     Identity,
     clear_caches,
     is_anonymous,
-    me_matcher,
     merge_identities,
 )
 from ..people.people_file import PeopleFile
@@ -35,6 +37,18 @@ _CACHE_SIZE = 1 << 18
 _clean_name = lru_cache(maxsize=_CACHE_SIZE)(clean_name)
 _safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
 _url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
+_public_url = lru_cache(maxsize=_CACHE_SIZE)(public_http_url)
+_name_key = lru_cache(maxsize=_CACHE_SIZE)(name_key)
+
+
+@dataclass
+class Computed:
+    """The community, and for ``check`` the merged people behind it."""
+
+    community: Community
+    identity_of: dict[str, Identity]  #: person id -> their merged identity
+    #: accounts that carry the author's name but not the author's addresses
+    looks_like_author: list[Identity]
 
 
 def compute_community(
@@ -44,10 +58,22 @@ def compute_community(
     regular_min_posts: int = 3,
 ) -> Community:
     """Match, merge, classify and arrange every interaction."""
+    return compute_with_identities(
+        items, people_file, posts, regular_min_posts
+    ).community
+
+
+def compute_with_identities(
+    items: list[Interaction],
+    people_file: PeopleFile,
+    posts: list[PostRef],
+    regular_min_posts: int = 3,
+) -> Computed:
+    """:func:`compute_community`, keeping who is who for ``check``."""
     try:
         return _compute_community(items, people_file, posts, regular_min_posts)
     finally:
-        for cached in (_clean_name, _safe_url, _url_key):
+        for cached in (_clean_name, _safe_url, _url_key, _public_url, _name_key):
             cached.cache_clear()
         clear_caches()
 
@@ -57,20 +83,23 @@ def _compute_community(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int,
-) -> Community:
+) -> Computed:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
-    is_mine = me_matcher(people_file)
-    mine: list[Interaction] = []
-    others: list[Interaction] = []
-    for item in items:
-        (mine if is_mine(item) else others).append(item)
 
-    identities = merge_identities(others, people_file)
     shown: list[Identity] = []
+    # The author's own interactions, and those of accounts that only carry
+    # the author's name: in the conversation and the post's reaction
+    # totals, never in the community.
+    mine: list[Interaction] = []
+    unlisted: list[Interaction] = []
+    looks_like_author: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
-    for identity in identities:
+    for identity in merge_identities(items, people_file):
+        if identity.author == AUTHOR:  # the proven author: never hidden
+            mine += identity.items
+            continue
         if hides_entry(identity.entry, people_file.hide):
             hidden_items |= {(i.source, i.id) for i in identity.items}
             continue
@@ -83,11 +112,16 @@ def _compute_community(
             identity.items = [
                 i for i in identity.items if (i.source, i.id) not in hidden
             ]
-        if identity.items or (identity.entry and identity.entry.pinned):
+        if identity.is_author:
+            mine += identity.items
+        elif identity.author == LOOKS_LIKE_AUTHOR:
+            unlisted += identity.items
+            looks_like_author.append(identity)
+        elif identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
     slug_of = {(i.source, i.id): matcher.match(i) for i in items}
-    parent_author = {(i.source, i.id): i for i in others}
+    parent_author = {(i.source, i.id): i for i in items}
     answered: Counter[tuple[str, str]] = Counter()
     for item in mine:
         parent = parent_author.get((item.source, item.parent))
@@ -104,22 +138,37 @@ def _compute_community(
 
     # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
     # never counted, yet their words stay in the post's conversation.
-    anonymous = [i for i in others if i.is_conversation and is_anonymous(i)]
+    anonymous = [i for i in items if i.is_conversation and is_anonymous(i)]
     post_views = _post_views(
-        people_with_items, mine, anonymous, slug_of, hidden_items, posts
+        people_with_items, mine, unlisted, anonymous, slug_of, hidden_items, posts
     )
-    unmatched = sum(
-        1
-        for _, identity in people_with_items
-        for item in identity.items
-        if not slug_of[(item.source, item.id)]
-    )
-    return Community(
+    unmatched_targets: Counter[str] = Counter()
+    for _, identity in people_with_items:
+        for item in identity.items:
+            if not slug_of[(item.source, item.id)]:
+                unmatched_targets[unmatched_address(item)] += 1
+    community = Community(
         people=people,
         posts=post_views,
-        unmatched=unmatched,
+        unmatched=sum(unmatched_targets.values()),
         post_order=[p.slug for p in posts],
+        unmatched_targets=dict(unmatched_targets),
     )
+    return Computed(
+        community,
+        {person.id: identity for person, identity in people_with_items},
+        looks_like_author,
+    )
+
+
+def unmatched_address(item: Interaction) -> str:
+    """The address an interaction that matches no post is about, one per
+    page: no fragment, no trailing slash (``https://x/`` and ``https://x``
+    are one address)."""
+    if not item.target_url:
+        return f"(no address, source {item.source})"
+    address = item.target_url.split("#", 1)[0]
+    return address.rstrip("/") if address.count("/") <= 3 else address
 
 
 def _person(
@@ -249,6 +298,7 @@ def _person_order(person: Person) -> tuple:
 def _post_views(
     people_with_items: list[tuple[Person, Identity]],
     mine: list[Interaction],
+    unlisted: list[Interaction],
     anonymous: list[Interaction],
     slug_of: dict[tuple[str, str], str],
     hidden_items: set[tuple[str, str]],
@@ -271,12 +321,8 @@ def _post_views(
         )
         if conv:
             first_post[person.id] = slug_of[(conv[0].source, conv[0].id)]
-    for item in mine:
-        slug = slug_of[(item.source, item.id)]
-        if slug and item.is_conversation:
-            by_post[slug].append(item)
-    no_one = {(item.source, item.id) for item in anonymous}
-    for item in anonymous:
+    no_one = {(item.source, item.id) for item in anonymous + unlisted}
+    for item in (*mine, *unlisted, *anonymous):
         slug = slug_of[(item.source, item.id)]
         if slug:
             by_post[slug].append(item)
@@ -294,7 +340,12 @@ def _post_views(
         for item in items:
             who = person_of.get((item.source, item.id))
             if who is None:
-                continue  # the author's own reply, or an anonymous comment
+                # The author's own, one that only carries the author's name,
+                # or an anonymous comment: no one to thank, a reaction all
+                # the same.
+                if not item.is_conversation:
+                    view.reactions[item.kind] += 1
+                continue
             if item.is_conversation and who.id not in seen:
                 seen.add(who.id)
                 view.thanks.append(Thanks(who, first_post.get(who.id) == post.slug))
@@ -329,14 +380,14 @@ def _thread(
     roots: list[Comment] = []
     for item in items:
         person = person_of.get((item.source, item.id))
-        name = person.name if person else _clean_name(item.author_name) or "Someone"
+        name, url = _signed(item, person)
         comments[(item.source, item.id)] = Comment(
             id=item.id,
             anchor="c-"
             + hashlib.sha256(f"{item.source}\0{item.id}".encode()).hexdigest()[:12],
             kind=item.kind,
             name=name,
-            url=(person.url if person else _safe_url(item.author_url)) or "",
+            url=url,
             permalink=_safe_url(item.url),
             published=item.published,
             content=Markup(clean_html(item.content)),
@@ -357,3 +408,17 @@ def _thread(
         else:
             roots.append(comments[key])
     return roots
+
+
+def _signed(item: Interaction, person: Person | None) -> tuple[str, str]:
+    """The name and link a comment is shown with: those it was signed with
+    (a person's other names and links stay theirs to show). A comment
+    signed with the person's shown name and no link gets the person's."""
+    name = _clean_name(item.author_name)
+    url = _public_url(item.author_url)
+    if person is not None:
+        if not name:
+            name = person.name
+        if not url and _name_key(name) == _name_key(person.name):
+            url = person.url
+    return name or "Someone", url
