@@ -18,7 +18,7 @@ from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
 from . import SourceSpec
-from ._files import as_object, parse_json, read_text, scalar_text
+from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
 #: Saved files larger than this are refused rather than read into memory.
@@ -59,22 +59,128 @@ _EMAIL_HASH_AVATAR = re.compile(
 
 
 def read_webmentions(path: Path, source_name: str) -> SourceResult:
-    """Read a saved webmention.io response: a JF2 list, a JF2 object with
-    ``children``, or the older ``{"links": [...]}`` format."""
-    data = parse_json(
-        read_text(path, MAX_JSON_BYTES, "a saved webmention.io file"), path
+    """Read webmentions saved from webmention.io, in every shape sites save
+    them: a JF2 list, ``{"children": [...]}`` (the API's answer),
+    ``{"links": [...]}`` (the older API), ``{"lastFetched": ...,
+    "webmentions": [...]}`` (Eleventy caches), a jekyll-webmention_io cache
+    (YAML or JSON keyed by target, then by mention id), or a folder of such
+    files (Hugo sites keep one per post, or one per mention)."""
+    files = _saved_files(path) if path.is_dir() else [path]
+    results = [_read_saved_file(file, source_name) for file in files]
+    if len(results) == 1:
+        return results[0]
+    return _combined(results)
+
+
+#: Suffixes of saved files in a folder of them.
+_SAVED_SUFFIXES = frozenset({".json", ".yml", ".yaml"})
+
+
+def _saved_files(folder: Path) -> list[Path]:
+    """The saved files below ``folder``, in a stable order; hidden ones are
+    left alone."""
+    files = sorted(
+        file
+        for file in folder.rglob("*")
+        if file.suffix.lower() in _SAVED_SUFFIXES
+        and file.is_file()
+        and not any(p.startswith(".") for p in file.relative_to(folder).parts)
     )
+    if not files:
+        raise SourceError(f"{folder}: no webmention files (*.json, *.yml) found")
+    return files
+
+
+def _read_saved_file(path: Path, source_name: str) -> SourceResult:
+    text = read_text(path, MAX_JSON_BYTES, "a saved webmention.io file")
+    if path.suffix.lower() in (".yml", ".yaml"):
+        import yaml
+
+        data = parse_yaml(text, path, yaml.safe_load)
+    else:
+        data = parse_json(text, path)
+    entries = _saved_entries(data)
+    if entries is None:
+        raise SourceError(
+            f"{path}: expected webmention.io data: a list of JF2 entries, an "
+            'object with a "children", "webmentions" or "links" list, or a '
+            f"jekyll-webmention_io cache; found {_shape_of(data)}"
+        )
+    jf2 = [e for e in entries if not _is_links_entry(e)]
+    links = [e for e in entries if _is_links_entry(e)]
+    if not links:
+        return parse_jf2_entries(jf2, source_name)
+    if not jf2:
+        return parse_links_entries(links, source_name)
+    return _combined(
+        [parse_jf2_entries(jf2, source_name), parse_links_entries(links, source_name)]
+    )
+
+
+#: Keys of an object that hold the list of entries, in the shapes seen in
+#: the wild: the API's ``children`` and ``links``, Eleventy's
+#: ``webmentions``, and ``source`` (Hugo sites that save one file per post).
+_LIST_KEYS = ("children", "webmentions", "links", "source")
+
+
+def _saved_entries(data: object) -> list | None:
+    """The entries of one saved file, or None for a shape it is not."""
     if isinstance(data, list):
-        return parse_jf2_entries(data, source_name)
-    if isinstance(data, dict):
-        if isinstance(data.get("children"), list):
-            return parse_jf2_entries(data["children"], source_name)
-        if isinstance(data.get("links"), list):
-            return parse_links_entries(data["links"], source_name)
-    raise SourceError(
-        f"{path}: expected webmention.io JSON: a list of JF2 entries, an "
-        f'object with a "children" list, or an object with a "links" list; '
-        f"found {_shape_of(data)}"
+        return data
+    if not isinstance(data, dict):
+        return None
+    for key in _LIST_KEYS:
+        if isinstance(data.get(key), list):
+            return data[key]
+    if _is_entry(data):  # one mention per file
+        return [data]
+    if data and all(isinstance(v, dict) or v is None for v in data.values()):
+        return _jekyll_cache_entries(data)
+    return None
+
+
+def _is_entry(data: dict) -> bool:
+    return "wm-id" in data or "wm-property" in data or _is_links_entry(data)
+
+
+def _is_links_entry(entry: object) -> bool:
+    """An entry of the older ``links`` format (``activity`` and ``data``)."""
+    return isinstance(entry, dict) and isinstance(entry.get("activity"), dict)
+
+
+def _jekyll_cache_entries(cache: dict) -> list | None:
+    """jekyll-webmention_io's ``webmention_io_received`` cache: target ->
+    mention id -> what it kept, the API's own entry under ``raw``. Any other
+    mapping of mappings is not this cache."""
+    entries: list = []
+    for mentions in cache.values():
+        if not mentions:
+            continue
+        if not all(isinstance(m, dict) for m in mentions.values()):
+            return None
+        for mention in mentions.values():
+            raw = mention.get("raw")
+            if not isinstance(raw, dict):
+                return None
+            entries.append(raw)
+    return entries
+
+
+def _combined(results: list[SourceResult]) -> SourceResult:
+    """One result of several reads; an id read twice (Hugo sites keep a
+    mention in its post's file and in a file of its own) counts once."""
+    interactions: dict[str, Interaction] = {}
+    skipped: Counter[str] = Counter()
+    removed: set[str] = set()
+    for result in results:
+        skipped.update(result.skipped)
+        removed |= result.removed
+        for item in result.interactions:
+            interactions.setdefault(item.id, item)
+    return SourceResult(
+        interactions=tuple(interactions.values()),
+        removed=frozenset(removed - set(interactions)),
+        skipped=dict(sorted(skipped.items())),
     )
 
 
