@@ -295,10 +295,6 @@ def test_the_corpus_is_what_the_provenance_files_say():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='issue 10: the Eleventy cache shape {"lastFetched", "webmentions": [...]} is refused',
-)
 def test_the_eleventy_webmentions_cache_shape_is_read(build_root):
     try:
         as_saved = _build_webmentions("nicolas-hoizey", build_root, as_children=False)
@@ -710,11 +706,6 @@ def test_made_mistakes_hand_verified_replies_match_the_convention():
         assert _expected_parents(posts[slug])[reply] == parent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: Staticman replying_to is read as an index among all comments, "
-    "not among top-level ones",
-)
 def test_made_mistakes_replies_sit_under_the_comment_they_answer(build_root):
     site = _build_staticman(build_root)
     right = total = 0
