@@ -203,7 +203,10 @@ def mask_private(text: str, *, numbers: bool = True) -> str:
         for escape in readings:
             plain, starts = _decoded(text, escape)
             ends = _ends(starts, len(text))
-            spans += [(starts[a], ends[b - 1], m) for a, b, m in _private_spans(plain, numbers)]
+            spans += [
+                (starts[a], ends[b - 1], m)
+                for a, b, m in _private_spans(plain, numbers)
+            ]
     if not spans:
         return text
     out: list[str] = []
