@@ -313,9 +313,9 @@ def test_the_jekyll_cache_as_json_is_read_too(real_world, tmp_path):
     import yaml
 
     cache = yaml.safe_load(
-        (
-            real_world / "jekyll-webmention_io" / "webmention_io_received.yml"
-        ).read_text(encoding="utf-8")
+        (real_world / "jekyll-webmention_io" / "webmention_io_received.yml").read_text(
+            encoding="utf-8"
+        )
     )
     saved = tmp_path / "webmention_io_received.json"
     saved.write_text(json.dumps(cache, default=str), encoding="utf-8")
