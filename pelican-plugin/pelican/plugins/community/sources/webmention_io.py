@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
@@ -251,7 +251,11 @@ def _jf2_mention(entry: dict) -> _Mention:
         "url": public_http_url(entry.get("url"))
         or public_http_url(entry.get("wm-source")),
         "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
-        **_author_fields(as_object(entry.get("author"))),
+        **_author_fields(
+            as_object(entry.get("author")),
+            scalar_text(entry.get("wm-source")),
+            scalar_text(entry.get("url")),
+        ),
     }
     return _Mention(
         id=scalar_text(entry.get("wm-id")),
@@ -275,7 +279,11 @@ def _links_mention(link: dict) -> _Mention:
         "content": ""
         if kind in _WORDLESS_KINDS or not isinstance(content, str)
         else content,
-        **_author_fields(as_object(data.get("author"))),
+        **_author_fields(
+            as_object(data.get("author")),
+            scalar_text(link.get("source")),
+            scalar_text(data.get("url")),
+        ),
     }
     return _Mention(
         id=scalar_text(link.get("id")),
@@ -299,14 +307,85 @@ def _shape_of(data: object) -> str:
     return names.get(type(data), "a number")
 
 
-def _author_fields(author: dict) -> dict:
-    url = public_http_url(author.get("url"))
+def _author_fields(author: dict, source: str, post: str) -> dict:
+    url = _vouched_author_url(public_http_url(author.get("url")), source, post)
     return {
         "author_name": " ".join(scalar_text(author.get("name")).split()),
         "author_url": url,
         "author_handle": _profile_handle(url),
         "author_photo": _avatar_url(author.get("photo")),
     }
+
+
+_BRIDGY_HOSTS = ("brid.gy", "brid-gy.appspot.com")
+# A silo post's address -> its author's profile, for the silos Bridgy
+# backfeeds: twitter.com/x/status/1, host/@x/1, bsky.app/profile/x/post/1.
+_FEDI_POST = re.compile(r"^/@[^/]+/\d+/?$")
+_SILO_PROFILE = re.compile(r"^(/@[^/]+|/[^/@]+(?=/status(?:es)?/)|/profile/[^/]+)/")
+
+
+def _vouched_author_url(url: str, source: str, post: str) -> str:
+    """The author URL a mention claims, kept only where its source vouches
+    for it: the source page is on that URL's site, or it is Bridgy's copy of
+    a silo post by that profile. Anyone can write any h-card: a page on
+    attacker.example claiming a friend's address would otherwise be the
+    friend. A Bridgy post whose author gave a website on their profile is
+    known by the profile itself."""
+    if not url:
+        return ""
+    author_host = _site_host(url)
+    source_host = _site_host(source) or _site_host(post)
+    if _same_site(source_host, author_host):
+        return url
+    if source_host.endswith(_BRIDGY_HOSTS):
+        if _site_host(post).endswith(_BRIDGY_HOSTS):
+            # Bridgy Fed renders the fediverse post it names in ``source``.
+            post = unquote(parse_qs(urlsplit(post).query).get("source", [""])[0])
+        if _same_site(_site_host(post), author_host):
+            return url
+        post_parts = urlsplit(post)
+        if _FEDI_POST.match(post_parts.path) and _FEDI_PROFILE.match(
+            urlsplit(url).path
+        ):
+            return url  # a fediverse account, from its own server's answer
+        if not post and _is_silo_profile(url):
+            return url  # Bridgy names the silo account itself
+        match = _SILO_PROFILE.match(post_parts.path)
+        if match and not post_parts.fragment and post_parts.scheme in ("http", "https"):
+            # The author's own post (a like's address is the liked post's):
+            # its profile, not the website they typed on it.
+            return public_http_url(
+                f"{post_parts.scheme}://{post_parts.netloc}{match.group(1)}"
+            )
+    return ""
+
+
+_SILO_HOSTS = frozenset({"twitter.com", "x.com", "bsky.app", "github.com"})
+
+
+def _is_silo_profile(url: str) -> bool:
+    """A profile on a silo (``/@user`` on a fediverse server, a Twitter,
+    Bluesky or GitHub account), not a website someone typed on it."""
+    parts = urlsplit(url)
+    if _FEDI_PROFILE.match(parts.path) or _BSKY_PROFILE.match(parts.path):
+        return True
+    segments = [s for s in parts.path.split("/") if s]
+    return _site_host(url) in _SILO_HOSTS and len(segments) == 1
+
+
+def _site_host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _same_site(source_host: str, author_host: str) -> bool:
+    """The source page is on the author's site (or a subdomain of it)."""
+    return bool(author_host) and (
+        source_host == author_host or source_host.endswith("." + author_host)
+    )
 
 
 def _profile_handle(url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -24,9 +25,10 @@ from ..people.identity import (
 )
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
+from ..people.shares import counted_as_share, is_bot, is_share
 from ..sanitize import clean_html
 from ..urls import safe_http_url, url_key
-from .community import Comment, Community, Person, PostCommunity, Thanks
+from .community import Comment, Community, LinkedPage, Person, PostCommunity, Thanks
 from .matching import PostMatcher
 
 # Names and addresses repeat across a person's interactions: each distinct
@@ -67,16 +69,35 @@ def _compute_community(
     for item in items:
         (mine if is_mine(item) else others).append(item)
 
-    identities = merge_identities(others, people_file)
+    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
+    # Nameless mentions (a page that links, no author) are no one: folded
+    # into one line per post. Nameless reactions still count on the post.
+    nameless = [i for i in others if is_anonymous(i)]
+    linked_from = _linked_pages([i for i in nameless if i.kind == "mention"], slug_of)
+    unattributed: dict[str, Counter[str]] = defaultdict(Counter)
+    _count_reactions(
+        unattributed, (i for i in nameless if not i.is_conversation), slug_of
+    )
+    counted = [_as_counted(i, slug_of, titles) for i in others]
+
+    identities = merge_identities(counted, people_file)
     shown: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
     for identity in identities:
         if hidden_by(identity, people_file.hide):
             hidden_items |= {(i.source, i.id) for i in identity.items}
+        elif any(is_bot(i) for i in identity.items):
+            # Accounts their platform flags as bots are never in the
+            # community; what they tapped still counts on the post.
+            hidden_items |= {(i.source, i.id) for i in identity.items}
+            _count_reactions(
+                unattributed,
+                (i for i in identity.items if not i.is_conversation),
+                slug_of,
+            )
         elif identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
-    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
     parent_author = {(i.source, i.id): i for i in others}
     answered: Counter[tuple[str, str]] = Counter()
     for item in mine:
@@ -94,9 +115,16 @@ def _compute_community(
 
     # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
     # never counted, yet their words stay in the post's conversation.
-    anonymous = [i for i in others if i.is_conversation and is_anonymous(i)]
+    anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
     post_views = _post_views(
-        people_with_items, mine, anonymous, slug_of, hidden_items, posts
+        people_with_items,
+        mine,
+        anonymous,
+        slug_of,
+        hidden_items,
+        posts,
+        unattributed,
+        linked_from,
     )
     unmatched = sum(
         1
@@ -110,6 +138,51 @@ def _compute_community(
         unmatched=unmatched,
         post_order=[p.slug for p in posts],
     )
+
+
+def _as_counted(
+    item: Interaction, slug_of: dict[tuple[str, str], str], titles: dict[str, str]
+) -> Interaction:
+    """The interaction as it counts: a share (a mention with no words of its
+    own) like a repost."""
+    if item.kind != "mention":
+        return item
+    slug = slug_of[(item.source, item.id)]
+    title = titles.get(slug, "") if slug else item.target_title
+    return counted_as_share(item) if is_share(item, title, slug) else item
+
+
+def _count_reactions(
+    counts: dict[str, Counter[str]],
+    items: object,
+    slug_of: dict[tuple[str, str], str],
+) -> None:
+    """Add reactions no listed person gave (nameless, a bot's) to their post."""
+    for item in items:  # type: ignore[attr-defined]
+        slug = slug_of[(item.source, item.id)]
+        if slug:
+            counts[slug][item.kind] += 1
+
+
+def _linked_pages(
+    items: list[Interaction], slug_of: dict[tuple[str, str], str]
+) -> dict[str, list[LinkedPage]]:
+    """Per post, the pages that link to it without naming an author: one
+    each (http(s) only), in the order they linked."""
+    pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
+    for item in sorted(items, key=lambda i: (i.published or "9999", i.source, i.id)):
+        slug = slug_of[(item.source, item.id)]
+        url = _safe_url(item.url)
+        host = _site_name(url)
+        if slug and url:
+            pages[slug].setdefault(_url_key(url) or url, LinkedPage(host, url))
+    return {slug: list(found.values()) for slug, found in pages.items()}
+
+
+def _site_name(url: str) -> str:
+    """A page's site as a reader names it: its host, without ``www.``."""
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def _person(
@@ -145,6 +218,7 @@ def _person(
         initials=initials(name),
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
+        shares=activity.shares,
     )
 
 
@@ -153,7 +227,11 @@ def _most_used_name(items: list[Interaction]) -> str:
         _clean_name(i.author_name) for i in items if _clean_name(i.author_name)
     )
     if not names:
-        return "Someone"
+        # No name given anywhere: the site they wrote from.
+        for item in items:
+            if site := _site_name(_safe_url(item.author_url)):
+                return site
+        return "Anonymous"
     # Most used; on a tie the one used last, then alphabetical.
     last_used = {_clean_name(i.author_name): (i.published, i.id) for i in items}
     return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
@@ -221,6 +299,8 @@ def _post_views(
     slug_of: dict[tuple[str, str], str],
     hidden_items: set[tuple[str, str]],
     posts: list[PostRef],
+    unattributed: dict[str, Counter[str]],
+    linked_from: dict[str, list[LinkedPage]],
 ) -> dict[str, PostCommunity]:
     views: dict[str, PostCommunity] = {}
     first_post: dict[str, str] = {}
@@ -254,9 +334,13 @@ def _post_views(
             by_post.get(post.slug, []),
             key=lambda i: (i.published or "9999", i.source, i.id),
         )
-        if not items:
+        extra_reactions = unattributed.get(post.slug, Counter())
+        links = linked_from.get(post.slug, [])
+        if not items and not extra_reactions and not links:
             continue
-        view = PostCommunity(post.slug)
+        view = PostCommunity(post.slug, linked_from=links)
+        for kind, count in extra_reactions.items():
+            view.reactions[kind] += count
         seen: set[str] = set()
         reactors: dict[str, Person] = {}
         for item in items:
@@ -299,7 +383,7 @@ def _thread(
     roots: list[Comment] = []
     for item in items:
         person = person_of.get((item.source, item.id))
-        name = person.name if person else _clean_name(item.author_name) or "Someone"
+        name = person.name if person else _clean_name(item.author_name) or "Anonymous"
         comments[(item.source, item.id)] = Comment(
             id=item.id,
             anchor="c-"
