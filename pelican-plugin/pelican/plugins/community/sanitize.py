@@ -292,12 +292,30 @@ def _headings_and_blocks(content: str) -> str:
     return _DROPPED_BLOCK.sub("\n", content)
 
 
+# Bridgy ends a reply with one empty, invisible link per account it mentions
+# (<a class="u-mention" href="..."></a>), each on its own line: nothing to
+# read, and as line breaks they made blank lines under the reply.
+_EMPTY_LINK = re.compile(r"[ \t]*<a\b[^>]*>\s*</a>[ \t]*", re.I)
+
+
+def _without_empty_links(content: str) -> str:
+    if "</a>" not in content and "</A>" not in content:
+        return content
+    kept = []
+    for line in content.split("\n"):
+        cleaned = _EMPTY_LINK.sub("", line)
+        if cleaned.strip() or not line.strip():
+            kept.append(cleaned)
+    return "\n".join(kept).strip()
+
+
 def clean_html(content: str) -> str:
     """Sanitize untrusted comment HTML for the page: allowed tags only, links
     only to http(s) with ``rel="nofollow ugc noopener"``, no email or IP."""
     if not content:
         return ""
-    content = _headings_and_blocks(_paragraphs(content[:MAX_CONTENT_CHARS]))
+    content = _without_empty_links(content[:MAX_CONTENT_CHARS])
+    content = _headings_and_blocks(_paragraphs(content))
     cleaned = nh3.clean(
         content,
         tags=set(ALLOWED_TAGS),
