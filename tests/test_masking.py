@@ -48,6 +48,7 @@ def test_every_spelling_of_an_address_is_masked(spelled):
         "see you at 10:30:00 &lt;b&gt; &amp; more",
         "follow @ann@mastodon.social or @anna@müller.social",
         "a tweet https://twitter.com/x/status/3232235777",
+        '<a href="https://stackoverflow.com/q/1/57304727#57304727">an answer</a>',
     ],
 )
 def test_what_is_no_address_stays(text):

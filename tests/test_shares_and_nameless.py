@@ -267,8 +267,28 @@ def test_a_mention_claiming_a_friends_url_from_another_site_is_not_the_friend(si
     )
     people = {p["name"]: p for p in report["people"]}
     assert people["Anna Lind"]["counts"]["mention"] == 1
-    assert people["Mallory"]["url"] is None
+    # Shown with the site it came from, not the address it claimed.
+    assert people["Mallory"]["url"] == "https://attacker.example/"
     assert people["Mallory"]["role"] != "friend"
+
+
+def test_a_friends_name_from_another_site_is_not_the_friend(site):
+    """The name alone is not enough either: the mention is the other site's."""
+    report = _site_with_mentions(
+        site,
+        [
+            _jf2(
+                1,
+                "https://attacker.example/post",
+                {"name": "Anna Lind", "url": "https://anna.example/"},
+                text="It is me, Anna: send the manuscript here.",
+            )
+        ],
+        FRIEND,
+    )
+    [friend] = [p for p in report["people"] if p["role"] == "friend"]
+    assert friend["url"] == "https://anna.example/"
+    assert friend["posts"] == [] and sum(friend["counts"].values()) == 0
 
 
 def test_hiding_the_attackers_domain_leaves_the_friend_alone(site):

@@ -86,7 +86,7 @@ _IPV4 = re.compile(
 # One number inet_aton reads as a whole address (3232235777, 0xC0A80101):
 # only where it stands alone, and only from 1.0.0.0 up.
 _IPV4_NUMBER = re.compile(
-    r"(?<![\w.,:/\-])(?:0[xX][0-9A-Fa-f]{7,8}|[1-9]\d{7,9})(?![\w.,]|-\d)"
+    r"(?<![\w.,:/#\-])(?:0[xX][0-9A-Fa-f]{7,8}|[1-9]\d{7,9})(?![\w.,]|-\d)"
 )
 # Anything shaped like an IPv6 address, full or compressed ("2001:db8::1");
 # only what ipaddress accepts is masked, so times and MAC addresses stay.

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
-from ..urls import public_http_url
+from ..urls import public_http_url, url_key
 from . import SourceSpec
 from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
@@ -255,6 +255,7 @@ def _jf2_mention(entry: dict) -> _Mention:
             as_object(entry.get("author")),
             scalar_text(entry.get("wm-source")),
             scalar_text(entry.get("url")),
+            scalar_text(entry.get("wm-target")),
         ),
     }
     return _Mention(
@@ -283,6 +284,7 @@ def _links_mention(link: dict) -> _Mention:
             as_object(data.get("author")),
             scalar_text(link.get("source")),
             scalar_text(data.get("url")),
+            scalar_text(link.get("target")),
         ),
     }
     return _Mention(
@@ -307,8 +309,11 @@ def _shape_of(data: object) -> str:
     return names.get(type(data), "a number")
 
 
-def _author_fields(author: dict, source: str, post: str) -> dict:
-    url = _vouched_author_url(public_http_url(author.get("url")), source, post)
+def _author_fields(author: dict, source: str, post: str, target: str) -> dict:
+    claimed = public_http_url(author.get("url"))
+    url = _vouched_author_url(claimed, source, post)
+    if claimed and not url:
+        url = _source_site(source, target)
     return {
         "author_name": " ".join(scalar_text(author.get("name")).split()),
         "author_url": url,
@@ -371,6 +376,20 @@ def _is_silo_profile(url: str) -> bool:
         return True
     segments = [s for s in parts.path.split("/") if s]
     return _site_host(url) in _SILO_HOSTS and len(segments) == 1
+
+
+def _source_site(source: str, target: str) -> str:
+    """Where a mention whose author link was not vouched for came from: the
+    source's own site, so that a name alone never makes it someone else
+    (a friend's name on attacker.example is attacker.example's). None for
+    Bridgy, for a shared platform's home page, or for the blog's own site
+    (a page of the blog quoting someone is not the blog's author)."""
+    host = _site_host(source)
+    if not host or host.endswith(_BRIDGY_HOSTS) or host == _site_host(target):
+        return ""
+    parts = urlsplit(source)
+    site = public_http_url(f"{parts.scheme}://{parts.netloc}/")
+    return site if url_key(site) else ""
 
 
 def _site_host(url: str) -> str:
