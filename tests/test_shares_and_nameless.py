@@ -267,8 +267,8 @@ def test_a_mention_claiming_a_friends_url_from_another_site_is_not_the_friend(si
     )
     people = {p["name"]: p for p in report["people"]}
     assert people["Anna Lind"]["counts"]["mention"] == 1
-    # Shown with the site it came from, not the address it claimed.
-    assert people["Mallory"]["url"] == "https://attacker.example/"
+    # Known by the page it came from, not the address it claimed.
+    assert people["Mallory"]["url"] == "https://attacker.example/post"
     assert people["Mallory"]["role"] != "friend"
 
 

@@ -46,6 +46,8 @@ _SHARE_BUTTON_END = re.compile(
     r"(?:(?:https?://|www\.)\S+|(?:[\w\-]+\.)+[A-Za-z]{2,}/\S*)\s+via\s+@[\w.\-]+\s*$",
     re.I,
 )
+#: Characters of markup and links a share's text may have beyond its title.
+_LONGEST_SHARE = 2000
 _MARKS_IN_WORDS = re.compile(r"[^\w\s]+")
 
 
@@ -84,6 +86,8 @@ def is_share(item: Interaction, title: str = "", slug: str = "") -> bool:
     shared them."""
     if item.kind != "mention":
         return False
+    if len(item.content) > _LONGEST_SHARE + 4 * len(title):
+        return False  # an article, not a link passed on: no need to read it
     text = _text_of(item.content)
     known = _title_words(title, slug)
     words = _words_besides_links(text)

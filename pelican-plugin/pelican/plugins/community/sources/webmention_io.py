@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
-from ..urls import public_http_url, url_key
+from ..urls import public_http_url
 from . import SourceSpec
 from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
@@ -313,7 +313,7 @@ def _author_fields(author: dict, source: str, post: str, target: str) -> dict:
     claimed = public_http_url(author.get("url"))
     url = _vouched_author_url(claimed, source, post)
     if claimed and not url:
-        url = _source_site(source, target)
+        url = _source_page(source, target)
     return {
         "author_name": " ".join(scalar_text(author.get("name")).split()),
         "author_url": url,
@@ -378,18 +378,17 @@ def _is_silo_profile(url: str) -> bool:
     return _site_host(url) in _SILO_HOSTS and len(segments) == 1
 
 
-def _source_site(source: str, target: str) -> str:
-    """Where a mention whose author link was not vouched for came from: the
-    source's own site, so that a name alone never makes it someone else
-    (a friend's name on attacker.example is attacker.example's). None for
-    Bridgy, for a shared platform's home page, or for the blog's own site
-    (a page of the blog quoting someone is not the blog's author)."""
+def _source_page(source: str, target: str) -> str:
+    """Who wrote a mention whose author link was not vouched for: the
+    author of that page, known by the page itself, so that a name alone
+    never makes it someone else (a friend's name on attacker.example is
+    not the friend) and two pages of one site are not one person (a group
+    blog has many authors). None for Bridgy, or for a page of the blog
+    itself (quoting someone does not make them the blog's author)."""
     host = _site_host(source)
     if not host or host.endswith(_BRIDGY_HOSTS) or host == _site_host(target):
         return ""
-    parts = urlsplit(source)
-    site = public_http_url(f"{parts.scheme}://{parts.netloc}/")
-    return site if url_key(site) else ""
+    return public_http_url(source)
 
 
 def _site_host(url: str) -> str:
