@@ -60,8 +60,9 @@ _MASKED_FIELDS = ("author_key", "author_name", "content", "target_slug", "target
 #: Ids: masked the same way wherever they appear, a lone number kept (ids
 #: are often ten-digit numbers).
 _MASKED_IDS = ("id", "parent")
-#: Links shown or followed: one that holds an address is dropped, not cut.
-_LINK_FIELDS = ("author_url", "author_photo", "url")
+#: A person's links: one that holds an address is dropped, not cut. (The
+#: permalink names the interaction on its platform, as the platform gave it.)
+_LINK_FIELDS = ("author_url", "author_photo")
 
 
 def _without_private_data(item: Interaction) -> Interaction:
