@@ -70,9 +70,14 @@ def test_mentions_are_conversation_and_friends_are_pinned_without_activity():
             PersonEntry(name="Quiet Friend", pinned=True, note="Met at a reading"),
         )
     )
-    got = roles(
-        [talk("Blogger", 4, "2016-05-01T00:00:00+00:00", kind="mention")], people
+    mention = talk(
+        "Blogger",
+        4,
+        "2016-05-01T00:00:00+00:00",
+        kind="mention",
+        content="Her fourth post made me rethink my own drafts.",
     )
+    got = roles([mention], people)
     assert got["Blogger"] == ("one-off", ["mentioned “Post 4” in May 2016"])
     assert got["Quiet Friend"] == ("friend", ["pinned in community.yaml"])
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.plugins.community.errors import SourceError
-from pelican.plugins.community.sources import SOURCE_TYPES
+from pelican.plugins.community.sources import SOURCE_TYPES, STATICMAN_OPTIONS
 from pelican.plugins.community.sources.staticman import FIELD_DEFAULTS, read_staticman
 
 HARBOUR_1 = "6f1c2a40-0000-11e7-8a3b-000000000001"
@@ -28,7 +28,8 @@ def test_registered_with_its_field_options():
     source_type = SOURCE_TYPES["staticman"]
     assert source_type.read_file is read_staticman
     assert source_type.location_keys == ("path",)
-    assert dict(source_type.option_keys) == FIELD_DEFAULTS
+    assert dict(source_type.option_keys) == STATICMAN_OPTIONS
+    assert STATICMAN_OPTIONS == {**FIELD_DEFAULTS, "replying_to_counts": "auto"}
     assert FIELD_DEFAULTS["url_field"] == "url,website"
 
 
@@ -283,3 +284,52 @@ def test_field_options_reach_the_reader_through_ingest(tmp_path):
     ingest_local_sources(archive, settings.sources)
     [item] = archive.load()
     assert item.author_name == "Pia Lund"
+
+
+# -- what replying_to counts ----------------------------------------------------
+
+
+def _thread(tmp_path, comments: list[tuple[str, str, str]]) -> Path:
+    """One post's comment files, named in time order: (name, replying_to, minute)."""
+    post = tmp_path / "comments" / "post"
+    post.mkdir(parents=True)
+    for n, (name, replying_to, minute) in enumerate(comments):
+        (post / f"comment-{n:02d}.yml").write_text(
+            f"name: {name}\nmessage: Words of {name}.\n"
+            f"date: 2020-01-01T10:{minute}:00Z\nreplying_to: '{replying_to}'\n",
+            encoding="utf-8",
+        )
+    return tmp_path / "comments"
+
+
+def _parents(folder: Path, **options) -> dict[str, str]:
+    result = read_staticman(folder, "sm", **options)
+    names = {c.id: c.author_name for c in result.interactions}
+    return {c.author_name: names.get(c.parent, "") for c in result.interactions}
+
+
+# Minimal Mistakes numbers top-level comments only: Cy answers Bo, the
+# second top-level comment, though Bo is the post's third file.
+TOP_LEVEL = [("Ann", "", "00"), ("Ed", "1", "01"), ("Bo", "", "02"), ("Cy", "2", "03")]
+# Themes that number every comment: Cy answers Ed's reply, the second file.
+EVERY = [("Ann", "", "00"), ("Ed", "1", "01"), ("Cy", "2", "02"), ("Bo", "", "03")]
+
+
+def test_replying_to_numbers_top_level_comments_as_minimal_mistakes_does(tmp_path):
+    folder = _thread(tmp_path, TOP_LEVEL)
+    assert _parents(folder) == {"Ann": "", "Ed": "Ann", "Bo": "", "Cy": "Bo"}
+
+
+def test_a_folder_that_numbers_every_comment_is_told_apart(tmp_path):
+    """Read as top-level, Cy would answer Bo, who wrote after Cy: the
+    reading that fits is every comment's position."""
+    folder = _thread(tmp_path, EVERY)
+    assert _parents(folder) == {"Ann": "", "Ed": "Ann", "Cy": "Ed", "Bo": ""}
+
+
+def test_the_numbering_can_be_set(tmp_path):
+    folder = _thread(tmp_path, TOP_LEVEL)
+    assert _parents(folder, replying_to_counts="all")["Cy"] == "Ed"
+    assert _parents(folder, replying_to_counts="top-level")["Cy"] == "Bo"
+    with pytest.raises(SourceError, match="replying_to_counts must be one of"):
+        read_staticman(folder, "sm", replying_to_counts="every")

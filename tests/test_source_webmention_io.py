@@ -246,3 +246,105 @@ def test_mia_webmentions(real_world):
     # sample in a mention); it never reaches who someone is.
     for mention in result.interactions:
         assert "@lastletterdesign.com" not in repr(replace(mention, content=""))
+
+
+# -- every shape sites save (issue 10) ----------------------------------------
+
+
+def _entry(wm_id: int, prop: str = "in-reply-to", **extra) -> dict:
+    return {
+        "type": "entry",
+        "author": {"name": f"Reader {wm_id}", "url": f"https://r{wm_id}.example/"},
+        "url": f"https://r{wm_id}.example/post",
+        "wm-id": wm_id,
+        "wm-source": f"https://r{wm_id}.example/post",
+        "wm-target": "https://blog.example/post/",
+        "wm-property": prop,
+        "content": {"text": f"Words {wm_id}"},
+        **extra,
+    }
+
+
+def test_the_eleventy_cache_shape_is_read(tmp_path):
+    saved = tmp_path / "webmentions.json"
+    saved.write_text(
+        json.dumps(
+            {
+                "lastFetched": "2020-09-18T11:52:48.794Z",
+                "webmentions": [_entry(1), _entry(2, "like-of")],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert _kinds(read_webmentions(saved, "wm")) == {"comment": 1, "like": 1}
+
+
+def test_the_real_eleventy_cache_is_read_as_saved(real_world):
+    result = read_webmentions(real_world / "nicolas-hoizey" / "webmentions.json", "wm")
+    assert _kinds(result) == {
+        "like": 467,
+        "comment": 339,
+        "mention": 213,
+        "repost": 138,
+        "bookmark": 3,
+    }
+
+
+def test_a_jekyll_webmention_io_cache_is_read(real_world):
+    """jekyll-webmention_io's received cache (nicolas-hoizey.com, 2017):
+    target -> mention id -> what it kept, the API's entry under ``raw``."""
+    result = read_webmentions(
+        real_world / "jekyll-webmention_io" / "webmention_io_received.yml", "wm"
+    )
+    assert _kinds(result) == {"comment": 11, "mention": 7, "like": 5, "repost": 1}
+    boris = _by_id(result)["431259"]
+    assert boris.author_name == "Boris"
+    assert boris.target_url == (
+        "https://nicolas-hoizey.com/2002/11/citation-de-jean-marie-le-pen.html"
+    )
+    assert boris.published == "2017-04-04T12:51:33+00:00"
+    assert "pluralisme politique" in boris.content
+    nameless = _by_id(result)["393405"]  # a page that links, no author
+    assert nameless.kind == "mention" and nameless.author_name == ""
+    assert nameless.url == "http://bootleygues.net/2016/11/08/gerer-sa-veille/"
+
+
+def test_the_jekyll_cache_as_json_is_read_too(real_world, tmp_path):
+    import yaml
+
+    cache = yaml.safe_load(
+        (real_world / "jekyll-webmention_io" / "webmention_io_received.yml").read_text(
+            encoding="utf-8"
+        )
+    )
+    saved = tmp_path / "webmention_io_received.json"
+    saved.write_text(json.dumps(cache, default=str), encoding="utf-8")
+    assert len(read_webmentions(saved, "wm").interactions) == 24
+
+
+def test_a_hugo_folder_of_files_is_read_once_each(tmp_path):
+    """Hugo sites keep a file per post (``{"source": [...], "stats": ...}``)
+    and often one per mention beside it (a one-entry list): each mention
+    counts once."""
+    folder = tmp_path / "webmentions"
+    (folder / "0d87bf95").mkdir(parents=True)
+    (folder / "0d87bf95.json").write_text(
+        json.dumps({"source": [_entry(1), _entry(2, "like-of")], "stats": {}}),
+        encoding="utf-8",
+    )
+    (folder / "0d87bf95" / "1.json").write_text(
+        json.dumps([_entry(1)]), encoding="utf-8"
+    )
+    (folder / "0d87bf95" / "3.json").write_text(
+        json.dumps(_entry(3, "repost-of")), encoding="utf-8"
+    )
+    (folder / ".hidden.json").write_text("not read", encoding="utf-8")
+    result = read_webmentions(folder, "wm")
+    assert sorted(_by_id(result)) == ["1", "2", "3"]
+    assert _kinds(result) == {"comment": 1, "like": 1, "repost": 1}
+
+
+def test_an_empty_folder_names_the_folder(tmp_path):
+    with pytest.raises(SourceError, match="no webmention files") as caught:
+        read_webmentions(tmp_path, "wm")
+    assert str(tmp_path) in str(caught.value)

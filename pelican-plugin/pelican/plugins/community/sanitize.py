@@ -54,21 +54,39 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 #: Longest comment kept for display; beyond it the text is cut.
 MAX_CONTENT_CHARS = 20_000
 
-# The "@" also as an entity or percent-escaped: the archive keeps raw HTML,
-# and a link's query string carries addresses percent-encoded.
-_AT = r"(?:@|&#0*64;|&#[xX]0*40;|&commat;|%40)"
+# Addresses are found in the text as a reader would see it: HTML entities
+# (with or without ";", decimal, hex or named: &#64; &#x40 &commat; &period;,
+# WordPress's antispambot encodes every letter so) and percent-escapes are
+# decoded first, and what matches is masked where it stands in the original.
+_ESCAPE = re.compile(
+    r"&(?:#[xX][0-9A-Fa-f]{1,6};?|#[0-9]{1,7};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
+    r"|(?:%[0-9A-Fa-f]{2})+"
+)
+# A numeric reference without ";" runs on through the digits that follow
+# ("&#x40example" is U+040E to a browser), yet it was typed as "&#x40" and
+# a reader of the raw text sees an "@": both readings are scanned.
+_SHORT_ESCAPE = re.compile(
+    r"&(?:#[xX][0-9A-Fa-f]{2};?|#[0-9]{2,3};?|[A-Za-z][A-Za-z0-9]{1,31};?)"
+    r"|(?:%[0-9A-Fa-f]{2})+"
+)
 # The look-behind makes a match start only where a run of address characters
 # starts: without it a long run ("a.a.a...", 20 kB) costs quadratic time.
+# Domains may be internationalised (müller.de, почта.рф).
 _EMAIL = re.compile(
-    r"(?<![\w.+\-])[\w.+\-]+"
-    + _AT
-    + r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+    r"(?<![@\w.+\-])[\w.+\-]+@[^\W_](?:[\w\-]*[^\W_])?"
+    r"(?:\.[^\W_](?:[\w\-]*[^\W_])?)*\.(?:[^\W\d_]{2,}|xn--[\w\-]+)"
 )
-# Not inside a longer number: letters or "_" around it ("is203.0.113.9",
-# a folder named "http__203.0.113.9_") do not hide an address.
+# Four dotted parts, each in any spelling inet_aton takes (decimal, octal
+# with leading zeros, hex), not inside a longer number; letters or "_"
+# around it ("is203.0.113.9") do not hide an address.
 _IPV4 = re.compile(
-    r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}"
-    r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)"
+    r"(?<![\d.])(?:(?:0[xX][0-9A-Fa-f]{1,2}|\d{1,4})\.){3}"
+    r"(?:0[xX][0-9A-Fa-f]{1,2}|\d{1,4})(?!\d|\.\d)"
+)
+# One number inet_aton reads as a whole address (3232235777, 0xC0A80101):
+# only where it stands alone, and only from 1.0.0.0 up.
+_IPV4_NUMBER = re.compile(
+    r"(?<![\w.,:/#\-])(?:0[xX][0-9A-Fa-f]{7,8}|[1-9]\d{7,9})(?![\w.,]|-\d)"
 )
 # Anything shaped like an IPv6 address, full or compressed ("2001:db8::1");
 # only what ipaddress accepts is masked, so times and MAC addresses stay.
@@ -86,31 +104,158 @@ def _keep_http_links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def _mask_ipv6(match: re.Match[str]) -> str:
-    candidate = match.group(0)
+def _is_ipv6(candidate: str) -> bool:
     if candidate.count(":") < 2 or not any(ch.isalnum() for ch in candidate):
-        return candidate
+        return False
     try:
         ipaddress.IPv6Address(candidate)
     except ValueError:
-        return candidate
-    return "[address hidden]"
+        return False
+    return True
 
 
-def mask_private(text: str) -> str:
-    """Mask email and IP addresses in already-escaped or plain text, leaving
-    fediverse handles (``@user@instance``) alone."""
-    handles: list[str] = []
+def _ipv4_part(part: str) -> int:
+    if part[:2] in ("0x", "0X"):
+        return int(part, 16)
+    # A leading zero is octal to inet_aton; read as decimal too (either
+    # way it is an address a reader may recognise).
+    return min(int(part, 10), int(part, 8) if set(part) <= set("01234567") else 256)
 
-    def keep(match: re.Match[str]) -> str:
-        handles.append(match.group(0))
-        return f"\x00{len(handles) - 1}\x00"
 
-    text = _HANDLE_AT.sub(keep, text)
-    text = _EMAIL.sub("[email hidden]", text)
-    text = _IPV6.sub(_mask_ipv6, text)
-    text = _IPV4.sub("[address hidden]", text)
-    return re.sub(r"\x00(\d+)\x00", lambda m: handles[int(m.group(1))], text)
+def _is_ipv4(candidate: str) -> bool:
+    return all(_ipv4_part(part) <= 255 for part in candidate.split("."))
+
+
+def _is_ipv4_number(candidate: str) -> bool:
+    value = int(candidate, 16) if candidate[:2] in ("0x", "0X") else int(candidate)
+    return 1 << 24 <= value < 1 << 32
+
+
+#: What each pattern finds, what it is masked as, and the check a match must pass.
+_PRIVATE = (
+    (_EMAIL, "[email hidden]", None),
+    (_IPV6, "[address hidden]", _is_ipv6),
+    (_IPV4, "[address hidden]", _is_ipv4),
+    (_IPV4_NUMBER, "[address hidden]", _is_ipv4_number),
+)
+# Escapes that can spell part of an address: numeric references, the
+# named ones for "@", "." and the other characters of an address, and
+# percent-escapes. Other entities (&lt; &amp; ...) are scanned as they stand.
+_NEEDS_DECODING = re.compile(
+    r"&#|&(?:commat|period|hyphen|dash|lowbar|plus|num)|%[0-9A-Fa-f]{2}"
+)
+# Text with none of these cannot hold an address: most names and many
+# comments skip the scan.
+_MAYBE_PRIVATE = re.compile(r"[@&%0-9]")
+
+
+def _decoded(text: str, escape: re.Pattern[str]) -> tuple[str, list[int]]:
+    """``text`` with entities and percent-escapes decoded, and for each
+    decoded character the offset in ``text`` where its spelling starts
+    (plus one final offset, the end)."""
+    chars: list[str] = []
+    starts: list[int] = []
+    done = 0
+    for match in escape.finditer(text):
+        chars.append(text[done : match.start()])
+        starts.extend(range(done, match.start()))
+        spelled = match.group(0)
+        if spelled[0] == "%":
+            raw = bytes.fromhex(spelled.replace("%", ""))
+            decoded = raw.decode("utf-8", "replace")
+        else:
+            decoded = html.unescape(spelled)
+        chars.append(decoded)
+        # Every character of an escape stands where the escape starts; the
+        # mask then covers the whole escape.
+        starts.extend([match.start()] * len(decoded))
+        done = match.end()
+    chars.append(text[done:])
+    starts.extend(range(done, len(text) + 1))
+    return "".join(chars), starts
+
+
+def _ends(starts: list[int], text_length: int) -> list[int]:
+    """For each decoded character, where its spelling ends in the original."""
+    ends = starts[1:]
+    # Characters of one escape share a start: each ends where the next
+    # spelling starts.
+    for index in range(len(ends) - 2, -1, -1):
+        if ends[index] == starts[index]:
+            ends[index] = ends[index + 1]
+    return ends or [text_length]
+
+
+def mask_private(text: str, *, numbers: bool = True) -> str:
+    """Mask email and IP addresses in already-escaped or plain text, however
+    they are spelled (entities, percent-escapes, international domains,
+    every IPv4 form inet_aton reads), leaving fediverse handles
+    (``@user@instance``) alone. ``numbers=False`` leaves a lone number be
+    (an id or an address's path is no place where one is typed as an
+    address, and a ten-digit id is common)."""
+    if not text or not _MAYBE_PRIVATE.search(text):
+        return text
+    if not _NEEDS_DECODING.search(text):
+        spans = _private_spans(text, numbers)
+    else:
+        spans = []
+        readings = [_ESCAPE, _SHORT_ESCAPE] if "&#" in text else [_ESCAPE]
+        for escape in readings:
+            plain, starts = _decoded(text, escape)
+            ends = _ends(starts, len(text))
+            spans += [
+                (starts[a], ends[b - 1], m)
+                for a, b, m in _private_spans(plain, numbers)
+            ]
+    if not spans:
+        return text
+    out: list[str] = []
+    done = 0
+    for start, end, mask in sorted(spans):
+        if end <= done:
+            continue
+        out.append(text[done:start] if start >= done else "")
+        if start >= done:
+            out.append(mask)
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _private_spans(plain: str, numbers: bool) -> list[tuple[int, int, str]]:
+    """Where ``plain`` holds an address, and what each is masked as."""
+    spans: list[tuple[int, int, str]] = []
+    handles = [m.span() for m in _HANDLE_AT.finditer(plain)]
+    for pattern, mask, check in _PRIVATE if numbers else _PRIVATE[:-1]:
+        for match in pattern.finditer(plain):
+            start, end = match.span()
+            if check is not None and not check(match.group(0)):
+                continue
+            if any(h_start <= start and end <= h_end for h_start, h_end in handles):
+                continue
+            if any(start < s_end and s_start < end for s_start, s_end, _ in spans):
+                continue
+            spans.append((start, end, mask))
+    return spans
+
+
+#: A path segment that is an MD5 or SHA-256 digest (Gravatar and its
+#: mirrors: cravatar.cn, gravatar.loli.net, cdn.v2ex.com/gravatar...).
+_HASH_SEGMENT = re.compile(r"/(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{64})(?:\.\w{2,4})?(?:/|$)")
+#: webmention.io's avatar proxy names its files by a digest of the image's
+#: address, not of an email: kept unless the image was a Gravatar.
+_AVATAR_PROXY = re.compile(r"^https?://(?:avatars\.)?webmention\.io/(?:avatar/)?")
+
+
+def without_email_hash(url: str) -> str:
+    """An avatar or photo URL, or "" when its path carries what may be an
+    email's hash, whatever the host (Gravatar mirrors are many)."""
+    if not url:
+        return url
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    if _AVATAR_PROXY.match(path) and not re.search(r"gravatar|libravatar", path, re.I):
+        return url
+    return "" if _HASH_SEGMENT.search(path.split("://", 1)[-1]) else url
 
 
 _BLOCK = re.compile(r"<(p|br|div|blockquote|ul|ol|pre|h[1-6]|table)\b", re.I)
@@ -147,12 +292,30 @@ def _headings_and_blocks(content: str) -> str:
     return _DROPPED_BLOCK.sub("\n", content)
 
 
+# Bridgy ends a reply with one empty, invisible link per account it mentions
+# (<a class="u-mention" href="..."></a>), each on its own line: nothing to
+# read, and as line breaks they made blank lines under the reply.
+_EMPTY_LINK = re.compile(r"[ \t]*<a\b[^>]*>\s*</a>[ \t]*", re.I)
+
+
+def _without_empty_links(content: str) -> str:
+    if "</a>" not in content and "</A>" not in content:
+        return content
+    kept = []
+    for line in content.split("\n"):
+        cleaned = _EMPTY_LINK.sub("", line)
+        if cleaned.strip() or not line.strip():
+            kept.append(cleaned)
+    return "\n".join(kept).strip()
+
+
 def clean_html(content: str) -> str:
     """Sanitize untrusted comment HTML for the page: allowed tags only, links
     only to http(s) with ``rel="nofollow ugc noopener"``, no email or IP."""
     if not content:
         return ""
-    content = _headings_and_blocks(_paragraphs(content[:MAX_CONTENT_CHARS]))
+    content = _without_empty_links(content[:MAX_CONTENT_CHARS])
+    content = _headings_and_blocks(_paragraphs(content))
     cleaned = nh3.clean(
         content,
         tags=set(ALLOWED_TAGS),

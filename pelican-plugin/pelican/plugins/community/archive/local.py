@@ -17,8 +17,9 @@ logger = logging.getLogger(__name__)
 #: Raised when readers make something different of the same file, so that
 #: every export is read again once. 2: email keys stand for an email under
 #: one signed name (archives of version 1 linked comments signed with
-#: different names).
-READ_VERSION = 2
+#: different names). 3: a webmention's author link counts only where its
+#: source vouches for it; addresses are masked after decoding entities.
+READ_VERSION = 3
 READ_VERSION_KEY = "(pelican-community reader version)"
 
 

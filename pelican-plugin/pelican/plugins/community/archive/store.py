@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import CommunityError
 from ..model import Interaction, SourceResult
-from ..sanitize import mask_private
+from ..sanitize import mask_private, without_email_hash
 from ..storage import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -57,28 +57,38 @@ def _sort_key(item: Interaction) -> tuple[str, str]:
 
 
 #: Text fields a stranger controls, where an address may have been typed.
-_MASKED_FIELDS = (
-    "id",
-    "parent",
-    "author_key",
-    "author_name",
-    "content",
-    "target_slug",
-    "target_title",
-)
+_MASKED_FIELDS = ("author_key", "author_name", "content", "target_slug", "target_title")
+#: Ids: masked the same way wherever they appear, a lone number kept (ids
+#: are often ten-digit numbers).
+_MASKED_IDS = ("id", "parent")
+#: A person's links: one that holds an address is dropped, not cut. (The
+#: permalink names the interaction on its platform, as the platform gave it.)
+_LINK_FIELDS = ("author_url", "author_photo")
 
 
 def _without_private_data(item: Interaction) -> Interaction:
     """Email and IP addresses typed into a comment, a name, a title or an id
     never reach the archive (which authors often publish in a public
-    repository). Ids are masked the same way wherever they appear, so
-    replies and removals still find them."""
-    changes: dict[str, Any] = {
-        name: masked
-        for name in _MASKED_FIELDS
-        if (masked := mask_private(getattr(item, name))) != getattr(item, name)
+    repository), however they are spelled; neither does a link that holds
+    one, nor an avatar whose address carries an email's hash. Ids are
+    masked the same way wherever they appear, so replies and removals still
+    find them."""
+    changes: dict[str, Any] = {}
+    for name in _MASKED_FIELDS + _MASKED_IDS:
+        value = getattr(item, name)
+        masked = mask_private(value, numbers=name not in _MASKED_IDS)
+        if masked != value:
+            changes[name] = masked
+    for name in _LINK_FIELDS:
+        value = getattr(item, name)
+        kept = without_email_hash(value) if name == "author_photo" else value
+        if kept and mask_private(kept, numbers=False) != kept:
+            kept = ""
+        if kept != value:
+            changes[name] = kept
+    extra = {
+        key: mask_private(value, numbers=False) for key, value in item.extra.items()
     }
-    extra = {key: mask_private(value) for key, value in item.extra.items()}
     if extra != item.extra:
         changes["extra"] = extra
     return replace(item, **changes) if changes else item
@@ -198,7 +208,7 @@ class Archive:
                 updated += 1
             current[item.id] = item
         for item_id in result.removed:
-            if current.pop(mask_private(item_id), None) is not None:
+            if current.pop(mask_private(item_id, numbers=False), None) is not None:
                 removed += 1
         return current, MergeStats(added, updated, removed, withheld), dropped
 

@@ -11,6 +11,7 @@ from ..model import KINDS, Interaction
 from ..names import clean_name
 from ..urls import post_path, url_key
 from .identity import Identity
+from .shares import is_counted_share
 
 ROLES = ("friend", "regular", "returning", "one-off", "drive-by")
 
@@ -28,6 +29,7 @@ class Activity:
     last_seen: str  #: ISO time of the latest interaction, or ""
     first_post_title: str  #: title of the post of the first conversation
     answered: int  #: how many times the author replied to them
+    shares: int = 0  #: mentions with no words of their own (among ``repost``)
 
     @property
     def conversation_posts(self) -> int:
@@ -60,10 +62,15 @@ def activity_of(
     counts = dict.fromkeys(KINDS, 0)
     conversation: dict[str, str] = {}  # key -> first time
     first_conv: Interaction | None = None
+    pages: dict[str, str] = {}  # a mentioning page -> what it counted as
     for item in items:
         counts[item.kind] += 1
         if item.is_conversation:
             key = conversation_key(item, slug_of[(item.source, item.id)])
+            if item.kind == "mention" and item.url:
+                # One page that links several posts is one conversation
+                # (a round-up, or a scraper copying an article).
+                key = pages.setdefault(item.url, key)
             conversation.setdefault(key, item.published)
             first_conv = first_conv or item
     times = [i.published for i in items if i.published]
@@ -80,6 +87,7 @@ def activity_of(
         last_seen=max(times) if times else "",
         first_post_title=title,
         answered=sum(answered[(i.source, i.id)] for i in items),
+        shares=sum(1 for i in items if is_counted_share(i)),
     )
 
 
@@ -126,7 +134,8 @@ def reasons_for(activity: Activity, role: str) -> list[str]:
             reasons.append(f"last seen in {last}")
     reactions = [
         (activity.counts["like"], "like"),
-        (activity.counts["repost"], "repost"),
+        (activity.counts["repost"] - activity.shares, "repost"),
+        (activity.shares, "share"),
         (activity.counts["bookmark"], "bookmark"),
     ]
     given = [_plural(count, word) for count, word in reactions if count]

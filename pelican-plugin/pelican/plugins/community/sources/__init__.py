@@ -34,6 +34,9 @@ FIELD_DEFAULTS: dict[str, str] = {
     "parent_index_field": "replying_to",
     "slug_field": "slug",
 }
+#: Staticman option: what ``replying_to`` numbers (see README, Staticman).
+REPLY_NUMBERING = ("auto", "top-level", "all")
+STATICMAN_OPTIONS: dict[str, str] = {**FIELD_DEFAULTS, "replying_to_counts": "auto"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ SOURCE_TYPES: dict[str, SourceType] = {
     "blogger": SourceType(reader="blogger.read_blogger"),
     "staticman": SourceType(
         reader="staticman.read_staticman",
-        option_keys=tuple(FIELD_DEFAULTS.items()),
+        option_keys=tuple(STATICMAN_OPTIONS.items()),
         reader_takes_options=True,
     ),
     "pelican-comment-system": SourceType(

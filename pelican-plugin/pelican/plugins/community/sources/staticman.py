@@ -16,7 +16,7 @@ from ..errors import SourceError
 from ..model import SourceResult
 from ..sanitize import mask_private
 from ..urls import public_http_url
-from . import FIELD_DEFAULTS
+from . import FIELD_DEFAULTS, REPLY_NUMBERING, STATICMAN_OPTIONS
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, parse_json, parse_yaml, read_text
 
@@ -34,19 +34,27 @@ class _Comment:
     parent_index: str
 
 
-def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
+def read_staticman(path: Path, source_name: str, **options: str) -> SourceResult:
     """Read every comment file below ``path``: ``<path>/<post-slug>/<file>``.
 
-    The subfolder names the post (``target_slug``). ``fields`` maps the
-    option keys of :data:`FIELD_DEFAULTS` to the field names a site uses.
-    Emails (often already hashed by Staticman) are never kept: comments that
-    share one get the same opaque ``author_key``.
+    The subfolder names the post (``target_slug``). ``options`` maps the
+    option keys of :data:`FIELD_DEFAULTS` to the field names a site uses,
+    and ``replying_to_counts`` says what a ``replying_to`` number counts
+    (:func:`_link_parents`). Emails (often already hashed by Staticman) are
+    never kept: comments that share one get the same opaque ``author_key``.
     """
     if not path.is_dir():
         raise SourceError(f"{path}: a staticman source is a folder of comment files")
-    unknown = sorted(set(fields) - set(FIELD_DEFAULTS))
+    unknown = sorted(set(options) - set(STATICMAN_OPTIONS))
     if unknown:
         raise SourceError(f"{path}: unknown staticman option {unknown[0]!r}")
+    numbering = options.get("replying_to_counts", "auto").strip() or "auto"
+    if numbering not in REPLY_NUMBERING:
+        raise SourceError(
+            f"{path}: replying_to_counts must be one of "
+            f"{', '.join(REPLY_NUMBERING)}; found {numbering!r}"
+        )
+    fields = {k: v for k, v in options.items() if k in FIELD_DEFAULTS}
     names = {
         key: [n.strip() for n in fields.get(key, default).split(",") if n.strip()]
         for key, default in FIELD_DEFAULTS.items()
@@ -72,7 +80,7 @@ def read_staticman(path: Path, source_name: str, **fields: str) -> SourceResult:
         comments.append(comment)
     if not comments and not skipped:
         warnings.append(f"{path}: no comment files (*.yml, *.yaml, *.json) found")
-    _link_parents(comments)
+    _link_parents(comments, numbering)
     return SourceResult(
         interactions=tuple(
             with_email_keys(source_name, ((c.record, c.email) for c in comments))
@@ -226,26 +234,64 @@ def _date_value(data: dict, candidates: list[str]) -> object:
     return ""
 
 
-def _link_parents(comments: list[_Comment]) -> None:
-    """Resolve replies: a parent's id, or (``replying_to``) its 1-based
-    position among the post's comment files in name order, as Jekyll themes
-    number them."""
+def _link_parents(comments: list[_Comment], numbering: str = "auto") -> None:
+    """Resolve replies: a parent's id (``replying_to_uid``), else a
+    ``replying_to`` position, 1-based, in the post's comment files in name
+    order. Themes count two ways: Minimal Mistakes and the many sites that
+    copied its Staticman setup number only the post's top-level comments
+    (those with no ``replying_to``); others number every comment. ``auto``
+    takes the reading under which fewer replies point at a comment that is
+    not earlier than themselves (on a tie: top-level, the common one)."""
     ids = {c.record["id"] for c in comments}
     by_post: dict[str, list[_Comment]] = {}
     for comment in comments:
         by_post.setdefault(comment.slug, []).append(comment)
+    numbered: list[_Comment] = []
     for comment in comments:
         for ref in (comment.parent_ref, comment.parent_index):
             if ref in ids and ref != comment.record["id"]:
                 comment.record["parent"] = ref
                 break
         else:
-            siblings = by_post[comment.slug]
-            index = comment.parent_index
-            if _digits(index) and 1 <= int(index) <= len(siblings):
-                parent = siblings[int(index) - 1]
-                if parent is not comment:
-                    comment.record["parent"] = parent.record["id"]
+            if _digits(comment.parent_index):
+                numbered.append(comment)
+    if not numbered:
+        return
+    readings = {
+        "top-level": {
+            slug: [c for c in post if not c.parent_index]
+            for slug, post in by_post.items()
+        },
+        "all": by_post,
+    }
+    if numbering == "auto":
+        misfits = {
+            name: sum(1 for c in numbered if not _earlier(c, _nth(c, counted)))
+            for name, counted in readings.items()
+        }
+        numbering = min(readings, key=lambda name: (misfits[name], name != "top-level"))
+    for comment in numbered:
+        parent = _nth(comment, readings[numbering])
+        if parent is not None and parent is not comment:
+            comment.record["parent"] = parent.record["id"]
+
+
+def _nth(comment: _Comment, counted: dict[str, list[_Comment]]) -> _Comment | None:
+    """The comment ``replying_to`` names, among the post's ``counted`` ones."""
+    siblings = counted.get(comment.slug, [])
+    index = int(comment.parent_index)
+    return siblings[index - 1] if 1 <= index <= len(siblings) else None
+
+
+def _earlier(reply: _Comment, parent: _Comment | None) -> bool:
+    """Whether ``parent`` can be what ``reply`` answers: another comment,
+    not written after it."""
+    if parent is None or parent is reply:
+        return False
+    reply_time, parent_time = reply.record["published"], parent.record["published"]
+    if reply_time and parent_time:
+        return parent_time <= reply_time
+    return True
 
 
 def _digits(text: str) -> bool:

@@ -11,14 +11,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
 from . import SourceSpec
-from ._files import as_object, parse_json, read_text, scalar_text
+from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
 #: Saved files larger than this are refused rather than read into memory.
@@ -59,22 +59,128 @@ _EMAIL_HASH_AVATAR = re.compile(
 
 
 def read_webmentions(path: Path, source_name: str) -> SourceResult:
-    """Read a saved webmention.io response: a JF2 list, a JF2 object with
-    ``children``, or the older ``{"links": [...]}`` format."""
-    data = parse_json(
-        read_text(path, MAX_JSON_BYTES, "a saved webmention.io file"), path
+    """Read webmentions saved from webmention.io, in every shape sites save
+    them: a JF2 list, ``{"children": [...]}`` (the API's answer),
+    ``{"links": [...]}`` (the older API), ``{"lastFetched": ...,
+    "webmentions": [...]}`` (Eleventy caches), a jekyll-webmention_io cache
+    (YAML or JSON keyed by target, then by mention id), or a folder of such
+    files (Hugo sites keep one per post, or one per mention)."""
+    files = _saved_files(path) if path.is_dir() else [path]
+    results = [_read_saved_file(file, source_name) for file in files]
+    if len(results) == 1:
+        return results[0]
+    return _combined(results)
+
+
+#: Suffixes of saved files in a folder of them.
+_SAVED_SUFFIXES = frozenset({".json", ".yml", ".yaml"})
+
+
+def _saved_files(folder: Path) -> list[Path]:
+    """The saved files below ``folder``, in a stable order; hidden ones are
+    left alone."""
+    files = sorted(
+        file
+        for file in folder.rglob("*")
+        if file.suffix.lower() in _SAVED_SUFFIXES
+        and file.is_file()
+        and not any(p.startswith(".") for p in file.relative_to(folder).parts)
     )
+    if not files:
+        raise SourceError(f"{folder}: no webmention files (*.json, *.yml) found")
+    return files
+
+
+def _read_saved_file(path: Path, source_name: str) -> SourceResult:
+    text = read_text(path, MAX_JSON_BYTES, "a saved webmention.io file")
+    if path.suffix.lower() in (".yml", ".yaml"):
+        import yaml
+
+        data = parse_yaml(text, path, yaml.safe_load)
+    else:
+        data = parse_json(text, path)
+    entries = _saved_entries(data)
+    if entries is None:
+        raise SourceError(
+            f"{path}: expected webmention.io data: a list of JF2 entries, an "
+            'object with a "children", "webmentions" or "links" list, or a '
+            f"jekyll-webmention_io cache; found {_shape_of(data)}"
+        )
+    jf2 = [e for e in entries if not _is_links_entry(e)]
+    links = [e for e in entries if _is_links_entry(e)]
+    if not links:
+        return parse_jf2_entries(jf2, source_name)
+    if not jf2:
+        return parse_links_entries(links, source_name)
+    return _combined(
+        [parse_jf2_entries(jf2, source_name), parse_links_entries(links, source_name)]
+    )
+
+
+#: Keys of an object that hold the list of entries, in the shapes seen in
+#: the wild: the API's ``children`` and ``links``, Eleventy's
+#: ``webmentions``, and ``source`` (Hugo sites that save one file per post).
+_LIST_KEYS = ("children", "webmentions", "links", "source")
+
+
+def _saved_entries(data: object) -> list | None:
+    """The entries of one saved file, or None for a shape it is not."""
     if isinstance(data, list):
-        return parse_jf2_entries(data, source_name)
-    if isinstance(data, dict):
-        if isinstance(data.get("children"), list):
-            return parse_jf2_entries(data["children"], source_name)
-        if isinstance(data.get("links"), list):
-            return parse_links_entries(data["links"], source_name)
-    raise SourceError(
-        f"{path}: expected webmention.io JSON: a list of JF2 entries, an "
-        f'object with a "children" list, or an object with a "links" list; '
-        f"found {_shape_of(data)}"
+        return data
+    if not isinstance(data, dict):
+        return None
+    for key in _LIST_KEYS:
+        if isinstance(data.get(key), list):
+            return data[key]
+    if _is_entry(data):  # one mention per file
+        return [data]
+    if data and all(isinstance(v, dict) or v is None for v in data.values()):
+        return _jekyll_cache_entries(data)
+    return None
+
+
+def _is_entry(data: dict) -> bool:
+    return "wm-id" in data or "wm-property" in data or _is_links_entry(data)
+
+
+def _is_links_entry(entry: object) -> bool:
+    """An entry of the older ``links`` format (``activity`` and ``data``)."""
+    return isinstance(entry, dict) and isinstance(entry.get("activity"), dict)
+
+
+def _jekyll_cache_entries(cache: dict) -> list | None:
+    """jekyll-webmention_io's ``webmention_io_received`` cache: target ->
+    mention id -> what it kept, the API's own entry under ``raw``. Any other
+    mapping of mappings is not this cache."""
+    entries: list = []
+    for mentions in cache.values():
+        if not mentions:
+            continue
+        if not all(isinstance(m, dict) for m in mentions.values()):
+            return None
+        for mention in mentions.values():
+            raw = mention.get("raw")
+            if not isinstance(raw, dict):
+                return None
+            entries.append(raw)
+    return entries
+
+
+def _combined(results: list[SourceResult]) -> SourceResult:
+    """One result of several reads; an id read twice (Hugo sites keep a
+    mention in its post's file and in a file of its own) counts once."""
+    interactions: dict[str, Interaction] = {}
+    skipped: Counter[str] = Counter()
+    removed: set[str] = set()
+    for result in results:
+        skipped.update(result.skipped)
+        removed |= result.removed
+        for item in result.interactions:
+            interactions.setdefault(item.id, item)
+    return SourceResult(
+        interactions=tuple(interactions.values()),
+        removed=frozenset(removed - set(interactions)),
+        skipped=dict(sorted(skipped.items())),
     )
 
 
@@ -145,7 +251,12 @@ def _jf2_mention(entry: dict) -> _Mention:
         "url": public_http_url(entry.get("url"))
         or public_http_url(entry.get("wm-source")),
         "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
-        **_author_fields(as_object(entry.get("author"))),
+        **_author_fields(
+            as_object(entry.get("author")),
+            scalar_text(entry.get("wm-source")),
+            scalar_text(entry.get("url")),
+            scalar_text(entry.get("wm-target")),
+        ),
     }
     return _Mention(
         id=scalar_text(entry.get("wm-id")),
@@ -169,7 +280,12 @@ def _links_mention(link: dict) -> _Mention:
         "content": ""
         if kind in _WORDLESS_KINDS or not isinstance(content, str)
         else content,
-        **_author_fields(as_object(data.get("author"))),
+        **_author_fields(
+            as_object(data.get("author")),
+            scalar_text(link.get("source")),
+            scalar_text(data.get("url")),
+            scalar_text(link.get("target")),
+        ),
     }
     return _Mention(
         id=scalar_text(link.get("id")),
@@ -193,14 +309,101 @@ def _shape_of(data: object) -> str:
     return names.get(type(data), "a number")
 
 
-def _author_fields(author: dict) -> dict:
-    url = public_http_url(author.get("url"))
+def _author_fields(author: dict, source: str, post: str, target: str) -> dict:
+    claimed = public_http_url(author.get("url"))
+    url = _vouched_author_url(claimed, source, post)
+    if claimed and not url:
+        url = _source_page(source, target)
     return {
         "author_name": " ".join(scalar_text(author.get("name")).split()),
         "author_url": url,
         "author_handle": _profile_handle(url),
         "author_photo": _avatar_url(author.get("photo")),
     }
+
+
+_BRIDGY_HOSTS = ("brid.gy", "brid-gy.appspot.com")
+# A silo post's address -> its author's profile, for the silos Bridgy
+# backfeeds: twitter.com/x/status/1, host/@x/1, bsky.app/profile/x/post/1.
+_FEDI_POST = re.compile(r"^/@[^/]+/\d+/?$")
+_SILO_PROFILE = re.compile(r"^(/@[^/]+|/[^/@]+(?=/status(?:es)?/)|/profile/[^/]+)/")
+
+
+def _vouched_author_url(url: str, source: str, post: str) -> str:
+    """The author URL a mention claims, kept only where its source vouches
+    for it: the source page is on that URL's site, or it is Bridgy's copy of
+    a silo post by that profile. Anyone can write any h-card: a page on
+    attacker.example claiming a friend's address would otherwise be the
+    friend. A Bridgy post whose author gave a website on their profile is
+    known by the profile itself."""
+    if not url:
+        return ""
+    author_host = _site_host(url)
+    source_host = _site_host(source) or _site_host(post)
+    if _same_site(source_host, author_host):
+        return url
+    if source_host.endswith(_BRIDGY_HOSTS):
+        if _site_host(post).endswith(_BRIDGY_HOSTS):
+            # Bridgy Fed renders the fediverse post it names in ``source``.
+            post = unquote(parse_qs(urlsplit(post).query).get("source", [""])[0])
+        if _same_site(_site_host(post), author_host):
+            return url
+        post_parts = urlsplit(post)
+        if _FEDI_POST.match(post_parts.path) and _FEDI_PROFILE.match(
+            urlsplit(url).path
+        ):
+            return url  # a fediverse account, from its own server's answer
+        if not post and _is_silo_profile(url):
+            return url  # Bridgy names the silo account itself
+        match = _SILO_PROFILE.match(post_parts.path)
+        if match and not post_parts.fragment and post_parts.scheme in ("http", "https"):
+            # The author's own post (a like's address is the liked post's):
+            # its profile, not the website they typed on it.
+            return public_http_url(
+                f"{post_parts.scheme}://{post_parts.netloc}{match.group(1)}"
+            )
+    return ""
+
+
+_SILO_HOSTS = frozenset({"twitter.com", "x.com", "bsky.app", "github.com"})
+
+
+def _is_silo_profile(url: str) -> bool:
+    """A profile on a silo (``/@user`` on a fediverse server, a Twitter,
+    Bluesky or GitHub account), not a website someone typed on it."""
+    parts = urlsplit(url)
+    if _FEDI_PROFILE.match(parts.path) or _BSKY_PROFILE.match(parts.path):
+        return True
+    segments = [s for s in parts.path.split("/") if s]
+    return _site_host(url) in _SILO_HOSTS and len(segments) == 1
+
+
+def _source_page(source: str, target: str) -> str:
+    """Who wrote a mention whose author link was not vouched for: the
+    author of that page, known by the page itself, so that a name alone
+    never makes it someone else (a friend's name on attacker.example is
+    not the friend) and two pages of one site are not one person (a group
+    blog has many authors). None for Bridgy, or for a page of the blog
+    itself (quoting someone does not make them the blog's author)."""
+    host = _site_host(source)
+    if not host or host.endswith(_BRIDGY_HOSTS) or host == _site_host(target):
+        return ""
+    return public_http_url(source)
+
+
+def _site_host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _same_site(source_host: str, author_host: str) -> bool:
+    """The source page is on the author's site (or a subdomain of it)."""
+    return bool(author_host) and (
+        source_host == author_host or source_host.endswith("." + author_host)
+    )
 
 
 def _profile_handle(url: str) -> str:

@@ -68,6 +68,14 @@ class Person:
     photo: str = ""
     #: with COMMUNITY_AVATARS, the site's copy of that photo (from the root)
     avatar: str = ""
+    #: mentions that only passed the link on (counted among ``repost``):
+    #: many shares and little conversation is how link aggregators look
+    shares: int = 0
+
+    @property
+    def conversation_count(self) -> int:
+        """Comments and mentions in their own words."""
+        return self.counts.get("comment", 0) + self.counts.get("mention", 0)
 
     def to_json(self) -> dict:
         return {
@@ -113,6 +121,14 @@ class Comment:
     replies: list[Comment] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LinkedPage:
+    """A page that links to a post without naming its author."""
+
+    site: str  #: its host, as a reader names it
+    url: str  #: http(s) only
+
+
 @dataclass
 class PostCommunity:
     """``article.community``: who joined the conversation, and reactions."""
@@ -124,6 +140,8 @@ class PostCommunity:
     )
     conversation: list[Comment] = field(default_factory=list)
     reactors: list[Person] = field(default_factory=list)
+    #: pages that link to the post and name no author, folded into one line
+    linked_from: list[LinkedPage] = field(default_factory=list)
 
     @property
     def first_timers(self) -> list[Thanks]:

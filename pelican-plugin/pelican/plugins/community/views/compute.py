@@ -10,6 +10,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -26,9 +27,17 @@ from ..people.identity import (
 )
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
+from ..people.shares import counted_as_share, is_bot, is_share
 from ..sanitize import clean_html
 from ..urls import public_http_url, safe_http_url, url_key
-from .community import Comment, Community, Person, PostCommunity, Thanks
+from .community import (
+    Comment,
+    Community,
+    LinkedPage,
+    Person,
+    PostCommunity,
+    Thanks,
+)
 from .matching import PostMatcher
 
 # Names and addresses repeat across a person's interactions: each distinct
@@ -88,6 +97,18 @@ def _compute_community(
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
 
+    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
+    # Nameless mentions (a page that links, no author) are no one: folded
+    # into one line per post. Nameless reactions still count on the post.
+    nameless = [i for i in items if is_anonymous(i)]
+    linked_from = _linked_pages([i for i in nameless if i.kind == "mention"], slug_of)
+    unattributed: dict[str, Counter[str]] = defaultdict(Counter)
+    _count_reactions(
+        unattributed, (i for i in nameless if not i.is_conversation), slug_of
+    )
+    # A share (a mention with no words of its own) counts like a repost.
+    counted = [_as_counted(i, slug_of, titles) for i in items]
+
     shown: list[Identity] = []
     # The author's own interactions, and those of accounts that only carry
     # the author's name: in the conversation and the post's reaction
@@ -96,7 +117,7 @@ def _compute_community(
     unlisted: list[Interaction] = []
     looks_like_author: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
-    for identity in merge_identities(items, people_file):
+    for identity in merge_identities(counted, people_file):
         if identity.author == AUTHOR:  # the proven author: never hidden
             mine += identity.items
             continue
@@ -117,10 +138,18 @@ def _compute_community(
         elif identity.author == LOOKS_LIKE_AUTHOR:
             unlisted += identity.items
             looks_like_author.append(identity)
+        elif any(is_bot(i) for i in identity.items):
+            # Accounts their platform flags as bots are never in the
+            # community; what they tapped still counts on the post.
+            hidden_items |= {(i.source, i.id) for i in identity.items}
+            _count_reactions(
+                unattributed,
+                (i for i in identity.items if not i.is_conversation),
+                slug_of,
+            )
         elif identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
-    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
     parent_author = {(i.source, i.id): i for i in items}
     answered: Counter[tuple[str, str]] = Counter()
     for item in mine:
@@ -138,9 +167,17 @@ def _compute_community(
 
     # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
     # never counted, yet their words stay in the post's conversation.
-    anonymous = [i for i in items if i.is_conversation and is_anonymous(i)]
+    anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
     post_views = _post_views(
-        people_with_items, mine, unlisted, anonymous, slug_of, hidden_items, posts
+        people_with_items,
+        mine,
+        unlisted,
+        anonymous,
+        slug_of,
+        hidden_items,
+        posts,
+        unattributed,
+        linked_from,
     )
     unmatched_targets: Counter[str] = Counter()
     for _, identity in people_with_items:
@@ -169,6 +206,51 @@ def unmatched_address(item: Interaction) -> str:
         return f"(no address, source {item.source})"
     address = item.target_url.split("#", 1)[0]
     return address.rstrip("/") if address.count("/") <= 3 else address
+
+
+def _as_counted(
+    item: Interaction, slug_of: dict[tuple[str, str], str], titles: dict[str, str]
+) -> Interaction:
+    """The interaction as it counts: a share (a mention with no words of its
+    own) like a repost."""
+    if item.kind != "mention":
+        return item
+    slug = slug_of[(item.source, item.id)]
+    title = titles.get(slug, "") if slug else item.target_title
+    return counted_as_share(item) if is_share(item, title, slug) else item
+
+
+def _count_reactions(
+    counts: dict[str, Counter[str]],
+    items: object,
+    slug_of: dict[tuple[str, str], str],
+) -> None:
+    """Add reactions no listed person gave (nameless, a bot's) to their post."""
+    for item in items:  # type: ignore[attr-defined]
+        slug = slug_of[(item.source, item.id)]
+        if slug:
+            counts[slug][item.kind] += 1
+
+
+def _linked_pages(
+    items: list[Interaction], slug_of: dict[tuple[str, str], str]
+) -> dict[str, list[LinkedPage]]:
+    """Per post, the pages that link to it without naming an author: one
+    each (http(s) only), in the order they linked."""
+    pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
+    for item in sorted(items, key=lambda i: (i.published or "9999", i.source, i.id)):
+        slug = slug_of[(item.source, item.id)]
+        url = _safe_url(item.url)
+        host = _site_name(url)
+        if slug and url:
+            pages[slug].setdefault(_url_key(url) or url, LinkedPage(host, url))
+    return {slug: list(found.values()) for slug, found in pages.items()}
+
+
+def _site_name(url: str) -> str:
+    """A page's site as a reader names it: its host, without ``www.``."""
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host
 
 
 def _person(
@@ -206,6 +288,7 @@ def _person(
         conversation_posts=activity.conversation_posts,
         conversation_years=_conversation_years(identity),
         photo=_newest_photo(identity),
+        shares=activity.shares,
     )
 
 
@@ -234,7 +317,11 @@ def _most_used_name(items: list[Interaction]) -> str:
         _clean_name(i.author_name) for i in items if _clean_name(i.author_name)
     )
     if not names:
-        return "Someone"
+        # No name given anywhere: the site they wrote from.
+        for item in items:
+            if site := _site_name(_safe_url(item.author_url)):
+                return site
+        return "Anonymous"
     # Most used; on a tie the one used last, then alphabetical.
     last_used = {_clean_name(i.author_name): (i.published, i.id) for i in items}
     return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
@@ -303,6 +390,8 @@ def _post_views(
     slug_of: dict[tuple[str, str], str],
     hidden_items: set[tuple[str, str]],
     posts: list[PostRef],
+    unattributed: dict[str, Counter[str]],
+    linked_from: dict[str, list[LinkedPage]],
 ) -> dict[str, PostCommunity]:
     views: dict[str, PostCommunity] = {}
     first_post: dict[str, str] = {}
@@ -332,9 +421,13 @@ def _post_views(
             by_post.get(post.slug, []),
             key=lambda i: (i.published or "9999", i.source, i.id),
         )
-        if not items:
+        extra_reactions = unattributed.get(post.slug, Counter())
+        links = linked_from.get(post.slug, [])
+        if not items and not extra_reactions and not links:
             continue
-        view = PostCommunity(post.slug)
+        view = PostCommunity(post.slug, linked_from=links)
+        for kind, count in extra_reactions.items():
+            view.reactions[kind] += count
         seen: set[str] = set()
         reactors: dict[str, Person] = {}
         for item in items:
