@@ -1,23 +1,32 @@
-"""``pelican-community``: report, check and fetch without building the site."""
+"""``pelican-community``: report, check, fetch and the author's desk, without
+building the site; pin and hide people in community.yaml."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
 from .archive.live import describe_report, sync_live_sources
 from .archive.store import Archive
-from .errors import CommunityError
-from .names import name_key
+from .desk_output import desk_html, is_inside, print_desk
+from .errors import CommunityError, SettingsError
+from .names import name_key, slugify_name
 from .pelican_site import read_posts, read_site
-from .people.find import AmbiguousPerson, find_person
+from .people.find import AmbiguousPerson, find_identity, find_person
+from .people.people_edit import entry_for, hide_in_text, hide_rules_for, pin_in_text
 from .people.people_file import load_people_file
 from .people.roles import ROLES
-from .pipeline import build_community, collect_interactions, community_from
+from .pipeline import look
+from .storage import write_atomically
 from .views.community import Community
+from .views.desk import compute_desk, newest_interaction
 from .views.suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)
@@ -44,6 +53,29 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument(
         "--dry-run", action="store_true", help="say what would be erased, erase nothing"
     )
+    desk = commands.add_parser(
+        "desk",
+        help="your private desk: whom to answer, who went quiet, who to pin",
+    )
+    desk.add_argument(
+        "--html",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="write it as one HTML page instead (default: in your cache "
+        "folder, ~/.cache/pelican-community/, outside the site)",
+    )
+    desk.add_argument(
+        "--now",
+        metavar="YYYY-MM-DD",
+        help="the day to look from ('today'; default: the newest interaction)",
+    )
+    for name, verb in (("pin", "pin as a friend"), ("hide", "hide from every page")):
+        edit = commands.add_parser(name, help=f"{verb} in community.yaml")
+        edit.add_argument("who", help="the person's name, URL or handle")
+        edit.add_argument(
+            "--dry-run", action="store_true", help="print the change, write nothing"
+        )
     for sub in commands.choices.values():
         sub.add_argument(
             "-s",
@@ -85,23 +117,19 @@ def _table(community: Community) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    settings, cs = read_site(args.settings)
-    community = build_community(cs, read_posts(settings), read_only=True)
+    community = look(args.settings).community
     sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    settings, cs = read_site(args.settings)
-    people_file = load_people_file(cs.people_file)
+    seen = look(args.settings)
+    cs, people_file, items = seen.settings, seen.people_file, seen.items
     print(f"settings: ok ({len(cs.sources)} source(s))")
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
-    posts = read_posts(settings)
-    items = collect_interactions(cs, posts, read_only=True)
-    community = community_from(cs, items, people_file, posts)
     print(f"archive: {len(items)} interaction(s) in {cs.archive_path}")
-    suggestions = suggest_edits(community, items, people_file, posts)
+    suggestions = suggest_edits(seen.community, items, people_file, seen.posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:
@@ -145,18 +173,9 @@ def _forget(args: argparse.Namespace) -> int:
     try:
         match = find_person(args.who, archive.load(), people_file)
     except AmbiguousPerson as exc:
-        print(
-            f"pelican-community: {len(exc.names)} people match {args.who!r}: "
-            f"{'; '.join(exc.names)}. Give their URL or handle instead.",
-            file=sys.stderr,
-        )
-        return 1
+        return _ambiguous(args.who, exc)
     if match is None:
-        print(
-            f"pelican-community: no one in the archive matches {args.who!r}",
-            file=sys.stderr,
-        )
-        return 1
+        return _nobody(args.who, "in the archive")
     by_source = Counter(item.source for item in match.items)
     detail = ", ".join(f"{n} from {source}" for source, n in sorted(by_source.items()))
     if args.dry_run:
@@ -175,6 +194,107 @@ def _forget(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ambiguous(who: str, exc: AmbiguousPerson) -> int:
+    print(
+        f"pelican-community: {len(exc.names)} people match {who!r}: "
+        f"{'; '.join(exc.names)}. Give their URL or handle instead.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _nobody(who: str, where: str) -> int:
+    print(f"pelican-community: no one {where} matches {who!r}", file=sys.stderr)
+    return 1
+
+
+def _desk(args: argparse.Namespace) -> int:
+    seen = look(args.settings)
+    cs = seen.settings
+    now = _desk_now(args.now, seen.items)
+    desk = compute_desk(
+        seen.community,
+        seen.identities,
+        seen.posts,
+        seen.people_file,
+        now,
+        regular_min_posts=cs.regular_min_posts,
+        waiting_months=cs.desk_waiting_months,
+        quiet_months=cs.desk_quiet_months,
+    )
+    site = str(seen.pelican.get("SITENAME") or "your blog")
+    if args.html is None:
+        print_desk(desk, site, sys.stdout, color=None)
+        return 0
+    path = Path(args.html) if args.html else _default_desk_page(cs.root)
+    output = Path(seen.pelican["OUTPUT_PATH"])
+    if is_inside(path, output):
+        raise SettingsError(
+            f"{path}: inside OUTPUT_PATH ({output}), which is published; "
+            "the desk is private: write it elsewhere"
+        )
+    write_atomically(path, desk_html(desk, site))
+    print(f"your desk: {path.resolve().as_uri()}")
+    return 0
+
+
+def _default_desk_page(root: Path) -> Path:
+    """The user's cache folder, not the site's: a file beside pelicanconf.py
+    could be committed to a public repository with the site."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "pelican-community" / f"desk-{slugify_name(root.name)}.html"
+
+
+def _desk_now(given: str | None, items: list) -> datetime:
+    if given == "today":
+        return datetime.now(UTC)
+    if given:
+        try:
+            return datetime.fromisoformat(given).replace(tzinfo=UTC)
+        except ValueError:
+            raise SettingsError(
+                f"--now: {given!r} is not a day such as 2026-09-19, or 'today'"
+            ) from None
+    return newest_interaction(items) or datetime.now(UTC)
+
+
+def _edit_people_file(args: argparse.Namespace) -> int:
+    seen = look(args.settings)
+    path = seen.settings.people_file
+    try:
+        identity = find_identity(args.who, seen.identities.values())
+    except AmbiguousPerson as exc:
+        return _ambiguous(args.who, exc)
+    if identity is None:
+        return _nobody(args.who, "on the community page")
+    person = next(p for p in seen.community.people if seen.identities[p.id] is identity)
+    entry = entry_for(identity, person.name, seen.people_file)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if args.command == "pin":
+        if person.pinned:
+            line = identity.entry.line if identity.entry else 0
+            print(f"{person.name} is already a friend (line {line} of {path})")
+            return 0
+        new_text = pin_in_text(path, text, entry, identity.entry)
+        done = f"pinned {person.name} under friends:"
+    else:
+        new_text = hide_in_text(path, text, person.name, hide_rules_for(entry))
+        done = f"hid {person.name}"
+    if args.dry_run:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                new_text.splitlines(keepends=True),
+                f"{path} (now)",
+                f"{path} (after {args.command})",
+            )
+        )
+        return 0
+    write_atomically(path, new_text)
+    print(f"{done} in {path}; rebuild the site to see the change")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pelican-community`` command."""
     args = _parser().parse_args(argv)
@@ -184,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
         "fetch": _fetch,
         "forget": _forget,
+        "desk": _desk,
+        "pin": _edit_people_file,
+        "hide": _edit_people_file,
     }
     try:
         return handlers[args.command](args)

@@ -4,6 +4,7 @@ pure steps after it."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
+from .pelican_site import read_posts, read_site
+from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
@@ -70,12 +73,44 @@ def community_from(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
+    identities: dict[str, Identity] | None = None,
 ) -> Community:
     """The community computed from interactions (pure), with one log line
-    for interactions that match no post."""
-    community = compute_community(items, people_file, posts, settings.regular_min_posts)
+    for interactions that match no post (``identities``: see
+    :func:`compute_community`)."""
+    community = compute_community(
+        items, people_file, posts, settings.regular_min_posts, identities
+    )
     _log_unmatched(community)
     return community
+
+
+@dataclass(frozen=True)
+class Look:
+    """A site's community as the commands that only look see it: computed
+    from the archive (and local sources changed since it was written, in
+    memory), with nothing fetched and nothing written."""
+
+    pelican: dict[str, Any]  #: Pelican's own settings (``OUTPUT_PATH``, ...)
+    settings: CommunitySettings
+    posts: list[PostRef]
+    people_file: PeopleFile
+    items: list[Interaction]  #: every interaction, each counted once
+    community: Community
+    #: person id -> their merged interactions (every name and address used)
+    identities: dict[str, Identity] = field(default_factory=dict)
+
+
+def look(settings_file: str) -> Look:
+    """The one read-only way from a settings file to its community, shared
+    by ``report``, ``check``, ``desk``, ``pin`` and ``hide``."""
+    pelican, settings = read_site(settings_file)
+    people_file = load_people_file(settings.people_file)
+    posts = read_posts(pelican)
+    items = collect_interactions(settings, posts, read_only=True)
+    identities: dict[str, Identity] = {}
+    community = community_from(settings, items, people_file, posts, identities)
+    return Look(pelican, settings, posts, people_file, items, community, identities)
 
 
 def _log_unmatched(community: Community) -> None:
@@ -92,7 +127,6 @@ def build_community(
     settings: CommunitySettings,
     posts: list[PostRef],
     *,
-    read_only: bool = False,
     cache_path: Path | None = None,
     progress: Any = False,
 ) -> Community:
@@ -103,10 +137,6 @@ def build_community(
     ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
     site's folder) instead of reading the archive again.
     """
-    if read_only:
-        people_file = load_people_file(settings.people_file)
-        items = collect_interactions(settings, posts, read_only=True)
-        return community_from(settings, items, people_file, posts)
     people_bytes = _read_bytes(settings.people_file)
     # Reading exports and the archive makes hundreds of thousands of records
     # and no garbage cycles worth collecting: the cycle collector would only

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
+    "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
+    "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
@@ -53,6 +55,10 @@ class CommunitySettings:
     regular_min_posts: int
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    #: the desk lists unanswered conversation this recent
+    desk_waiting_months: int = 12
+    #: the desk's "gone quiet" needs at least this long a silence
+    desk_quiet_months: int = 6
 
 
 def apply_defaults(settings: dict) -> None:
@@ -129,6 +135,9 @@ def load_settings(
             "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
             f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
         )
+    for key in ("COMMUNITY_DESK_WAITING_MONTHS", "COMMUNITY_DESK_QUIET_MONTHS"):
+        if values[key] < 1:
+            raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
     for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS"):
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
@@ -146,6 +155,8 @@ def load_settings(
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
+        desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
+        desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
     )
 
 

@@ -42,10 +42,21 @@ def compute_community(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int = 3,
+    identities: dict[str, Identity] | None = None,
 ) -> Community:
-    """Match, merge, classify and arrange every interaction."""
+    """Match, merge, classify and arrange every interaction.
+
+    ``identities``, when given, receives each person's merged interactions
+    by person id: what the author's desk needs (every address a person
+    used) and the community itself does not keep.
+    """
     try:
-        return _compute_community(items, people_file, posts, regular_min_posts)
+        community, people_with_items = _compute_community(
+            items, people_file, posts, regular_min_posts
+        )
+        if identities is not None:
+            identities.update((p.id, identity) for p, identity in people_with_items)
+        return community
     finally:
         for cached in (_clean_name, _safe_url, _url_key):
             cached.cache_clear()
@@ -57,7 +68,7 @@ def _compute_community(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int,
-) -> Community:
+) -> tuple[Community, list[tuple[Person, Identity]]]:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
@@ -104,12 +115,13 @@ def _compute_community(
         for item in identity.items
         if not slug_of[(item.source, item.id)]
     )
-    return Community(
+    community = Community(
         people=people,
         posts=post_views,
         unmatched=unmatched,
         post_order=[p.slug for p in posts],
     )
+    return community, people_with_items
 
 
 def _person(
