@@ -37,6 +37,10 @@ def ratio(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
 def _rhythm(quiet: Quiet) -> str:
     return f"every {span(quiet.rhythm_days)}" if quiet.rhythm_days else "once"
 
@@ -133,6 +137,7 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
     if not desk.coming_back:
         console.print("Nobody new this season.")
     for c in desk.coming_back:
+        console.print()
         console.print(
             Text.assemble(
                 (c.person.name, "bold"),
@@ -168,7 +173,7 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
             str(y.new_people),
             str(y.conversation),
             percent(y.reply_rate),
-            f"{y.top_people} people" if y.conversation else "",
+            _people(y.top_people) if y.conversation else "",
             ratio(y.reactions_per_comment),
         )
     console.print(table)
