@@ -55,14 +55,14 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
     console = Console(
         file=out,
         force_terminal=color,
-        no_color=color is False,
+        no_color=True if color is False else None,
         highlight=False,
         width=None if out.isatty() else PLAIN_WIDTH,
     )
 
     def heading(title: str, detail: str) -> None:
         console.print()
-        console.print(Text(title, style="bold"), Text(detail, style="dim"))
+        console.print(Text(title, style="bold"), Text(f"· {detail}", style="dim"))
 
     def waiting_table(rows: list[Waiting]) -> None:
         table = Table(show_edge=False, pad_edge=False, expand=True)
