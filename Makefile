@@ -31,14 +31,13 @@ demo: $(STAMP)
 serve: $(STAMP)
 	cd sample-site && ../$(BIN)/pelican --listen -o output -b 127.0.0.1 -p 8000
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -100,15 +101,28 @@ def test_an_unchanged_export_is_not_read_again(tmp_path, real_world, caplog):
     shutil.copy(real_world / "isso_wordpress.xml", export)
     archive = Archive(tmp_path / "archive")
     spec = (SourceSpec("wordpress", "wp", export),)
-    first = ingest_local_sources(archive, spec)
-    second = ingest_local_sources(archive, spec)
-    assert not first[0].skipped_unchanged and first[0].stats.added > 0
-    assert second[0].skipped_unchanged
+    caplog.set_level(logging.INFO)
+
+    def reads() -> list[str]:
+        said = [
+            r.getMessage()
+            for r in caplog.records
+            if "interaction(s) from" in r.getMessage()
+        ]
+        caplog.clear()
+        return said
+
+    ingest_local_sources(archive, spec)
+    first = reads()
+    ingest_local_sources(archive, spec)
+    assert reads() == []  # unchanged: not read again
     export.write_text(
         export.read_text().replace("</channel>", "<!-- edited --></channel>")
     )
-    third = ingest_local_sources(archive, spec)
-    assert not third[0].skipped_unchanged and not third[0].stats.changed
+    ingest_local_sources(archive, spec)
+    third = reads()
+    assert len(first) == 1 and "(0 new" not in first[0]
+    assert len(third) == 1 and "(0 new, 0 updated, 0 removed)" in third[0]
 
 
 def test_addresses_typed_into_a_comment_never_reach_the_archive(tmp_path):
@@ -165,3 +179,14 @@ def test_a_process_killed_at_any_point_loses_no_completed_merge(
     items = Archive(tmp_path).load_source("s")  # readable: no half-written line
     assert {str(n) for n in range(1, done + 1)} <= set(items)
     assert all(item.author_name == f"Reader {item.id}" for item in items.values())
+
+
+def test_reading_an_export_says_what_it_left_out(tmp_path, real_world, caplog):
+    """Pending comments, pingbacks and trackbacks are not archived: the log
+    line of the read says how many of each, so the author can tell why."""
+    caplog.set_level(logging.INFO)
+    archive = Archive(tmp_path / "archive")
+    export = real_world / "wpi_theme-unit-test-data.xml"
+    ingest_local_sources(archive, (SourceSpec("wordpress", "wp", export),))
+    [line] = [r.getMessage() for r in caplog.records if "from " in r.getMessage()]
+    assert line.endswith("; left out: 3 pending, 2 pingback, 2 trackback")

@@ -101,10 +101,7 @@ class _Site:
 
     def fresh(self) -> str:
         """The community computed with no cache at all."""
-        settings = self.settings
-        items = pipeline.collect_interactions(settings, self.posts)
-        people = pipeline.load_people_file(settings.people_file)
-        return pipeline.community_from(settings, items, people, self.posts).json_text()
+        return pipeline.look(self.settings, self.posts).community.json_text()
 
 
 @pytest.fixture

@@ -15,14 +15,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
+# Pelican ships no type information, and mypy sees this repository's
+# namespace folder as ``pelican``: its submodule is unknown to it.
+from pelican import signals  # type: ignore[attr-defined]
 from pelican.generators import ArticlesGenerator, Generator
 
-from .archive.store import write_atomically
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
+from .storage import write_atomically
 from .templating import PAGE_TEMPLATES, add_community_templates
 from .views.community import Community
 

@@ -112,7 +112,10 @@ class CommunityCache:
             refreshed = self._check_files(key)
             if refreshed is None:
                 return None
-            token, community = self._read(DATA_FILE)
+            data = self._read(DATA_FILE)
+            if not isinstance(data, tuple) or len(data) != 2:
+                return None
+            token, community = data
         except FileNotFoundError:
             return None
         except Exception as exc:  # a truncated or foreign file is only a miss

@@ -117,19 +117,21 @@ def _table(community: Community) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    community = look(args.settings).community
+    settings, cs = read_site(args.settings)
+    community = look(cs, read_posts(settings)).community
     sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
-    seen = look(args.settings)
-    cs, people_file, items = seen.settings, seen.people_file, seen.items
+    settings, cs = read_site(args.settings)
     print(f"settings: ok ({len(cs.sources)} source(s))")
+    posts = read_posts(settings)
+    seen = look(cs, posts)
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
-    print(f"archive: {len(items)} interaction(s) in {cs.archive_path}")
-    suggestions = suggest_edits(seen.community, items, people_file, seen.posts)
+    print(f"archive: {len(seen.items)} interaction(s) in {cs.archive_path}")
+    suggestions = suggest_edits(seen.community, seen.items, seen.people_file, posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:
@@ -209,25 +211,26 @@ def _nobody(who: str, where: str) -> int:
 
 
 def _desk(args: argparse.Namespace) -> int:
-    seen = look(args.settings)
-    cs = seen.settings
+    settings, cs = read_site(args.settings)
+    posts = read_posts(settings)
+    seen = look(cs, posts)
     now = _desk_now(args.now, seen.items)
     desk = compute_desk(
         seen.community,
         seen.identities,
-        seen.posts,
+        posts,
         seen.people_file,
         now,
         regular_min_posts=cs.regular_min_posts,
         waiting_months=cs.desk_waiting_months,
         quiet_months=cs.desk_quiet_months,
     )
-    site = str(seen.pelican.get("SITENAME") or "your blog")
+    site = str(settings.get("SITENAME") or "your blog")
     if args.html is None:
         print_desk(desk, site, sys.stdout, color=None)
         return 0
     path = Path(args.html) if args.html else _default_desk_page(cs.root)
-    output = Path(seen.pelican["OUTPUT_PATH"])
+    output = Path(settings["OUTPUT_PATH"])
     if is_inside(path, output):
         raise SettingsError(
             f"{path}: inside OUTPUT_PATH ({output}), which is published; "
@@ -259,8 +262,9 @@ def _desk_now(given: str | None, items: list) -> datetime:
 
 
 def _edit_people_file(args: argparse.Namespace) -> int:
-    seen = look(args.settings)
-    path = seen.settings.people_file
+    settings, cs = read_site(args.settings)
+    seen = look(cs, read_posts(settings))
+    path = cs.people_file
     try:
         identity = find_identity(args.who, seen.identities.values())
     except AmbiguousPerson as exc:

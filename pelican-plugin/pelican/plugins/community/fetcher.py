@@ -303,7 +303,7 @@ Resolver = Callable[[str, int], Iterable[str]]
 def resolve_host(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def _origin(url: str) -> tuple[str, str, int]:

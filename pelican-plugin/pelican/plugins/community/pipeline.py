@@ -15,9 +15,8 @@ from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
-from .pelican_site import read_posts, read_site
 from .people.identity import Identity
-from .people.people_file import PeopleFile, load_people_file
+from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
 from .storage import paused_gc
@@ -27,25 +26,30 @@ from .views.compute import compute_community
 logger = logging.getLogger(__name__)
 
 
-def collect_interactions(
-    settings: CommunitySettings,
-    posts: list[PostRef],
-    *,
-    read_only: bool = False,
-) -> list[Interaction]:
-    """Read every local source and every live source that is due (unless
-    offline) into the archive; return all it holds, each reply counted once
-    however many sources brought it.
+@dataclass(frozen=True)
+class Look:
+    """What the commands that only look (report, check, the desk) see."""
 
-    ``read_only`` (for commands that only look) merges changed local sources
-    in memory, fetches nothing and writes nothing.
-    """
+    people_file: PeopleFile
+    #: every interaction, each reply once however many sources brought it
+    items: list[Interaction]
+    community: Community
+    #: person id -> their merged interactions (every name and address used)
+    identities: dict[str, Identity] = field(default_factory=dict)
+
+
+def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
+    """The community as the next build would compute it, touching nothing:
+    local sources that changed are merged in memory, nothing is fetched,
+    nothing is written (the archive, the cache and the pages stay as they
+    are)."""
+    people_file = load_people_file(settings.people_file)
     archive = Archive(settings.archive_path)
-    if read_only:
-        pending = read_changed_local_sources(archive, settings.sources)
-        return dedupe_interactions(archive.load_with(pending))
-    update_archive(archive, settings, posts)
-    return dedupe_interactions(archive.load())
+    pending = read_changed_local_sources(archive, settings.sources)
+    items = dedupe_interactions(archive.load_with(pending))
+    identities: dict[str, Identity] = {}
+    community = community_from(settings, items, people_file, posts, identities)
+    return Look(people_file, items, community, identities)
 
 
 def update_archive(
@@ -83,34 +87,6 @@ def community_from(
     )
     _log_unmatched(community)
     return community
-
-
-@dataclass(frozen=True)
-class Look:
-    """A site's community as the commands that only look see it: computed
-    from the archive (and local sources changed since it was written, in
-    memory), with nothing fetched and nothing written."""
-
-    pelican: dict[str, Any]  #: Pelican's own settings (``OUTPUT_PATH``, ...)
-    settings: CommunitySettings
-    posts: list[PostRef]
-    people_file: PeopleFile
-    items: list[Interaction]  #: every interaction, each counted once
-    community: Community
-    #: person id -> their merged interactions (every name and address used)
-    identities: dict[str, Identity] = field(default_factory=dict)
-
-
-def look(settings_file: str) -> Look:
-    """The one read-only way from a settings file to its community, shared
-    by ``report``, ``check``, ``desk``, ``pin`` and ``hide``."""
-    pelican, settings = read_site(settings_file)
-    people_file = load_people_file(settings.people_file)
-    posts = read_posts(pelican)
-    items = collect_interactions(settings, posts, read_only=True)
-    identities: dict[str, Identity] = {}
-    community = community_from(settings, items, people_file, posts, identities)
-    return Look(pelican, settings, posts, people_file, items, community, identities)
 
 
 def _log_unmatched(community: Community) -> None:
@@ -154,7 +130,7 @@ def build_community(
             # These exact people-file bytes were read without error before.
             _log_unmatched(community)
             return community
-        people_file = load_people_file(settings.people_file)
+        people_file = parse_people_file(settings.people_file, people_bytes)
         # The records are dropped before the result is pickled.
         community = community_from(
             settings, dedupe_interactions(archive.load()), people_file, posts

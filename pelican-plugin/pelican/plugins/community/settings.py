@@ -118,7 +118,7 @@ def load_settings(
         raise SettingsError(
             f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
         )
-    values = {}
+    values: dict[str, Any] = {}
     for key, (default, kind) in DEFAULTS.items():
         value = settings.get(key, default)
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
@@ -190,7 +190,7 @@ def _load_fetch_schedule(entries: list) -> FetchSchedule:
     schedule: list[tuple[int | None, float]] = []
     for entry in entries:
         ok = isinstance(entry, list | tuple) and len(entry) == 2
-        days, hours = entry if ok else (None, None)
+        days, hours = entry if ok else (None, -1)
         ok = ok and (days is None or (type(days) is int and days > 0))
         ok = ok and type(hours) in (int, float) and hours >= 0
         if not ok:

@@ -34,7 +34,7 @@ def add_community_templates(env: Environment) -> None:
             getattr(item, "searchpath", None) == ours.searchpath
             for item in loader.loaders
         ):
-            loader.loaders.extend([ours, prefixed])
+            loader.loaders = [*loader.loaders, ours, prefixed]
     else:
         env.loader = ChoiceLoader(
             [loader, ours, prefixed] if loader else [ours, prefixed]

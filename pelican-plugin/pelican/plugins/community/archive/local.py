@@ -5,25 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..model import SourceResult
 from ..sources import SOURCE_TYPES, SourceSpec
-from .store import Archive, MergeStats
+from .store import Archive
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """What one local source contributed to this build."""
-
-    source: str
-    skipped_unchanged: bool
-    stats: MergeStats
-    read: int = 0
 
 
 def _changed_sources(
@@ -38,7 +27,8 @@ def _changed_sources(
     archived = set(archive.source_names())
     for spec in specs:
         source_type = SOURCE_TYPES[spec.type]
-        if spec.path is None or not source_type.reader:
+        read_file = source_type.read_file
+        if spec.path is None or read_file is None:
             continue
         if not spec.path.exists():
             raise SourceError(
@@ -54,7 +44,7 @@ def _changed_sources(
             result = (
                 None
                 if unchanged and spec.name in archived
-                else source_type.read_file(spec.path, spec.name, **options)
+                else read_file(spec.path, spec.name, **options)
             )
         if result is not None:
             for warning in result.warnings:
@@ -110,7 +100,7 @@ def ingest_local_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
     memo: DigestMemo | None = None,
-) -> list[IngestReport]:
+) -> None:
     """Merge every local file source into the archive.
 
     A file whose content hash matches the last read is not parsed again
@@ -118,23 +108,21 @@ def ingest_local_sources(
     Bad local input raises :class:`SourceError` naming the file.
     """
     state = archive.read_state()
-    reports = []
     for spec, digest, result in _changed_sources(archive, specs, state, memo):
-        if result is None:
-            reports.append(IngestReport(spec.name, True, MergeStats()))
+        if result is None or spec.path is None:
             continue
         stats = archive.merge(spec.name, result)
         state[spec.name] = {"type": spec.type, "sha256": digest}
-        reports.append(IngestReport(spec.name, False, stats, len(result.interactions)))
+        left_out = ", ".join(f"{n} {why}" for why, n in result.skipped.items())
         logger.info(
             "community: %s: read %d interaction(s) from %s "
-            "(%d new, %d updated, %d removed)",
+            "(%d new, %d updated, %d removed)%s",
             spec.name,
             len(result.interactions),
             spec.path.name,
             stats.added,
             stats.updated,
             stats.removed,
+            f"; left out: {left_out}" if left_out else "",
         )
     archive.write_state(state)
-    return reports

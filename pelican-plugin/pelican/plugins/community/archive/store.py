@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import CommunityError
 from ..model import Interaction, SourceResult
@@ -72,7 +73,7 @@ def _without_private_data(item: Interaction) -> Interaction:
     never reach the archive (which authors often publish in a public
     repository). Ids are masked the same way wherever they appear, so
     replies and removals still find them."""
-    changes = {
+    changes: dict[str, Any] = {
         name: masked
         for name in _MASKED_FIELDS
         if (masked := mask_private(getattr(item, name))) != getattr(item, name)
@@ -92,6 +93,10 @@ class Archive:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # Read once per Archive (one build, one command), kept up to date
+        # by this object's own writes.
+        self._forgotten: dict[str, set[str]] | None = None
+        self._state_text: str | None = None
 
     def source_names(self) -> list[str]:
         """Names of every source with archived interactions, sorted."""
@@ -149,7 +154,7 @@ class Archive:
         self, name: str, result: SourceResult
     ) -> tuple[dict[str, Interaction], MergeStats]:
         current = self.load_source(name)
-        forgotten = self.forgotten().get(name, set())
+        forgotten = self._forgotten_ids().get(name, set())
         added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(item)
@@ -188,7 +193,7 @@ class Archive:
             if gone:
                 self._write_source(name, current.values())
                 erased.extend(gone)
-        forgotten = self.forgotten()
+        forgotten = self._forgotten_ids()
         for name, ids in by_source.items():
             forgotten.setdefault(name, set()).update(ids)
         lines = sorted(
@@ -201,14 +206,18 @@ class Archive:
 
     def forgotten(self) -> dict[str, set[str]]:
         """Ids erased for good, by source."""
-        path = self.path / FORGOTTEN_FILE
-        result: dict[str, set[str]] = {}
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                source, _, item_id = line.partition("\t")
-                if item_id:
-                    result.setdefault(source, set()).add(item_id)
-        return result
+        return {name: set(ids) for name, ids in self._forgotten_ids().items()}
+
+    def _forgotten_ids(self) -> dict[str, set[str]]:
+        if self._forgotten is None:
+            path = self.path / FORGOTTEN_FILE
+            self._forgotten = {}
+            if path.exists():
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    source, _, item_id = line.partition("\t")
+                    if item_id:
+                        self._forgotten.setdefault(source, set()).add(item_id)
+        return self._forgotten
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
         # Line by line: a large source is never held twice more as text.
@@ -222,10 +231,12 @@ class Archive:
     def read_state(self) -> dict[str, dict]:
         """Per-source state (content hashes, validators, last checks)."""
         path = self.path / STATE_FILE
-        if not path.exists():
+        if self._state_text is None:
+            self._state_text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if not self._state_text:
             return {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(self._state_text)
         except ValueError:
             logger.warning("%s: unreadable, every source will be read again", path)
             return {}
@@ -235,6 +246,9 @@ class Archive:
         """Atomically replace the state file (deterministic: keys sorted)."""
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         path = self.path / STATE_FILE
-        if path.exists() and path.read_text(encoding="utf-8") == text:
+        if self._state_text is None and path.exists():
+            self._state_text = path.read_text(encoding="utf-8")
+        if text == self._state_text:
             return
         write_atomically(path, text)
+        self._state_text = text

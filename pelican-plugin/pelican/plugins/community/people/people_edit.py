@@ -202,12 +202,12 @@ class _Document:
         except YAMLError as exc:  # load_people_file has said it first
             raise PeopleFileError(f"{path}: not valid YAML ({exc})") from None
         self.sections: dict[str, tuple[Node, Node]] = {}
-        if root is not None and root.id == "mapping":
+        if root is not None and _kind(root) == "mapping":
             self.sections = {key.value: (key, value) for key, value in root.value}
 
     def _items(self, section: str) -> list[Node]:
         found = self.sections.get(section)
-        if found is None or found[1].id != "sequence":
+        if found is None or _kind(found[1]) != "sequence":
             return []
         return list(found[1].value)
 
@@ -223,7 +223,7 @@ class _Document:
     def _last_line(self, node: Node) -> int:
         """The last line that holds something of ``node`` (its end mark is
         the next token's start, past any comment or blank line)."""
-        if node.id == "scalar" or getattr(node, "flow_style", False):
+        if _kind(node) == "scalar" or getattr(node, "flow_style", False):
             mark = node.end_mark
             return (
                 mark.line - 1
@@ -272,7 +272,11 @@ class _Document:
             end = len(self.lines)
             return end, end, [*gap, f"{section}:\n", *block]
         key, value = found
-        if value.id == "sequence" and items and not getattr(value, "flow_style", False):
+        if (
+            _kind(value) == "sequence"
+            and items
+            and not getattr(value, "flow_style", False)
+        ):
             end = self._last_line(items[-1]) + 1
             spaced = any(
                 not ln.strip()
@@ -280,9 +284,9 @@ class _Document:
                 for ln in self.lines[self._last_line(a) + 1 : b.start_mark.line]
             )
             return end, end, (["\n"] if spaced else []) + block
-        empty = (value.id == "scalar" and value.tag.endswith("null")) or (
-            value.id == "sequence" and not items
-        )
+        empty = (
+            _kind(value) == "scalar" and str(value.tag or "").endswith("null")
+        ) or (_kind(value) == "sequence" and not items)
         if not empty:
             snippet = "".join(block)
             raise PeopleFileError(
@@ -294,7 +298,7 @@ class _Document:
         # (and its comment, if any) is written anew.
         line = key.start_mark.line
         head = self.lines[line][: key.start_mark.column] + f"{section}:"
-        if value.id == "scalar":  # nothing after the key but maybe a comment
+        if _kind(value) == "scalar":  # nothing after the key but maybe a comment
             comment = self.lines[line].partition("#")[2].rstrip("\n")
             head += f"  #{comment}" if comment else ""
             return line, line + 1, [head + "\n", *block]
@@ -309,6 +313,12 @@ class _Document:
         text = "".join(lines)
         read_people_yaml(self.path, text)
         return text
+
+
+def _kind(node: Node) -> str:
+    """A YAML node's kind: "mapping", "sequence" or "scalar" (ruamel.yaml
+    sets it on each node class, not on the base class)."""
+    return str(getattr(node, "id", ""))
 
 
 def _shifted(line: str, shift: int) -> str:

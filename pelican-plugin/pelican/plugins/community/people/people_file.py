@@ -71,8 +71,17 @@ def load_people_file(path: Path) -> PeopleFile:
     if not path.exists():
         return PeopleFile()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
+    return parse_people_file(path, data)
+
+
+def parse_people_file(path: Path, data: bytes) -> PeopleFile:
+    """The people file ``path`` from its bytes (empty: an empty file)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PeopleFileError(f"{path}: cannot be read ({exc})") from None
     return read_people_yaml(path, text)
 
@@ -119,7 +128,7 @@ class _Reader:
             raise self.fail(node, f"{what} must be a mapping of keys to values")
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if _is(key_node, "scalar") else None
+            key = key_node.value if _is(key_node, "scalar") else ""
             if key not in allowed:
                 raise self.fail(
                     key_node,

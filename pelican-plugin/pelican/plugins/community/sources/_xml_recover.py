@@ -161,12 +161,13 @@ def iter_records(
                     f"{path}: more than {MAX_BROKEN_RECORDS} records are not "
                     f"well-formed XML (last at line {original_line})"
                 ) from None
-            resume = _record_end_after(path, offset, record)
-            if resume is None:
+            end = _record_end_after(path, offset, record)
+            if end is None:
                 raise SourceError(
                     f"{path}: line {original_line}: not well-formed XML "
                     f"({_reason(failure)})"
                 ) from None
+            resume = end
             recovery.warnings.append(
                 f"{path}: line {original_line}: skipped a <{record}> that is not "
                 f"well-formed XML ({_reason(failure)})"

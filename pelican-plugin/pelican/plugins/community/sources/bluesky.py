@@ -103,7 +103,7 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
         raise ValueError(
             f"the post is unavailable ({scalar_text(thread.get('$type'))})"
         )
-    root = thread.get("post") if isinstance(thread.get("post"), dict) else {}
+    root = as_object(thread.get("post"))
     root_uri = scalar_text(root.get("uri"))
     me = scalar_text(as_object(root.get("author")).get("did"))
     interactions: list[Interaction] = []

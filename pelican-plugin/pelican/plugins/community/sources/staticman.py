@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -143,7 +144,7 @@ class _CommentLoader(yaml.SafeLoader):
     Python to convert is a YAML error at its line.
     """
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError):

@@ -164,7 +164,8 @@ def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
 
     class Unpacker(pickle.Unpickler):
         def persistent_load(self, pid: object) -> Person:
-            return people[pid]  # type: ignore[index]
+            assert isinstance(pid, int)
+            return people[pid]
 
     return _rethread(*Unpacker(io.BytesIO(data)).load())
 

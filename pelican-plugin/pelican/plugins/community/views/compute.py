@@ -178,7 +178,7 @@ def _best_url(identity: Identity) -> str:
         for url in identity.entry.urls:
             if _safe_url(url):
                 return _safe_url(url)
-    used: dict[str, list[tuple[bool, str, str, str]]] = defaultdict(list)
+    used: dict[str, list[tuple[bool, str, bool, str]]] = defaultdict(list)
     for item in identity.items:
         url = _safe_url(item.author_url)
         key = _url_key(url)
@@ -272,17 +272,15 @@ def _post_views(
         seen: set[str] = set()
         reactors: dict[str, Person] = {}
         for item in items:
-            person = person_of.get((item.source, item.id))
-            if person is None:
+            who = person_of.get((item.source, item.id))
+            if who is None:
                 continue  # the author's own reply, or an anonymous comment
-            if item.is_conversation and person.id not in seen:
-                seen.add(person.id)
-                view.thanks.append(
-                    Thanks(person, first_post.get(person.id) == post.slug)
-                )
+            if item.is_conversation and who.id not in seen:
+                seen.add(who.id)
+                view.thanks.append(Thanks(who, first_post.get(who.id) == post.slug))
             elif not item.is_conversation:
                 view.reactions[item.kind] += 1
-                reactors.setdefault(person.id, person)
+                reactors.setdefault(who.id, who)
         view.reactors = [p for pid, p in reactors.items() if pid not in seen]
         # Packed at once: a large archive's comments, threaded and
         # sanitized, would otherwise all be in memory together.
