@@ -8,8 +8,10 @@ BIN    := $(VENV)/bin
 # namespace plugins only then. Reinstalled whenever the package changes.
 PACKAGE_FILES := $(shell find pelican-plugin -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
 STAMP  := $(VENV)/.installed
+# axe-core and the HTML validator for the browser checks, from package-lock.json.
+NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint format bench serve clean
+.PHONY: demo test lint format bench bench-peer serve clean screenshots catalogs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -21,6 +23,11 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml $(PACKAGE_FILES)
 	rm -rf build pelican-plugin/*.egg-info
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will skip axe-core and the HTML validator"; fi
+
 demo: $(STAMP)
 	cd sample-site && PELICAN_COMMUNITY_OFFLINE=1 ../$(BIN)/pelican content -s pelicanconf.py -o output
 	@echo
@@ -31,8 +38,25 @@ demo: $(STAMP)
 serve: $(STAMP)
 	cd sample-site && ../$(BIN)/pelican --listen -o output -b 127.0.0.1 -p 8000
 
-test: lint
+test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# The README's pictures: the community page in two themes, as the browser
+# tests see it (needs Chromium: apt-get install chromium).
+screenshots: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m pytest tests/test_browser.py -q -k "community_page and 1280 and (project or notmyidea)"
+	cp build/browser/project-community-1280-top.png docs/community-project-theme.png
+	cp build/browser/notmyidea-community-1280-top.png docs/community-notmyidea.png
+
+# The templates' words: extract them into the .pot, merge it into each .po
+# (translate there), compile the .mo files the plugin reads.
+LOCALE := pelican-plugin/pelican/plugins/community/locale
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _c -k _cn:1,2 --no-default-keywords \
+	  --sort-by-file --project=pelican-community --copyright-holder=pelican-community \
+	  --omit-header -o $(LOCALE)/pelican-community.pot .
+	$(BIN)/pybabel update -D pelican-community -i $(LOCALE)/pelican-community.pot -d $(LOCALE) --no-fuzzy-matching
+	$(BIN)/pybabel compile -D pelican-community -d $(LOCALE) --statistics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -46,5 +70,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Pelican + the plugin beside Eleventy on one site (needs Node.js and npm).
+bench-peer: $(STAMP)
+	$(BIN)/python bench/run.py --only peer
+
 clean:
-	rm -rf $(VENV) sample-site/output build dist *.egg-info
+	rm -rf $(VENV) node_modules sample-site/output build dist *.egg-info

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from xml.etree.ElementTree import iterparse
 
 BENCH = Path(__file__).resolve().parent
@@ -29,6 +30,7 @@ import sitegen  # noqa: E402
 from fetchserver import SlowFeedServer  # noqa: E402
 
 MIB = 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,11 @@ class Sizes:
     fetch_feeds: int
     repeats: int
     build_repeats: int
+    peer_rounds: int
 
 
-FULL = Sizes(1000, 50_000, 100_000, 20_000, (10_000, 100_000, 1_000_000), 500, 3, 5)
-QUICK = Sizes(200, 10_000, 20_000, 5_000, (5_000, 20_000, 100_000), 100, 2, 3)
+FULL = Sizes(1000, 50_000, 100_000, 20_000, (10_000, 100_000, 1_000_000), 500, 3, 5, 5)
+QUICK = Sizes(200, 10_000, 20_000, 5_000, (5_000, 20_000, 100_000), 100, 2, 3, 3)
 LATENCY = 0.05
 
 
@@ -79,6 +82,61 @@ def _say(message: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
+def _interleaved(rounds: int, builds: dict[str, Callable[[], T]]) -> dict[str, list[T]]:
+    """Every build once per round, in the order given, for ``rounds`` rounds.
+
+    Interleaved, and compared round by round: a slow minute of the machine
+    slows every build of that round, the base build and the one it is
+    compared with alike."""
+    runs: dict[str, list[T]] = {name: [] for name in builds}
+    for _ in range(rounds):
+        for name, build in builds.items():
+            runs[name].append(build())
+    return runs
+
+
+def _median_overhead(runs: list[float], alone: list[float]) -> float:
+    """The median, over rounds, of how much slower each run was than the base
+    build of its own round (0.05 is 5% slower)."""
+    return statistics.median(
+        (run - base) / base for run, base in zip(runs, alone, strict=True)
+    )
+
+
+def _median_added(runs: list[float], alone: list[float]) -> float:
+    """The median, over rounds, of the seconds each run added to the base
+    build of its own round."""
+    return statistics.median(run - base for run, base in zip(runs, alone, strict=True))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One command, timed, with its peak memory."""
+
+    seconds: float
+    #: User and system CPU seconds of the process and its waited-for
+    #: descendants: what the build cost, less disturbed than the wall clock
+    #: by other processes on a shared machine.
+    cpu: float
+    #: The largest resident size reached by the process or any descendant it
+    #: waited for (``ru_maxrss`` from ``wait4``): the process tree's peak.
+    peak: int
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """Run ``command`` to its end; raise if it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL)
+    # wait4 rather than Popen.wait: it hands back this child's own rusage.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss * 1024)
+
+
 # -- build overhead -----------------------------------------------------------
 
 
@@ -93,17 +151,13 @@ def _pelican_env(plugin: bool, thanks: bool = False) -> dict[str, str]:
     return env
 
 
-def _pelican(site: Path, plugin: bool, thanks: bool = False) -> float:
+def _pelican(site: Path, plugin: bool, thanks: bool = False) -> Run:
     pelican = Path(sys.executable).with_name("pelican")
-    started = time.perf_counter()
-    subprocess.run(
+    return _run(
         [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-        cwd=site,
-        env=_pelican_env(plugin, thanks),
-        check=True,
-        stdout=subprocess.DEVNULL,
+        site,
+        _pelican_env(plugin, thanks),
     )
-    return time.perf_counter() - started
 
 
 #: Functions of the plugin's entry module that Pelican calls: signal
@@ -149,21 +203,23 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
     sitegen.generate_site(
         site, sitegen.SiteSize(sizes.build_posts, sizes.build_interactions)
     )
-    cold = _pelican(site, plugin=True)  # fills the archive and the result cache
-    _pelican(site, plugin=True)  # and Pelican's own caches, as an author has them
-    without, defaults, thanks = [], [], []
-    # Interleaved, and compared run by run: a slow minute of the machine
-    # slows both sides of a pair.
-    for _ in range(sizes.build_repeats):
-        without.append(_pelican(site, plugin=False))
-        defaults.append(_pelican(site, plugin=True))
-        thanks.append(_pelican(site, plugin=True, thanks=True))
+    # The first build fills the archive and the result cache, the second
+    # Pelican's own caches, as an author has them.
+    cold = _pelican(site, plugin=True).seconds
+    _pelican(site, plugin=True)
+    runs = _interleaved(
+        sizes.build_repeats,
+        {
+            "without": lambda: _pelican(site, plugin=False).seconds,
+            "defaults": lambda: _pelican(site, plugin=True).seconds,
+            "thanks": lambda: _pelican(site, plugin=True, thanks=True).seconds,
+        },
+    )
+    without, defaults, thanks = runs["without"], runs["defaults"], runs["thanks"]
     base = statistics.median(without)
 
     def overhead(runs: list[float]) -> float:
-        return statistics.median(
-            (run - alone) / alone for run, alone in zip(runs, without, strict=True)
-        )
+        return _median_overhead(runs, without)
 
     def shown(runs: list[float]) -> str:
         return (
@@ -175,7 +231,7 @@ def bench_build(work: Path, sizes: Sizes) -> list[Row]:
     # The plugin's own work without its result cache (warm archive).
     for stale in site.glob("cache/pelican-community/community.*"):
         stale.unlink()
-    uncached = _pelican(site, plugin=True)
+    uncached = _pelican(site, plugin=True).seconds
     size = f"{sizes.build_posts} posts, {sizes.build_interactions:,} interactions"
     return [
         Row(
@@ -484,6 +540,205 @@ def bench_desk(work: Path, sizes: Sizes) -> list[Row]:
     return rows
 
 
+# -- peer: Eleventy -----------------------------------------------------------
+
+PEER = BENCH / "peer"
+PEER_HEADING = "## Peer: Eleventy"
+#: What each scenario removes before the build with the plugin: a warm build
+#: keeps everything, a CI build from a fresh clone has the committed archive
+#: but no cache, a first build has neither.
+SCENARIOS = {
+    "warm": ("warm (archive and plugin cache present)", ()),
+    "ci": ("CI (archive committed, no cache)", ("cache",)),
+    "first": ("first build (no archive, no cache)", ("cache", "community-archive")),
+}
+
+
+PEER_NOTES = """\
+Each tool is compared with itself: Pelican with the plugin
+(`COMMUNITY_THANKS_IN_CONTENT`, so every article shows its thank-you list and
+its conversation, and the community page) against Pelican without it
+(`PLUGINS = []`), both with Pelican's default theme; Eleventy with the
+webmention filtering against the same Eleventy site without it (no
+`_data/webmentions.json`, no filter, nothing in the layout). "Added" is the
+median over rounds of (with − without) within one round, each round running
+the six builds one after the other (Eleventy without, with; Pelican without,
+first, CI, warm), so a slow minute of the machine slows both sides of a pair.
+"plugin's cost / Eleventy's" is the plugin's added seconds over Eleventy's
+(below 1: the plugin costs less). Wall clock is what an author waits; CPU
+time (user + system of the build's processes, from `wait4`) is what the
+build costs. A busy shared machine disturbs CPU time less, though it still
+does (a contended core, sharing its caches, runs the same work slower), so
+where the two disagree, trust the CPU figures. Eleventy (Node.js) runs its
+garbage collector and file system work on helper threads, which CPU time
+counts and the wall clock may partly hide.
+
+Eleventy's side is the pattern Eleventy blogs copy (Max Böck's
+`webmentionsForUrl` filter and Sia Karamalegos's layout; sources in
+`bench/peer/site/eleventy.config.js`): the whole JF2 list is filtered for
+every post by `wm-target`, replies and mentions sanitized with sanitize-html,
+likes, reposts, replies and mentions listed under the post. Eleventy keeps
+nothing between builds, so its three scenarios are one build; the webmentions
+are read from the saved file, never fetched (as the plugin's, offline). The
+plugin's scenarios: **warm**, the archive and `cache/pelican-community/` as an
+author's repeated builds leave them; **CI**, a fresh clone that has the
+committed archive but no `cache/` folder; **first**, neither (every mention is
+read from the JF2 file into a new archive).
+
+Peak memory is the largest resident size of the build's process tree
+(`ru_maxrss` of the child, from `wait4`), the median over rounds. The machine
+is shared and has 2 cores: runs minutes apart differ by 10–30%, so compare
+the columns of one run, not figures of different runs.
+
+Reproduce: `make bench-peer` (Node.js and npm needed; `npm ci` installs
+Eleventy into the gitignored `bench/peer/node_modules` from the committed
+lock), or `.venv/bin/python bench/run.py --quick --only peer` for a smaller
+site (200 posts, 10,000 webmentions, 3 rounds)."""
+
+
+def _eleventy_command() -> list[str]:
+    """Eleventy from bench/peer/package-lock.json, installed by ``npm ci``
+    into bench/peer/node_modules (gitignored) when missing or out of date."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        raise SystemExit("the Eleventy peer needs Node.js and npm on the PATH")
+    installed = PEER / "node_modules" / ".package-lock.json"
+    lock = PEER / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        _say("peer: npm ci (Eleventy, sanitize-html) into bench/peer/node_modules")
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=PEER,
+            check=True,
+        )
+    cli = PEER / "node_modules" / "@11ty" / "eleventy" / "cmd.cjs"
+    return [shutil.which("node") or "node", str(cli), "--quiet"]
+
+
+def _eleventy(site: Path, command: list[str], webmentions: bool) -> Run:
+    env = dict(os.environ)
+    env.pop("BENCH_NO_WEBMENTIONS", None)
+    if not webmentions:
+        env["BENCH_NO_WEBMENTIONS"] = "1"
+    return _run(command, site, env)
+
+
+def _pelican_scenario(site: Path, scenario: str) -> Run:
+    for folder in SCENARIOS[scenario][1]:
+        shutil.rmtree(site / folder, ignore_errors=True)
+    return _pelican(site, plugin=True, thanks=True)
+
+
+def _peer_row(label: str, times: dict[str, list[float]], scenario: str) -> str:
+    """One line of the peer table: both tools' medians and added costs."""
+
+    def median(name: str) -> str:
+        return f"{statistics.median(times[name]):.2f} s"
+
+    def added(name: str, base: str) -> str:
+        return (
+            f"{_median_added(times[name], times[base]):+.2f} s "
+            f"({_median_overhead(times[name], times[base]):+.0%})"
+        )
+
+    plugin = _median_added(times[scenario], times["pelican"])
+    eleventy = _median_added(times["eleventy+wm"], times["eleventy"])
+    return (
+        f"| {label} | {median('pelican')} | {median(scenario)} "
+        f"| {added(scenario, 'pelican')} | {median('eleventy')} "
+        f"| {median('eleventy+wm')} | {added('eleventy+wm', 'eleventy')} "
+        f"| {plugin / eleventy:.2f}x |"
+    )
+
+
+def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
+    """Pelican + the plugin beside Eleventy + its usual webmention filtering,
+    on one site: each tool's added cost over its own base build, and peak
+    memory. Returns the "Peer: Eleventy" section of the results."""
+    started = time.perf_counter()
+    command = _eleventy_command()
+    posts, mentions = sizes.build_posts, sizes.build_interactions
+    _say(f"peer: {posts} posts, {mentions:,} webmentions, for Pelican and Eleventy")
+    sitegen.generate_peer_sites(work, sitegen.SiteSize(posts, mentions))
+    pelican, eleventy = work / "pelican", work / "eleventy"
+    (eleventy / "node_modules").symlink_to(PEER / "node_modules")
+    jf2 = eleventy / "_data" / "webmentions.json"
+    node = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    # One of each first: the archive and the caches filled, the disk cache warm.
+    _pelican_scenario(pelican, "first")
+    _pelican(pelican, plugin=False)
+    _eleventy(eleventy, command, webmentions=False)
+    _eleventy(eleventy, command, webmentions=True)
+    _say(f"peer: {sizes.peer_rounds} rounds of 6 builds")
+    # The order within a round leaves each Pelican scenario its state: the
+    # first build rewrites the archive, the CI build recomputes the cache, the
+    # warm build uses both.
+    runs = _interleaved(
+        sizes.peer_rounds,
+        {
+            "eleventy": lambda: _eleventy(eleventy, command, webmentions=False),
+            "eleventy+wm": lambda: _eleventy(eleventy, command, webmentions=True),
+            "pelican": lambda: _pelican(pelican, plugin=False),
+            "first": lambda: _pelican_scenario(pelican, "first"),
+            "ci": lambda: _pelican_scenario(pelican, "ci"),
+            "warm": lambda: _pelican_scenario(pelican, "warm"),
+        },
+    )
+    peak = {name: statistics.median(r.peak for r in rs) for name, rs in runs.items()}
+    measures = {
+        "wall clock": {name: [r.seconds for r in rs] for name, rs in runs.items()},
+        "CPU": {name: [r.cpu for r in rs] for name, rs in runs.items()},
+    }
+    lines = [
+        "| scenario | time | Pelican alone | Pelican + plugin | the plugin adds "
+        "| Eleventy alone | Eleventy + webmentions | the webmentions add "
+        "| plugin's cost / Eleventy's |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for scenario, (label, _) in SCENARIOS.items():
+        for measure, times in measures.items():
+            lines.append(_peer_row(f"{label} | {measure}", times, scenario))
+    memory = {name: f"{peak[name] / MIB:.0f} MiB" for name in peak}
+    lines.append(
+        f"| peak memory (max RSS) | warm / CI / first | {memory['pelican']} "
+        f"| {peak['warm'] / MIB:.0f} / {peak['ci'] / MIB:.0f} / {memory['first']} "
+        f"| | {memory['eleventy']} | {memory['eleventy+wm']} | | |"
+    )
+    names = {
+        "eleventy": "Eleventy alone",
+        "eleventy+wm": "Eleventy + webmentions",
+        "pelican": "Pelican alone",
+        "first": "Pelican + plugin, first build",
+        "ci": "Pelican + plugin, CI",
+        "warm": "Pelican + plugin, warm",
+    }
+    lines += ["", "Every round, in the order run (wall clock / CPU seconds):", ""]
+    lines += [
+        f"- {label}: " + ", ".join(f"{r.seconds:.1f} / {r.cpu:.1f}" for r in runs[name])
+        for name, label in names.items()
+    ]
+    eleventy_version = json.loads(
+        (PEER / "node_modules" / "@11ty" / "eleventy" / "package.json").read_text()
+    )["version"]
+    return "\n".join(
+        [
+            PEER_HEADING,
+            "",
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- machine: {machine()}; Node.js {node}, Eleventy {eleventy_version}",
+            f"- site: {posts:,} posts, {mentions:,} webmentions in one JF2 file of "
+            f"{jf2.stat().st_size / MIB:.1f} MiB that both read",
+            f"- run: `{run_command}`, {(time.perf_counter() - started) / 60:.1f} min; "
+            f"medians of {sizes.peer_rounds} interleaved rounds",
+            "",
+            *lines,
+            "",
+            PEER_NOTES,
+        ]
+    )
+
+
 # -- report -------------------------------------------------------------------
 
 
@@ -513,11 +768,21 @@ FIGURES = {
 }
 
 
+def _results_parts(path: Path) -> tuple[str, str]:
+    """The results file as (the main table and its notes, the peer section)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    main, heading, peer = text.partition(PEER_HEADING)
+    return main.rstrip("\n"), (heading + peer).rstrip("\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes (~2 min)")
     parser.add_argument(
-        "--only", action="append", choices=sorted(FIGURES), help="run only these"
+        "--only",
+        action="append",
+        choices=sorted([*FIGURES, "peer"]),
+        help="run only these (peer, the Eleventy comparison, runs only when named)",
     )
     parser.add_argument(
         "--results",
@@ -531,34 +796,42 @@ def main(argv: list[str] | None = None) -> int:
         pipeline_child(args.pipeline_child)
         return 0
     sizes = QUICK if args.quick else FULL
+    figures = [name for name in FIGURES if not args.only or name in args.only]
+    command = "python bench/run.py" + " --quick" * args.quick
+    command += "".join(f" --only {name}" for name in args.only or ())
     started = time.perf_counter()
     rows: list[Row] = []
+    peer = ""
     with tempfile.TemporaryDirectory(prefix="community-bench-") as tmp:
-        for name, bench in FIGURES.items():
-            if args.only and name not in args.only:
-                continue
+        for name in figures:
             work = Path(tmp) / name
             work.mkdir()
-            rows += bench(work, sizes)
+            rows += FIGURES[name](work, sizes)
             shutil.rmtree(work, ignore_errors=True)
+        if args.only and "peer" in args.only:
+            work = Path(tmp) / "peer"
+            work.mkdir()
+            peer = bench_peer(work, sizes, command)
     took = time.perf_counter() - started
-    text = "\n".join(
-        [
-            "# pelican-community benchmark results",
-            "",
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {machine()}",
-            f"- run: `python bench/run.py{' --quick' if args.quick else ''}`"
-            f"{' --only ' + ' '.join(args.only) if args.only else ''}, "
-            f"{took / 60:.1f} min",
-            "",
-            table(rows),
-            "",
-        ]
-    )
-    notes = BENCH / "FLOORS.md"
-    if notes.exists() and any(r.met is False for r in rows):
-        text += "\n" + notes.read_text(encoding="utf-8")
+    # A run of some figures keeps the other part of the file as it was.
+    kept_main, kept_peer = _results_parts(args.results)
+    main_text = kept_main
+    if figures:
+        main_text = "\n".join(
+            [
+                "# pelican-community benchmark results",
+                "",
+                f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+                f"- machine: {machine()}",
+                f"- run: `{command}`, {took / 60:.1f} min",
+                "",
+                table(rows),
+            ]
+        )
+        notes = BENCH / "FLOORS.md"
+        if notes.exists() and any(r.met is False for r in rows):
+            main_text += "\n\n" + notes.read_text(encoding="utf-8").rstrip("\n")
+    text = "\n\n".join(part for part in (main_text, peer or kept_peer) if part) + "\n"
     print(text)
     args.results.write_text(text, encoding="utf-8")
     return 0

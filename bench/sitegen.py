@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -313,8 +314,9 @@ def _post_date(index: int, posts: int) -> datetime:
 class _Writers:
     """The export files of one site, written as interactions are drawn."""
 
-    def __init__(self, data: Path, posts: int) -> None:
+    def __init__(self, data: Path, jf2_chunk: int) -> None:
         self.data = data
+        self.jf2_chunk = jf2_chunk
         self.wxr = (data / "wordpress-export.xml").open("w", encoding="utf-8")
         self.wxr.write(_WXR_HEAD)
         self.jf2_entries: list[str] = []
@@ -344,7 +346,7 @@ class _Writers:
 
     def add_jf2(self, entry: dict) -> None:
         self.jf2_entries.append(json.dumps(entry, ensure_ascii=False))
-        if len(self.jf2_entries) >= JF2_CHUNK:
+        if len(self.jf2_entries) >= self.jf2_chunk:
             self.flush_jf2()
 
     def flush_jf2(self) -> None:
@@ -418,14 +420,20 @@ def _wxr_comment(
     )
 
 
-def generate_site(root: Path, size: SiteSize) -> dict[str, int]:
+def generate_site(
+    root: Path,
+    size: SiteSize,
+    *,
+    channels: tuple[tuple[str, float], ...] = CHANNELS,
+    jf2_chunk: int = JF2_CHUNK,
+) -> dict[str, int]:
     """Write a complete Pelican site under ``root``; return what it holds.
 
-    Posts are Markdown; interactions are spread over a WordPress export,
-    saved comment feeds and a webmention.io JF2 file; people follow a Zipf
-    law (a few regulars, a long tail of one-off visitors), some under two
-    names or two addresses; community.yaml pins friends, merges aliases and
-    hides spammers.
+    Posts are Markdown; interactions are spread over ``channels``: a
+    WordPress export, saved comment feeds and webmention.io JF2 files of
+    ``jf2_chunk`` mentions each; people follow a Zipf law (a few regulars, a
+    long tail of one-off visitors), some under two names or two addresses;
+    community.yaml pins friends, merges aliases and hides spammers.
     """
     rng = random.Random(size.seed)
     content, data = root / "content", root / "data"
@@ -456,8 +464,8 @@ def generate_site(root: Path, size: SiteSize) -> dict[str, int]:
         range(len(posts)), cum_weights=post_weights, k=size.interactions
     ):
         counts[order[pick]] += 1
-    writers = _Writers(data, len(posts))
-    channel_weights = list(accumulate(w for _, w in CHANNELS))
+    writers = _Writers(data, jf2_chunk)
+    channel_weights = list(accumulate(w for _, w in channels))
     kind_weights = list(accumulate(w for _, w in JF2_KINDS))
     stats = {"posts": len(posts), "people": len(people), "wxr": 0, "feed": 0, "jf2": 0}
     total_weight = person_weights[-1]
@@ -471,7 +479,7 @@ def generate_site(root: Path, size: SiteSize) -> dict[str, int]:
             when = date + timedelta(minutes=int(rng.expovariate(1 / 20000)) + 1)
             name = person.alias if person.alias and rng.random() < 0.4 else person.name
             url = person.url2 if person.url2 and rng.random() < 0.4 else person.url
-            channel = CHANNELS[bisect.bisect(channel_weights, rng.random())][0]
+            channel = channels[bisect.bisect(channel_weights, rng.random())][0]
             text = _words(rng, rng.randint(8, 60)).capitalize() + "."
             if channel == "wxr":
                 writers.wxr_id += 1
@@ -571,7 +579,51 @@ def generate_site(root: Path, size: SiteSize) -> dict[str, int]:
     writers.close()
     stats["feed_files"] = writers.feed_files
     _write_people_file(root / "community.yaml", people)
-    _write_conf(root, writers.feed_files, writers.jf2_files)
+    stats["jf2_files"] = writers.jf2_files
+    _write_conf(root, _sources(stats))
+    return stats
+
+
+#: The Eleventy site's committed part: config, layouts, the post list.
+ELEVENTY_TEMPLATE = Path(__file__).resolve().parent / "peer" / "site"
+
+
+def generate_peer_sites(root: Path, size: SiteSize) -> dict[str, int]:
+    """One site twice, for the Eleventy peer: ``root/pelican`` and ``root/eleventy``.
+
+    The same posts (Pelican's Markdown, given to Eleventy with front matter
+    and the same URLs) and the same ``size.interactions`` webmentions, all of
+    them in one webmention.io JF2 file, ``eleventy/_data/webmentions.json``,
+    which both read: Eleventy as its global data, Pelican as the plugin's
+    ``webmention.io`` source.
+    """
+    pelican, eleventy = root / "pelican", root / "eleventy"
+    stats = generate_site(
+        pelican, size, channels=(("jf2", 1.0),), jf2_chunk=max(size.interactions, 1)
+    )
+    shutil.copytree(ELEVENTY_TEMPLATE, eleventy)
+    (eleventy / "_data").mkdir()
+    jf2 = eleventy / "_data" / "webmentions.json"
+    (pelican / "data" / "webmentions" / "webmentions-001.json").replace(jf2)
+    (pelican / "data" / "wordpress-export.xml").unlink()  # empty: no comments
+    _write_conf(
+        pelican,
+        [{"type": "webmention.io", "path": "../eleventy/_data/webmentions.json"}],
+    )
+    for post in sorted((pelican / "content").glob("*.md")):
+        head, body = post.read_text(encoding="utf-8").split("\n\n", 1)
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        date = datetime.strptime(meta["Date"], "%Y-%m-%d %H:%M")
+        tags = [tag.strip() for tag in meta["Tags"].split(",")]
+        (eleventy / "posts" / post.name).write_text(
+            "---\n"
+            f"title: {json.dumps(meta['Title'])}\n"
+            f"date: {date:%Y-%m-%dT%H:%M:00Z}\n"
+            f"category: {json.dumps(meta['Category'])}\n"
+            f"keywords: {json.dumps(tags)}\n"
+            f"---\n\n{body}",
+            encoding="utf-8",
+        )
     return stats
 
 
@@ -607,16 +659,23 @@ def _write_people_file(path: Path, people: list[_Person]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _write_conf(root: Path, feed_files: int, jf2_files: int) -> None:
-    sources = [{"type": "wordpress", "path": "data/wordpress-export.xml"}]
+def _sources(stats: dict[str, int]) -> list[dict[str, str]]:
+    """COMMUNITY_SOURCES for what the site holds (no source for an empty channel)."""
+    sources = []
+    if stats["wxr"]:
+        sources.append({"type": "wordpress", "path": "data/wordpress-export.xml"})
     sources += [
         {"type": "webmention.io", "path": f"data/webmentions/webmentions-{n:03d}.json"}
-        for n in range(1, jf2_files + 1)
+        for n in range(1, stats["jf2_files"] + 1)
     ]
     sources += [
         {"type": "feed", "path": f"data/feeds/comments-{n:03d}.rss"}
-        for n in range(1, feed_files + 1)
+        for n in range(1, stats["feed_files"] + 1)
     ]
+    return sources
+
+
+def _write_conf(root: Path, sources: list[dict[str, str]]) -> None:
     (root / "pelicanconf.py").write_text(
         f'''"""Settings of a synthetic benchmark site."""
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from browser_env import chromium_missing
 from hypothesis import settings as hypothesis_settings
 
 # Property tests draw the same examples on every run and every machine: a
@@ -20,9 +21,39 @@ hypothesis_settings.register_profile(
 hypothesis_settings.register_profile("explore", print_blob=True, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+_BROWSER_SKIPPED = pytest.StashKey[str]()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without Chromium, the tests marked ``browser`` are left out, and the
+    run ends with one line saying which and how to get them."""
+    reason = chromium_missing()
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if reason and browser:
+        items[:] = [item for item in items if item not in browser]
+        config.hook.pytest_deselected(items=browser)
+        files = sorted({item.location[0] for item in browser})
+        config.stash[_BROWSER_SKIPPED] = (
+            f"SKIPPED {len(browser)} browser tests ({', '.join(files)}): {reason}"
+        )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    line = terminalreporter.config.stash.get(_BROWSER_SKIPPED, "")
+    if line:
+        terminalreporter.write_line(line, yellow=True)
+
+
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
 REAL_WORLD = FIXTURES / "real-world"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_user_cache_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cache's signing key (``$XDG_CACHE_HOME``) in a folder of the
+    suite's own, never the real user's (subprocesses inherit it)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
 
 
 @pytest.fixture

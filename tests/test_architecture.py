@@ -39,6 +39,9 @@ ALLOWED: dict[str, set[str]] = {
     # The cache vouches for the archive's files and holds a computed view.
     "cache": {"ground", "archive", "views"},
     "templating": {"ground"},
+    # People's photos (COMMUNITY_AVATARS): fetched, checked, kept in the
+    # cache folder; never in the archive.
+    "photos": {"ground"},
     # The author's desk, shown: terminal tables or one page.
     "desk_output": {"ground", "views", "templating"},
     "pelican_site": {"ground", "settings"},
@@ -71,6 +74,7 @@ ALLOWED: dict[str, set[str]] = {
         "pelican_site",
         "templating",
         "cache",
+        "photos",
     },
 }
 #: Only these stages may import Pelican itself: settings in, pages out.

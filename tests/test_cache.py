@@ -414,3 +414,49 @@ def test_an_export_rewritten_within_the_racy_window_is_read_again(small):
     )
     os.utime(export, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert '"name": "Tom Roader"' in small.build()
+
+
+class _Planted:
+    """What a poisoned CI cache holds: unpickling it creates a file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "code ran"))
+
+
+@pytest.mark.parametrize("shape", ["bare", "with-header", "with-header-and-tag"])
+def test_a_planted_pickle_is_never_unpickled_and_the_build_recomputes(
+    small, computed, tmp_path, shape
+):
+    expected = small.build()
+    marker = tmp_path / "pwned"
+    bad = pickle.dumps(_Planted(marker))
+    if shape != "bare":
+        bad = cache_module.MAGIC + bad
+    if shape == "with-header-and-tag":
+        bad += os.urandom(cache_module.TAG_SIZE)
+    for name in (cache_module.KEY_FILE, cache_module.DATA_FILE):
+        (small.cache / name).write_bytes(bad)
+    assert small.build() == expected
+    assert not marker.exists()
+    assert len(computed) == 2  # recomputed ...
+    assert small.build() == expected
+    assert len(computed) == 2  # ... and cached again, signed
+
+
+def test_the_signing_key_is_the_users_own_and_outside_the_cache(small, tmp_path):
+    small.build()
+    key = cache_module.secret_key_path()
+    assert key is not None and key.exists()
+    assert not key.resolve().is_relative_to(small.root)
+    assert key.stat().st_mode & 0o777 == 0o600
+    # A cache signed with another key (another user, another machine) is a miss.
+    own = cache_module.CommunityCache(small.archive, small.cache)
+    inputs = own._read(cache_module.KEY_FILE).inputs
+    other = cache_module.CommunityCache(
+        small.archive, small.cache, tmp_path / "elsewhere" / "cache.key"
+    )
+    assert own.load(inputs) is not None
+    assert other.load(inputs) is None

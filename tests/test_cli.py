@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from builders import jf2, jf2_entry
-from test_site_build import _scenario
+from test_site_build import _plugin_warnings, _scenario
 
 
 def run(site, *args):
@@ -213,3 +213,98 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
         and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)"
         in one.stdout
     )
+
+
+def test_forgotten_stays_forgotten_whatever_writes_it_back(site):
+    _scenario(site)
+    site.build()
+    archive = site.root / "community-archive"
+    stale = {p: p.read_bytes() for p in archive.glob("*.jsonl")}
+    result = run(site, "forget", "Priya Nair")
+    assert result.returncode == 0, result.stderr
+    # A writer that read the archive before the `forget` puts its copy back.
+    for path, text in stale.items():
+        path.write_bytes(text)
+    site.build()
+    assert "Priya" not in site.page("community/index.html")
+    assert "Priya" not in site.page("community/community.json")
+    assert "Priya" not in site.page("post-1/index.html")
+    # ... and the build rewrote the archive without her.
+    assert "Priya" not in "".join(p.read_text() for p in archive.glob("*.jsonl"))
+    for command in (["report", "--json"], ["report"]):
+        assert "Priya" not in run(site, *command).stdout
+
+
+def test_a_source_no_longer_configured_warns_and_can_be_kept_or_erased(site, caplog):
+    import logging
+
+    _scenario(site)
+    site.build()
+    archive = site.root / "community-archive"
+    [wm_name] = [
+        p.stem for p in archive.glob("*.jsonl") if p.stem != "wordpress-export"
+    ]
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    caplog.set_level(logging.WARNING)
+    site.build()
+    warnings = _plugin_warnings(caplog)
+    assert warnings == [
+        f"community: {archive / (wm_name + '.jsonl')}: source {wm_name!r} is not in "
+        f"COMMUNITY_SOURCES; its archived interactions still count. Add "
+        f"{wm_name!r} to COMMUNITY_KEEP_SOURCES to keep them as history, or erase "
+        f"them with `pelican-community forget --source {wm_name}`"
+    ]
+    assert "Nell New" in site.page("community/community.json")  # still counts
+    # Kept as history: no warning.
+    site.settings["COMMUNITY_KEEP_SOURCES"] = [wm_name]
+    caplog.clear()
+    site.build()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "Nell New" in site.page("community/community.json")
+    # Erased: gone from the archive and the pages.
+    del site.settings["COMMUNITY_KEEP_SOURCES"]
+    refused = run(site, "forget", "--source", "wordpress-export")
+    assert refused.returncode == 1 and "still in COMMUNITY_SOURCES" in refused.stderr
+    result = run(site, "forget", "--source", wm_name)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"erased 5 interaction(s) of source {wm_name}\n")
+    assert not (archive / f"{wm_name}.jsonl").exists()
+    caplog.clear()
+    site.build()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "Nell New" not in site.page("community/community.json")
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "pelican.plugins.community.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_version_names_the_installed_release():
+    from importlib import metadata
+
+    result = _cli("--version")
+    assert result.returncode == 0
+    assert (
+        result.stdout == f"pelican-community {metadata.version('pelican-community')}\n"
+    )
+
+
+def test_each_command_explains_itself_with_an_example():
+    for command, example in (
+        ("report", "pelican-community report -s pelicanconf.py --json"),
+        ("check", "pelican-community check -s pelicanconf.py"),
+        ("fetch", "pelican-community fetch -s pelicanconf.py"),
+        ("forget", "pelican-community forget --dry-run"),
+    ):
+        result = _cli(command, "--help")
+        assert result.returncode == 0, command
+        description = result.stdout.split("\n\n")[1]
+        assert len(description.split()) >= 15, (command, description)
+        assert "example:\n  " + example in result.stdout, command

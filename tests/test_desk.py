@@ -376,6 +376,7 @@ def test_hide_adds_a_rule_per_address_and_the_person_is_gone(site):
         "# Cora Comeback: hidden with pelican-community hide\n"
         "- url: https://mastodon.example/@cora\n"
         "- handle: '@cora@mastodon.example'\n"
+        "- name: Cora Comeback\n"  # her comments gave no address
     )
     site.build()
     people = json.loads(site.page("community/community.json"))["people"]

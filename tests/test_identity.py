@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from pelican.plugins.community.model import Interaction
-from pelican.plugins.community.people.identity import hidden_by, merge_identities
+from pelican.plugins.community.people.hiding import hidden_interactions
+from pelican.plugins.community.people.identity import merge_identities
 from pelican.plugins.community.people.people_file import (
     HideRule,
     PeopleFile,
@@ -194,7 +195,9 @@ def test_hide_rules_match_name_url_domain_and_handle():
         HideRule("url", "https://spam.example/"),
         HideRule("name", "some name"),
     )
-    shown = [i.items[0].author_name for i in identities if not hidden_by(i, rules)]
+    shown = [
+        i.items[0].author_name for i in identities if not hidden_interactions(i, rules)
+    ]
     assert shown == ["Fine Reader"]
 
 

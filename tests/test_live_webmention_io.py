@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import replay_server
+from pelican.log import LimitFilter
 from pelican.plugins.community.archive.live import sync_live_sources
 from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.fetcher import Fetcher
@@ -235,3 +236,92 @@ def test_a_missing_token_warns_once_and_fetches_nothing(tmp_path, replay, caplog
         f"community: {NAME}: no webmention.io token: set the WEBMENTION_IO_TOKEN "
         "environment variable; the archive keeps what it had"
     ]
+
+
+# -- a removal needs a listing the plugin fully understood ---------------------
+
+
+def _fetch_command(tmp_path, endpoint, monkeypatch, capsys) -> tuple[int, str]:
+    """`pelican-community fetch` on a site in ``tmp_path`` (real clock: the
+    archive's last full listing, NOW, is weeks old, so this one is full)."""
+    from pelican.plugins.community import cli
+    from pelican.plugins.community.archive import live
+
+    (tmp_path / "content").mkdir(exist_ok=True)
+    source = {"type": "webmention.io", "domain": "jane.example", "endpoint": endpoint}
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text(
+        "PATH = 'content'\nSITEURL = 'https://jane.example'\nTIMEZONE = 'UTC'\n"
+        f"COMMUNITY_SOURCES = [{source!r}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WEBMENTION_IO_TOKEN", TOKEN)
+    monkeypatch.delenv("PELICAN_COMMUNITY_OFFLINE", raising=False)
+    monkeypatch.setattr(live, "Fetcher", lambda: Fetcher(FAST_POLICY))
+    capsys.readouterr()
+    code = cli.main(["fetch", "-s", str(conf)])
+    return code, capsys.readouterr().out
+
+
+NOT_ENTRIES = "held {} item(s) that are not entries with an id"
+TOO_SHORT = "lacks 3 of the 3 archived mention(s), more than 50%"
+
+
+@pytest.mark.parametrize(
+    ("pages", "doubt"),
+    [
+        ([{"children": [{"type": "entry"}]}], NOT_ENTRIES.format(1)),
+        ([{"children": [1, "x"]}], NOT_ENTRIES.format(2)),
+        ([{"children": [None, [], "entry", {}]}], NOT_ENTRIES.format(4)),
+        ([{"children": [{"type": "entry", "wm-id": True}]}], NOT_ENTRIES.format(1)),
+        ([{"children": [{"type": "card", "wm-id": 1702003}]}], NOT_ENTRIES.format(1)),
+        ([], TOO_SHORT),
+        ([{"children": [{"type": "entry", "wm-id": 9}]}], TOO_SHORT),
+    ],
+    ids=[
+        "entry-without-id",
+        "scalars",
+        "non-objects",
+        "boolean-id",
+        "not-an-entry",
+        "empty",
+        "much-shorter",
+    ],
+)
+def test_a_listing_not_fully_understood_removes_nothing(
+    tmp_path, replay, caplog, monkeypatch, capsys, pages, doubt
+):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    before = archive.load_source(NAME)
+    # A week later: the garbled pages, then an empty page.
+    for number, page in enumerate(pages):
+        replay.route(API, json_reply(page), when={"page": str(number)})
+    replay.route(API, json_reply({"children": []}), when={"page": str(len(pages))})
+    # Pelican shows a message once per process; each case here is a new run.
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+    caplog.clear()
+    code, out = _fetch_command(tmp_path, replay.url, monkeypatch, capsys)
+    assert code == 0
+    assert out.splitlines()[0].startswith(f"{NAME}: 0 new, 0 updated, 0 removed")
+    assert archive.load_source(NAME) == before
+    assert live_warnings(caplog) == [
+        f"community: {NAME}: webmention.io's full listing {doubt}; kept all 3 "
+        "archived mention(s) and removed none"
+    ]
+    # Not trusted, not recorded: the next fetch lists everything again.
+    assert archive.read_state()[NAME]["last_full"] == "2024-03-06T12:00:00+00:00"
+
+
+def test_a_top_level_array_fails_the_fetch_and_removes_nothing(
+    tmp_path, replay, caplog, monkeypatch, capsys
+):
+    _serve_pages(replay, "webmention_io_page0.json", "webmention_io_page1.json")
+    archive, _ = _sync(tmp_path, replay.url)
+    before = archive_snapshot(archive.path)[f"{NAME}.jsonl"]
+    replay.route(API, json_reply([1, "x"]), when={"page": "0"})
+    replay.route(API, json_reply({"children": []}), when={"page": "1"})
+    code, out = _fetch_command(tmp_path, replay.url, monkeypatch, capsys)
+    assert code == 0
+    assert "0 removed" in out and "FAILED: " in out and "no 'children' list" in out
+    assert archive_snapshot(archive.path)[f"{NAME}.jsonl"] == before

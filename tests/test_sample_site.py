@@ -280,7 +280,10 @@ def test_mastodon_and_bluesky_conversations_show_from_the_committed_archive(demo
         conversation,
         re.S,
     )
-    assert [w[0] for w in warnings] == ["grief, a parent", "re: grief, a parent"]
+    assert [re.sub(r"<[^>]+>", "", w[0]) for w in warnings] == [
+        "Content warning: grief, a parent",
+        "Content warning: re: grief, a parent",
+    ]
     assert "shoebox" in warnings[0][1]
     report = json.loads((demo / "output/community/community.json").read_text())
     [post] = [p for p in report["posts"] if p["slug"] == "the-circle-counted"]
@@ -294,3 +297,16 @@ def test_the_committed_archive_matches_a_fresh_build(demo):
         assert (
             demo / "community-archive" / path.name
         ).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_community_page_tells_thirteen_years_in_one_glance(demo):
+    page = (demo / "output/community/index.html").read_text()
+    assert "13 people wrote 82% of the conversation since 2013." in page
+    assert '<img src="../community/circle.svg"' in page
+    assert (
+        "A bar chart of the people in conversation here each year, 2013 to 2026" in page
+    )
+    years = re.findall(r'<tr><th scope="row">(\d+)</th>', page)
+    assert years == [str(year) for year in range(2013, 2027)]
+    svg = (demo / "output/community/circle.svg").read_text()
+    assert svg.count("<text") > 14 and "<script" not in svg

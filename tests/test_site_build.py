@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import pytest
@@ -171,11 +172,8 @@ def test_every_role_lands_where_the_author_expects(site):
     returning, welcome = _section(page, "returning"), _section(page, "welcome")
     drive_by = _section(page, "drive-by")
     assert "Karen Bell" in friends and "Critique partner since 2011" in friends
-    assert (
-        "Priya Nair" in regulars
-        and "commented on 3 posts since February 2011" in regulars
-    )
-    assert "Tom Reader" in returning and "you replied to them 1 time" in returning
+    assert "Priya Nair" in regulars and "3 conversations since 2011" in regulars
+    assert "Tom Reader" in returning and "2 conversations since 2011" in returning
     assert "Nell New" in welcome and "Ola Once" not in welcome  # Ola is years older
     assert "Ola Once" in _section(page, "one-off")
     assert "2 more people liked, reposted or bookmarked" in drive_by
@@ -189,6 +187,32 @@ def test_every_role_lands_where_the_author_expects(site):
         "Priya N.",
     ):
         assert absent not in page, absent
+
+
+def test_the_community_page_thanks_visitors_in_their_words(site):
+    """The public page says who talked about what, in human words; how the
+    author's tools classified each person stays in `report` and `check`."""
+    _scenario(site)
+    site.build()
+    page = site.page("community/index.html")
+    blocks = re.sub(r"</?(?:p|li|div|h\d|section)\b[^>]*>", " ", page)
+    text = " ".join(re.sub(r"<[^>]+>", "", blocks).split())
+    assert "Wrote in June 2015" in _section(page, "welcome")  # Nell, once
+    assert (
+        "Priya Nair 3 conversations since 2011 On First light, Second draft and Third act."
+        in text
+    )
+    for mechanics in (
+        "pinned",
+        "community.yaml",
+        "you replied",
+        "last seen",
+        "one-off",
+        "ONE-OFF",
+        "regular",  # the role, as a badge; the section is "Regulars"
+        "1 time",
+    ):
+        assert mechanics not in text.replace("Regulars", ""), mechanics
 
 
 def test_report_json_follows_the_contract(site):
@@ -265,15 +289,63 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
     )
     assert names == ["Karen Bell", "Priya Nair", "Tom Reader"]
     assert (
-        "3 people joined the conversation on this post, 3 of them for the first time here"
+        "3 people joined the conversation on this post, all of them for the first time here."
         in article
     )
-    assert "1 like · 1 repost" in article
+    assert "1 like and 1 repost, from 2 readers who did not comment." in article
     assert 'href="https://karenbell.example" rel="nofollow ugc noopener"' in article
     # The conversation shows the author's reply under Tom's comment, spam hidden.
     assert "Thanks Tom!" in article and "BUY" not in article
     # Index pages list older posts by their summary, without the list.
     assert "community-thanks-post-1" not in site.page("index.html")
+
+
+def test_the_stylesheet_is_one_file_linked_once_per_page(site):
+    """No <style> in the body (the HTML validator's only complaint in
+    notmyidea and simple): one <link> to a file next to the community page,
+    relative when the site is."""
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["RELATIVE_URLS"] = True
+    site.build()
+    css = (site.output / "community" / "community.css").read_text()
+    assert ".community-avatar" in css and "prefers-reduced-motion" in css
+    for page, href in (
+        ("post-1/index.html", "../community/community.css"),
+        ("community/index.html", "../community/community.css"),
+    ):
+        html = site.page(page)
+        assert "<style" not in html, page
+        assert html.count("community.css") == 1, page
+        assert f'<link rel="stylesheet" href="{href}">' in html, page
+
+
+def test_the_stylesheet_can_be_turned_off(site):
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_CSS_SAVE_AS"] = ""
+    site.build()
+    assert not (site.output / "community" / "community.css").exists()
+    assert "community.css" not in site.page("post-1/index.html")
+    assert "Karen Bell" in site.page("post-1/index.html")
+
+
+def test_feeds_and_listings_carry_the_post_alone(site):
+    """With COMMUNITY_THANKS_IN_CONTENT the lists join the article on its own
+    page only: the Atom feed and the index (where Pelican's default theme
+    shows the newest post in full) get the post as it was written."""
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["FEED_ALL_ATOM"] = "feeds/all.atom.xml"
+    site.build()
+    assert "Found you" in site.page("post-5/index.html")  # Nell's reply
+    feed = site.page("feeds/all.atom.xml")
+    index = site.page("index.html")
+    assert "post-5" in feed and "post-5" in index
+    for listing in (feed, index):
+        for part in ("community-thanks", "community-conversation", "community.css"):
+            assert part not in listing, part
+        assert "Found you" not in listing
 
 
 @pytest.mark.parametrize("in_content", [False, True])
@@ -334,6 +406,15 @@ def test_a_theme_overrides_or_extends_the_default_templates(site):
     assert "Karen Bell" in site.page("post-1/index.html")
 
 
+def _plugin_warnings(caplog) -> list[str]:
+    """The plugin's warnings (and worse), as the author reads them."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith("pelican.plugins")
+    ]
+
+
 def _build_fails(site, caplog) -> str:
     with pytest.raises(SystemExit) as stopped:
         site.build()
@@ -367,6 +448,49 @@ def test_missing_source_file_names_the_file(site, caplog):
     assert message.endswith(
         "data/nope.xml: source 'wordpress-nope' (wordpress) file not found"
     )
+
+
+def test_a_people_file_named_but_missing_stops_the_build(site, caplog):
+    _scenario(site)
+    site.settings["COMMUNITY_PEOPLE_FILE"] = "data/people.yml"
+    message = _build_fails(site, caplog)
+    assert message.startswith("COMMUNITY_PEOPLE_FILE: ")
+    assert message.endswith(
+        "data/people.yml not found (leave the setting out to build without a people file)"
+    )
+
+
+def test_the_default_people_file_may_be_missing(site):
+    _scenario(site)
+    (site.root / "community.yaml").unlink()
+    site.build()
+    assert "Karen Bell" in site.page("community/index.html")
+
+
+def test_a_build_where_nothing_matched_says_what_to_do(site, caplog):
+    """The first build of a blog that moved: every comment points at the old
+    address, and the build says so at WARNING with the next step."""
+    site.article("post-1", "One", "2020-01-01")
+    export = wxr(
+        [
+            WxrPost(
+                1,
+                "old-slug",
+                "One",
+                [WxrComment(1, "Nell Ferrars", "2020-01-02 10:00:00")],
+                link="https://old.example/?p=1",
+            )
+        ]
+    )
+    site.write("data/export.xml", export)
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    with caplog.at_level("WARNING"):
+        site.build()
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("community: none of the 1 interaction(s) matched a post")
+    assert "`pelican-community check`" in warning and "Old_urls" in warning
 
 
 def test_bad_people_file_names_file_and_line(site, caplog):
@@ -504,3 +628,125 @@ def test_an_anonymous_comment_stays_in_the_conversation_but_is_no_one(site):
         conversation.count('class="community-comment"') == 3
     )  # none marked as the author's
     assert "1 person joined the conversation" in article
+
+
+def test_hiding_a_domain_hides_what_came_from_it_not_the_friend_it_claimed(site):
+    """A page on attacker.example sends a mention whose h-card claims Karen's
+    address: hiding attacker.example removes that mention, never Karen and
+    her genuine words. A rule naming an entry still hides the whole person."""
+    site.article("post-1", "First light", "2011-01-01")
+    site.write(
+        "data/export.xml",
+        wxr(
+            [
+                WxrPost(
+                    1,
+                    "post-1",
+                    "First light",
+                    [
+                        WxrComment(
+                            11,
+                            "Karen Bell",
+                            "2011-02-01 10:00:00",
+                            content="Genuine words from Karen.",
+                            url="https://karenbell.example/",
+                        ),
+                        WxrComment(
+                            12,
+                            "Tom Reader",
+                            "2011-02-02 10:00:00",
+                            content="Tom was here.",
+                            email="tom@mail.example",
+                        ),
+                    ],
+                )
+            ]
+        ),
+    )
+    spoofed = jf2_entry(
+        201,
+        "in-reply-to",
+        "https://blog.example/post-1/",
+        "Karen Bell",
+        "https://karenbell.example/",
+        content="Buy cheap pills at attacker dot example",
+        source="https://attacker.example/fake-reply",
+    )
+    site.write("data/webmentions.json", jf2([spoofed]))
+    people = PEOPLE.replace(
+        "hide:\n  - url: https://spam.example/\n",
+        "hide:\n  - domain: attacker.example\n  - name: Tom Reader\n",
+    )
+    site.write("community.yaml", people)
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"},
+        {"type": "webmention.io", "path": "data/webmentions.json"},
+    ]
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community/community.json"
+    site.build()
+    post = site.page("post-1/index.html")
+    assert "Genuine words from Karen." in post
+    assert "cheap pills" not in post and "Tom was here" not in post
+    people_json = json.loads(site.page("community/community.json"))["people"]
+    [karen] = people_json
+    assert (karen["name"], karen["counts"]["comment"]) == ("Karen Bell", 1)
+    # A rule naming her entry hides her, pinned or not.
+    site.write("community.yaml", people + "  - url: https://karenbell.example/\n")
+    site.build()
+    assert json.loads(site.page("community/community.json"))["people"] == []
+    assert "Genuine words from Karen." not in site.page("post-1/index.html")
+
+
+def _busy_years(site):
+    """Three years of talk on three posts: Ann writes most of it."""
+    for n in (1, 2, 3):
+        site.article(f"post-{n}", f"Post {n}", f"202{n}-01-01")
+    c, comments = WxrComment, {1: [], 2: [], 3: []}
+    people = ["Ann Able"] * 14 + ["Bo Best", "Cy Cole", "Di Dunn", "Ed Eyre"] * 2
+    for n, name in enumerate(people):
+        post = 1 + n % 3
+        comments[post].append(
+            c(
+                100 + n,
+                name,
+                f"202{post}-02-{1 + n:02d} 10:00:00",
+                email=f"{name[:2]}@m.example",
+            )
+        )
+    site.write(
+        "data/export.xml",
+        wxr([WxrPost(n, f"post-{n}", f"Post {n}", comments[n]) for n in (1, 2, 3)]),
+    )
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+
+
+def test_the_page_tells_the_story_in_one_glance(site):
+    _busy_years(site)
+    site.build()
+    page = site.page("community/index.html")
+    # Ann wrote 14 of the 22 comments, four others 2 each: 80% takes three.
+    assert "3 people wrote 82% of the conversation since 2021." in page
+    svg = (site.output / "community" / "circle.svg").read_text()
+    assert svg.startswith("<svg") and "<script" not in svg
+    assert '<img src="https://blog.example/community/circle.svg"' in page
+    assert (
+        "A bar chart of the people in conversation here each year, 2021 to 2023" in page
+    )
+    rows = re.findall(
+        r'<tr><th scope="row">(\d+)</th><td>(\d+)</td><td>(\d+)</td>', page
+    )
+    assert rows == [("2021", "4", "0"), ("2022", "1", "2"), ("2023", "0", "4")]
+
+
+def test_the_story_can_be_left_out(site):
+    _busy_years(site)
+    site.settings["COMMUNITY_CONCENTRATION"] = False
+    site.settings["COMMUNITY_CIRCLE_CHART"] = False
+    site.build()
+    page = site.page("community/index.html")
+    assert "of the conversation since" not in page
+    assert "circle.svg" not in page and 'id="over-the-years"' not in page
+    assert not (site.output / "community" / "circle.svg").exists()

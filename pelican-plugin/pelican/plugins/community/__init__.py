@@ -11,6 +11,8 @@ import functools
 import gc
 import logging
 import os
+import posixpath
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,19 +21,25 @@ from typing import Any
 # namespace folder as ``pelican``: its submodule is unknown to it.
 from pelican import signals  # type: ignore[attr-defined]
 from pelican.generators import ArticlesGenerator, Generator
+from pelican.utils import get_relative_path, path_to_url
 
+from .cache import CACHE_DIR
 from .errors import CommunityError
 from .pelican_site import post_links, post_refs
+from .photos import PHOTOS_DIR, local_photos
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
-from .templating import PAGE_TEMPLATES, add_community_templates
+from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
+from .views.chart import circle_chart_svg
 from .views.community import Community
 
 logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
+#: The photos a build shows (output path -> cached file), in the context.
+PHOTOS_KEY = "_COMMUNITY_PHOTOS"
 
 
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,7 +74,7 @@ def _settings_of(generator: Any) -> CommunitySettings:
 
 def add_templates(generator: Any) -> None:
     """``generator_init``: the default ``community/`` templates, behind the theme."""
-    add_community_templates(generator.env)
+    add_community_templates(generator.env, generator.settings.get("DEFAULT_LANG", "en"))
 
 
 @_stop_on_bad_input
@@ -76,19 +84,41 @@ def attach_community(generator: ArticlesGenerator) -> None:
     settings = _settings_of(generator)
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
+    cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
     community = build_community(
         settings,
         post_refs(generator.articles, generator.settings, links),
-        cache_path=Path(generator.settings.get("CACHE_PATH") or "cache"),
+        cache_path=cache_path,
         progress=_pelican_console(),
     )
     generator.context["community"] = community
+    if settings.avatars:
+        generator.context[PHOTOS_KEY] = _attach_photos(
+            community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
+        )
     _keep_out_of_garbage_collection()
     articles = [*generator.articles, *generator.translations]
     for article in articles:
         article.community = community.for_post(article.slug)
-    if settings.thanks_in_content:
-        _append_to_content(generator, articles)
+
+
+def _attach_photos(
+    community: Community, settings: CommunitySettings, folder: Path
+) -> dict[str, Path]:
+    """Give each person whose photo is at hand their ``avatar`` (its URL in
+    the output); return output path -> cached file, to be copied there."""
+    photos = local_photos(
+        (person.photo for person in community.people if person.photo),
+        folder,
+        offline=settings.offline,
+    )
+    shown: dict[str, Path] = {}
+    for person in community.people:
+        cached = photos.get(person.photo)
+        if cached is not None:
+            person.avatar = f"{settings.photos_folder}/{cached.name}"
+            shown[person.avatar] = cached
+    return shown
 
 
 def _pelican_console() -> Any:
@@ -114,17 +144,36 @@ def release_frozen_objects(_pelican: Any) -> None:
     gc.unfreeze()
 
 
-def _append_to_content(generator: ArticlesGenerator, articles: list[Any]) -> None:
+def add_lists_to_article_page(generator: Any, content: Any) -> None:
+    """``article_generator_write_article``: with COMMUNITY_THANKS_IN_CONTENT,
+    the thank-you list and the conversation join the article's content for
+    its own page only. Feeds are written before article pages, and index,
+    tag and category pages after them, so none of them carries the lists."""
+    if not _settings_of(generator).thanks_in_content:
+        return
+    if getattr(content, "community", None) is None:  # a draft, a hidden post
+        return
+    settings = generator.settings
+    siteurl = settings.get("SITEURL", "")
+    if settings.get("RELATIVE_URLS"):
+        siteurl = path_to_url(get_relative_path(content.save_as))
     template = generator.env.get_template("community/in-content.html")
-    for article in articles:
-        html = template.render(article=article, **generator.context)
-        if not html.strip():
-            continue
-        if "summary" not in article.metadata:
-            # Freeze the summary first, so index pages do not show the list.
-            article.metadata["summary"] = article._summary = article.summary
-        article._content = (article._content or "") + html
-        _forget_memoized(article)
+    html = template.render({**generator.context, "SITEURL": siteurl}, article=content)
+    if not html.strip():
+        return
+    content._community_unchanged = content._content
+    content._content = (content._content or "") + html
+    _forget_memoized(content)
+
+
+def restore_article_after_its_page(_path: str, context: Any = None) -> None:
+    """``content_written``: the article's page is written, its content is
+    the author's alone again."""
+    article = (context or {}).get("article")
+    if article is None or "_community_unchanged" not in vars(article):
+        return
+    article._content = vars(article).pop("_community_unchanged")
+    _forget_memoized(article)
 
 
 def _forget_memoized(article: Any) -> None:
@@ -149,7 +198,15 @@ class CommunityPageGenerator(Generator):
         if community is None:
             return
         settings = _settings_of(self)
+        if settings.css_save_as:
+            _copy_stylesheet(Path(self.output_path) / settings.css_save_as)
+        for target, cached in (self.context.get(PHOTOS_KEY) or {}).items():
+            (Path(self.output_path) / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, Path(self.output_path) / target)
         if settings.save_as:
+            chart = _write_circle_chart(
+                community, settings, Path(self.output_path), self.settings
+            )
             template = self.env.select_template(PAGE_TEMPLATES)
             writer.write_file(
                 settings.save_as,
@@ -159,12 +216,37 @@ class CommunityPageGenerator(Generator):
                 url=settings.url,
                 community=community,
                 community_posts=self.context.get("community_posts") or {},
+                community_chart=chart,
                 page_name=settings.save_as.rsplit(".", 1)[0],
             )
         if settings.json_save_as:
             path = Path(self.output_path) / settings.json_save_as
             write_atomically(path, community.json_text())
             logger.info("community: wrote the report to %s", os.path.relpath(path))
+
+
+def _write_circle_chart(
+    community: Community,
+    settings: CommunitySettings,
+    output: Path,
+    pelican_settings: dict,
+) -> str:
+    """The circle over the years, next to the community page; its URL (from
+    the site's root), or "" when there is no chart to draw."""
+    rows = community.circle_by_year
+    if not settings.circle_chart or len(rows) < 2:
+        return ""
+    save_as = posixpath.join(posixpath.dirname(settings.save_as), "circle.svg")
+    title = f"People in conversation each year on {pelican_settings.get('SITENAME')}"
+    write_atomically(output / save_as, circle_chart_svg(rows, title))
+    return save_as
+
+
+def _copy_stylesheet(path: Path) -> None:
+    """The default templates' stylesheet, linked from every page that shows
+    the community."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(STYLESHEET.read_bytes())
 
 
 def get_generators(_pelican: Any) -> type[Generator]:
@@ -178,4 +260,6 @@ def register() -> None:
     signals.generator_init.connect(add_templates)
     signals.article_generator_finalized.connect(attach_community)
     signals.get_generators.connect(get_generators)
+    signals.article_generator_write_article.connect(add_lists_to_article_page)
+    signals.content_written.connect(restore_article_after_its_page)
     signals.finalized.connect(release_frozen_objects)

@@ -22,25 +22,47 @@ git. Next to the result is a record of everything the computation read:
   files' sizes and times) and the Python version.
 
 Any difference is a miss: the community is computed again, never served
-stale. A cache that cannot be read or written is ignored (debug log only).
+stale. A cache that cannot be read is ignored (debug log only); one that
+cannot be written (a full disk, a folder without write permission) is one
+warning naming the file, as Pelican does for its own caches.
+
+**The cache cannot run code.** Unpickling runs whatever the bytes ask for,
+and a cache folder is not always the author's own: CI systems restore
+``cache/`` from a cache shared across branches, which a pull request's job
+may have written. So each file carries an HMAC-SHA256 of its bytes, made
+with a key kept outside the cache folder, and nothing is unpickled before
+its tag checks out: a planted file is a miss, never executed.
+
+The key is 32 random bytes in ``pelican-community-secret/cache.key`` under
+the user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``), made
+0600 on first use. Why there and not beside the archive: the archive folder
+is committed, so a secret in it is one ``git add -f`` from being public, and
+it is often read-only in CI; the user's cache directory belongs to the user
+(whoever can write it can already change their shell's startup files), is
+never in a site's repository, and is not what a CI job restores as the
+site's ``cache/``. A fresh CI machine makes a fresh key, so a restored
+``cache/`` is simply a miss there. Without a usable key (no home directory,
+a key inside the cache folder itself), nothing is cached.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import pickle
 import secrets
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from .archive.store import STATE_FILE
+from .errors import StorageError
 from .fingerprints import Fingerprint, take_fingerprint
 from .model import PostRef
-from .storage import paused_gc, prepare_cache_folder
+from .storage import paused_gc, prepare_cache_folder, replacing
 from .views.community import Community
 
 logger = logging.getLogger(__name__)
@@ -50,7 +72,13 @@ CACHE_DIR = "pelican-community"
 KEY_FILE = "community.key"
 DATA_FILE = "community.pickle"
 #: Bump when the cached object's shape changes in a way file times miss.
-FORMAT = 3
+FORMAT = 4
+#: What every cache file starts with; its HMAC-SHA256 tag ends it.
+MAGIC = b"pelican-community cache, HMAC-SHA256 signed\n"
+TAG_SIZE = hashlib.sha256().digest_size
+#: The key's folder and file under the user's cache directory.
+SECRET_DIR = "pelican-community-secret"
+SECRET_FILE = "cache.key"
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -94,13 +122,73 @@ def _archive_files(archive_path: Path) -> dict[str, Path]:
     }
 
 
+def secret_key_path() -> Path | None:
+    """Where the key that signs cache files lives (see the module's notes),
+    or None when there is no user cache directory."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    try:
+        root = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home directory
+        return None
+    return root / SECRET_DIR / SECRET_FILE
+
+
+def _secret_key(path: Path) -> bytes:
+    """The key in ``path``, made (0600, never overwritten) on first use."""
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another build made it first
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
+
+class _SigningWriter:
+    """Passes pickled bytes to the file while signing them, so a large
+    community is never held as one pickled string."""
+
+    def __init__(self, handle: IO[bytes], key: bytes) -> None:
+        self.handle = handle
+        self.mac = hmac.new(key, MAGIC, hashlib.sha256)
+        handle.write(MAGIC)
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.handle.write(data)
+
+    def finish(self) -> None:
+        self.handle.write(self.mac.digest())
+
+
 class CommunityCache:
     """The cached community of one archive folder, kept in ``cache_path``
     (Pelican's ``CACHE_PATH``)."""
 
-    def __init__(self, archive_path: Path, folder: Path) -> None:
+    def __init__(
+        self, archive_path: Path, folder: Path, key_path: Path | None = None
+    ) -> None:
         self.archive_path = archive_path
         self.folder = folder  #: ``CACHE_DIR`` under Pelican's ``CACHE_PATH``
+        self.key_path = key_path or secret_key_path()
+        self._key: bytes | None = None
+
+    def _signing_key(self) -> bytes:
+        """The key, or :class:`OSError` when there is none to trust (a key
+        inside the cache folder could be planted with the files)."""
+        if self._key is None:
+            path = self.key_path
+            if path is None:
+                raise OSError("no user cache directory for the signing key")
+            if path.resolve().is_relative_to(self.folder.resolve()):
+                raise OSError(f"the signing key {path} is inside {self.folder}")
+            self._key = _secret_key(path)
+        return self._key
 
     def load(self, inputs: str) -> Community | None:
         """The cached community if it was computed from ``inputs`` and from
@@ -147,7 +235,11 @@ class CommunityCache:
             (self.folder / KEY_FILE).unlink(missing_ok=True)
             self._write(DATA_FILE, (token, community))
             self._write(KEY_FILE, _Key(inputs, files, token))
-        except (OSError, RecursionError, pickle.PicklingError) as exc:
+        except StorageError as exc:
+            logger.warning(
+                "community: %s; the next build computes the community again", exc
+            )
+        except (OSError, RecursionError, pickle.PicklingError, ValueError) as exc:
             logger.debug("community: could not cache the result (%s)", exc)
 
     def _check_files(self, key: _Key) -> dict[str, Fingerprint] | None:
@@ -169,17 +261,24 @@ class CommunityCache:
         return current
 
     def _read(self, name: str) -> object:
-        with (self.folder / name).open("rb") as handle, paused_gc():
-            return pickle.load(handle)
+        """The object in cache file ``name``, unpickled only once its tag
+        proves this user's key signed it (:class:`ValueError` if not)."""
+        data = (self.folder / name).read_bytes()
+        payload = memoryview(data)[len(MAGIC) : -TAG_SIZE]
+        mac = hmac.new(self._signing_key(), MAGIC, hashlib.sha256)
+        mac.update(payload)
+        if not (
+            len(data) > len(MAGIC) + TAG_SIZE
+            and data.startswith(MAGIC)
+            and hmac.compare_digest(mac.digest(), data[-TAG_SIZE:])
+        ):
+            raise ValueError(f"{name} is not signed with this user's cache key")
+        with paused_gc():
+            return pickle.loads(payload)
 
     def _write(self, name: str, value: object) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            # Straight to the file: a large community is not also held
-            # in memory as one pickled string.
-            with os.fdopen(fd, "wb") as handle, paused_gc():
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        key = self._signing_key()
+        with replacing(self.folder / name, binary=True) as handle, paused_gc():
+            writer = _SigningWriter(handle, key)
+            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            writer.finish()

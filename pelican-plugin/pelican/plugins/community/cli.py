@@ -8,12 +8,15 @@ import difflib
 import logging
 import os
 import sys
+import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from .archive.live import describe_report, sync_live_sources
+from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
 from .desk_output import desk_html, is_inside, print_desk
 from .errors import CommunityError, SettingsError
@@ -32,31 +35,93 @@ from .views.suggestions import suggest_edits
 logger = logging.getLogger(__name__)
 
 
+#: Each subcommand: (one-line help, description, example).
+_COMMANDS = {
+    "report": (
+        "show who is who (a table, or --json)",
+        "Read the sources, the archive and the articles, and show every person "
+        "with their role, posts, comments, mentions and reactions. Nothing is "
+        "written and nothing is fetched.",
+        "pelican-community report -s pelicanconf.py --json > community.json",
+    ),
+    "check": (
+        "validate settings and people file, suggest edits",
+        "Validate the COMMUNITY_* settings and the people file, then suggest "
+        "edits: regulars you have not pinned, names that look like one person, "
+        "interactions that match no post. Nothing is written.",
+        "pelican-community check -s pelicanconf.py",
+    ),
+    "fetch": (
+        "sync live sources into the archive, without building",
+        "Fetch the live sources (comment feeds, webmention.io, Mastodon, "
+        "Bluesky) whose posts are due, and merge what they bring into the "
+        "archive. A failing source leaves the archive as it was; exit status "
+        "stays 0.",
+        "pelican-community fetch -s pelicanconf.py",
+    ),
+    "forget": (
+        "erase a person's interactions from the archive for good",
+        "Erase every interaction of one person (merged as on the site) from the "
+        "archive, and keep them from coming back on the next import or fetch.",
+        "pelican-community forget --dry-run '@someone@example.social'",
+    ),
+    "desk": (
+        "your private desk: whom to answer, who went quiet, who to pin",
+        "Show what waits for your reply, the first-timers to welcome, the "
+        "friends and regulars gone quiet, the people coming back (with the "
+        "community.yaml entry to paste) and the circle in numbers per year. "
+        "In the terminal, or with --html as one page outside OUTPUT_PATH. "
+        "Private: nothing of it is published. Nothing is fetched.",
+        "pelican-community desk -s pelicanconf.py --html",
+    ),
+    "pin": (
+        "pin someone as a friend in community.yaml",
+        "Add the person under friends: in community.yaml with every URL and "
+        "handle they were seen with (or move their people: entry there), "
+        "touching nothing else in the file.",
+        "pelican-community pin --dry-run '@someone@example.social'",
+    ),
+    "hide": (
+        "hide someone from every page, in community.yaml",
+        "Add hide rules for every URL and handle the person was seen with "
+        "(their name when nothing else is known), touching nothing else in "
+        "the file.",
+        "pelican-community hide --dry-run 'https://spam.example/'",
+    ),
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pelican-community",
         description="See the community around a Pelican blog without building it.",
+        epilog="Run 'pelican-community COMMAND --help' for each command's options.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    report = commands.add_parser("report", help="show who is who (a table, or --json)")
-    report.add_argument("--json", action="store_true", help="print the JSON report")
-    commands.add_parser(
-        "check", help="validate settings and people file, suggest edits"
+    subs = {}
+    for name, (summary, description, example) in _COMMANDS.items():
+        subs[name] = commands.add_parser(
+            name,
+            help=summary,
+            description=textwrap.fill(description, 79),
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    subs["report"].add_argument(
+        "--json", action="store_true", help="print the JSON report"
     )
-    commands.add_parser(
-        "fetch", help="sync live sources into the archive, without building"
+    forget = subs["forget"]
+    forget.add_argument("who", nargs="?", help="the person's name, URL or handle")
+    forget.add_argument(
+        "--source",
+        metavar="NAME",
+        help="instead: erase the archive of a source no longer in COMMUNITY_SOURCES",
     )
-    forget = commands.add_parser(
-        "forget", help="erase a person's interactions from the archive for good"
-    )
-    forget.add_argument("who", help="the person's name, URL or handle")
     forget.add_argument(
         "--dry-run", action="store_true", help="say what would be erased, erase nothing"
     )
-    desk = commands.add_parser(
-        "desk",
-        help="your private desk: whom to answer, who went quiet, who to pin",
-    )
+    desk = subs["desk"]
     desk.add_argument(
         "--html",
         nargs="?",
@@ -70,20 +135,26 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="the day to look from ('today'; default: the newest interaction)",
     )
-    for name, verb in (("pin", "pin as a friend"), ("hide", "hide from every page")):
-        edit = commands.add_parser(name, help=f"{verb} in community.yaml")
-        edit.add_argument("who", help="the person's name, URL or handle")
-        edit.add_argument(
+    for name in ("pin", "hide"):
+        subs[name].add_argument("who", help="the person's name, URL or handle")
+        subs[name].add_argument(
             "--dry-run", action="store_true", help="print the change, write nothing"
         )
-    for sub in commands.choices.values():
+    for sub in subs.values():
         sub.add_argument(
             "-s",
             "--settings",
             default="pelicanconf.py",
-            help="the site's pelicanconf.py",
+            help="the site's pelicanconf.py (default: %(default)s)",
         )
     return parser
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pelican-community")
+    except metadata.PackageNotFoundError:  # run from a source tree
+        return "unknown"
 
 
 def _table(community: Community) -> str:
@@ -150,9 +221,15 @@ def _fetch(args: argparse.Namespace) -> int:
             "offline (COMMUNITY_OFFLINE or PELICAN_COMMUNITY_OFFLINE): nothing fetched"
         )
         return 0
-    reports = sync_live_sources(
-        Archive(cs.archive_path), cs, read_posts(settings), progress=sys.stderr.isatty()
-    )
+    posts = read_posts(settings)
+    try:
+        with hold_archive(cs.archive_path):
+            reports = sync_live_sources(
+                Archive(cs.archive_path), cs, posts, progress=sys.stderr.isatty()
+            )
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing fetched", file=sys.stderr)
+        return 1
     for report in reports:
         print(describe_report(report))
     failed = [r.source for r in reports if r.failure]
@@ -169,6 +246,14 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _forget(args: argparse.Namespace) -> int:
+    if (args.who is None) == (args.source is None):
+        print(
+            "pelican-community: forget takes a person, or --source NAME",
+            file=sys.stderr,
+        )
+        return 2
+    if args.source is not None:
+        return _forget_source(args)
     _settings, cs = read_site(args.settings)
     people_file = load_people_file(cs.people_file)
     archive = Archive(cs.archive_path)
@@ -185,7 +270,12 @@ def _forget(args: argparse.Namespace) -> int:
             f"would erase {len(match.items)} interaction(s) of {match.name}: {detail}"
         )
         return 0
-    erased = archive.forget({(item.source, item.id) for item in match.items})
+    try:
+        with hold_archive(cs.archive_path):
+            erased = archive.forget({(item.source, item.id) for item in match.items})
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
+        return 1
     print(f"erased {len(erased)} interaction(s) of {match.name}: {detail}")
     print(
         "they will not be archived again, even if a source still has them; "
@@ -282,7 +372,9 @@ def _edit_people_file(args: argparse.Namespace) -> int:
         new_text = pin_in_text(path, text, entry, identity.entry)
         done = f"pinned {person.name} under friends:"
     else:
-        new_text = hide_in_text(path, text, person.name, hide_rules_for(entry))
+        new_text = hide_in_text(
+            path, text, person.name, hide_rules_for(identity, entry)
+        )
         done = f"hid {person.name}"
     if args.dry_run:
         sys.stdout.writelines(
@@ -296,6 +388,42 @@ def _edit_people_file(args: argparse.Namespace) -> int:
         return 0
     write_atomically(path, new_text)
     print(f"{done} in {path}; rebuild the site to see the change")
+    return 0
+
+
+def _forget_source(args: argparse.Namespace) -> int:
+    """Erase the archive file of a source the settings no longer list."""
+    _settings, cs = read_site(args.settings)
+    name = args.source
+    archive = Archive(cs.archive_path)
+    if name in {spec.name for spec in cs.sources}:
+        print(
+            f"pelican-community: {name!r} is still in COMMUNITY_SOURCES: remove it "
+            "there first (or forget people one by one)",
+            file=sys.stderr,
+        )
+        return 1
+    if name not in archive.source_names():
+        print(
+            f"pelican-community: the archive in {cs.archive_path} has no source "
+            f"{name!r}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        print(
+            f"would erase {len(archive.load_source(name))} interaction(s) of "
+            f"source {name} ({archive.source_file(name)})"
+        )
+        return 0
+    try:
+        with hold_archive(cs.archive_path):
+            erased = archive.drop_source(name)
+    except ArchiveBusy as busy:
+        print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
+        return 1
+    print(f"erased {erased} interaction(s) of source {name}")
+    print("rebuild the site to update the pages")
     return 0
 
 

@@ -8,9 +8,11 @@ from typing import IO
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .templating import TEMPLATES, community_date
+from .templating import TEMPLATES, Words
 from .views.desk import Desk, Quiet, Waiting
 
+#: The desk speaks English (its words are not in the catalogue), dates too.
+community_date = Words("en").date
 #: Wide enough for the tables when the desk is piped or saved to a file.
 PLAIN_WIDTH = 120
 

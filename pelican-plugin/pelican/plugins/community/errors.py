@@ -23,3 +23,25 @@ class PeopleFileError(CommunityError):
 
 class SourceError(CommunityError):
     """A local source file is unreadable or not of the declared format."""
+
+
+class StorageError(CommunityError, OSError):
+    """A file of the plugin's could not be written: a full disk, a folder
+    without write permission, a read-only file system. Nothing was lost
+    (the previous file is intact); the build stops with one line naming
+    the file.
+
+    It is an :class:`OSError` too, so code that treats storage trouble as a
+    miss (the caches) goes on doing so."""
+
+    @classmethod
+    def about(cls, path: object, exc: OSError) -> StorageError:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return cls(
+            exc.errno or 0,
+            f"{path}: cannot be written ({reason}); nothing was lost, the "
+            "previous version is intact",
+        )
+
+    def __str__(self) -> str:
+        return str(self.strerror)

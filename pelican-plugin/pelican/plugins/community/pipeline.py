@@ -10,6 +10,7 @@ from typing import Any
 
 from .archive.dedup import dedupe_interactions
 from .archive.local import ingest_local_sources, read_changed_local_sources
+from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
@@ -45,11 +46,39 @@ def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
     are)."""
     people_file = load_people_file(settings.people_file)
     archive = Archive(settings.archive_path)
+    warn_unconfigured_sources(archive, settings)
     pending = read_changed_local_sources(archive, settings.sources)
     items = dedupe_interactions(archive.load_with(pending))
     identities: dict[str, Identity] = {}
     community = community_from(settings, items, people_file, posts, identities)
     return Look(people_file, items, community, identities)
+
+
+def warn_unconfigured_sources(archive: Archive, settings: CommunitySettings) -> None:
+    """One warning per archived source no longer in ``COMMUNITY_SOURCES``
+    (nor kept as history in ``COMMUNITY_KEEP_SOURCES``). Its interactions
+    still count: the archive never drops what it holds on its own."""
+    configured = {spec.name for spec in settings.sources}
+    for name in archive.source_names():
+        if name not in configured and name not in settings.keep_sources:
+            logger.warning(
+                "community: %s: source %r is not in COMMUNITY_SOURCES; its "
+                "archived interactions still count. Add %r to "
+                "COMMUNITY_KEEP_SOURCES to keep them as history, or erase them "
+                "with `pelican-community forget --source %s`",
+                archive.source_file(name),
+                name,
+                name,
+                name,
+            )
+
+
+def _say_read_only(busy: ArchiveBusy) -> None:
+    logger.warning(
+        "community: %s; this build shows the archive as it is (with changed "
+        "exports read in memory), fetches nothing and writes nothing to it",
+        busy,
+    )
 
 
 def update_archive(
@@ -78,6 +107,8 @@ def community_from(
     people_file: PeopleFile,
     posts: list[PostRef],
     identities: dict[str, Identity] | None = None,
+    *,
+    building: bool = False,
 ) -> Community:
     """The community computed from interactions (pure), with one log line
     for interactions that match no post (``identities``: see
@@ -85,12 +116,24 @@ def community_from(
     community = compute_community(
         items, people_file, posts, settings.regular_min_posts, identities
     )
-    _log_unmatched(community)
+    _log_unmatched(community, building)
     return community
 
 
-def _log_unmatched(community: Community) -> None:
-    if community.unmatched:
+def _log_unmatched(community: Community, building: bool) -> None:
+    if building and community.unmatched and not community.posts:
+        # Nothing reached any post: the first build of a new setup, whose
+        # old addresses Pelican's posts do not answer to yet. (The commands
+        # that only look say it their own way: `check` lists them.)
+        logger.warning(
+            "community: none of the %d interaction(s) matched a post, so no "
+            "article shows a thank-you list or a conversation. Next step: "
+            "`pelican-community check` lists the addresses they point at; add "
+            "them to the posts' Old_urls metadata, or set SITEURL to the blog's "
+            "address",
+            community.unmatched,
+        )
+    elif community.unmatched:
         logger.info(
             "community: %d interaction(s) matched no post "
             "(they still count for their person; `pelican-community check` lists them)",
@@ -113,12 +156,30 @@ def build_community(
     ``cache_path`` (Pelican's ``CACHE_PATH``; by default ``cache/`` in the
     site's folder) instead of reading the archive again.
     """
+    try:
+        with hold_archive(settings.archive_path):
+            return _build_and_cache(settings, posts, cache_path, progress)
+    except ArchiveBusy as busy:
+        # Another writer is at work: its cache and archive are not ours
+        # to write; show what the archive holds now.
+        _say_read_only(busy)
+    return look(settings, posts).community
+
+
+def _build_and_cache(
+    settings: CommunitySettings,
+    posts: list[PostRef],
+    cache_path: Path | None,
+    progress: Any,
+) -> Community:
+    """The build of :func:`build_community`, holding the archive's lock."""
     people_bytes = _read_bytes(settings.people_file)
     # Reading exports and the archive makes hundreds of thousands of records
     # and no garbage cycles worth collecting: the cycle collector would only
     # rescan a growing heap (see paused_gc).
     with paused_gc():
         archive = Archive(settings.archive_path)
+        warn_unconfigured_sources(archive, settings)
         cache_folder = (cache_path or settings.root / "cache") / CACHE_DIR
         memo = DigestMemo(cache_folder)
         update_archive(archive, settings, posts, memo, progress)
@@ -128,12 +189,16 @@ def build_community(
         community = cache.load(inputs)
         if community is not None:
             # These exact people-file bytes were read without error before.
-            _log_unmatched(community)
+            _log_unmatched(community, building=True)
             return community
         people_file = parse_people_file(settings.people_file, people_bytes)
         # The records are dropped before the result is pickled.
         community = community_from(
-            settings, dedupe_interactions(archive.load()), people_file, posts
+            settings,
+            dedupe_interactions(archive.load(purge=True)),
+            people_file,
+            posts,
+            building=True,
         )
     cache.store(inputs, community)
     return community

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
+import posixpath
 import re
 import sys
 from collections.abc import Mapping
@@ -26,9 +28,15 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_URL": ("community/", str),
     "COMMUNITY_SAVE_AS": ("community/index.html", str),
     "COMMUNITY_JSON_SAVE_AS": ("", str),
+    "COMMUNITY_CSS_URL": ("community/community.css", str),
+    "COMMUNITY_CSS_SAVE_AS": ("community/community.css", str),
+    "COMMUNITY_CONCENTRATION": (True, bool),
+    "COMMUNITY_CIRCLE_CHART": (True, bool),
+    "COMMUNITY_AVATARS": (False, bool),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
+    "COMMUNITY_KEEP_SOURCES": ([], list),
     "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
     "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
@@ -59,6 +67,19 @@ class CommunitySettings:
     desk_waiting_months: int = 12
     #: the desk's "gone quiet" needs at least this long a silence
     desk_quiet_months: int = 6
+    #: archived sources no longer configured, kept as history without a warning
+    keep_sources: tuple[str, ...] = ()
+    css_save_as: str = "community/community.css"
+    circle_chart: bool = True
+    avatars: bool = False
+
+    @property
+    def photos_folder(self) -> str:
+        """Where the output keeps the photos: beside the stylesheet."""
+        return posixpath.join(
+            posixpath.dirname(self.css_save_as or "community/community.css"),
+            "photos",
+        )
 
 
 def apply_defaults(settings: dict) -> None:
@@ -138,15 +159,31 @@ def load_settings(
     for key in ("COMMUNITY_DESK_WAITING_MONTHS", "COMMUNITY_DESK_QUIET_MONTHS"):
         if values[key] < 1:
             raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
-    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS"):
+    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
+    if values["COMMUNITY_AVATARS"] and importlib.util.find_spec("PIL") is None:
+        raise SettingsError(
+            "COMMUNITY_AVATARS: photos are resized with Pillow, which is not "
+            "installed: pip install 'pelican-community[avatars]'"
+        )
     root = root or site_root(settings)
+    people_file = root / values["COMMUNITY_PEOPLE_FILE"]
+    if (
+        values["COMMUNITY_PEOPLE_FILE"] != DEFAULTS["COMMUNITY_PEOPLE_FILE"][0]
+        and not people_file.exists()
+    ):
+        # The default file may be missing (no people file yet); one named on
+        # purpose is surely mistyped or misplaced.
+        raise SettingsError(
+            f"COMMUNITY_PEOPLE_FILE: {people_file} not found (leave the setting "
+            "out to build without a people file)"
+        )
     offline = values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ)
     return CommunitySettings(
         root=root,
         sources=_load_sources(values["COMMUNITY_SOURCES"], root),
-        people_file=root / values["COMMUNITY_PEOPLE_FILE"],
+        people_file=people_file,
         archive_path=root / values["COMMUNITY_ARCHIVE_PATH"],
         offline=offline,
         url=values["COMMUNITY_URL"],
@@ -155,9 +192,23 @@ def load_settings(
         regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
         thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
         fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
+        keep_sources=_load_keep_sources(values["COMMUNITY_KEEP_SOURCES"]),
+        css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
+        circle_chart=values["COMMUNITY_CIRCLE_CHART"],
+        avatars=values["COMMUNITY_AVATARS"],
         desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
         desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
     )
+
+
+def _load_keep_sources(names: list) -> tuple[str, ...]:
+    for name in names:
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SettingsError(
+                f"COMMUNITY_KEEP_SOURCES: {name!r} is not a source name (the name "
+                "of a file in the archive, without .jsonl)"
+            )
+    return tuple(names)
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:

@@ -9,6 +9,9 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
+
+from .errors import StorageError
 
 
 @contextlib.contextmanager
@@ -29,26 +32,71 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def write_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Replace ``path`` with ``text`` (a string, or pieces of one, written as
-    they come) so that readers see the old or the new file, never a part of
-    one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def file_mode() -> int:
+    """The mode a new file gets from the umask, as Pelican's own files get
+    it (``open`` makes ``0o666 & ~umask``). A temporary file is made 0600,
+    which a web server running as another user cannot read after
+    ``rsync -a``."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(text, str):
-                handle.write(text)
-            else:
-                handle.writelines(text)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)  # no other way to read it; set back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, binary: bool = False) -> Iterator[IO]:
+    """A handle to write the new ``path`` into: readers see the old or the
+    new file, never a part of one (temporary file, fsync, rename). The file
+    gets the mode the umask gives (:func:`file_mode`).
+
+    A full disk or a folder that cannot be written raises
+    :class:`StorageError` naming the file; the previous file is intact."""
+    tmp = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        handle: IO[Any] = (
+            os.fdopen(fd, "wb")
+            if binary
+            else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        )
+        with handle:
+            os.fchmod(handle.fileno(), file_mode())
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        _remove_quietly(tmp)
+        raise StorageError.about(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove_quietly(tmp)
         raise
+    _sync_folder(path.parent)
+
+
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
+    """Replace ``path`` with ``text`` (a string, or pieces of one, written as
+    they come), as :func:`replacing` does."""
+    with replacing(path) as handle:
+        if isinstance(text, str):
+            handle.write(text)
+        else:
+            handle.writelines(text)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (where the system allows it)."""
     try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -57,6 +105,12 @@ def write_atomically(path: Path, text: str | Iterable[str]) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def _remove_quietly(tmp: str) -> None:
+    if tmp:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def prepare_cache_folder(folder: Path) -> None:

@@ -1,29 +1,91 @@
-"""The plugin's default templates and Jinja filters, added behind the theme's."""
+"""The plugin's default templates, added behind the theme's, with their words
+and dates in the site's language (``DEFAULT_LANG``).
+
+The plugin keeps a catalogue of its own (``locale/<lang>/LC_MESSAGES/
+pelican-community.mo``) and gives its templates their own functions, ``_c``
+and ``_cn``, instead of Jinja's ``gettext``: a theme translated with
+i18n_subsites keeps its translations, and the plugin's words are translated
+whatever the theme does. Without a catalogue for the language, English.
+"""
 
 from __future__ import annotations
 
+import gettext
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
+#: The default templates' stylesheet, copied to COMMUNITY_CSS_SAVE_AS.
+STYLESHEET = Path(__file__).parent / "static" / "community.css"
+
+DOMAIN = "pelican-community"
+LOCALES = Path(__file__).parent / "locale"
 
 
-def community_date(value: str, fmt: str = "%-d %B %Y") -> str:
-    """``2013-03-04T15:00:00+00:00`` as ``4 March 2013``."""
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(value).strftime(fmt)
-    except ValueError:
-        return ""
+@lru_cache(maxsize=16)
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The catalogue for ``lang`` ("fr", "fr_FR", "de-AT"...), its base
+    language's, or none (English)."""
+    code = (lang or "en").replace("-", "_")
+    languages = [code, code.split("_")[0]]
+    return gettext.translation(DOMAIN, LOCALES, languages=languages, fallback=True)
 
 
-def add_community_templates(env: Environment) -> None:
+class Words:
+    """What a template says, in one language. Translations are trusted
+    markup; every value put into them is escaped unless it is markup."""
+
+    def __init__(self, lang: str) -> None:
+        self._catalogue = catalogue(lang)
+        # Dates speak the words' language: no "Wrote in março de 2013".
+        translated = type(self._catalogue) is not gettext.NullTranslations
+        self.lang = (lang or "en").replace("-", "_") if translated else "en"
+
+    def text(self, message: str, **values: object) -> Markup:
+        """``_c("On %(posts)s", posts=...)``"""
+        translated = Markup(self._catalogue.gettext(message))
+        return translated % values if values else translated
+
+    def plural(self, singular: str, plural: str, num: int, **values: object) -> Markup:
+        """``_cn("%(num)d person", "%(num)d people", n)``: the form the
+        language uses for ``num``, which is also given to the text."""
+        translated = Markup(self._catalogue.ngettext(singular, plural, num))
+        return translated % {"num": num, **values}
+
+    def date(self, value: str, form: str = "day") -> str:
+        """An ISO time as "4 March 2013" (``form="day"``) or "March 2013"
+        (``form="month"``), in the site's language; a strftime pattern
+        (with ``%``) is used as it is."""
+        if not value:
+            return ""
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            return ""
+        if "%" in form:
+            return when.strftime(form)
+        from babel.core import UnknownLocaleError
+        from babel.dates import format_date, format_skeleton
+
+        try:
+            if form == "month":
+                return format_skeleton("yMMMM", when, locale=self.lang)
+            # English as the plugin always wrote it; other languages their way.
+            pattern = "d MMMM y" if self.lang == "en" else "long"
+            return format_date(when, pattern, locale=self.lang)
+        except (ValueError, LookupError, UnknownLocaleError):  # unknown language
+            return when.strftime("%-d %B %Y" if form == "day" else "%B %Y")
+
+
+def add_community_templates(env: Environment, lang: str = "en") -> None:
     """Let ``env`` find ``community/*.html`` after the theme's own templates
-    (so the theme wins) and ``!community/*.html`` for explicit extension."""
+    (so the theme wins) and ``!community/*.html`` for explicit extension;
+    give them their words and dates in ``lang``."""
     loader = env.loader
     ours = FileSystemLoader(str(TEMPLATES))
     prefixed = PrefixLoader(
@@ -39,4 +101,7 @@ def add_community_templates(env: Environment) -> None:
         env.loader = ChoiceLoader(
             [loader, ours, prefixed] if loader else [ours, prefixed]
         )
-    env.filters.setdefault("community_date", community_date)
+    words = Words(lang)
+    env.globals["_c"] = words.text
+    env.globals["_cn"] = words.plural
+    env.filters["community_date"] = words.date

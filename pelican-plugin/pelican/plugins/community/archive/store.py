@@ -93,10 +93,14 @@ class Archive:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Read once per Archive (one build, one command), kept up to date
-        # by this object's own writes.
-        self._forgotten: dict[str, set[str]] | None = None
-        self._state_text: str | None = None
+        # Read once per Archive (one build, one command, under the writer
+        # lock), kept up to date by this object's own writes.
+        self._forgotten: tuple[object, dict[str, set[str]]] | None = None
+        self._state: tuple[object, str] | None = None
+
+    def source_file(self, name: str) -> Path:
+        """The file that holds source ``name``'s interactions."""
+        return self.path / f"{name}{SUFFIX}"
 
     def source_names(self) -> list[str]:
         """Names of every source with archived interactions, sorted."""
@@ -105,11 +109,21 @@ class Archive:
         return sorted(p.name[: -len(SUFFIX)] for p in self.path.glob(f"*{SUFFIX}"))
 
     def load_source(self, name: str) -> dict[str, Interaction]:
-        """The archived interactions of one source, by id."""
+        """The archived interactions of one source, by id (never a forgotten
+        one, whatever wrote it back)."""
+        return self._load_source(name, self.forgotten().get(name, set()))[0]
+
+    def _load_source(
+        self, name: str, forgotten: set[str]
+    ) -> tuple[dict[str, Interaction], int]:
+        """The source's interactions without the ``forgotten`` ids, and how
+        many forgotten ones the file held (a writer that overlapped a
+        ``forget`` may have put them back: the next merge drops them)."""
         path = self.path / f"{name}{SUFFIX}"
         if not path.exists():
-            return {}
+            return {}, 0
         items: dict[str, Interaction] = {}
+        dropped = 0
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
@@ -121,20 +135,31 @@ class Archive:
                         f"{path}:{number}: not a valid archive line ({exc}); "
                         "restore the file from git or delete the line"
                     ) from None
+                if item.id in forgotten:
+                    dropped += 1
+                    continue
                 items[item.id] = item
-        return items
+        return items, dropped
 
-    def load(self) -> list[Interaction]:
-        """Every archived interaction of every source, in a stable order."""
+    def load(self, *, purge: bool = False) -> list[Interaction]:
+        """Every archived interaction of every source, in a stable order.
+
+        ``purge`` (for builds, which may write) rewrites a source file found
+        holding forgotten ids, so erased words do not linger in the
+        committed archive until that source next changes."""
+        forgotten = self.forgotten()
         items: list[Interaction] = []
         for name in self.source_names():
-            items.extend(self.load_source(name).values())
+            current, dropped = self._load_source(name, forgotten.get(name, set()))
+            if purge and dropped:
+                self._write_source(name, current.values())
+            items.extend(current.values())
         return items
 
     def merge(self, name: str, result: SourceResult) -> MergeStats:
         """Merge one read of source ``name``; drop only what it reports removed."""
-        current, stats = self._merged(name, result)
-        if stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
+        current, stats, dropped = self._merged(name, result)
+        if dropped or stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
             self._write_source(name, current.values())
         return stats
 
@@ -144,7 +169,7 @@ class Archive:
         items: list[Interaction] = []
         for name in sorted(set(self.source_names()) | set(pending)):
             if name in pending:
-                current, _stats = self._merged(name, pending[name])
+                current, _stats, _dropped = self._merged(name, pending[name])
             else:
                 current = self.load_source(name)
             items.extend(current.values())
@@ -152,9 +177,9 @@ class Archive:
 
     def _merged(
         self, name: str, result: SourceResult
-    ) -> tuple[dict[str, Interaction], MergeStats]:
-        current = self.load_source(name)
-        forgotten = self._forgotten_ids().get(name, set())
+    ) -> tuple[dict[str, Interaction], MergeStats, int]:
+        forgotten = self.forgotten().get(name, set())
+        current, dropped = self._load_source(name, forgotten)
         added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(item)
@@ -175,25 +200,18 @@ class Archive:
         for item_id in result.removed:
             if current.pop(mask_private(item_id), None) is not None:
                 removed += 1
-        return current, MergeStats(added, updated, removed, withheld)
+        return current, MergeStats(added, updated, removed, withheld), dropped
 
     def forget(self, keys: set[tuple[str, str]]) -> list[Interaction]:
         """Erase the interactions ``(source, id)`` in ``keys`` for good: they
         are removed and their ids recorded, so no later read brings them
         back. The record holds only source names and ids, nothing personal."""
-        erased: list[Interaction] = []
         by_source: dict[str, set[str]] = {}
         for source, item_id in keys:
             by_source.setdefault(source, set()).add(item_id)
-        for name, ids in sorted(by_source.items()):
-            current = self.load_source(name)
-            gone = [
-                current.pop(item_id) for item_id in sorted(ids) if item_id in current
-            ]
-            if gone:
-                self._write_source(name, current.values())
-                erased.extend(gone)
-        forgotten = self._forgotten_ids()
+        # The list first: from then on no load or merge sees these ids, even
+        # if the process dies before the source files are rewritten.
+        forgotten = self.forgotten()
         for name, ids in by_source.items():
             forgotten.setdefault(name, set()).update(ids)
         lines = sorted(
@@ -202,22 +220,31 @@ class Archive:
         write_atomically(
             self.path / FORGOTTEN_FILE, "".join(f"{line}\n" for line in lines)
         )
+        self._forgotten = None
+        erased: list[Interaction] = []
+        for name, ids in sorted(by_source.items()):
+            current, _dropped = self._load_source(name, set())
+            gone = [
+                current.pop(item_id) for item_id in sorted(ids) if item_id in current
+            ]
+            if gone:
+                self._write_source(name, current.values())
+                erased.extend(gone)
         return erased
 
     def forgotten(self) -> dict[str, set[str]]:
-        """Ids erased for good, by source."""
-        return {name: set(ids) for name, ids in self._forgotten_ids().items()}
-
-    def _forgotten_ids(self) -> dict[str, set[str]]:
-        if self._forgotten is None:
-            path = self.path / FORGOTTEN_FILE
-            self._forgotten = {}
-            if path.exists():
+        """Ids erased for good, by source (a copy: the caller may change it)."""
+        path = self.path / FORGOTTEN_FILE
+        stamp = _stamp(path)
+        if self._forgotten is None or self._forgotten[0] != stamp:
+            ids: dict[str, set[str]] = {}
+            if stamp is not None:
                 for line in path.read_text(encoding="utf-8").splitlines():
                     source, _, item_id = line.partition("\t")
                     if item_id:
-                        self._forgotten.setdefault(source, set()).add(item_id)
-        return self._forgotten
+                        ids.setdefault(source, set()).add(item_id)
+            self._forgotten = (stamp, ids)
+        return {name: set(ids) for name, ids in self._forgotten[1].items()}
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
         # Line by line: a large source is never held twice more as text.
@@ -226,29 +253,56 @@ class Archive:
             (_dump_line(item) + "\n" for item in sorted(items, key=_sort_key)),
         )
 
+    def drop_source(self, name: str) -> int:
+        """Delete source ``name``'s archive file and state (a source no
+        longer configured, not wanted as history); how many interactions
+        it held. Its ids are not added to the forgotten list: configuring
+        the source again reads them again."""
+        count = len(self.load_source(name))
+        self.source_file(name).unlink(missing_ok=True)
+        state = self.read_state()
+        if state.pop(name, None) is not None:
+            self.write_state(state)
+        return count
+
     # -- state: what each source was last read from --------------------------
 
     def read_state(self) -> dict[str, dict]:
         """Per-source state (content hashes, validators, last checks)."""
-        path = self.path / STATE_FILE
-        if self._state_text is None:
-            self._state_text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if not self._state_text:
+        text = self._state_text()
+        if not text:
             return {}
         try:
-            data = json.loads(self._state_text)
+            data = json.loads(text)
         except ValueError:
-            logger.warning("%s: unreadable, every source will be read again", path)
+            logger.warning(
+                "%s: unreadable, every source will be read again",
+                self.path / STATE_FILE,
+            )
             return {}
         return data if isinstance(data, dict) else {}
 
     def write_state(self, state: dict[str, dict]) -> None:
         """Atomically replace the state file (deterministic: keys sorted)."""
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+        if text != self._state_text():
+            write_atomically(self.path / STATE_FILE, text)
+
+    def _state_text(self) -> str:
         path = self.path / STATE_FILE
-        if self._state_text is None and path.exists():
-            self._state_text = path.read_text(encoding="utf-8")
-        if text == self._state_text:
-            return
-        write_atomically(path, text)
-        self._state_text = text
+        stamp = _stamp(path)
+        if self._state is None or self._state[0] != stamp:
+            text = path.read_text(encoding="utf-8") if stamp is not None else ""
+            self._state = (stamp, text)
+        return self._state[1]
+
+
+def _stamp(path: Path) -> object:
+    """What says a small file changed: size, times and inode (None: absent).
+    Small files asked for again and again in one build are read again only
+    when another writer changed them."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

@@ -19,12 +19,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from ..model import Interaction
 from ..names import name_key
-from ..urls import handle_key, identity_keys, url_key
-from .people_file import HideRule, PeopleFile, PersonEntry
+from ..urls import identity_keys
+from .people_file import PeopleFile, PersonEntry
 
 #: Names that say nobody in particular: never merged by name alone.
 PLACEHOLDER_NAMES = frozenset(
@@ -65,18 +64,9 @@ def _identity_keys(url: str, handle: str) -> frozenset[str]:
     return frozenset(identity_keys(url, handle))
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
-
-
 def clear_caches() -> None:
     """Forget the memoized names and addresses (they hold strangers' text)."""
-    for cached in (_name_key, _identity_keys, _host, _keys_with_email, _one_name):
+    for cached in (_name_key, _identity_keys, _keys_with_email, _one_name):
         cached.cache_clear()
 
 
@@ -88,19 +78,6 @@ class Identity:
     items: list[Interaction] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
-    _hosts: frozenset[str] | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def hosts(self) -> frozenset[str]:
-        """Hosts (no ``www.``) of every address the person wrote from or at."""
-        if self._hosts is None:
-            urls = {item.author_url for item in self.items}
-            urls |= {item.url for item in self.items}
-            if self.entry:
-                urls |= set(self.entry.urls)
-            urls.discard("")
-            self._hosts = frozenset(_host(url) for url in urls)
-        return self._hosts
 
 
 def interaction_keys(item: Interaction) -> set[str]:
@@ -290,42 +267,3 @@ def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Ident
     merger.merge_strong_keys()
     merger.merge_names()
     return merger.identities()
-
-
-def hidden_by(identity: Identity, rules: tuple[HideRule, ...]) -> HideRule | None:
-    """The first ``hide`` rule that matches any identity of the person."""
-    for rule in rules:
-        if _matches(identity, rule):
-            return rule
-    return None
-
-
-@lru_cache(maxsize=1024)
-def _rule_terms(rule: HideRule) -> tuple[str, str]:
-    """What a rule compares, normalized once: (identity key, host or domain).
-
-    ``name``: its name key; ``handle``: its handle key; ``url``: its URL key,
-    and its host when the URL is a bare site; ``domain``: the domain.
-    """
-    if rule.field == "name":
-        return name_key(rule.value), ""
-    if rule.field == "handle":
-        return handle_key(rule.value), ""
-    if rule.field == "url":
-        bare_site = not urlsplit(rule.value).path.strip("/")
-        return url_key(rule.value), _host(rule.value) if bare_site else ""
-    domain = rule.value.lower().strip().strip(".")
-    return "", domain[4:] if domain.startswith("www.") else domain
-
-
-def _matches(identity: Identity, rule: HideRule) -> bool:
-    key, host = _rule_terms(rule)
-    if rule.field == "name":
-        return key in identity.names
-    if rule.field == "handle":
-        return key in identity.keys
-    if rule.field == "url":
-        if key and key in identity.keys:
-            return True
-        return bool(host) and host in identity.hosts
-    return any(h == host or h.endswith("." + host) for h in identity.hosts)

@@ -172,11 +172,20 @@ def hide_in_text(path: Path, text: str, name: str, rules: list[tuple[str, str]])
     return doc.apply([doc.append_to("hide", lines, 0)])
 
 
-def hide_rules_for(entry: NewEntry) -> list[tuple[str, str]]:
-    """Rules that hide whoever ``entry`` describes: each URL and handle, or
-    the name when nothing else is known."""
+def hide_rules_for(identity: Identity, entry: NewEntry) -> list[tuple[str, str]]:
+    """Rules that hide everything ``identity`` left: a rule hides the
+    interactions it matches, so each URL and handle gets one, and each name
+    signed where no address or handle was given (an email alone never shows
+    in the file) gets one too."""
     rules = [("url", url) for url in entry.urls]
     rules += [("handle", handle) for handle in entry.handles]
+    names: dict[str, str] = {}
+    for item in identity.items:
+        shown = [*_urls_of(item), item.author_handle, item.extra.get("handle", "")]
+        if not any(url_key(u) or handle_key(u) for u in shown if u):
+            name = _one_line(item.author_name)
+            names.setdefault(name_key(name), name)
+    rules += [("name", name) for key, name in sorted(names.items()) if key]
     return rules or [("name", entry.name)]
 
 

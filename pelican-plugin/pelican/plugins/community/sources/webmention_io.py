@@ -280,7 +280,9 @@ def _fetch_webmentions(
     """Fetch new mentions (``since_id``: the newest archived one); once a
     week, list everything and drop archived mentions webmention.io no longer
     has. Only a complete listing (read up to an empty page) may remove
-    anything: a page may come back short with more pages after it."""
+    anything: a page may come back short with more pages after it. And only
+    a listing fully understood (:func:`_listing_doubt`): a garbled answer
+    must not read as "everything was deleted"."""
     numeric = [int(item_id) for item_id in archived if item_id.isdigit()]
     last_full = parse_iso(source_state.get("last_full", ""))
     full = not numeric or last_full is None or now - last_full >= RECONCILE_EVERY
@@ -323,16 +325,54 @@ def _fetch_webmentions(
         # cut for good: list everything next time instead.
         state["last_full"] = to_utc_iso(now) if full else ""
     elif full:
-        listed = {str(e.get("wm-id")) for e in entries if isinstance(e, dict)}
-        if entries or not archived:
+        doubt = _listing_doubt(entries, archived)
+        if doubt:
+            # Removing on a listing we did not fully understand is how a
+            # garbled answer could empty the archive: keep everything and
+            # list in full again on the next fetch.
+            logger.warning(
+                "community: %s: webmention.io's full listing %s; kept all %d "
+                "archived mention(s) and removed none",
+                spec.name,
+                doubt,
+                len(archived),
+            )
+        else:
+            listed = {_usable_id(entry) for entry in entries}
             gone = archived - listed
             result = replace(result, removed=result.removed | frozenset(gone))
             state["last_full"] = to_utc_iso(now)
-        else:
-            logger.info(
-                "community: %s: webmention.io listed nothing; kept %d archived "
-                "mention(s)",
-                spec.name,
-                len(archived),
-            )
     return Outcome(result, state)
+
+
+#: A full listing that would remove more than this share of the archived
+#: mentions removes none: webmention.io deleting half a site's mentions at
+#: once is far less likely than an answer gone wrong.
+MAX_REMOVED_SHARE = 0.5
+
+
+def _usable_id(entry: object) -> str:
+    """The entry's ``wm-id`` as archived (digits), or "" when it has none
+    that could name an archived mention."""
+    if not isinstance(entry, dict) or entry.get("type") != "entry":
+        return ""
+    wm_id = scalar_text(entry.get("wm-id"))
+    return wm_id if wm_id.isdigit() else ""
+
+
+def _listing_doubt(entries: list, archived: set[str]) -> str:
+    """Why a complete listing cannot be trusted to remove anything, or "".
+
+    Every item must be a JF2 entry with a numeric ``wm-id``, and the listing
+    must keep at least half of what is archived."""
+    unusable = sum(1 for entry in entries if not _usable_id(entry))
+    if unusable:
+        return f"held {unusable} item(s) that are not entries with an id"
+    listed = {_usable_id(entry) for entry in entries}
+    gone = len(archived - listed)
+    if archived and gone > len(archived) * MAX_REMOVED_SHARE:
+        return (
+            f"lacks {gone} of the {len(archived)} archived mention(s), more than "
+            f"{MAX_REMOVED_SHARE:.0%}"
+        )
+    return ""

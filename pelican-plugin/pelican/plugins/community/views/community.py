@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -16,6 +17,31 @@ from ..model import REACTION_KINDS
 
 #: First-timers this recent (before the newest conversation) are welcomed.
 WELCOME_WINDOW = timedelta(days=365)
+#: The concentration line names the fewest people who wrote this share.
+CONCENTRATION_SHARE = 80
+
+
+@dataclass(frozen=True)
+class YearOfConversation:
+    """One bar of the circle chart: people in conversation that year."""
+
+    year: int
+    new: int  #: their first conversation here
+    returning: int  #: talked here in an earlier year too
+
+    @property
+    def total(self) -> int:
+        return self.new + self.returning
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """ "9 people wrote 83% of the conversation since 2013"."""
+
+    people: int
+    share: int  #: percent of all comments and mentions, rounded
+    of_people: int  #: everyone who took part in a conversation
+    since: int
 
 
 @dataclass
@@ -36,6 +62,12 @@ class Person:
     initials: str = ""
     first_conversation: str = ""
     conversation_posts: int = 0
+    #: the years they took part in a conversation, oldest first
+    conversation_years: tuple[int, ...] = ()
+    #: the photo a source gave (http/https), fetched only with COMMUNITY_AVATARS
+    photo: str = ""
+    #: with COMMUNITY_AVATARS, the site's copy of that photo (from the root)
+    avatar: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -251,6 +283,52 @@ class Community:
         welcomed = {p.id for p in self.welcome}
         earlier = [p for p in self.one_offs if p.id not in welcomed]
         return sorted(earlier, key=lambda p: (p.first_conversation, p.id), reverse=True)
+
+    @cached_property
+    def circle_by_year(self) -> list[YearOfConversation]:
+        """People in conversation each year, first to last (empty years
+        included), new voices apart from returning ones."""
+        everyone: Counter[int] = Counter()
+        first: Counter[int] = Counter()
+        for person in self.people:
+            everyone.update(person.conversation_years)
+            if person.conversation_years:
+                first[person.conversation_years[0]] += 1
+        if not everyone:
+            return []
+        return [
+            YearOfConversation(year, first[year], everyone[year] - first[year])
+            for year in range(min(everyone), max(everyone) + 1)
+        ]
+
+    @cached_property
+    def concentration(self) -> Concentration | None:
+        """The fewest people who wrote ``CONCENTRATION_SHARE`` percent of the
+        comments and mentions; None while there is too little to tell."""
+        written = sorted(
+            (
+                (p.counts["comment"] + p.counts["mention"], p)
+                for p in self.people
+                if p.conversation_years
+            ),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        total = sum(count for count, _ in written)
+        if len(written) < 5 or total < 20:
+            return None
+        running = how_many = 0
+        for count, _ in written:
+            running += count
+            how_many += 1
+            if running * 100 >= CONCENTRATION_SHARE * total:
+                break
+        return Concentration(
+            people=how_many,
+            share=round(running * 100 / total),
+            of_people=len(written),
+            since=min(p.conversation_years[0] for _, p in written),
+        )
 
     @cached_property
     def reaction_totals(self) -> dict[str, int]:

@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 from ..model import Interaction, PostRef
 from ..names import clean_name, initials, slugify_name
+from ..people.hiding import hidden_interactions, hides_entry
 from ..people.identity import (
     Identity,
     clear_caches,
-    hidden_by,
     is_anonymous,
     me_matcher,
     merge_identities,
@@ -25,7 +25,7 @@ from ..people.identity import (
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..sanitize import clean_html
-from ..urls import safe_http_url, url_key
+from ..urls import public_http_url, safe_http_url, url_key
 from .community import Comment, Community, Person, PostCommunity, Thanks
 from .matching import PostMatcher
 
@@ -82,9 +82,19 @@ def _compute_community(
     shown: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
     for identity in identities:
-        if hidden_by(identity, people_file.hide):
+        if hides_entry(identity.entry, people_file.hide):
             hidden_items |= {(i.source, i.id) for i in identity.items}
-        elif identity.items or (identity.entry and identity.entry.pinned):
+            continue
+        # A rule hides what matches it, not everyone merged with it.
+        hidden = {
+            (i.source, i.id) for i in hidden_interactions(identity, people_file.hide)
+        }
+        if hidden:
+            hidden_items |= hidden
+            identity.items = [
+                i for i in identity.items if (i.source, i.id) not in hidden
+            ]
+        if identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
     slug_of = {(i.source, i.id): matcher.match(i) for i in items}
@@ -157,7 +167,29 @@ def _person(
         initials=initials(name),
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
+        conversation_years=_conversation_years(identity),
+        photo=_newest_photo(identity),
     )
+
+
+def _newest_photo(identity: Identity) -> str:
+    """The photo a source gave most recently (safe http(s) only)."""
+    dated = sorted(
+        (item.published or "", public_http_url(item.author_photo))
+        for item in identity.items
+        if item.author_photo
+    )
+    photos = [url for _, url in dated if url]
+    return photos[-1] if photos else ""
+
+
+def _conversation_years(identity: Identity) -> tuple[int, ...]:
+    years = {
+        int(item.published[:4])
+        for item in identity.items
+        if item.is_conversation and item.published[:4].isdigit()
+    }
+    return tuple(sorted(years))
 
 
 def _most_used_name(items: list[Interaction]) -> str:

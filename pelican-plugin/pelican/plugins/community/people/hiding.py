@@ -1,0 +1,86 @@
+"""The people file's ``hide`` rules: which interactions are never shown.
+
+A rule hides interactions, not whole merged people: hiding a domain removes
+what came from it, not a friend that one spoofed mention (a page on that
+domain claiming her address) was merged into. Only a rule that matches a
+people-file entry itself (one of its names, URLs or handles, or the domain
+of one of its URLs) hides that whole person: the author said who that is.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from ..model import Interaction
+from ..names import name_key
+from ..urls import handle_key, url_key
+from .identity import Identity, interaction_keys
+from .people_file import HideRule, PersonEntry
+
+
+def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
+    """Whether a rule names this people-file entry (one of its names, URLs
+    or handles, or the domain of one of its URLs): the whole person is
+    hidden then, pinned or not."""
+    if entry is None:
+        return False
+    hosts = {_host(url) for url in entry.urls} - {""}
+    names = {name_key(name) for name in entry.names}
+    keys = entry.identity_keys()
+    return any(_matches(rule, names, keys, hosts) for rule in rules)
+
+
+def hidden_interactions(
+    identity: Identity, rules: tuple[HideRule, ...]
+) -> list[Interaction]:
+    """The person's interactions that a rule matches by what each one shows:
+    its name, its author's address or handle, or where it was written (a
+    mention's page counts: that is where a spoofed mention comes from)."""
+    if not rules:
+        return []
+    hidden = []
+    for item in identity.items:
+        hosts = {_host(item.author_url), _host(item.url)} - {""}
+        names = {name_key(item.author_name)}
+        keys = interaction_keys(item)
+        if any(_matches(rule, names, keys, hosts) for rule in rules):
+            hidden.append(item)
+    return hidden
+
+
+@lru_cache(maxsize=1024)
+def _rule_terms(rule: HideRule) -> tuple[str, str]:
+    """What a rule compares, normalized once: (identity key, host or domain).
+
+    ``name``: its name key; ``handle``: its handle key; ``url``: its URL key,
+    and its host when the URL is a bare site; ``domain``: the domain.
+    """
+    if rule.field == "name":
+        return name_key(rule.value), ""
+    if rule.field == "handle":
+        return handle_key(rule.value), ""
+    if rule.field == "url":
+        bare_site = not urlsplit(rule.value).path.strip("/")
+        return url_key(rule.value), _host(rule.value) if bare_site else ""
+    domain = rule.value.lower().strip().strip(".")
+    return "", domain[4:] if domain.startswith("www.") else domain
+
+
+def _host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _matches(rule: HideRule, names: set[str], keys: set[str], hosts: set[str]) -> bool:
+    key, host = _rule_terms(rule)
+    if rule.field == "name":
+        return key in names
+    if rule.field == "handle":
+        return key in keys
+    if rule.field == "url":
+        return bool(key and key in keys) or bool(host and host in hosts)
+    return any(h == host or h.endswith("." + host) for h in hosts)
