@@ -493,6 +493,53 @@ def bench_fetch(work: Path, sizes: Sizes) -> list[Row]:
     ]
 
 
+# -- desk -------------------------------------------------------------------
+
+
+def _command(site: Path, *args: str) -> float:
+    """Wall time of one ``pelican-community`` command on ``site``."""
+    command = Path(sys.executable).with_name("pelican-community")
+    started = time.perf_counter()
+    subprocess.run(
+        [str(command), *args, "-s", "pelicanconf.py"],
+        cwd=site,
+        env=_pelican_env(plugin=True),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def bench_desk(work: Path, sizes: Sizes) -> list[Row]:
+    """``desk`` (terminal and ``--html``) against ``report`` on the same
+    site with its archive filled: both read the archive and compute the
+    community once; the desk adds its sections."""
+    site = work / "desk-site"
+    _say(f"desk: {sizes.build_posts} posts, {sizes.build_interactions} interactions")
+    sitegen.generate_site(
+        site, sitegen.SiteSize(sizes.build_posts, sizes.build_interactions)
+    )
+    _pelican(site, plugin=True)  # fills the archive, as an author has it
+    page = work / "desk.html"
+    report, desk, html = [], [], []
+    for _ in range(sizes.repeats):  # interleaved: a slow minute slows all three
+        report.append(_command(site, "report"))
+        desk.append(_command(site, "desk"))
+        html.append(_command(site, "desk", "--html", str(page)))
+    rows = []
+    for label, runs in (("desk", desk), ("desk --html", html)):
+        ratio = min(runs) / min(report)
+        rows.append(
+            Row(
+                f"`{label}` vs `report`, {sizes.build_interactions:,} interactions",
+                f"{min(runs):.2f} s vs {min(report):.2f} s: {ratio:.2f}x",
+                "≤ 2x",
+                ratio <= 2,
+            )
+        )
+    return rows
+
+
 # -- peer: Eleventy -----------------------------------------------------------
 
 PEER = BENCH / "peer"
@@ -759,6 +806,7 @@ FIGURES = {
     "scaling": bench_scaling,
     "fetch": bench_fetch,
     "check": bench_check,
+    "desk": bench_desk,
 }
 
 

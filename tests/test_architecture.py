@@ -42,6 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     # People's photos (COMMUNITY_AVATARS): fetched, checked, kept in the
     # cache folder; never in the archive.
     "photos": {"ground"},
+    # The author's desk, shown: terminal tables or one page.
+    "desk_output": {"ground", "views", "templating"},
     "pelican_site": {"ground", "settings"},
     "pipeline": {
         "ground",
@@ -62,6 +64,7 @@ ALLOWED: dict[str, set[str]] = {
         "cache",
         "pipeline",
         "pelican_site",
+        "desk_output",
     },
     "__init__": {
         "ground",

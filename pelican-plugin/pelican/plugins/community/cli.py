@@ -1,25 +1,34 @@
-"""``pelican-community``: report, check and fetch without building the site."""
+"""``pelican-community``: report, check, fetch and the author's desk, without
+building the site; pin and hide people in community.yaml."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import os
 import sys
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 
 from .archive.live import describe_report, sync_live_sources
 from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
-from .errors import CommunityError
-from .names import name_key
+from .desk_output import desk_html, is_inside, print_desk
+from .errors import CommunityError, SettingsError
+from .names import name_key, slugify_name
 from .pelican_site import read_posts, read_site
-from .people.find import AmbiguousPerson, find_person
+from .people.find import AmbiguousPerson, find_identity, find_person
+from .people.people_edit import entry_for, hide_in_text, hide_rules_for, pin_in_text
 from .people.roles import ROLES
 from .pipeline import load_people, look
+from .storage import write_atomically
 from .views.community import Community
+from .views.desk import compute_desk, newest_interaction
 from .views.suggestions import suggest_edits
 
 logger = logging.getLogger(__name__)
@@ -55,6 +64,29 @@ _COMMANDS = {
         "archive, and keep them from coming back on the next import or fetch.",
         "pelican-community forget --dry-run '@someone@example.social'",
     ),
+    "desk": (
+        "your private desk: whom to answer, who went quiet, who to pin",
+        "Show what waits for your reply, the first-timers to welcome, the "
+        "friends and regulars gone quiet, the people coming back (with the "
+        "community.yaml entry to paste) and the circle in numbers per year. "
+        "In the terminal, or with --html as one page outside OUTPUT_PATH. "
+        "Private: nothing of it is published. Nothing is fetched.",
+        "pelican-community desk -s pelicanconf.py --html",
+    ),
+    "pin": (
+        "pin someone as a friend in community.yaml",
+        "Add the person under friends: in community.yaml with every URL and "
+        "handle they were seen with (or move their people: entry there), "
+        "touching nothing else in the file.",
+        "pelican-community pin --dry-run '@someone@example.social'",
+    ),
+    "hide": (
+        "hide someone from every page, in community.yaml",
+        "Add hide rules for every URL and handle the person was seen with "
+        "(their name when nothing else is known), touching nothing else in "
+        "the file.",
+        "pelican-community hide --dry-run 'https://spam.example/'",
+    ),
 }
 
 
@@ -88,6 +120,25 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument(
         "--dry-run", action="store_true", help="say what would be erased, erase nothing"
     )
+    desk = subs["desk"]
+    desk.add_argument(
+        "--html",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="write it as one HTML page instead (default: in your cache "
+        "folder, ~/.cache/pelican-community/, outside the site)",
+    )
+    desk.add_argument(
+        "--now",
+        metavar="YYYY-MM-DD",
+        help="the day to look from ('today'; default: the newest interaction)",
+    )
+    for name in ("pin", "hide"):
+        subs[name].add_argument("who", help="the person's name, URL or handle")
+        subs[name].add_argument(
+            "--dry-run", action="store_true", help="print the change, write nothing"
+        )
     for sub in subs.values():
         sub.add_argument(
             "-s",
@@ -208,18 +259,9 @@ def _forget(args: argparse.Namespace) -> int:
     try:
         match = find_person(args.who, archive.load(), people_file)
     except AmbiguousPerson as exc:
-        print(
-            f"pelican-community: {len(exc.names)} people match {args.who!r}: "
-            f"{'; '.join(exc.names)}. Give their URL or handle instead.",
-            file=sys.stderr,
-        )
-        return 1
+        return _ambiguous(args.who, exc)
     if match is None:
-        print(
-            f"pelican-community: no one in the archive matches {args.who!r}",
-            file=sys.stderr,
-        )
-        return 1
+        return _nobody(args.who, "in the archive")
     by_source = Counter(item.source for item in match.items)
     detail = ", ".join(f"{n} from {source}" for source, n in sorted(by_source.items()))
     if args.dry_run:
@@ -240,6 +282,111 @@ def _forget(args: argparse.Namespace) -> int:
     )
     if any(name_key(args.who) in map(name_key, e.names) for e in people_file.entries):
         print(f"remove their entry from {cs.people_file} too")
+    return 0
+
+
+def _ambiguous(who: str, exc: AmbiguousPerson) -> int:
+    print(
+        f"pelican-community: {len(exc.names)} people match {who!r}: "
+        f"{'; '.join(exc.names)}. Give their URL or handle instead.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _nobody(who: str, where: str) -> int:
+    print(f"pelican-community: no one {where} matches {who!r}", file=sys.stderr)
+    return 1
+
+
+def _desk(args: argparse.Namespace) -> int:
+    settings, cs = read_site(args.settings)
+    posts = read_posts(settings)
+    seen = look(cs, posts)
+    now = _desk_now(args.now, seen.items)
+    desk = compute_desk(
+        seen.community,
+        seen.identities,
+        posts,
+        seen.people_file,
+        now,
+        regular_min_posts=cs.regular_min_posts,
+        waiting_months=cs.desk_waiting_months,
+        quiet_months=cs.desk_quiet_months,
+    )
+    site = str(settings.get("SITENAME") or "your blog")
+    if args.html is None:
+        print_desk(desk, site, sys.stdout, color=None)
+        return 0
+    path = Path(args.html) if args.html else _default_desk_page(cs.root)
+    output = Path(settings["OUTPUT_PATH"])
+    if is_inside(path, output):
+        raise SettingsError(
+            f"{path}: inside OUTPUT_PATH ({output}), which is published; "
+            "the desk is private: write it elsewhere"
+        )
+    write_atomically(path, desk_html(desk, site))
+    print(f"your desk: {path.resolve().as_uri()}")
+    return 0
+
+
+def _default_desk_page(root: Path) -> Path:
+    """The user's cache folder, not the site's: a file beside pelicanconf.py
+    could be committed to a public repository with the site."""
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "pelican-community" / f"desk-{slugify_name(root.name)}.html"
+
+
+def _desk_now(given: str | None, items: list) -> datetime:
+    if given == "today":
+        return datetime.now(UTC)
+    if given:
+        try:
+            return datetime.fromisoformat(given).replace(tzinfo=UTC)
+        except ValueError:
+            raise SettingsError(
+                f"--now: {given!r} is not a day such as 2026-09-19, or 'today'"
+            ) from None
+    return newest_interaction(items) or datetime.now(UTC)
+
+
+def _edit_people_file(args: argparse.Namespace) -> int:
+    settings, cs = read_site(args.settings)
+    seen = look(cs, read_posts(settings))
+    path = cs.people_file
+    try:
+        identity = find_identity(args.who, seen.identities.values())
+    except AmbiguousPerson as exc:
+        return _ambiguous(args.who, exc)
+    if identity is None:
+        return _nobody(args.who, "on the community page")
+    person = next(p for p in seen.community.people if seen.identities[p.id] is identity)
+    entry = entry_for(identity, person.name, seen.people_file)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if args.command == "pin":
+        if person.pinned:
+            line = identity.entry.line if identity.entry else 0
+            print(f"{person.name} is already a friend (line {line} of {path})")
+            return 0
+        new_text = pin_in_text(path, text, entry, identity.entry)
+        done = f"pinned {person.name} under friends:"
+    else:
+        new_text = hide_in_text(
+            path, text, person.name, hide_rules_for(identity, entry)
+        )
+        done = f"hid {person.name}"
+    if args.dry_run:
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                new_text.splitlines(keepends=True),
+                f"{path} (now)",
+                f"{path} (after {args.command})",
+            )
+        )
+        return 0
+    write_atomically(path, new_text)
+    print(f"{done} in {path}; rebuild the site to see the change")
     return 0
 
 
@@ -288,6 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check,
         "fetch": _fetch,
         "forget": _forget,
+        "desk": _desk,
+        "pin": _edit_people_file,
+        "hide": _edit_people_file,
     }
     try:
         return handlers[args.command](args)

@@ -16,6 +16,7 @@ from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
 from .model import Interaction, PostRef
+from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
 from .sources import SOURCE_TYPES
@@ -39,6 +40,11 @@ class Look:
     @property
     def community(self) -> Community:
         return self.computed.community
+
+    @property
+    def identities(self) -> dict[str, Identity]:
+        """Person id -> their merged interactions (every name and address)."""
+        return self.computed.identity_of
 
 
 def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:

@@ -37,6 +37,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
     "COMMUNITY_KEEP_SOURCES": ([], list),
+    "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
+    "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
@@ -61,6 +63,10 @@ class CommunitySettings:
     regular_min_posts: int
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    #: the desk lists unanswered conversation this recent
+    desk_waiting_months: int = 12
+    #: the desk's "gone quiet" needs at least this long a silence
+    desk_quiet_months: int = 6
     #: archived sources no longer configured, kept as history without a warning
     keep_sources: tuple[str, ...] = ()
     css_save_as: str = "community/community.css"
@@ -155,6 +161,9 @@ def load_settings(
             "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
             f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
         )
+    for key in ("COMMUNITY_DESK_WAITING_MONTHS", "COMMUNITY_DESK_QUIET_MONTHS"):
+        if values[key] < 1:
+            raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
     for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
         if values[key].startswith("/") or ".." in Path(values[key]).parts:
             raise SettingsError(f"{key}: must be a path inside the output folder")
@@ -194,6 +203,8 @@ def load_settings(
         avatars=values["COMMUNITY_AVATARS"],
         author_names=site_authors(settings),
         site_url=str(settings.get("SITEURL") or "").strip(),
+        desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
+        desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
     )
 
 

@@ -1,7 +1,9 @@
-"""Finding one person in the archive, for the right to erasure."""
+"""Finding one person by name, URL or handle: for the right to erasure, and
+for pinning or hiding someone from the command line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Interaction
@@ -33,16 +35,24 @@ def find_person(
     """The one person whose name, URL or handle is ``query`` (identities
     merged as on the site), or None. Raises :class:`AmbiguousPerson` when a
     name is shared by several people: a URL or handle is needed then."""
-    keys = identity_keys(query, query) | ({handle_key(query)} - {""})
-    wanted_name = name_key(query)
     # Everyone but the proven author: an account under the author's name
     # with someone else's address can be erased like anyone.
+    chosen = find_identity(
+        query, (i for i in merge_identities(items, people) if i.author != AUTHOR)
+    )
+    return None if chosen is None else Match(_display(chosen), tuple(chosen.items))
+
+
+def find_identity(query: str, identities: Iterable[Identity]) -> Identity | None:
+    """The one identity among ``identities`` that ``query`` (a name, URL or
+    handle) names, or None; :class:`AmbiguousPerson` when only a shared
+    name matches several."""
+    keys = identity_keys(query, query) | ({handle_key(query)} - {""})
+    wanted_name = name_key(query)
     found: list[Identity] = [
         identity
-        for identity in merge_identities(items, people)
-        if identity.items
-        and identity.author != AUTHOR
-        and (identity.keys & keys or wanted_name in identity.names)
+        for identity in identities
+        if identity.items and (identity.keys & keys or wanted_name in identity.names)
     ]
     if not found:
         return None
@@ -50,8 +60,7 @@ def find_person(
         raise AmbiguousPerson(sorted(_display(identity) for identity in found))
     if len(found) > 1:
         found = [identity for identity in found if identity.keys & keys]
-    chosen = found[0]
-    return Match(_display(chosen), tuple(chosen.items))
+    return found[0]
 
 
 def _display(identity: Identity) -> str:
