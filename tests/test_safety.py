@@ -3,6 +3,8 @@ http(s) links, no email or IP."""
 
 from __future__ import annotations
 
+import json
+
 from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
 from html_checks import executable_markup
 
@@ -74,6 +76,28 @@ def test_hostile_comment_cannot_reach_the_page(site):
     )
     assert "[email hidden]" in article and "[address hidden]" in article
     assert "<b>bold</b>" in article
+
+
+def test_published_json_never_holds_a_raw_script_tag(site):
+    """A theme may inline the report in a <script> block: a name that closes
+    it must stay inside the JSON string, in the file and in `report --json`."""
+    from test_cli import run
+
+    name = "</script><script>alert(1)</script> & <!--"
+    site.article("post-1", "One", "2020-01-01")
+    _export_with(site, WxrComment(1, name, "2020-01-02 10:00:00"))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    published = site.page("community.json")
+    printed = run(site, "report", "--json")
+    assert printed.returncode == 0, printed.stderr
+    for text in (published, printed.stdout):
+        assert not {"<", ">", "&"} & set(text)
+        assert "\\u003c/script\\u003e\\u003cscript\\u003e" in text
+        assert json.loads(text)["people"][0]["name"] == name
 
 
 def test_a_comment_written_in_rich_markup_stays_readable(site):

@@ -368,5 +368,16 @@ class Community:
         }
 
     def json_text(self) -> str:
-        """The report as text: the same inputs give byte-identical output."""
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n"
+        """The report as text: the same inputs give byte-identical output.
+
+        ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and
+        ``\\u0026`` (still the same JSON): a theme that inlines the report in
+        a ``<script>`` block cannot be broken out of by a stranger's name.
+        """
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+        return text.translate(_SCRIPT_SAFE) + "\n"
+
+
+#: Characters that could end a ``<script>`` block or start an HTML entity,
+#: as JSON escapes (JSON text never holds them outside strings).
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
