@@ -118,6 +118,8 @@ class Comment:
     initials: str
     summary: str = ""  #: content warning (Mastodon spoiler text), shown collapsed
     sensitive: bool = False
+    #: the name it answers, when listed flat beside that comment (too deep)
+    in_reply_to: str = ""
     replies: list[Comment] = field(default_factory=list)
 
 

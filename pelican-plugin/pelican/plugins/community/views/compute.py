@@ -463,6 +463,10 @@ def _post_views(
     return views
 
 
+#: Reply levels shown nested; deeper replies are listed flat at the last level.
+MAX_REPLY_DEPTH = 6
+
+
 def _thread(
     items: list[Interaction],
     person_of: dict[tuple[str, str], Person],
@@ -491,14 +495,26 @@ def _thread(
             sensitive=item.extra.get("sensitive") == "true",
         )
     position = {key: index for index, key in enumerate(comments)}
+    depth: dict[tuple[str, str], int] = {}
+    #: the comment whose replies list holds each reply
+    host: dict[tuple[str, str], tuple[str, str]] = {}
     for item in items:
         key = (item.source, item.id)
         parent_key = (item.source, item.parent)
         # Only an earlier comment can be a parent: a loop of replies from a
         # garbled source cannot hide comments.
         if item.parent and position.get(parent_key, len(position)) < position[key]:
-            comments[parent_key].replies.append(comments[key])
+            if depth[parent_key] < MAX_REPLY_DEPTH:
+                depth[key], host[key] = depth[parent_key] + 1, parent_key
+                comments[parent_key].replies.append(comments[key])
+            else:
+                # Deeper than a page can indent (or a template can recurse):
+                # listed beside its parent, saying whom it answers.
+                depth[key], host[key] = MAX_REPLY_DEPTH, host[parent_key]
+                comments[key].in_reply_to = comments[parent_key].name
+                comments[host[key]].replies.append(comments[key])
         else:
+            depth[key] = 0
             roots.append(comments[key])
     return roots
 
