@@ -496,7 +496,7 @@ def bench_fetch(work: Path, sizes: Sizes) -> list[Row]:
 # -- desk -------------------------------------------------------------------
 
 
-def _command(site: Path, *args: str) -> float:
+def _timed_command(site: Path, *args: str) -> float:
     """Wall time of one ``pelican-community`` command on ``site``."""
     command = Path(sys.executable).with_name("pelican-community")
     started = time.perf_counter()
@@ -523,9 +523,9 @@ def bench_desk(work: Path, sizes: Sizes) -> list[Row]:
     page = work / "desk.html"
     report, desk, html = [], [], []
     for _ in range(sizes.repeats):  # interleaved: a slow minute slows all three
-        report.append(_command(site, "report"))
-        desk.append(_command(site, "desk"))
-        html.append(_command(site, "desk", "--html", str(page)))
+        report.append(_timed_command(site, "report"))
+        desk.append(_timed_command(site, "desk"))
+        html.append(_timed_command(site, "desk", "--html", str(page)))
     rows = []
     for label, runs in (("desk", desk), ("desk --html", html)):
         ratio = min(runs) / min(report)
