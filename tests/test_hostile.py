@@ -23,39 +23,44 @@ from dataclasses import replace
 import pytest
 import replay_server
 from conftest import Site
-from hostile import (
+from hostile.comments import (
+    FOLDER_SOURCES,
+    SOURCE_FIELDS,
+    SOURCES,
+    WRITERS,
+    Fields,
+    bluesky_json,
+    mastodon_json,
+    variants,
+)
+from hostile.exposure import archive_text, private_data
+from hostile.malformed import (
+    BAD_DECLARED_ENCODINGS,
+    FILE_KINDS,
+    IMPOSSIBLE_YAML_DATES,
+    LONG_INTEGER,
+    malformed_cases,
+    write_malformed,
+)
+from hostile.payloads import (
     ARTICLE_SLUG,
     ARTICLE_URL,
     BAD_DATES,
-    BAD_DECLARED_ENCODINGS,
     EMAIL,
     EMAIL_HASH,
-    FILE_KINDS,
-    FOLDER_SOURCES,
-    IGNORABLE_ATTACKS,
-    IMPOSSIBLE_YAML_DATES,
-    LONG_INTEGER,
     PRIVATE_TEXT,
     PRIVATE_URLS,
     SLOW_TEXT,
-    SOURCE_FIELDS,
-    SOURCES,
     SPOOF_NAMES,
     TEXT_MARKUP,
-    WRITERS,
-    XML_ATTACKS,
-    XML_SOURCES,
     XSS_MARKUP,
     XSS_URLS,
-    Fields,
-    archive_text,
-    bluesky_json,
-    malformed_cases,
-    mastodon_json,
+)
+from hostile.xml_attacks import (
+    IGNORABLE_ATTACKS,
+    XML_ATTACKS,
+    XML_SOURCES,
     passwd_lines,
-    private_data,
-    variants,
-    write_malformed,
     write_xml_attack,
 )
 from html_checks import executable_markup, links

@@ -12,18 +12,14 @@ from pathlib import Path
 
 import pytest
 from conftest import Site
-from hostile import (
+from hostile.comments import WRITERS, Fields, bluesky_json, mastodon_json
+from hostile.malformed import (
     BAD_DECLARED_ENCODINGS,
     FILE_KINDS,
     LONG_INTEGER,
-    WRITERS,
-    XSS_MARKUP,
-    XSS_URLS,
-    Fields,
-    bluesky_json,
     declaring_encoding,
-    mastodon_json,
 )
+from hostile.payloads import XSS_MARKUP, XSS_URLS
 from html_checks import executable_markup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
