@@ -732,6 +732,12 @@ def test_the_page_tells_the_story_in_one_glance(site):
     svg = (site.output / "community" / "circle.svg").read_text()
     assert svg.startswith("<svg") and "<script" not in svg
     assert '<img src="https://blog.example/community/circle.svg"' in page
+    # A phone gets the chart drawn for its width, its words as large.
+    narrow = (site.output / "community" / "circle-narrow.svg").read_text()
+    assert 'viewBox="0 0 360 240"' in narrow and "<script" not in narrow
+    assert 'srcset="https://blog.example/community/circle-narrow.svg"' in page
+    key = re.findall(r'<span class="community-key-(\w+)">([^<]*)</span>', page)
+    assert key == [("new", "New voices"), ("returning", "Returning")]
     assert (
         "A bar chart of the people in conversation here each year, 2021 to 2023" in page
     )
@@ -750,6 +756,7 @@ def test_the_story_can_be_left_out(site):
     assert "of the conversation since" not in page
     assert "circle.svg" not in page and 'id="over-the-years"' not in page
     assert not (site.output / "community" / "circle.svg").exists()
+    assert not (site.output / "community" / "circle-narrow.svg").exists()
 
 
 def test_a_reply_chain_of_any_depth_builds_flat_past_six_levels(site):

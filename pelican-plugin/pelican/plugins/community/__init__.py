@@ -31,6 +31,8 @@ from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
 from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
+from .views.chart import NARROW_WIDTH as CHART_NARROW_WIDTH
+from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
 from .views.community import Community
 
@@ -230,16 +232,23 @@ def _write_circle_chart(
     settings: CommunitySettings,
     output: Path,
     pelican_settings: dict,
-) -> str:
-    """The circle over the years, next to the community page; its URL (from
-    the site's root), or "" when there is no chart to draw."""
+) -> dict[str, str]:
+    """The circle over the years, next to the community page, drawn wide and
+    for a phone: their URLs (from the site's root) as ``wide`` and ``narrow``,
+    or {} when there is no chart to draw."""
     rows = community.circle_by_year
     if not settings.circle_chart or len(rows) < 2:
-        return ""
-    save_as = posixpath.join(posixpath.dirname(settings.save_as), "circle.svg")
+        return {}
+    folder = posixpath.dirname(settings.save_as)
     title = f"People in conversation each year on {pelican_settings.get('SITENAME')}"
-    write_atomically(output / save_as, circle_chart_svg(rows, title))
-    return save_as
+    charts = {}
+    for form, name, width in (
+        ("wide", "circle.svg", CHART_WIDTH),
+        ("narrow", "circle-narrow.svg", CHART_NARROW_WIDTH),
+    ):
+        charts[form] = posixpath.join(folder, name)
+        write_atomically(output / charts[form], circle_chart_svg(rows, title, width))
+    return charts
 
 
 def _copy_stylesheet(path: Path) -> None:

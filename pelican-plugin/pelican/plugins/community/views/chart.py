@@ -4,13 +4,21 @@ the page gives it a text alternative and the numbers as a table."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from .community import YearOfConversation
 
 WIDTH, HEIGHT = 640, 240
-_TOP, _BOTTOM, _LEFT, _RIGHT = 34, 26, 8, 8
+#: The same chart drawn for a phone: shown at about its own size there, its
+#: words stay as large as on a wide screen (the wide one would shrink to half).
+NARROW_WIDTH = 360
+_TOP, _BOTTOM, _LEFT, _RIGHT = 22, 26, 8, 8
+#: Room for one year's label ("2013" at 12 px) and a gap.
+_LABEL_ROOM = 38
+#: Room for a bar's count above it; narrower, the counts are in the table only.
+_TOTAL_ROOM = 20
 
 # Mid-tone colours that read on a light page and on a dark one (the chart is
 # an image: it cannot take the theme's colours).
@@ -21,23 +29,22 @@ _STYLE = (
 )
 
 
-def circle_chart_svg(rows: Sequence[YearOfConversation], title: str) -> str:
-    """The chart of ``rows`` (years in order); ``title`` names it for
-    tools that read the file on its own."""
+def circle_chart_svg(
+    rows: Sequence[YearOfConversation], title: str, width: int = WIDTH
+) -> str:
+    """The chart of ``rows`` (years in order), ``width`` wide; ``title``
+    names it for tools that read the file on its own. Its key is the page's
+    (in the reader's language), not drawn in the picture."""
     peak = max((row.total for row in rows), default=0) or 1
-    slot = (WIDTH - _LEFT - _RIGHT) / max(len(rows), 1)
+    slot = (width - _LEFT - _RIGHT) / max(len(rows), 1)
     bar = max(min(slot * 0.7, 36), 2)
     plot = HEIGHT - _TOP - _BOTTOM
-    label_every = 1 if len(rows) <= 16 else 2 if len(rows) <= 32 else 5
+    label_every = max(1, math.ceil(_LABEL_ROOM / slot))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" '
+        f'width="{width}" height="{HEIGHT}" role="img">',
         f"<title>{escape(title)}</title>",
         f"<style>{_STYLE}</style>",
-        '<rect class="new" x="8" y="6" width="10" height="10"/>'
-        '<text x="22" y="15">new voices</text>'
-        '<rect class="returning" x="110" y="6" width="10" height="10"/>'
-        '<text x="124" y="15">returning</text>',
     ]
     for index, row in enumerate(rows):
         x = _LEFT + index * slot + (slot - bar) / 2
@@ -55,12 +62,12 @@ def circle_chart_svg(rows: Sequence[YearOfConversation], title: str) -> str:
                 f'width="{bar:.1f}" height="{new:.1f}"/>'
             )
         middle = x + bar / 2
-        if row.total:
+        if row.total and slot >= _TOTAL_ROOM:
             parts.append(
                 f'<text x="{middle:.1f}" y="{base - returning - new - 4:.1f}" '
                 f'text-anchor="middle">{row.total}</text>'
             )
-        if index % label_every == 0 or index == len(rows) - 1:
+        if (len(rows) - 1 - index) % label_every == 0:  # the latest year always
             parts.append(
                 f'<text x="{middle:.1f}" y="{HEIGHT - 8}" '
                 f'text-anchor="middle">{row.year}</text>'
