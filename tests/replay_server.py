@@ -107,6 +107,8 @@ class ReplayServer:
         self.routes: list[tuple[str, Matcher, list[Reply]]] = []
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
+        # Slow answers wait on this: stopping the server ends them at once.
+        self._stopping = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -149,6 +151,7 @@ class ReplayServer:
         return [seen for seen in self.seen if seen.path == path]
 
     def stop(self) -> None:
+        self._stopping.set()
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -161,7 +164,7 @@ class ReplayServer:
         if reply is None:
             reply = json_reply({"error": "Record not found"}, status=404)
         if reply.delay:
-            time.sleep(reply.delay)
+            self._stopping.wait(reply.delay)
         if reply.etag and handler.headers.get("If-None-Match") == reply.etag:
             reply = Reply(304, b"", {"ETag": reply.etag})
         try:

@@ -6,10 +6,12 @@ import logging
 import threading
 import time
 
+import httpcore
 import httpx
 import pytest
 import replay_server
 from pelican.plugins.community.fetcher import (
+    BudgetSpent,
     Fetcher,
     FetchError,
     FetchPolicy,
@@ -378,3 +380,106 @@ def test_a_progress_bar_shows_on_the_console_pelican_logs_to_when_a_terminal():
     with Fetcher(FAST) as client:
         client.run_all([job] * 5, progress=Console(file=piped, force_terminal=False))
     assert piped.getvalue() == ""
+
+
+# -- the build's budget ------------------------------------------------------------
+
+
+def test_the_budget_cuts_a_request_in_flight_and_refuses_the_next(replay):
+    replay.route("/slow", Reply(200, b"{}", delay=10.0))
+    patient = FetchPolicy(connect_timeout=5.0, read_timeout=20.0, deadline=60.0)
+    with Fetcher(patient) as client:
+        client.limit_to(1.0)
+        started = time.monotonic()
+        with pytest.raises(BudgetSpent) as caught:
+            client.get(replay.url + "/slow")
+        assert time.monotonic() - started < 2.0  # the server needs 10 s
+        assert str(caught.value) == (
+            f"{replay.url}/slow: cut short: the fetch budget (1 s) ran out"
+        )
+        with pytest.raises(BudgetSpent):
+            client.get(replay.url + "/slow")
+    assert len(replay.requests_to("/slow")) == 1  # the second never left
+
+
+def test_a_retry_wait_longer_than_the_budget_left_is_not_slept(replay):
+    waits: list[float] = []
+    replay.route("/limited", Reply(429, b"", {"Retry-After": "1"}), json_reply({}))
+    with Fetcher(FAST, sleep=waits.append) as client:
+        client.limit_to(0.5)
+        with pytest.raises(FetchError, match="no time left to retry"):
+            client.get(replay.url + "/limited")
+    assert waits == []
+
+
+# -- one lookup per request, and the connection goes where it pointed -------------
+
+
+class _Lookups:
+    """A resolver answering from a script, one answer per call."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[str, int]] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.calls.append((host, port))
+        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+
+
+def test_a_name_is_resolved_once_and_connected_to_as_resolved(replay):
+    replay.route("/hello", json_reply({"hello": 1}))
+    port = int(replay.url.rsplit(":", 1)[1])
+    # A name the system cannot resolve: only our lookup can take it to the
+    # server, and a second lookup would send it nowhere.
+    lookups = _Lookups(["127.0.0.1"], ["192.0.2.1"])
+    with Fetcher(FAST, resolver=lookups) as client:
+        response = client.get(f"http://blog.invalid:{port}/hello")
+    assert response.json() == {"hello": 1}
+    assert lookups.calls == [("blog.invalid", port)]
+    [seen] = replay.requests_to("/hello")
+    assert seen.headers["Host"] == f"blog.invalid:{port}"  # the name, kept
+
+
+def test_a_name_that_rebinds_is_never_connected_to_its_second_answer(
+    replay, monkeypatch
+):
+    """Checked as public, then answering loopback: every connection goes to
+    the address that was checked, never to a fresh lookup."""
+    connected: list[str] = []
+
+    def connect(self, host, port, *args, **kwargs):
+        connected.append(host)
+        raise httpcore.ConnectError("no route (test)")
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", connect)
+    port = int(replay.url.rsplit(":", 1)[1])
+    lookups = _Lookups(["93.184.216.34"], ["127.0.0.1"])
+    with (
+        Fetcher(FAST, resolver=lookups) as client,
+        pytest.raises(FetchError, match="public internet"),
+    ):
+        client.get(f"http://rebind.invalid:{port}/admin", untrusted=True)
+    # One lookup per attempt: the first connected to the checked address;
+    # the retry looked up again, got loopback, and was refused before connecting.
+    assert connected == ["93.184.216.34"]
+    assert len(lookups.calls) == 2
+    assert not replay.requests_to("/admin")
+
+
+def test_a_resolver_that_never_answers_is_cut_at_the_deadline():
+    answered = threading.Event()
+
+    def hangs(host: str, port: int) -> list[str]:
+        answered.wait(30)
+        return ["93.184.216.34"]
+
+    policy = FetchPolicy(connect_timeout=0.5, read_timeout=0.5, deadline=1.0)
+    started = time.monotonic()
+    with Fetcher(policy, resolver=hangs) as client, pytest.raises(FetchError) as caught:
+        client.get("https://slow-dns.invalid/feed")
+    answered.set()
+    assert time.monotonic() - started < 3.0
+    assert str(caught.value) == (
+        "https://slow-dns.invalid/feed: cannot resolve host: no answer within 1 s"
+    )

@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -541,6 +542,19 @@ FAULTS = {
 }
 
 
+def _copy_of(site: Site, root: Path) -> Site:
+    """The fetched site, archive included, in another folder."""
+    copy = Site(root)
+    shutil.copytree(
+        site.root,
+        copy.root,
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("output"),
+    )
+    copy.settings = json.loads(json.dumps(site.settings))
+    return copy
+
+
 @pytest.fixture
 def faulty(server):
     """Lets a test break every route; the healthy routes come back after."""
@@ -555,14 +569,7 @@ def test_a_failing_server_loses_nothing_and_the_site_still_builds(
 ):
     site, _ = fetched
     break_reply, reasons = FAULTS[fault]
-    copy = Site(tmp_path / "site")
-    shutil.copytree(
-        site.root,
-        copy.root,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("output"),
-    )
-    copy.settings = json.loads(json.dumps(site.settings))
+    copy = _copy_of(site, tmp_path / "site")
     if break_reply is None:  # connection refused: nothing listens there
         dead = unused_port_url()
         for path in [copy.root / "pelicanconf.py", *copy.content.glob("*.md")]:
@@ -600,3 +607,47 @@ def test_a_failing_server_loses_nothing_and_the_site_still_builds(
     assert TOKEN not in caplog.text
     assert _archive_bytes(copy) == before
     assert _pages(copy) == _pages(site)
+
+
+# -- a build's fetch budget ------------------------------------------------------
+
+
+def test_a_build_keeps_to_its_fetch_budget_when_every_source_is_slow(
+    fetched, faulty, tmp_path, monkeypatch, caplog
+):
+    """Every API answers after 30 s; the build's budget is 2 s, with the
+    usual per-request deadline (60 s): the build ends within the budget and
+    2 s, from the archive, naming the sources cut short; nothing is lost,
+    and the next fetch asks for all of it again."""
+    site, _ = fetched
+    copy = _copy_of(site, tmp_path / "site")
+    copy.settings["COMMUNITY_FETCH_BUDGET"] = 2
+    healthy = list(faulty.routes)
+    for path, ok in _replies().items():
+        faulty.route(path, Reply(200, ok.body, dict(ok.headers), delay=30.0))
+    before = _archive_bytes(copy)
+    monkeypatch.setenv("WEBMENTION_IO_TOKEN", TOKEN)
+    monkeypatch.delenv("PELICAN_COMMUNITY_OFFLINE", raising=False)
+
+    started = time.monotonic()
+    copy.build()
+    took = time.monotonic() - started
+
+    assert took < 2 + 2, f"the build took {took:.1f} s with a 2 s budget"
+    [warning] = live_warnings(caplog)
+    assert "the fetch budget (2 s, COMMUNITY_FETCH_BUDGET) ran out" in warning
+    assert f"{', '.join(SOURCES)} cut short" in warning, warning
+    assert _pages(copy) == _pages(site)
+    after = _archive_bytes(copy)
+    assert {k: v for k, v in after.items() if k != "state.json"} == {
+        k: v for k, v in before.items() if k != "state.json"
+    }
+
+    # What was cut short stays due: the next fetch (no budget) asks again.
+    faulty.routes[:] = healthy
+    asked = len(faulty.seen)
+    result = _fetch(copy)
+    assert result.returncode == 0 and "FAILED" not in result.stdout, result.stdout
+    paths = {seen.path for seen in faulty.seen[asked:]}
+    assert {FEED, MENTIONS, f"{STATUS_API}/context"} <= paths, paths
+    assert XRPC + "app.bsky.feed.getPostThread" in paths, paths

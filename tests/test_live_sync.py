@@ -24,6 +24,7 @@ from pelican.plugins.community.archive.store import Archive
 from pelican.plugins.community.errors import SettingsError
 from pelican.plugins.community.fetcher import Fetcher
 from pelican.plugins.community.model import PostRef
+from pelican.plugins.community.pipeline import update_archive
 from pelican.plugins.community.settings import load_settings
 from pelican.plugins.community.sources._live import is_due
 from replay_server import (
@@ -141,6 +142,33 @@ def test_the_schedule_setting_is_validated(tmp_path):
     ):
         with pytest.raises(SettingsError, match=r"^COMMUNITY_FETCH_SCHEDULE: "):
             load_settings({"COMMUNITY_FETCH_SCHEDULE": bad}, root=tmp_path)
+
+
+def test_the_fetch_budget_setting_is_validated(tmp_path):
+    assert load_settings({}, root=tmp_path).fetch_budget == 15.0
+    for value, budget in ((30, 30.0), (2.5, 2.5), (0, 0.0), (None, None)):
+        settings = load_settings({"COMMUNITY_FETCH_BUDGET": value}, root=tmp_path)
+        assert settings.fetch_budget == budget
+    for bad in (-1, "15", True, float("inf"), float("nan")):
+        with pytest.raises(SettingsError) as caught:
+            load_settings({"COMMUNITY_FETCH_BUDGET": bad}, root=tmp_path)
+        assert str(caught.value) == (
+            "COMMUNITY_FETCH_BUDGET: must be a number of seconds, 0 or more (or "
+            f"None for no limit), not {bad!r}"
+        )
+
+
+def test_a_budget_of_zero_builds_without_fetching(tmp_path, replay, caplog):
+    _serve(replay)
+    settings = live_settings(tmp_path, {"type": "mastodon"}, COMMUNITY_FETCH_BUDGET=0)
+    archive = Archive(settings.archive_path)
+    with caplog.at_level(logging.INFO):
+        update_archive(archive, settings, _posts(replay.url))
+    assert replay.seen == []
+    assert (
+        "community: COMMUNITY_FETCH_BUDGET is 0: mastodon not fetched by the build "
+        "(pelican-community fetch does it)" in caplog.messages
+    )
 
 
 def test_offline_builds_never_touch_the_network(tmp_path, replay, monkeypatch):

@@ -113,6 +113,7 @@ def _attach_photos(
         (person.photo for person in community.people if person.photo),
         folder,
         offline=settings.offline,
+        budget=settings.fetch_budget,
     )
     shown: dict[str, Path] = {}
     for person in community.people:

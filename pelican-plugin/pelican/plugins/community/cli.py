@@ -55,7 +55,8 @@ _COMMANDS = {
         "Fetch the live sources (comment feeds, webmention.io, Mastodon, "
         "Bluesky) whose posts are due, and merge what they bring into the "
         "archive. A failing source leaves the archive as it was; exit status "
-        "stays 0.",
+        "stays 0. Unlike a build (COMMUNITY_FETCH_BUDGET), it takes the time it "
+        "needs unless given --budget.",
         "pelican-community fetch -s pelicanconf.py",
     ),
     "forget": (
@@ -109,6 +110,13 @@ def _parser() -> argparse.ArgumentParser:
         )
     subs["report"].add_argument(
         "--json", action="store_true", help="print the JSON report"
+    )
+    subs["fetch"].add_argument(
+        "--budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop fetching after this long; what was not fetched stays due "
+        "(default: no limit)",
     )
     forget = subs["forget"]
     forget.add_argument("who", nargs="?", help="the person's name, URL or handle")
@@ -209,6 +217,16 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds above 0: {text!r}")
+    return value
+
+
 def _fetch(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
     live = [spec for spec in cs.sources if spec.path is None]
@@ -224,7 +242,11 @@ def _fetch(args: argparse.Namespace) -> int:
     try:
         with hold_archive(cs.archive_path):
             reports = sync_live_sources(
-                Archive(cs.archive_path), cs, posts, progress=sys.stderr.isatty()
+                Archive(cs.archive_path),
+                cs,
+                posts,
+                progress=sys.stderr.isatty(),
+                budget=args.budget,
             )
     except ArchiveBusy as busy:
         print(f"pelican-community: {busy}; nothing fetched", file=sys.stderr)

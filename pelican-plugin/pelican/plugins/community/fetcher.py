@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpcore
 import httpx
@@ -114,6 +115,10 @@ class FetchError(Exception):
         super().__init__(message)
         self.attempts = attempts
         self.status = status
+
+
+class BudgetSpent(FetchError):
+    """The time a build gives fetching ran out before this request ended."""
 
 
 @dataclass(frozen=True)
@@ -251,12 +256,26 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        timeout = _time_left(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(
-            self._backend.connect_tcp(
-                host, port, timeout, local_address, socket_options
-            )
-        )
+        # The addresses this request resolved (and checked) for ``host``:
+        # connect to those, never to what a second lookup would answer. TLS
+        # still names ``host`` (httpcore takes SNI from the URL, not from here).
+        addresses = getattr(_deadline, "pins", {}).get(host) or [host]
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return _DeadlineStream(
+                    self._backend.connect_tcp(
+                        address,
+                        port,
+                        _time_left(timeout, httpcore.ConnectTimeout),
+                        local_address,
+                        socket_options,
+                    )
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
     def connect_unix_socket(
         self,
@@ -271,6 +290,21 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
+
+
+@contextmanager
+def _pinned(host: str, addresses: list[str] | None) -> Iterator[None]:
+    """Connections this thread opens to ``host`` inside the block go to
+    ``addresses`` (None: resolved by the connection itself)."""
+    if addresses is None:
+        yield
+        return
+    previous = getattr(_deadline, "pins", {})
+    _deadline.pins = {**previous, host: addresses}
+    try:
+        yield
+    finally:
+        _deadline.pins = previous
 
 
 @contextmanager
@@ -306,6 +340,39 @@ def resolve_host(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+def _ascii_host(url: str) -> str:
+    """``url``'s host as the connection names it (lower case, IDNA)."""
+    return httpx.URL(url).raw_host.decode("ascii").lower()
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _through_proxy(url: str, host: str) -> bool:
+    """Whether a proxy from the environment carries requests to ``url`` (the
+    proxy then resolves its host, not us)."""
+    proxies = getproxies()
+    scheme = urlsplit(url).scheme.lower()
+    return bool(proxies.get(scheme) or proxies.get("all")) and not (proxy_bypass(host))
+
+
+@dataclass(frozen=True)
+class _Window:
+    """When one request must end, and whether the build's budget sets it."""
+
+    ends: float
+    by_budget: bool
+    deadline: float  #: the request's own limit, in seconds
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+
 def _origin(url: str) -> tuple[str, str, int]:
     parts = urlsplit(url)
     try:
@@ -333,6 +400,11 @@ class Fetcher:
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._resolver = resolver
+        #: Resolve every host here and connect to what was resolved: only
+        #: through the network (a test's transport has no connections).
+        self._pin_addresses = transport is None
+        self._cutoff: float | None = None
+        self._budget = 0.0
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._secrets: set[str] = set()
@@ -371,6 +443,28 @@ class Fetcher:
             secrets = set(self._secrets)
         return redact_secrets(text, secrets)
 
+    # -- the build's budget ---------------------------------------------------
+
+    def limit_to(self, seconds: float | None) -> None:
+        """From now, every request ends within ``seconds`` (None: no limit
+        beyond each request's deadline): one in flight is cut off, one not
+        started fails at once with :class:`BudgetSpent`."""
+        self._budget = seconds or 0.0
+        self._cutoff = None if seconds is None else time.monotonic() + seconds
+
+    def _window(self, started: float) -> _Window:
+        ends = started + self.policy.deadline
+        if self._cutoff is not None and self._cutoff < ends:
+            return _Window(self._cutoff, True, self.policy.deadline)
+        return _Window(ends, False, self.policy.deadline)
+
+    def _out_of_time(self, safe: str, window: _Window) -> FetchError:
+        if window.by_budget:
+            return BudgetSpent(
+                f"{safe}: cut short: the fetch budget ({self._budget:g} s) ran out"
+            )
+        return FetchError(f"{safe}: timed out after {window.deadline:g} s")
+
     # -- requests -------------------------------------------------------------
 
     def get(
@@ -403,17 +497,25 @@ class Fetcher:
             send_headers["If-None-Match"] = etag
         if last_modified:
             send_headers["If-Modified-Since"] = last_modified
-        started = time.monotonic()
+        window = self._window(time.monotonic())
+        if window.left() <= 0:
+            raise self._out_of_time(self.redact(url), window)
         attempts = 0
-        with _deadline_at(started + self.policy.deadline):
+        with _deadline_at(window.ends):
             while True:
                 attempts += 1
                 try:
                     response = self._follow(
-                        request_url, send_headers, untrusted, trusted_origin, started
+                        request_url, send_headers, untrusted, trusted_origin, window
                     )
                 except _Retryable as exc:
-                    wait = self._wait_before_retry(exc, attempts, started)
+                    wait = self._wait_before_retry(exc, attempts, window)
+                    if wait is None and window.by_budget and window.left() <= 0.01:
+                        raise BudgetSpent(
+                            self._out_of_time(exc.message, window).args[0],
+                            attempts=attempts,
+                            status=exc.status,
+                        ) from None
                     if wait is None:
                         raise FetchError(
                             exc.message, attempts=attempts, status=exc.status
@@ -434,7 +536,7 @@ class Fetcher:
                 )
 
     def _wait_before_retry(
-        self, exc: _Retryable, attempts: int, started: float
+        self, exc: _Retryable, attempts: int, window: _Window
     ) -> float | None:
         policy = self.policy
         if attempts > policy.retries:
@@ -449,7 +551,7 @@ class Fetcher:
         else:
             wait = min(policy.max_backoff, policy.backoff * 2 ** (attempts - 1))
             wait *= 0.5 + self._rng.random()
-        if time.monotonic() - started + wait >= policy.deadline:
+        if wait >= window.left():
             exc.message += " (no time left to retry)"
             return None
         return wait
@@ -460,7 +562,7 @@ class Fetcher:
         headers: dict[str, str],
         untrusted: bool,
         trusted_origin: str,
-        started: float,
+        window: _Window,
     ) -> tuple[str, int, httpx.Headers, bytes]:
         """One attempt: follow redirects by hand, checking each hop."""
         if trusted_origin:
@@ -470,8 +572,9 @@ class Fetcher:
         hop_untrusted = untrusted
         for _hop in range(self.policy.max_redirects + 1):
             try:
-                self._check_url(url, hop_untrusted, trusted)
-                status, response_headers, body = self._send(url, headers, started)
+                host, addresses = self._check_url(url, hop_untrusted, trusted, window)
+                with _pinned(host, addresses):
+                    status, response_headers, body = self._send(url, headers, window)
             except _NOT_NETWORK_ERRORS as exc:
                 raise self._failed(url, exc) from None
             location = response_headers.get("location")
@@ -499,36 +602,76 @@ class Fetcher:
         return FetchError(f"{self.redact(url)}: {self.redact(reason)}")
 
     def _check_url(
-        self, url: str, untrusted: bool, trusted: tuple[str, str, int] | None
-    ) -> None:
+        self,
+        url: str,
+        untrusted: bool,
+        trusted: tuple[str, str, int] | None,
+        window: _Window,
+    ) -> tuple[str, list[str] | None]:
+        """Refuse what may not be fetched; resolve the host once, within the
+        request's time, and return it with the addresses to connect to (None:
+        the connection resolves it, as through a proxy)."""
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise FetchError(f"{self.redact(url)}: only http(s) URLs are fetched")
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        host = _ascii_host(url)
         # Fetched content may lead back to where the configured URL pointed
         # (pagination, http -> https on the same host), nowhere private.
-        if not untrusted or (trusted is not None and _origin(url) == trusted):
-            return
-        try:
-            addresses = list(self._resolver(parts.hostname, port))
-        except OSError as exc:
-            raise _Retryable(
-                f"{self.redact(url)}: cannot resolve host ({exc})"
-            ) from None
-        if not addresses or not all(is_public_address(a) for a in addresses):
+        checked = untrusted and not (trusted is not None and _origin(url) == trusted)
+        pinned = (
+            self._pin_addresses
+            and not _is_ip_literal(host)
+            and not _through_proxy(url, host)
+        )
+        if not checked and not pinned:
+            return host, None
+        addresses = self._resolve(url, host, port, window)
+        if checked and (
+            not addresses or not all(is_public_address(a) for a in addresses)
+        ):
             raise FetchError(
                 f"{self.redact(url)}: refused: not an address on the public internet"
             )
+        return host, addresses if pinned else None
+
+    def _resolve(self, url: str, host: str, port: int, window: _Window) -> list[str]:
+        """``host``'s addresses, looked up once; a resolver that does not
+        answer in the time left fails the request instead of holding it."""
+        answer: dict[str, Any] = {}
+
+        def look_up() -> None:
+            try:
+                answer["addresses"] = list(self._resolver(host, port))
+            except (OSError, UnicodeError) as exc:
+                answer["error"] = exc
+
+        # A thread of its own: getaddrinfo takes no timeout. A daemon, so a
+        # resolver that never answers cannot hold the process at exit.
+        lookup = threading.Thread(target=look_up, name="resolve", daemon=True)
+        lookup.start()
+        lookup.join(max(0.0, window.left()))
+        if lookup.is_alive():
+            failure = self._out_of_time(self.redact(url), window)
+            if not window.by_budget:
+                failure = FetchError(
+                    f"{self.redact(url)}: cannot resolve host: no answer within "
+                    f"{window.deadline:g} s"
+                )
+            raise failure
+        if "error" in answer:
+            raise _Retryable(
+                f"{self.redact(url)}: cannot resolve host ({answer['error']})"
+            )
+        return answer["addresses"]
 
     def _send(
-        self, url: str, headers: dict[str, str], started: float
+        self, url: str, headers: dict[str, str], window: _Window
     ) -> tuple[int, httpx.Headers, bytes]:
         policy = self.policy
-        remaining = policy.deadline - (time.monotonic() - started)
+        remaining = window.left()
         if remaining <= 0:
-            raise FetchError(
-                f"{self.redact(url)}: timed out after {policy.deadline:g} s"
-            )
+            raise self._out_of_time(self.redact(url), window)
         timeout = httpx.Timeout(
             connect=min(policy.connect_timeout, remaining),
             read=min(policy.read_timeout, remaining),
@@ -551,20 +694,18 @@ class Fetcher:
                     )
                 if not 200 <= status < 300:
                     raise FetchError(f"{safe}: HTTP {status}", status=status)
-                body = self._read_capped(resp, safe, started)
+                body = self._read_capped(resp, safe, window)
                 return status, resp.headers, body
         except httpx.TimeoutException:
             # The deadline cut this request short (a timer may wake a hair
             # early): say so, and leave no retry to start.
-            if policy.deadline - (time.monotonic() - started) < 0.01:
-                raise FetchError(
-                    f"{safe}: timed out after {policy.deadline:g} s"
-                ) from None
+            if window.left() < 0.01:
+                raise self._out_of_time(safe, window) from None
             raise _Retryable(f"{safe}: timed out") from None
         except httpx.TransportError as exc:
             raise _Retryable(f"{safe}: {self.redact(_describe(exc))}") from None
 
-    def _read_capped(self, resp: httpx.Response, safe: str, started: float) -> bytes:
+    def _read_capped(self, resp: httpx.Response, safe: str, window: _Window) -> bytes:
         policy = self.policy
         declared = resp.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > policy.max_bytes:
@@ -577,8 +718,8 @@ class Fetcher:
                 raise FetchError(
                     f"{safe}: response too large (over {policy.max_bytes} bytes)"
                 )
-            if time.monotonic() - started > policy.deadline:
-                raise FetchError(f"{safe}: timed out after {policy.deadline:g} s")
+            if window.left() < 0:
+                raise self._out_of_time(safe, window)
             chunks.append(chunk)
         return b"".join(chunks)
 

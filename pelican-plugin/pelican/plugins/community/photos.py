@@ -42,9 +42,12 @@ def local_photos(
     offline: bool,
     fetcher_factory: object = None,
     now: float | None = None,
+    budget: float | None = None,
 ) -> dict[str, Path]:
     """url -> its small square PNG under ``folder``, for every photo that
-    is there or could be fetched now (not when ``offline``)."""
+    is there or could be fetched now (not when ``offline``), within
+    ``budget`` seconds (None: no limit; 0: nothing fetched)."""
+    offline = offline or budget == 0
     now = time.time() if now is None else now
     found: dict[str, Path] = {}
     wanted: list[str] = []
@@ -56,24 +59,34 @@ def local_photos(
             wanted.append(url)
     if not wanted:
         return found
-    if fetcher_factory is None:
-        from .fetcher import Fetcher
+    # The HTTP layer loads only when a photo is to be fetched.
+    from .fetcher import BudgetSpent, Fetcher
 
-        fetcher_factory = Fetcher
+    fetcher_factory = fetcher_factory or Fetcher
     with fetcher_factory() as fetcher:  # type: ignore[operator]
+        if budget is not None:
+            fetcher.limit_to(budget)
         results = fetcher.run_all(
             [_fetch_task(fetcher, url) for url in wanted], description="Photos"
         )
-    failed = 0
+    failed = cut_short = 0
     for url, result in zip(wanted, results, strict=True):
         path = folder / photo_name(url)
         if isinstance(result, bytes):
             write_atomically_bytes(path, result)
             found[url] = path
+        elif isinstance(result, BudgetSpent):
+            cut_short += 1  # not a failure: tried again at the next build
         else:
             failed += 1
             logger.debug("community: photo %s: %s", url, result)
             write_atomically(_failure_marker(path), f"{int(now)}\n")
+    if cut_short:
+        logger.info(
+            "community: the fetch budget ran out: %d photo(s) fetched at the next "
+            "build; those people show their initials until then",
+            cut_short,
+        )
     if failed:
         logger.info(
             "community: %d of %d photo(s) could not be fetched or read; those "

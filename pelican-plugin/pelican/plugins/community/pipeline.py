@@ -100,14 +100,27 @@ def update_archive(
     """Merge changed local sources and due live sources into ``archive``
     (``progress``: a bar for long fetches, see ``Fetcher.run_all``)."""
     ingest_local_sources(archive, settings.sources, memo)
-    if not settings.offline and any(
-        SOURCE_TYPES[spec.type].live and spec.path is None for spec in settings.sources
-    ):
-        # The HTTP layer (httpx and friends) is loaded only when a build
-        # fetches: offline and file-only builds do not pay for it.
-        from .archive.live import sync_live_sources
+    live = [
+        spec.name
+        for spec in settings.sources
+        if SOURCE_TYPES[spec.type].live and spec.path is None
+    ]
+    if settings.offline or not live:
+        return
+    if settings.fetch_budget == 0:
+        logger.info(
+            "community: COMMUNITY_FETCH_BUDGET is 0: %s not fetched by the build "
+            "(pelican-community fetch does it)",
+            ", ".join(live),
+        )
+        return
+    # The HTTP layer (httpx and friends) is loaded only when a build fetches:
+    # offline and file-only builds do not pay for it.
+    from .archive.live import sync_live_sources
 
-        sync_live_sources(archive, settings, posts, progress=progress)
+    sync_live_sources(
+        archive, settings, posts, progress=progress, budget=settings.fetch_budget
+    )
 
 
 def load_people(settings: CommunitySettings) -> PeopleFile:

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
     "COMMUNITY_KEEP_SOURCES": ([], list),
+    "COMMUNITY_FETCH_BUDGET": (15.0, float),
     "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
     "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
@@ -71,6 +72,8 @@ class CommunitySettings:
     keep_sources: tuple[str, ...] = ()
     css_save_as: str = "community/community.css"
     circle_chart: bool = True
+    #: seconds a build may spend fetching (None: no limit, 0: nothing fetched)
+    fetch_budget: float | None = 15.0
     avatars: bool = False
 
     @property
@@ -147,6 +150,17 @@ def load_settings(
     values: dict[str, Any] = {}
     for key, (default, kind) in DEFAULTS.items():
         value = settings.get(key, default)
+        if key == "COMMUNITY_FETCH_BUDGET" and value is None:
+            values[key] = None  # no limit
+            continue
+        if kind is float:
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or not 0 <= value < float("inf"):
+                raise SettingsError(
+                    f"{key}: must be a number of seconds, 0 or more (or None for "
+                    f"no limit), not {value!r}"
+                )
+            value = float(value)
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             raise SettingsError(f"{key}: must be a whole number, not {value!r}")
         if kind is list and isinstance(value, tuple):
@@ -200,6 +214,7 @@ def load_settings(
         keep_sources=_load_keep_sources(values["COMMUNITY_KEEP_SOURCES"]),
         css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
         circle_chart=values["COMMUNITY_CIRCLE_CHART"],
+        fetch_budget=values["COMMUNITY_FETCH_BUDGET"],
         avatars=values["COMMUNITY_AVATARS"],
         author_names=site_authors(settings),
         site_url=str(settings.get("SITEURL") or "").strip(),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ..fetcher import Fetcher, FetchError
+from ..fetcher import BudgetSpent, Fetcher, FetchError
 from ..model import PostRef
 from ..settings import CommunitySettings
 from ..sources import SOURCE_TYPES, SourceSpec
@@ -48,6 +48,7 @@ class FetchReport:
     checked: int = 0  #: posts (or feeds, listings) fetched
     not_due: int = 0  #: posts skipped because they were checked recently
     withheld: int = 0  #: interactions the platform says must not be shown
+    cut_short: int = 0  #: jobs the fetch budget stopped (fetched next time)
 
 
 def describe_report(report: FetchReport) -> str:
@@ -57,6 +58,8 @@ def describe_report(report: FetchReport) -> str:
         details.append(f"{report.not_modified} not modified")
     if report.not_due:
         details.append(f"{report.not_due} post(s) not due yet")
+    if report.cut_short:
+        details.append(f"{report.cut_short} cut short by the fetch budget")
     withheld = f", {report.withheld} withheld" if report.withheld else ""
     line = (
         f"{report.source}: {report.new} new, {report.updated} updated, "
@@ -74,12 +77,15 @@ def sync_live_sources(
     fetcher: Fetcher | None = None,
     now: Clock | None = None,
     environ: Mapping[str, str] | None = None,
+    budget: float | None = None,
 ) -> list[FetchReport]:
     """Fetch every live source and merge what it returns into ``archive``.
 
     Never raises for remote trouble: a source that fails logs one warning and
-    leaves its archived interactions untouched. Returns one report per live
-    source (none when ``settings.offline``).
+    leaves its archived interactions untouched. With a ``budget`` (seconds),
+    every request ends within it: what came back in time is merged, what was
+    cut short stays due, and one warning names the sources cut short.
+    Returns one report per live source (none when ``settings.offline``).
     """
     specs = [spec for spec in settings.sources if _is_live(spec)]
     if settings.offline or not specs:
@@ -89,6 +95,8 @@ def sync_live_sources(
     state = archive.read_state()
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher()
+    if budget is not None:
+        fetcher.limit_to(budget)
     environ = os.environ if environ is None else environ
     try:
         plans = [
@@ -121,6 +129,17 @@ def sync_live_sources(
     finally:
         if own_fetcher:
             fetcher.close()
+        if budget is not None:
+            fetcher.limit_to(None)
+    cut = [report.source for report in reports if report.cut_short]
+    if cut:
+        logger.warning(
+            "community: the fetch budget (%g s, COMMUNITY_FETCH_BUDGET) ran out: "
+            "%s cut short; the build goes on with the archive, and what was not "
+            "fetched is fetched next time",
+            budget,
+            ", ".join(cut),
+        )
     return reports
 
 
@@ -199,8 +218,11 @@ def _finish_source(
     spec = plan.spec
     problems = [plan.failure] if plan.failure else []
     good: list[Outcome] = []
+    cut_short = 0
     for outcome in outcomes:
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, BudgetSpent):
+            cut_short += 1  # said once for every source, by the caller
+        elif isinstance(outcome, BaseException):
             problems.append(_reason(outcome))
         else:
             good.append(outcome)
@@ -230,9 +252,17 @@ def _finish_source(
         checked=len(good),
         not_due=plan.not_due,
         withheld=withheld,
+        cut_short=cut_short,
     )
     if failure:
-        first_error = next((o for o in outcomes if isinstance(o, BaseException)), None)
+        first_error = next(
+            (
+                o
+                for o in outcomes
+                if isinstance(o, BaseException) and not isinstance(o, BudgetSpent)
+            ),
+            None,
+        )
         logger.warning(
             "community: %s: %s; the archive keeps what it had",
             spec.name,
