@@ -167,6 +167,13 @@ def test_html_error_page_and_truncated_json_are_not_json(replay, fetcher):
         fetcher.get(replay.url + "/cut").json()
 
 
+def test_json_nested_deeper_than_python_recurses_is_a_fetch_error(replay, fetcher):
+    deep = b"[" * 20_000 + b"]" * 20_000
+    replay.route("/deep", Reply(200, deep, {"Content-Type": "application/json"}))
+    with pytest.raises(FetchError, match="/deep: the JSON is nested too deeply"):
+        fetcher.get(replay.url + "/deep").json()
+
+
 def test_a_body_that_does_not_decode_is_a_fetch_error(replay, fetcher):
     replay.route("/gz", Reply(200, b"not gzip at all", {"Content-Encoding": "gzip"}))
     with pytest.raises(FetchError) as caught:

@@ -757,33 +757,3 @@ def test_the_story_can_be_left_out(site):
     assert "circle.svg" not in page and 'id="over-the-years"' not in page
     assert not (site.output / "community" / "circle.svg").exists()
     assert not (site.output / "community" / "circle-narrow.svg").exists()
-
-
-def test_a_reply_chain_of_any_depth_builds_flat_past_six_levels(site):
-    """Each comment answering the one before, 400 deep: the build succeeds
-    (no recursion as deep as the chain), every reply is on the page, and
-    replies past six levels are listed flat, each saying whom it answers."""
-    site.article("post-1", "First light", "2011-01-01")
-    chain = [
-        WxrComment(
-            100 + n,
-            f"Writer {n}",
-            f"2011-02-{1 + n // 24:02d} {n % 24:02d}:00:00",
-            content=f"Reply number {n}.",
-            url=f"https://writer{n}.example/",
-            parent=99 + n if n else 0,
-        )
-        for n in range(400)
-    ]
-    site.write("data/export.xml", wxr([WxrPost(1, "post-1", "First light", chain)]))
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "wordpress", "path": "data/export.xml"}
-    ]
-    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
-    site.build()
-    page = site.page("post-1/index.html")
-    assert all(f"Reply number {n}." in page for n in range(400))
-    assert page.count('class="community-thread') <= 8  # root list + 6 levels
-    # Replies from the fourth level on say whom they answer: 396 of them.
-    assert page.count('class="community-answering"') == 396
-    assert 'to <span dir="auto">Writer 398</span>' in page

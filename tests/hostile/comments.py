@@ -40,6 +40,7 @@ class Fields:
     title: str = "One"
     permalink: str = ""
     handle: str = ""
+    parent: str = ""  #: the id of the comment this one answers
 
 
 #: The fields of Fields each source has, besides ``id``.
@@ -134,15 +135,26 @@ def _wxr_date(value: str) -> str:
 
 
 def write_wordpress(site, comments: list[Fields]) -> list[dict]:
+    # One item per post link and title, so a hostile one stays on its own;
+    # comments on the same post share it (a reply's parent is on its post).
+    posts: dict[tuple[str, str], list[Fields]] = {}
+    for c in comments:
+        posts.setdefault((c.target, c.title), []).append(c)
     items = []
-    for index, c in enumerate(comments, 1):
-        # One item per comment, so a hostile post link or title stays on its own.
+    for index, ((target, title), on_post) in enumerate(posts.items(), 1):
         items.append(
-            f"""<item><title>{xml_text(c.title)}</title><link>{xml_text(_old(c.target))}</link>
+            f"""<item><title>{xml_text(title)}</title><link>{xml_text(_old(target))}</link>
 <guid isPermaLink="false">https://old.example/?p={index}</guid>
-<wp:post_id>{index}</wp:post_id><wp:post_name>{ARTICLE_SLUG if c.target == ARTICLE_URL else "other"}</wp:post_name>
+<wp:post_id>{index}</wp:post_id><wp:post_name>{ARTICLE_SLUG if target == ARTICLE_URL else "other"}</wp:post_name>
 <wp:post_type>post</wp:post_type><wp:status>publish</wp:status>
-<wp:comment><wp:comment_id>{xml_text(c.id)}</wp:comment_id>
+{"".join(_wxr_comment(c) for c in on_post)}</item>"""
+        )
+    site.write("data/export.xml", wxr_document("".join(items)))
+    return [{"type": "wordpress", "path": "data/export.xml"}]
+
+
+def _wxr_comment(c: Fields) -> str:
+    return f"""<wp:comment><wp:comment_id>{xml_text(c.id)}</wp:comment_id>
 <wp:comment_author>{xml_text(c.name)}</wp:comment_author>
 <wp:comment_author_email>{xml_text(c.email)}</wp:comment_author_email>
 <wp:comment_author_url>{xml_text(c.url)}</wp:comment_author_url>
@@ -151,11 +163,8 @@ def write_wordpress(site, comments: list[Fields]) -> list[dict]:
 <wp:comment_date_gmt>{xml_text(_wxr_date(c.date))}</wp:comment_date_gmt>
 <wp:comment_content>{xml_text(c.content)}</wp:comment_content>
 <wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type>
-<wp:comment_parent>0</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id>
-</wp:comment></item>"""
-        )
-    site.write("data/export.xml", wxr_document("".join(items)))
-    return [{"type": "wordpress", "path": "data/export.xml"}]
+<wp:comment_parent>{xml_text(c.parent) or 0}</wp:comment_parent><wp:comment_user_id>0</wp:comment_user_id>
+</wp:comment>"""
 
 
 def wxr_document(items: str, doctype: str = "") -> str:
@@ -182,7 +191,7 @@ def write_feed(site, comments: list[Fields]) -> list[dict]:
 <link rel="alternate" type="text/html" href={xml_attr(permalink)}/>
 <author><name>{xml_text(c.name)}</name><uri>{xml_text(c.url)}</uri><email>{xml_text(c.email)}</email></author>
 <published>{xml_text(c.date)}</published><updated>{xml_text(c.date)}</updated>
-<thr:in-reply-to ref={xml_attr(c.target)} href={xml_attr(c.target)}/>
+<thr:in-reply-to ref={xml_attr(c.parent or c.target)} href={xml_attr(c.target)}/>
 <content type="html">{xml_text(c.content)}</content></entry>"""
         )
     site.write("data/comments.atom", atom_document("".join(entries)))
@@ -230,10 +239,14 @@ def write_disqus(site, comments: list[Fields]) -> list[dict]:
 <createdAt>{xml_text(c.date)}</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>
 <author><email>{xml_text(c.email)}</email><name>{xml_text(c.name)}</name>
 <isAnonymous>false</isAnonymous><username>{xml_text(c.handle or f"user{index}")}</username></author>
-<ipAddress>{xml_text(c.ip)}</ipAddress><thread dsq:id="t{index}" /></post>"""
+<ipAddress>{xml_text(c.ip)}</ipAddress><thread dsq:id="t{index}" />{_disqus_parent(c)}</post>"""
         )
     site.write("data/disqus.xml", disqus_document("".join(parts)))
     return [{"type": "disqus", "path": "data/disqus.xml"}]
+
+
+def _disqus_parent(c: Fields) -> str:
+    return f"<parent dsq:id={xml_attr(c.parent)} />" if c.parent else ""
 
 
 def disqus_document(body: str, doctype: str = "") -> str:
@@ -264,10 +277,17 @@ def write_blogger(site, comments: list[Fields]) -> list[dict]:
 <link rel="alternate" type="text/html" href={xml_attr(permalink)}/>
 <author><name>{xml_text(c.name)}</name><uri>{xml_text(c.url)}</uri><email>{xml_text(c.email)}</email>
 <gd:image rel="http://schemas.google.com/g/2005#thumbnail" width="16" height="16" src={xml_attr(c.photo)}/></author>
-<thr:in-reply-to ref="tag:blogger.com,1999:blog-1.post-p{index}" href={xml_attr(post_link)}/></entry>"""
+<thr:in-reply-to ref="tag:blogger.com,1999:blog-1.post-p{index}" href={xml_attr(post_link)}/>{_blogger_parent(c)}</entry>"""
         )
     site.write("data/blogger.xml", blogger_document("".join(parts)))
     return [{"type": "blogger", "path": "data/blogger.xml"}]
+
+
+def _blogger_parent(c: Fields) -> str:
+    if not c.parent:
+        return ""
+    related = f"https://www.blogger.com/feeds/1/p1/comments/default/{c.parent}"
+    return f'<link rel="related" type="application/atom+xml" href={xml_attr(related)}/>'
 
 
 def blogger_document(entries: str, doctype: str = "") -> str:
@@ -280,7 +300,10 @@ def blogger_document(entries: str, doctype: str = "") -> str:
 
 
 def _slug_folder(target: str) -> str:
-    return ARTICLE_SLUG if target == ARTICLE_URL else file_name(target)
+    """The folder a folder source keeps a post's comments in: the post's
+    slug for one of the site's posts, the hostile value itself otherwise."""
+    slug = re.fullmatch(r"https://blog\.example/([a-z0-9-]+)/", target)
+    return slug.group(1) if slug else file_name(target)
 
 
 def write_staticman(site, comments: list[Fields]) -> list[dict]:
@@ -292,6 +315,7 @@ def write_staticman(site, comments: list[Fields]) -> list[dict]:
             "url": c.url,
             "message": c.content,
             "date": c.date,
+            **({"replying_to_uid": c.parent} if c.parent else {}),
         }
         folder = f"data/staticman/{_slug_folder(c.target)}"
         if index % 2:
@@ -311,11 +335,15 @@ def _meta(value: str) -> str:
 
 
 def write_pelican_comment_system(site, comments: list[Fields]) -> list[dict]:
-    for index, c in enumerate(comments, 1):
-        stem = file_name(c.id) if c.id != f"c{index}" else f"{index}"
+    stems = {
+        c.id: file_name(c.id) if c.id != f"c{index}" else f"{index}"
+        for index, c in enumerate(comments, 1)
+    }
+    for c in comments:
+        reply_to = f"replyto: {stems[c.parent]}\n" if c.parent in stems else ""
         site.write(
-            f"data/comments/{_slug_folder(c.target)}/{stem}.md",
-            f"author: {_meta(c.name)}\ndate: {_meta(c.date)}\n"
+            f"data/comments/{_slug_folder(c.target)}/{stems[c.id]}.md",
+            f"author: {_meta(c.name)}\ndate: {_meta(c.date)}\n{reply_to}"
             f"email: {_meta(c.email)}\nwebsite: {_meta(c.url)}\n\n{c.content}\n",
         )
     return [{"type": "pelican-comment-system", "path": "data/comments"}]
@@ -349,7 +377,7 @@ def write_commento(site, comments: list[Fields]) -> list[dict]:
                 "commenterHex": f"h{index}",
                 "markdown": c.content,
                 "html": c.content,
-                "parentHex": "root",
+                "parentHex": c.parent or "root",
                 "score": 0,
                 "state": "approved",
                 "creationDate": c.date,
@@ -369,6 +397,7 @@ def write_commento(site, comments: list[Fields]) -> list[dict]:
 def mastodon_json(comments: list[Fields], instance: str = "https://social.example"):
     """A status' context, and the favourites list, as a Mastodon API answers."""
     descendants, likes = [], []
+    status_of = {c.id: f"{index}" for index, c in enumerate(comments, 1)}
     for index, c in enumerate(comments, 1):
         account = {
             "id": f"{index}",
@@ -393,7 +422,7 @@ def mastodon_json(comments: list[Fields], instance: str = "https://social.exampl
                 "uri": f"{instance}/users/mallory/statuses/{c.id}",
                 "url": c.permalink or f"{instance}/@mallory/{index}",
                 "created_at": c.date,
-                "in_reply_to_id": "1000",
+                "in_reply_to_id": status_of.get(c.parent, "1000"),
                 "in_reply_to_account_id": "999",
                 "visibility": "public",
                 "sensitive": index % 2 == 0,
@@ -423,6 +452,7 @@ def bluesky_json(comments: list[Fields]):
     """A getPostThread answer and a getLikes answer with one reply/like each."""
     root = "at://did:plc:jane/app.bsky.feed.post/root"
     replies, likes = [], []
+    node_of: dict[str, dict] = {}  # a reply to a reply is nested in its parent
     for index, c in enumerate(comments, 1):
         actor = {
             "did": f"did:plc:mallory{index}",
@@ -431,22 +461,26 @@ def bluesky_json(comments: list[Fields]):
             "avatar": c.photo,
             "labels": [],
         }
-        replies.append(
-            {
-                "$type": "app.bsky.feed.defs#threadViewPost",
-                "post": {
-                    "uri": f"at://did:plc:mallory{index}/app.bsky.feed.post/{c.id}",
-                    "author": actor,
-                    "record": {
-                        "text": c.content,
-                        "createdAt": c.date,
-                        "reply": {"parent": {"uri": root}, "root": {"uri": root}},
+        parent = node_of.get(c.parent)
+        node = {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": {
+                "uri": f"at://did:plc:mallory{index}/app.bsky.feed.post/{c.id}",
+                "author": actor,
+                "record": {
+                    "text": c.content,
+                    "createdAt": c.date,
+                    "reply": {
+                        "parent": {"uri": parent["post"]["uri"] if parent else root},
+                        "root": {"uri": root},
                     },
-                    "indexedAt": c.date,
                 },
-                "replies": [],
-            }
-        )
+                "indexedAt": c.date,
+            },
+            "replies": [],
+        }
+        node_of[c.id] = node
+        (parent["replies"] if parent else replies).append(node)
         likes.append({"actor": actor, "createdAt": c.date, "indexedAt": c.date})
     thread = {
         "thread": {

@@ -72,7 +72,7 @@ CACHE_DIR = "pelican-community"
 KEY_FILE = "community.key"
 DATA_FILE = "community.pickle"
 #: Bump when the cached object's shape changes in a way file times miss.
-FORMAT = 6
+FORMAT = 7
 #: What every cache file starts with; its HMAC-SHA256 tag ends it.
 MAGIC = b"pelican-community cache, HMAC-SHA256 signed\n"
 TAG_SIZE = hashlib.sha256().digest_size
@@ -96,17 +96,18 @@ def inputs_digest(
     people_file: bytes,
     posts: list[PostRef],
     regular_min_posts: int,
-    site_author: object = (),
+    other_settings: object = (),
 ) -> str:
     """A digest of every input but the archive files: cheap to compute.
     The people file counts by its bytes, so a hit needs no YAML parsing;
-    ``site_author`` is what Pelican's settings say of the author."""
+    ``other_settings``: the other settings the computation reads (what
+    Pelican's settings say of the author, the reply depth)."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
         digest.update(repr(parts).encode("utf-8", "surrogatepass") + b"\n")
 
-    add("format", FORMAT, sys.version, regular_min_posts, site_author)
+    add("format", FORMAT, sys.version, regular_min_posts, other_settings)
     add("people", hashlib.sha256(people_file).hexdigest())
     for post in sorted(repr(post) for post in posts):
         add("post", post)

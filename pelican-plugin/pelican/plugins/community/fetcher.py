@@ -159,6 +159,10 @@ class Response:
             raise FetchError(
                 f"{self.safe_url}: response is not valid JSON ({exc})"
             ) from None
+        except RecursionError:
+            raise FetchError(
+                f"{self.safe_url}: the JSON is nested too deeply"
+            ) from None
 
     def link(self, rel: str) -> str:
         """The absolute URL of the ``Link`` header entry with ``rel``, or ""."""

@@ -58,7 +58,11 @@ def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
     pending = read_changed_local_sources(archive, settings.sources)
     items = dedupe_interactions(archive.load_with(pending))
     computed = compute_with_identities(
-        items, people_file, posts, settings.regular_min_posts
+        items,
+        people_file,
+        posts,
+        settings.regular_min_posts,
+        max_depth=settings.max_depth,
     )
     return Look(people_file, items, computed)
 
@@ -142,7 +146,13 @@ def community_from(
 ) -> Community:
     """The community computed from interactions (pure), with one log line
     for interactions that match no post."""
-    community = compute_community(items, people_file, posts, settings.regular_min_posts)
+    community = compute_community(
+        items,
+        people_file,
+        posts,
+        settings.regular_min_posts,
+        max_depth=settings.max_depth,
+    )
     _log_unmatched(community, building)
     return community
 
@@ -216,7 +226,7 @@ def _build_and_cache(
             people_bytes,
             posts,
             settings.regular_min_posts,
-            (settings.author_names, settings.site_url),
+            (settings.author_names, settings.site_url, settings.max_depth),
         )
         community = cache.load(inputs)
         if community is not None:

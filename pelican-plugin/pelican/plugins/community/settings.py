@@ -38,6 +38,7 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
     "COMMUNITY_KEEP_SOURCES": ([], list),
     "COMMUNITY_FETCH_BUDGET": (15.0, float),
+    "COMMUNITY_MAX_DEPTH": (6, int),
     "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
     "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
@@ -72,6 +73,8 @@ class CommunitySettings:
     keep_sources: tuple[str, ...] = ()
     css_save_as: str = "community/community.css"
     circle_chart: bool = True
+    #: reply levels shown nested; deeper replies are listed flat
+    max_depth: int = 6
     #: seconds a build may spend fetching (None: no limit, 0: nothing fetched)
     fetch_budget: float | None = 15.0
     avatars: bool = False
@@ -175,7 +178,11 @@ def load_settings(
             "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
             f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
         )
-    for key in ("COMMUNITY_DESK_WAITING_MONTHS", "COMMUNITY_DESK_QUIET_MONTHS"):
+    for key in (
+        "COMMUNITY_DESK_WAITING_MONTHS",
+        "COMMUNITY_DESK_QUIET_MONTHS",
+        "COMMUNITY_MAX_DEPTH",
+    ):
         if values[key] < 1:
             raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
     for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
@@ -215,6 +222,7 @@ def load_settings(
         css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
         circle_chart=values["COMMUNITY_CIRCLE_CHART"],
         fetch_budget=values["COMMUNITY_FETCH_BUDGET"],
+        max_depth=values["COMMUNITY_MAX_DEPTH"],
         avatars=values["COMMUNITY_AVATARS"],
         author_names=site_authors(settings),
         site_url=str(settings.get("SITEURL") or "").strip(),

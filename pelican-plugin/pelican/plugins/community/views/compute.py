@@ -60,15 +60,23 @@ class Computed:
     looks_like_author: list[Identity]
 
 
+#: Reply levels shown nested (COMMUNITY_MAX_DEPTH); deeper replies are
+#: listed flat at the last level, each saying whom it answers.
+MAX_REPLY_DEPTH = 6
+
+
 def compute_community(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int = 3,
+    *,
+    max_depth: int = MAX_REPLY_DEPTH,
 ) -> Community:
-    """Match, merge, classify and arrange every interaction."""
+    """Match, merge, classify and arrange every interaction; replies nest at
+    most ``max_depth`` levels."""
     return compute_with_identities(
-        items, people_file, posts, regular_min_posts
+        items, people_file, posts, regular_min_posts, max_depth=max_depth
     ).community
 
 
@@ -77,10 +85,14 @@ def compute_with_identities(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int = 3,
+    *,
+    max_depth: int = MAX_REPLY_DEPTH,
 ) -> Computed:
     """:func:`compute_community`, keeping who is who for ``check``."""
     try:
-        return _compute_community(items, people_file, posts, regular_min_posts)
+        return _compute_community(
+            items, people_file, posts, regular_min_posts, max_depth
+        )
     finally:
         for cached in (_clean_name, _safe_url, _url_key, _public_url, _name_key):
             cached.cache_clear()
@@ -92,6 +104,7 @@ def _compute_community(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int,
+    max_depth: int,
 ) -> Computed:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
@@ -150,12 +163,12 @@ def _compute_community(
         elif identity.items or (identity.entry and identity.entry.pinned):
             shown.append(identity)
 
-    parent_author = {(i.source, i.id): i for i in items}
-    answered: Counter[tuple[str, str]] = Counter()
-    for item in mine:
-        parent = parent_author.get((item.source, item.parent))
-        if parent is not None:
-            answered[(parent.source, parent.id)] += 1
+    # The comments the author answered (only those are looked up: a map of
+    # every record would be one more entry per interaction).
+    answers = Counter((i.source, i.parent) for i in mine if i.parent)
+    answered: Counter[tuple[str, str]] = Counter(
+        {key: answers[key] for i in items if (key := (i.source, i.id)) in answers}
+    )
 
     people_with_items: list[tuple[Person, Identity]] = []
     for identity in shown:
@@ -178,6 +191,7 @@ def _compute_community(
         posts,
         unattributed,
         linked_from,
+        max_depth,
     )
     unmatched_targets: Counter[str] = Counter()
     for _, identity in people_with_items:
@@ -392,6 +406,7 @@ def _post_views(
     posts: list[PostRef],
     unattributed: dict[str, Counter[str]],
     linked_from: dict[str, list[LinkedPage]],
+    max_depth: int,
 ) -> dict[str, PostCommunity]:
     views: dict[str, PostCommunity] = {}
     first_post: dict[str, str] = {}
@@ -457,22 +472,22 @@ def _post_views(
                 ],
                 person_of,
                 no_one,
+                max_depth,
             )
         )
         views[post.slug] = view
     return views
 
 
-#: Reply levels shown nested; deeper replies are listed flat at the last level.
-MAX_REPLY_DEPTH = 6
-
-
 def _thread(
     items: list[Interaction],
     person_of: dict[tuple[str, str], Person],
     no_one: set[tuple[str, str]],
+    max_depth: int,
 ) -> list[Comment]:
-    """Comments nested under the ones they reply to (same source), oldest first."""
+    """Comments nested under the ones they reply to (same source), oldest
+    first, at most ``max_depth`` levels deep. One pass, no recursion: a
+    chain of any length costs what its comments cost."""
     comments: dict[tuple[str, str], Comment] = {}
     roots: list[Comment] = []
     for item in items:
@@ -504,13 +519,13 @@ def _thread(
         # Only an earlier comment can be a parent: a loop of replies from a
         # garbled source cannot hide comments.
         if item.parent and position.get(parent_key, len(position)) < position[key]:
-            if depth[parent_key] < MAX_REPLY_DEPTH:
+            if depth[parent_key] < max_depth:
                 depth[key], host[key] = depth[parent_key] + 1, parent_key
                 comments[parent_key].replies.append(comments[key])
             else:
                 # Deeper than a page can indent (or a template can recurse):
                 # listed beside its parent, saying whom it answers.
-                depth[key], host[key] = MAX_REPLY_DEPTH, host[parent_key]
+                depth[key], host[key] = max_depth, host[parent_key]
                 comments[key].in_reply_to = comments[parent_key].name
                 comments[host[key]].replies.append(comments[key])
         else:
