@@ -81,6 +81,7 @@ _EMOJI_GLUE = re.compile(
 _SPACE = re.compile(r"\s+")
 # Emoji and other pictures: a name with or without them is the same name.
 _PICTURE_CATEGORIES = frozenset({"So", "Sk", "Me"})
+_ASCII_PICTURES = str.maketrans("", "", "^`")
 
 
 def clean_name(name: str) -> str:
@@ -99,10 +100,16 @@ def name_key(name: str) -> str:
     Not masked: two names that are different addresses must not become the
     same "[email hidden]" (and merge two people, or a stranger into a friend
     whose alias is an address)."""
-    text = unicodedata.normalize("NFKC", _cut(_visible(name)))
-    text = "".join(
-        ch for ch in text if unicodedata.category(ch) not in _PICTURE_CATEGORIES
-    )
+    text = _cut(_visible(name))
+    if text.isascii():
+        # NFKC leaves ASCII as it is; its only "pictures" are ^ and `.
+        text = text.translate(_ASCII_PICTURES)
+    else:
+        text = "".join(
+            ch
+            for ch in unicodedata.normalize("NFKC", text)
+            if unicodedata.category(ch) not in _PICTURE_CATEGORIES
+        )
     return _SPACE.sub(" ", text).strip().casefold()
 
 
@@ -114,6 +121,9 @@ def is_placeholder_name(name: str) -> bool:
 def _visible(name: str, keep_emoji: bool = False) -> str:
     if not isinstance(name, str):
         return ""
+    if name.isascii() and name.isprintable():
+        # No control, invisible or emoji character can be there.
+        return _SPACE.sub(" ", name).strip()
     kept: list[str] = []
     if keep_emoji:
         # Each piece of emoji glue is set aside (as a private-use character,

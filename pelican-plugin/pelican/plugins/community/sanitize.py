@@ -138,6 +138,8 @@ _PRIVATE = (
     (_IPV4, "[address hidden]", _is_ipv4),
     (_IPV4_NUMBER, "[address hidden]", _is_ipv4_number),
 )
+#: A character each pattern cannot match without (beside "@" for _EMAIL).
+_NEEDED = {_IPV6: ":", _IPV4: ".", _IPV4_NUMBER: ""}
 # Escapes that can spell part of an address: numeric references, the
 # named ones for "@", "." and the other characters of an address, and
 # percent-escapes. Other entities (&lt; &amp; ...) are scanned as they stand.
@@ -225,8 +227,12 @@ def mask_private(text: str, *, numbers: bool = True) -> str:
 def _private_spans(plain: str, numbers: bool) -> list[tuple[int, int, str]]:
     """Where ``plain`` holds an address, and what each is masked as."""
     spans: list[tuple[int, int, str]] = []
-    handles = [m.span() for m in _HANDLE_AT.finditer(plain)]
+    has_at = "@" in plain
+    handles = [m.span() for m in _HANDLE_AT.finditer(plain)] if has_at else []
     for pattern, mask, check in _PRIVATE if numbers else _PRIVATE[:-1]:
+        # Each pattern needs a character most text lacks: skip the scan.
+        if not (has_at if pattern is _EMAIL else _NEEDED[pattern] in plain):
+            continue
         for match in pattern.finditer(plain):
             start, end = match.span()
             if check is not None and not check(match.group(0)):
@@ -309,6 +315,12 @@ def _without_empty_links(content: str) -> str:
     return "\n".join(kept).strip()
 
 
+#: What nh3 allows, built once (nh3 only reads them).
+_NH3_TAGS = set(ALLOWED_TAGS)
+_NH3_ATTRIBUTES = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
+_NH3_SCHEMES = {"http", "https"}
+
+
 def clean_html(content: str) -> str:
     """Sanitize untrusted comment HTML for the page: allowed tags only, links
     only to http(s) with ``rel="nofollow ugc noopener"``, no email or IP."""
@@ -318,9 +330,9 @@ def clean_html(content: str) -> str:
     content = _headings_and_blocks(_paragraphs(content))
     cleaned = nh3.clean(
         content,
-        tags=set(ALLOWED_TAGS),
-        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes={"http", "https"},
+        tags=_NH3_TAGS,
+        attributes=_NH3_ATTRIBUTES,
+        url_schemes=_NH3_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
         attribute_filter=_keep_http_links,

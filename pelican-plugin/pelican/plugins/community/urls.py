@@ -5,7 +5,26 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
+from collections.abc import Callable
+from functools import lru_cache, update_wrapper
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
+
+_F = TypeVar("_F", bound=Callable[[Any], str])
+
+
+def _remembered(function: _F) -> _F:
+    """``function`` with its answers for the last few thousand strings kept:
+    a large archive names the same sites and posts on thousands of records,
+    and reading a URL apart is the dearest step of reading a record.
+    (Anything but a string is passed through, never cached.)"""
+    cached = lru_cache(maxsize=16384)(function)
+
+    def lookup(value: Any) -> str:
+        return cached(value) if type(value) is str else function(value)
+
+    return cast(_F, update_wrapper(lookup, function))
+
 
 # Homepages of shared platforms: a bare one says nothing about who someone is.
 SHARED_PLATFORM_HOSTS = frozenset(
@@ -78,6 +97,14 @@ _IP_IN_URL = re.compile(
 _IPV6_SHAPED = re.compile(
     r"[0-9A-Fa-f]{1,4}::(?:[0-9A-Fa-f]{1,4})?|(?:[0-9A-Fa-f]{1,4}:){5,}[0-9A-Fa-f]{1,4}"
 )
+# An http(s) URL whose network location is a plain ASCII host name and
+# perhaps a port: no user, no IPv6 literal, nothing urlsplit reads apart
+# differently.
+_PLAIN_HTTP = re.compile(
+    r"(?i:https?)://(?P<host>[A-Za-z0-9.\-]+)(?::(?P<port>[0-9]{0,5}))?"
+    r"(?P<path>[/?#].*)?",
+    re.DOTALL,
+)
 _NUMERIC_LABEL = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)", re.IGNORECASE)
 # An address not preceded by "@" (which would make it a fediverse handle).
 _EMAIL_IN_URL = re.compile(
@@ -85,6 +112,7 @@ _EMAIL_IN_URL = re.compile(
 )
 
 
+@_remembered
 def safe_http_url(value: object) -> str:
     """Return ``value`` as a clean absolute http(s) URL, or "" if it is not one.
 
@@ -96,28 +124,40 @@ def safe_http_url(value: object) -> str:
     url = _CONTROL.sub("", value)
     if len(url) > 2048:
         return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    # Read once: each read of ``hostname`` parses the network location again.
-    hostname = parts.hostname
-    if parts.scheme.lower() not in ("http", "https") or not hostname:
-        return ""
-    if parts.username or parts.password:
-        return ""
-    try:
-        parts.port  # noqa: B018 - raises for a port out of range or not a number
-    except ValueError:
-        return ""
+    plain = _PLAIN_HTTP.fullmatch(url)
+    if plain:
+        # Most links: an ASCII host name, perhaps a port, no user. What
+        # urlsplit would find, read in one match.
+        hostname = plain["host"].lower()
+        port, path = plain["port"], plain["path"] or ""
+        if port and int(port) > 65535:
+            return ""
+        path = path.split("?", 1)[0].split("#", 1)[0]
+    else:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return ""
+        # Read once: each read of ``hostname`` parses the network location again.
+        hostname = parts.hostname or ""
+        if parts.scheme.lower() not in ("http", "https") or not hostname:
+            return ""
+        if parts.username or parts.password:
+            return ""
+        try:
+            parts.port  # noqa: B018 - raises for a port out of range or not a number
+        except ValueError:
+            return ""
+        path = parts.path
     if hostname.endswith(EMAIL_HASH_HOSTS):
         return ""
     # Proxies such as avatars.webmention.io carry the Gravatar URL in the path.
-    if any(host in parts.path.lower() for host in EMAIL_HASH_HOSTS):
+    if any(host in path.lower() for host in EMAIL_HASH_HOSTS):
         return ""
     return url
 
 
+@_remembered
 def public_http_url(value: object) -> str:
     """Like :func:`safe_http_url`, for a link shown or archived for everyone
     (a commenter's site, avatar or permalink): "" also when the URL would
@@ -130,7 +170,7 @@ def public_http_url(value: object) -> str:
     url = safe_http_url(value)
     if not url:
         return ""
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    host = host_of(url).rstrip(".")
     # A dotted quad, an IPv6 literal, or a bare number a browser reads as
     # one (3405803785, 0xcb.0.113.9): no real top-level domain is numeric.
     if ":" in host or _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]):
@@ -143,6 +183,18 @@ def public_http_url(value: object) -> str:
     ):
         return ""
     return url
+
+
+def host_of(url: str) -> str:
+    """The host name of a URL, in lower case ("" when it has none or is not
+    a URL), as ``urlsplit(url).hostname`` reads it."""
+    plain = _PLAIN_HTTP.fullmatch(url)
+    if plain:
+        return plain["host"].lower()
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _is_ip_address(text: str) -> bool:
@@ -159,6 +211,7 @@ def _host(parts) -> str:
     return PLATFORM_HOST_ALIASES.get(host, host)
 
 
+@_remembered
 def url_key(url: str) -> str:
     """Identity key of a person's URL: scheme, ``www.``, case and trailing slash
     do not matter. "" when the URL identifies no one (not http(s), or the bare
@@ -192,6 +245,7 @@ def handle_key(handle: str) -> str:
     return ""
 
 
+@_remembered
 def profile_handle_key(url: str) -> str:
     """Handle key of a profile URL (``https://instance/@user`` is
     ``@user@instance``; ``https://bsky.app/profile/x`` is Bluesky's ``x``)."""
@@ -234,6 +288,7 @@ def site_of_handle(key: str) -> str:
 _SHARED_HANDLE_HOSTS = (".bsky.social", ".brid.gy", ".bsky.app")
 
 
+@_remembered
 def post_path(url: str) -> str:
     """The part of a post URL that identifies the post, for matching.
 

@@ -9,12 +9,13 @@ of one of its URLs) hides that whole person: the author said who that is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..model import Interaction
 from ..names import name_key
-from ..urls import handle_key, url_key
+from ..urls import handle_key, host_of, url_key
 from .identity import Identity, interaction_keys
 from .people_file import HideRule, PersonEntry
 
@@ -39,14 +40,67 @@ def hidden_interactions(
     mention's page counts: that is where a spoofed mention comes from)."""
     if not rules:
         return []
-    hidden = []
-    for item in identity.items:
-        hosts = {_host(item.author_url), _host(item.url)} - {""}
-        names = {name_key(item.author_name)}
-        keys = interaction_keys(item)
-        if any(_matches(rule, names, keys, hosts) for rule in rules):
-            hidden.append(item)
-    return hidden
+    index = _index(rules)
+    return [
+        item
+        for item in identity.items
+        if name_key(item.author_name) in index.names
+        or not index.keys.isdisjoint(interaction_keys(item))
+        or (
+            index.by_host
+            and (
+                index.hides_host(_host(item.author_url))
+                or index.hides_host(_host(item.url))
+            )
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class _RuleIndex:
+    """The rules' terms gathered by what they compare, so that checking an
+    interaction costs a few set lookups whatever the number of rules."""
+
+    names: frozenset[str]  #: name keys of ``name`` rules
+    keys: frozenset[str]  #: identity keys of ``handle`` and ``url`` rules
+    sites: frozenset[str]  #: hosts of ``url`` rules that name a bare site
+    domains: frozenset[str]  #: ``domain`` rules: the domain and its subdomains
+
+    @property
+    def by_host(self) -> bool:
+        return bool(self.sites or self.domains)
+
+    def hides_host(self, host: str) -> bool:
+        if not host:
+            return False
+        if host in self.sites or host in self.domains:
+            return True
+        # Each parent domain of the host: "a.b.example" -> "b.example", "example".
+        dot = host.find(".")
+        while dot != -1:
+            if host[dot + 1 :] in self.domains:
+                return True
+            dot = host.find(".", dot + 1)
+        return False
+
+
+@lru_cache(maxsize=16)
+def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
+    names, keys, sites, domains = set(), set(), set(), set()
+    for rule in rules:
+        key, host = _rule_terms(rule)
+        if rule.field == "name":
+            names.add(key)
+        elif rule.field == "domain":
+            domains.add(host)
+        else:
+            keys.add(key)
+            sites.add(host)
+    keys.discard("")
+    sites.discard("")
+    return _RuleIndex(
+        frozenset(names), frozenset(keys), frozenset(sites), frozenset(domains)
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -68,10 +122,7 @@ def _rule_terms(rule: HideRule) -> tuple[str, str]:
 
 
 def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+    host = host_of(url)
     return host[4:] if host.startswith("www.") else host
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -208,7 +209,9 @@ def _pack_conversation(roots: list[Comment]) -> tuple[bytes, list[Person]]:
 
     buffer = io.BytesIO()
     Packer(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_flatten(roots))
-    return buffer.getvalue(), people
+    # Compressed (quickly): a large archive's conversations are most of the
+    # memory a cold build holds, and of the cache it writes.
+    return zlib.compress(buffer.getbuffer(), 1), people
 
 
 def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
@@ -219,7 +222,7 @@ def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
             assert isinstance(pid, int)
             return people[pid]
 
-    return _rethread(*Unpacker(io.BytesIO(data)).load())
+    return _rethread(*Unpacker(io.BytesIO(zlib.decompress(data))).load())
 
 
 def _flatten(roots: list[Comment]) -> tuple[list[Comment], list[int]]:
