@@ -3,7 +3,6 @@ gave, and plain descriptions of the site's posts."""
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -54,7 +53,8 @@ class Interaction:
         for name in _FIELD_NAMES:
             value = getattr(self, name)
             if value not in ("", False, {}, None):
-                data[name] = copy.deepcopy(value) if name == "extra" else value
+                # ``extra`` holds texts only: a copy of the dict is enough.
+                data[name] = dict(value) if name == "extra" else value
         return data
 
     @classmethod

@@ -175,10 +175,12 @@ def public_http_url(value: object) -> str:
     # one (3405803785, 0xcb.0.113.9): no real top-level domain is numeric.
     if ":" in host or _NUMERIC_LABEL.fullmatch(host.rsplit(".", 1)[-1]):
         return ""
-    text = html.unescape(unquote(url))
+    text = html.unescape(unquote(url)) if "%" in url or "&" in url else url
+    # Each search needs a character most links lack: an "@", a "::" or
+    # many colons, a colon or a dot beside a digit.
     if (
-        _EMAIL_IN_URL.search(text)
-        or _IPV6_SHAPED.search(text)
+        ("@" in text and _EMAIL_IN_URL.search(text))
+        or (("::" in text or text.count(":") > 5) and _IPV6_SHAPED.search(text))
         or any(_is_ip_address(m) for m in _IP_IN_URL.findall(text))
     ):
         return ""

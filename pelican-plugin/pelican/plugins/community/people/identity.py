@@ -137,10 +137,22 @@ _NO_NAME: frozenset[str] = frozenset()
 _one_name = lru_cache(maxsize=_CACHE_SIZE)(lambda key: frozenset((key,)))
 
 
-def _compatible(a: dict[str, frozenset[str]], b: dict[str, frozenset[str]]) -> bool:
-    """Whether nothing says these are two people: no place (a platform, an
-    export's emails, "own site") where each has an account and they share none."""
-    return all(not a[where].isdisjoint(b[where]) for where in a.keys() & b.keys())
+def _all_compatible(accounts: list[dict[str, frozenset[str]]]) -> bool:
+    """Whether nothing says any two of these are two people: no place (a
+    platform, an export's emails, "own site") where two of them each have an
+    account and they share none. Checked place by place among the distinct
+    account sets seen there: a name shared by hundreds costs what their
+    different accounts cost, not the square of their number."""
+    seen: dict[str, set[frozenset[str]]] = defaultdict(set)
+    for found in accounts:
+        for where, held in found.items():
+            seen[where].add(held)
+    for sets in seen.values():
+        distinct = list(sets)
+        for index, held in enumerate(distinct):
+            if any(held.isdisjoint(other) for other in distinct[index + 1 :]):
+                return False
+    return True
 
 
 def _only_emails(keys: frozenset[str]) -> bool:
@@ -317,10 +329,7 @@ class _Merger:
             return merged
         if not _is_full_name(name):
             return False
-        accounts = [_accounts(self.keys[m]) for m in members]
-        if all(
-            _compatible(a, b) for i, a in enumerate(accounts) for b in accounts[i + 1 :]
-        ):
+        if _all_compatible([_accounts(self.keys[m]) for m in members]):
             for member in members[1:]:
                 self.union(members[0], member)
             return True

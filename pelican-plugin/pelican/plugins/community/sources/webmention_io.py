@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
-from ..urls import public_http_url
+from ..urls import host_of, public_http_url
 from . import SourceSpec
 from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
@@ -392,10 +392,7 @@ def _source_page(source: str, target: str) -> str:
 
 
 def _site_host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
+    host = host_of(url).rstrip(".")
     return host[4:] if host.startswith("www.") else host
 
 

@@ -48,6 +48,7 @@ _safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
 _url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
 _public_url = lru_cache(maxsize=_CACHE_SIZE)(public_http_url)
 _name_key = lru_cache(maxsize=_CACHE_SIZE)(name_key)
+_initials = lru_cache(maxsize=_CACHE_SIZE)(initials)
 
 
 @dataclass
@@ -94,7 +95,14 @@ def compute_with_identities(
             items, people_file, posts, regular_min_posts, max_depth
         )
     finally:
-        for cached in (_clean_name, _safe_url, _url_key, _public_url, _name_key):
+        for cached in (
+            _clean_name,
+            _safe_url,
+            _url_key,
+            _public_url,
+            _name_key,
+            _initials,
+        ):
             cached.cache_clear()
         clear_caches()
 
@@ -500,12 +508,13 @@ def _thread(
             kind=item.kind,
             name=name,
             url=url,
-            permalink=_safe_url(item.url),
+            # Each permalink is one of a kind: not worth remembering here.
+            permalink=safe_http_url(item.url),
             published=item.published,
             content=Markup(clean_html(item.content)),
             by_author=person is None and (item.source, item.id) not in no_one,
             person=person,
-            initials=initials(name),
+            initials=_initials(name),
             summary=_clean_name(item.extra.get("content_warning", "")),
             sensitive=item.extra.get("sensitive") == "true",
         )
