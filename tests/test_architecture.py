@@ -26,6 +26,7 @@ GROUND = {
     "fetcher",
     "fingerprints",
     "storage",
+    "progress",
 }
 #: stage -> the stages its modules may import (besides itself)
 ALLOWED: dict[str, set[str]] = {

@@ -23,6 +23,8 @@ from urllib.request import getproxies, proxy_bypass
 import httpcore
 import httpx
 
+from .progress import progress_bar
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -745,7 +747,7 @@ class Fetcher:
         results: list[T | BaseException] = [RuntimeError("not run")] * len(tasks)
         if not tasks:
             return results
-        bar = _progress_bar(progress, description, len(tasks))
+        bar = progress_bar(progress, description, len(tasks))
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.policy.workers)) as pool:
                 futures = {pool.submit(task): index for index, task in enumerate(tasks)}
@@ -803,40 +805,3 @@ def _describe(exc: httpx.TransportError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return "the connection broke off"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-@dataclass
-class _Bar:
-    """A rich progress bar on stderr, shown only on a terminal."""
-
-    progress: Any
-    task_id: Any
-
-    def advance(self) -> None:
-        self.progress.advance(self.task_id)
-
-    def stop(self) -> None:
-        self.progress.stop()
-
-
-def _progress_bar(wanted: Any, description: str, total: int) -> _Bar | None:
-    """``wanted``: False, True (a bar on stderr) or the rich console the
-    caller already logs to (so log lines print above the bar, not through
-    it); shown only on a terminal."""
-    if not wanted:
-        return None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = wanted if isinstance(wanted, Console) else Console(stderr=True)
-    if not console.is_terminal:
-        return None
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-    )
-    progress.start()
-    return _Bar(progress, progress.add_task(description, total=total))

@@ -102,8 +102,8 @@ def update_archive(
     progress: Any = False,
 ) -> None:
     """Merge changed local sources and due live sources into ``archive``
-    (``progress``: a bar for long fetches, see ``Fetcher.run_all``)."""
-    ingest_local_sources(archive, settings.sources, memo)
+    (``progress``: a bar for long imports and fetches, on a terminal)."""
+    ingest_local_sources(archive, settings.sources, memo, progress)
     live = [
         spec.name
         for spec in settings.sources

@@ -5,11 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..model import SourceResult
+from ..progress import progress_bar
 from ..sources import SOURCE_TYPES, SourceSpec
+from ..sources._files import watching_reads
 from .store import Archive
 
 logger = logging.getLogger(__name__)
@@ -28,10 +32,13 @@ def _changed_sources(
     specs: tuple[SourceSpec, ...],
     state: dict[str, dict],
     memo: DigestMemo | None = None,
+    progress: Any = False,
 ) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:
     """Each local source with its content hash and, when the file changed
     since the last read, what reading it gives (None when unchanged).
-    ``memo`` spares reading files whose metadata did not change."""
+    ``memo`` spares reading files whose metadata did not change; with
+    ``progress`` (see :func:`progress_bar`), reading a large export shows
+    a bar of its bytes read."""
     archived = set(archive.source_names())
     for spec in specs:
         source_type = SOURCE_TYPES[spec.type]
@@ -52,15 +59,51 @@ def _changed_sources(
             else:
                 digest = memo.digest(spec.path, versioned)
             unchanged = state.get(spec.name, {}).get("sha256") == digest
-            result = (
-                None
-                if unchanged and spec.name in archived
-                else read_file(spec.path, spec.name, **options)
-            )
+            if unchanged and spec.name in archived:
+                result = None
+            else:
+                with _bar_while_reading(spec.path, progress):
+                    result = read_file(spec.path, spec.name, **options)
         if result is not None:
             for warning in result.warnings:
                 logger.warning("%s", warning)
         yield spec, digest, result
+
+
+#: An export smaller than this reads in a blink: no bar.
+BAR_FROM_BYTES = 1 << 20
+
+
+@contextmanager
+def _bar_while_reading(path: Path, progress: Any) -> Iterator[None]:
+    """A bar of the bytes of ``path`` (a file, or a folder of files) read,
+    on a terminal, while the block runs; nothing otherwise."""
+    if not progress:
+        yield
+        return
+    size = _size_of(path)
+    bar = (
+        progress_bar(progress, f"Reading {path.name}", size, in_bytes=True)
+        if size >= BAR_FROM_BYTES
+        else None
+    )
+    if bar is None:
+        yield
+        return
+    try:
+        with watching_reads(bar.advance):
+            yield
+    finally:
+        bar.stop()
+
+
+def _size_of(path: Path) -> int:
+    try:
+        if path.is_dir():
+            return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 @contextmanager
@@ -111,15 +154,18 @@ def ingest_local_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
     memo: DigestMemo | None = None,
+    progress: Any = False,
 ) -> None:
     """Merge every local file source into the archive.
 
     A file whose content hash matches the last read is not parsed again
     (nor read again, with a ``memo``, while its metadata is unchanged).
-    Bad local input raises :class:`SourceError` naming the file.
+    Bad local input raises :class:`SourceError` naming the file. With
+    ``progress``, a large export shows a bar while it is read (on a
+    terminal only).
     """
     state = archive.read_state()
-    for spec, digest, result in _changed_sources(archive, specs, state, memo):
+    for spec, digest, result in _changed_sources(archive, specs, state, memo, progress):
         if result is None or spec.path is None:
             continue
         stats = archive.merge(spec.name, result)

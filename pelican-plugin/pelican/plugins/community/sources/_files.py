@@ -12,12 +12,57 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import IO
 
 from ..errors import SourceError
 
 _BLOCK = 1 << 20
+
+#: Told how many bytes of an export were just read, while someone watches
+#: (a progress bar on a terminal); None the rest of the time.
+_READ_METER: ContextVar[Callable[[int], None] | None] = ContextVar(
+    "read_meter", default=None
+)
+
+
+@contextmanager
+def watching_reads(note: Callable[[int], None]) -> Iterator[None]:
+    """Call ``note(n)`` as the readers read ``n`` bytes of the file (whole
+    files, or the blocks of one streamed), within the ``with`` block."""
+    token = _READ_METER.set(note)
+    try:
+        yield
+    finally:
+        _READ_METER.reset(token)
+
+
+def counted(handle: IO[bytes]) -> IO[bytes]:
+    """``handle``, telling the watcher (if any) what each read returns."""
+    note = _READ_METER.get()
+    return handle if note is None else _CountedReads(handle, note)  # type: ignore[return-value]
+
+
+class _CountedReads:
+    """A binary file whose reads are counted (for a streaming parser)."""
+
+    def __init__(self, handle: IO[bytes], note: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._note = note
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self._note(len(data))
+        return data
+
+
+def _note(count: int) -> None:
+    note = _READ_METER.get()
+    if note is not None:
+        note(count)
 
 
 def read_bounded(path: Path, limit: int, what: str, *, gunzip: bool = False) -> bytes:
@@ -33,7 +78,9 @@ def read_bounded(path: Path, limit: int, what: str, *, gunzip: bool = False) -> 
             f"{path}: {size} bytes is larger than the {limit} bytes {what} may have"
         )
     if not gunzip:
-        return path.read_bytes()
+        data = path.read_bytes()
+        _note(len(data))
+        return data
     blocks: list[bytes] = []
     total = 0
     with path.open("rb") as handle:
@@ -51,6 +98,7 @@ def read_bounded(path: Path, limit: int, what: str, *, gunzip: bool = False) -> 
                 blocks.append(block)
         except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(f"{path}: not a readable gzip file ({exc})") from None
+    _note(size)  # the file's own bytes, read in full
     return b"".join(blocks)
 
 

@@ -25,6 +25,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as defused_iterparse
 
 from ..errors import SourceError
+from ._files import counted
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,11 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
         head = handle.read(_HEAD)
         start = _junk_before_xml(path, head)
         handle.seek(start)
+        stream = counted(handle)
         if _prolog_is_plain(head[start:]):
-            parse = fast_iterparse(handle, events=("end",))
+            parse = fast_iterparse(stream, events=("end",))
         else:
-            parse = defused_iterparse(handle, events=("end",), forbid_dtd=False)
+            parse = defused_iterparse(stream, events=("end",), forbid_dtd=False)
         wanted: dict[str, bool] = {}
         try:
             for _event, element in parse:

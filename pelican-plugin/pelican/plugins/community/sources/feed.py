@@ -144,7 +144,12 @@ def _read_fast(data: bytes) -> _ParsedFeed | None:
     """The standard library's streaming reading of a plain RSS 2.0 or Atom
     1.0 feed (about 20 times faster than feedparser), or None for any
     document it does not understand with certainty."""
-    from ._feed_fast import read_plain_feed
+    try:
+        from ._feed_fast import read_plain_feed
+    except ImportError:
+        # It calls a few of feedparser's own helpers, which are not its
+        # public API: a feedparser without them is read the slow way.
+        return None
 
     fast = read_plain_feed(data)
     if fast is None:

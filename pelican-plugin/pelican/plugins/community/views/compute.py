@@ -315,14 +315,24 @@ def _person(
 
 
 def _newest_photo(identity: Identity) -> str:
-    """The photo a source gave most recently (safe http(s) only)."""
-    dated = sorted(
-        (item.published or "", public_http_url(item.author_photo))
-        for item in identity.items
-        if item.author_photo
-    )
-    photos = [url for _, url in dated if url]
-    return photos[-1] if photos else ""
+    """The photo a source gave most recently (safe http(s) only; of two
+    given at the same time, the last in alphabetical order). Only the
+    newest are checked: a regular's hundreds of mentions each carry one."""
+    newest = ""
+    when = None
+    for published, photo in sorted(
+        (
+            (item.published or "", item.author_photo)
+            for item in identity.items
+            if item.author_photo
+        ),
+        reverse=True,
+    ):
+        if newest and published != when:
+            break
+        when = published
+        newest = max(newest, public_http_url(photo))
+    return newest
 
 
 def _conversation_years(identity: Identity) -> tuple[int, ...]:

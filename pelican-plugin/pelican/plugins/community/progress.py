@@ -1,0 +1,59 @@
+"""Progress bars for long work (fetching, reading a large export), shown on a
+terminal only: a CI log or a pipe gets no bar and no output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Bar:
+    """A rich progress bar; ``advance`` by jobs done or bytes read."""
+
+    progress: Any
+    task_id: Any
+
+    def advance(self, amount: float = 1) -> None:
+        self.progress.advance(self.task_id, amount)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def progress_bar(
+    wanted: Any, description: str, total: float, *, in_bytes: bool = False
+) -> Bar | None:
+    """A bar counting to ``total`` (jobs, or bytes with ``in_bytes``), or
+    None. ``wanted``: False, True (a bar on stderr) or the rich console the
+    caller already logs to (so log lines print above the bar, not through
+    it); shown only when that console is a terminal."""
+    if not wanted:
+        return None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    console = wanted if isinstance(wanted, Console) else Console(stderr=True)
+    if not console.is_terminal:
+        return None
+    columns = (
+        (DownloadColumn(), TimeRemainingColumn())
+        if in_bytes
+        else (MofNCompleteColumn(),)
+    )
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        *columns,
+        console=console,
+        transient=True,
+    )
+    progress.start()
+    return Bar(progress, progress.add_task(description, total=total))
