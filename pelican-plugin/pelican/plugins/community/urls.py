@@ -187,6 +187,18 @@ def public_http_url(value: object) -> str:
     return url
 
 
+def split_http(url: str) -> tuple[str, str, str, str] | None:
+    """(host in lower case, path, query, fragment) of an http(s) URL with a
+    plain host name, as ``urlsplit`` reads them, without its cost; None for
+    any other URL (the caller asks ``urlsplit``)."""
+    plain = _PLAIN_HTTP.fullmatch(url)
+    if plain is None or "\t" in url or "\r" in url or "\n" in url:
+        return None
+    before, _, fragment = (plain["path"] or "").partition("#")
+    path, _, query = before.partition("?")
+    return plain["host"].lower(), path, query, fragment
+
+
 def host_of(url: str) -> str:
     """The host name of a URL, in lower case ("" when it has none or is not
     a URL), as ``urlsplit(url).hostname`` reads it."""

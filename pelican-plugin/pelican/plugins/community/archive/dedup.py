@@ -7,7 +7,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from ..model import Interaction
-from ..urls import post_path
+from ..urls import post_path, split_http
 
 # Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).
 _FEDI_STATUS = re.compile(
@@ -90,28 +90,30 @@ def duplicate_key(item: Interaction) -> tuple[str, ...]:
     url = item.url or (item.id if item.id.startswith(("http://", "https://")) else "")
     if not url:
         return ()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ()
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    split = split_http(url)
+    if split is None:
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return ()
+        split = (parts.hostname or "", parts.path, parts.query, parts.fragment)
+    hostname, path, query, fragment = split
+    host = hostname.lower().removeprefix("www.")
     kind = "conversation" if item.is_conversation else item.kind
     if host == "bsky.app":
-        match = _BSKY_POST.match(parts.path)
+        match = _BSKY_POST.match(path)
         if match:
-            return _social_key(
-                "bsky", match["rkey"], kind, parts.fragment, _BSKY_REACTION
-            )
-    match = _FEDI_STATUS.match(parts.path)
+            return _social_key("bsky", match["rkey"], kind, fragment, _BSKY_REACTION)
+    match = _FEDI_STATUS.match(path)
     if match:
         status = match["id"] or match["notice"]
-        return _social_key(f"fedi:{host}", status, kind, parts.fragment, _FEDI_REACTION)
-    wp_comment = _WP_COMMENT.match(parts.fragment)
+        return _social_key(f"fedi:{host}", status, kind, fragment, _FEDI_REACTION)
+    wp_comment = _WP_COMMENT.match(fragment)
     if wp_comment and item.is_conversation:
         return ("url", "wp-comment", host, str(int(wp_comment["number"])))
-    path = parts.path.rstrip("/").lower()
-    query = f"?{parts.query}" if parts.query else ""
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    path = path.rstrip("/").lower()
+    query = f"?{query}" if query else ""
+    fragment = f"#{fragment}" if fragment else ""
     return ("url", kind, post_path(item.target_url), f"{host}{path}{query}{fragment}")
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..model import Interaction
 from ..names import name_key
 from ..urls import handle_key, host_of, url_key
-from .identity import Identity, interaction_keys
+from .identity import Identity, interaction_keys, signed_name_key
 from .people_file import HideRule, PersonEntry
 
 
@@ -44,7 +44,7 @@ def hidden_interactions(
     return [
         item
         for item in identity.items
-        if name_key(item.author_name) in index.names
+        if signed_name_key(item) in index.names
         or not index.keys.isdisjoint(interaction_keys(item))
         or (
             index.by_host

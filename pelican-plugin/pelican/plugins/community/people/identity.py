@@ -102,9 +102,15 @@ class Identity:
         return self.author in (AUTHOR, AUTHOR_BY_NAME)
 
 
-def interaction_keys(item: Interaction) -> set[str]:
-    """Strong identity keys of an interaction's author."""
-    return set(_frozen_keys(item))
+def interaction_keys(item: Interaction) -> frozenset[str]:
+    """Strong identity keys of an interaction's author (shared: not a copy)."""
+    return _frozen_keys(item)
+
+
+def signed_name_key(item: Interaction) -> str:
+    """The name key of the name ``item`` was signed with (remembered until
+    :func:`clear_caches`)."""
+    return _name_key(item.author_name)
 
 
 def _frozen_keys(item: Interaction) -> frozenset[str]:
