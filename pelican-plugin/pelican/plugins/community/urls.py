@@ -13,12 +13,23 @@ from urllib.parse import unquote, urlsplit
 _F = TypeVar("_F", bound=Callable[[Any], str])
 
 
+_REMEMBERING: list[Callable[[], None]] = []
+
+
+def forget_remembered() -> None:
+    """Forget the URLs remembered (strangers' text: not kept between builds
+    of a long-running ``pelican --autoreload``)."""
+    for clear in _REMEMBERING:
+        clear()
+
+
 def _remembered(function: _F) -> _F:
     """``function`` with its answers for the last few thousand strings kept:
     a large archive names the same sites and posts on thousands of records,
     and reading a URL apart is the dearest step of reading a record.
     (Anything but a string is passed through, never cached.)"""
     cached = lru_cache(maxsize=16384)(function)
+    _REMEMBERING.append(cached.cache_clear)
 
     def lookup(value: Any) -> str:
         return cached(value) if type(value) is str else function(value)
@@ -199,6 +210,7 @@ def split_http(url: str) -> tuple[str, str, str, str] | None:
     return plain["host"].lower(), path, query, fragment
 
 
+@_remembered
 def host_of(url: str) -> str:
     """The host name of a URL, in lower case ("" when it has none or is not
     a URL), as ``urlsplit(url).hostname`` reads it."""

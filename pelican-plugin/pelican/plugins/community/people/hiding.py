@@ -121,7 +121,6 @@ def _rule_terms(rule: HideRule) -> tuple[str, str]:
     return "", domain[4:] if domain.startswith("www.") else domain
 
 
-@lru_cache(maxsize=16384)
 def _host(url: str) -> str:
     host = host_of(url)
     return host[4:] if host.startswith("www.") else host

@@ -29,7 +29,7 @@ from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import counted_as_share, is_bot, is_share
 from ..sanitize import clean_html
-from ..urls import public_http_url, safe_http_url, url_key
+from ..urls import forget_remembered, public_http_url, safe_http_url, url_key
 from .community import (
     Comment,
     Community,
@@ -105,6 +105,7 @@ def compute_with_identities(
         ):
             cached.cache_clear()
         clear_caches()
+        forget_remembered()
 
 
 def _compute_community(
