@@ -26,10 +26,14 @@ def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
     hidden then, pinned or not."""
     if entry is None:
         return False
-    hosts = {_host(url) for url in entry.urls} - {""}
-    names = {name_key(name) for name in entry.names}
-    keys = entry.identity_keys()
-    return any(_matches(rule, names, keys, hosts) for rule in rules)
+    if not rules:
+        return False
+    index = _index(rules)
+    return (
+        not index.names.isdisjoint(name_key(name) for name in entry.names)
+        or not index.keys.isdisjoint(entry.identity_keys())
+        or any(index.hides_host(_host(url)) for url in entry.urls)
+    )
 
 
 def hidden_interactions(
@@ -124,14 +128,3 @@ def _rule_terms(rule: HideRule) -> tuple[str, str]:
 def _host(url: str) -> str:
     host = host_of(url)
     return host[4:] if host.startswith("www.") else host
-
-
-def _matches(rule: HideRule, names: set[str], keys: set[str], hosts: set[str]) -> bool:
-    key, host = _rule_terms(rule)
-    if rule.field == "name":
-        return key in names
-    if rule.field == "handle":
-        return key in keys
-    if rule.field == "url":
-        return bool(key and key in keys) or bool(host and host in hosts)
-    return any(h == host or h.endswith("." + host) for h in hosts)
