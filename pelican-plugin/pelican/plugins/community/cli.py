@@ -194,9 +194,16 @@ def _table(community: Community) -> str:
     return "\n".join(lines)
 
 
+def _reading_bar(args: argparse.Namespace) -> bool:
+    """Whether a large export read by a command shows a bar of its bytes
+    read (on stderr): only for a person at a terminal, and never beside the
+    JSON report, which a script reads."""
+    return sys.stderr.isatty() and not getattr(args, "json", False)
+
+
 def _report(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    community = look(cs, read_posts(settings)).community
+    community = look(cs, read_posts(settings), _reading_bar(args)).community
     sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
     return 0
 
@@ -205,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
     print(f"settings: ok ({len(cs.sources)} source(s))")
     posts = read_posts(settings)
-    seen = look(cs, posts)
+    seen = look(cs, posts, _reading_bar(args))
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
     print(f"archive: {len(seen.items)} interaction(s) in {cs.archive_path}")
@@ -324,7 +331,7 @@ def _nobody(who: str, where: str) -> int:
 def _desk(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
     posts = read_posts(settings)
-    seen = look(cs, posts)
+    seen = look(cs, posts, _reading_bar(args))
     now = _desk_now(args.now, seen.items)
     desk = compute_desk(
         seen.community,
@@ -374,7 +381,7 @@ def _desk_now(given: str | None, items: list) -> datetime:
 
 def _edit_people_file(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    seen = look(cs, read_posts(settings))
+    seen = look(cs, read_posts(settings), _reading_bar(args))
     path = cs.people_file
     try:
         identity = find_identity(args.who, seen.identities.values())

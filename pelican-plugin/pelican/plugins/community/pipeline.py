@@ -47,15 +47,17 @@ class Look:
         return self.computed.identity_of
 
 
-def look(settings: CommunitySettings, posts: list[PostRef]) -> Look:
+def look(
+    settings: CommunitySettings, posts: list[PostRef], progress: Any = False
+) -> Look:
     """The community as the next build would compute it, touching nothing:
     local sources that changed are merged in memory, nothing is fetched,
     nothing is written (the archive, the cache and the pages stay as they
-    are)."""
+    are). ``progress``: a bar while a large export is read, on a terminal."""
     people_file = load_people(settings)
     archive = Archive(settings.archive_path)
     warn_unconfigured_sources(archive, settings)
-    pending = read_changed_local_sources(archive, settings.sources)
+    pending = read_changed_local_sources(archive, settings.sources, progress)
     items = dedupe_interactions(archive.load_with(pending))
     computed = compute_with_identities(
         items,
@@ -200,7 +202,7 @@ def build_community(
         # Another writer is at work: its cache and archive are not ours
         # to write; show what the archive holds now.
         _say_read_only(busy)
-    return look(settings, posts).community
+    return look(settings, posts, progress).community
 
 
 def _build_and_cache(

@@ -13,9 +13,16 @@ class Bar:
 
     progress: Any
     task_id: Any
+    total: float
+    done: float = 0
 
     def advance(self, amount: float = 1) -> None:
-        self.progress.advance(self.task_id, amount)
+        # Never past the total: a reader that resumes after a broken record
+        # reads part of the file twice.
+        amount = min(amount, self.total - self.done)
+        if amount > 0:
+            self.done += amount
+            self.progress.advance(self.task_id, amount)
 
     def stop(self) -> None:
         self.progress.stop()
@@ -56,4 +63,4 @@ def progress_bar(
         transient=True,
     )
     progress.start()
-    return Bar(progress, progress.add_task(description, total=total))
+    return Bar(progress, progress.add_task(description, total=total), total)

@@ -138,15 +138,15 @@ def _one_line(exc: BaseException) -> str:
 
 
 def read_changed_local_sources(
-    archive: Archive, specs: tuple[SourceSpec, ...]
+    archive: Archive, specs: tuple[SourceSpec, ...], progress: Any = False
 ) -> dict[str, SourceResult]:
     """What the local sources that changed since the last build now say,
-    by source name, without writing anything."""
+    by source name, without writing anything. With ``progress``, a large
+    export shows a bar while it is read (on a terminal only)."""
     state = archive.read_state()
+    changed = _changed_sources(archive, specs, state, progress=progress)
     return {
-        spec.name: result
-        for spec, _digest, result in _changed_sources(archive, specs, state)
-        if result is not None
+        spec.name: result for spec, _digest, result in changed if result is not None
     }
 
 

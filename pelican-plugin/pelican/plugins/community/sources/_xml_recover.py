@@ -14,6 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from ..errors import SourceError
+from ._files import counted
 from ._xml import check_utf8, iter_elements, local_name, unreadable_encoding
 
 #: A file with more broken records than this is refused, not patched up.
@@ -187,7 +188,7 @@ def _iter_spliced(
     the spliced stream)."""
     with path.open("rb") as handle:
         handle.seek(start)
-        stream = _Spliced(head, handle)
+        stream = _Spliced(head, counted(handle))
         try:
             for _event, element in iterparse(stream, events=("end",), forbid_dtd=False):
                 if local_name(element.tag) in names:
