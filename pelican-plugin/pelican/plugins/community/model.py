@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from typing import Generic, TypeVar
 
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
 SOCIAL_METADATA = ("mastodon", "bluesky")
@@ -16,6 +17,7 @@ REACTION_KINDS = ("like", "repost", "bookmark")
 KINDS = CONVERSATION_KINDS + REACTION_KINDS
 #: ``extra`` key of a record its platform says must not be shown publicly.
 WITHHELD = "withheld"
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,10 @@ class Interaction:
     def from_dict(cls, data: dict) -> Interaction:
         """Build a record from an archive line, ignoring unknown keys."""
         values = {k: v for k, v in data.items() if k in _FIELD_SET}
-        values["extra"] = dict(values.get("extra") or {})
+        extra = values.get("extra")
+        # Most records have no extra facts: they share one empty dict (a
+        # record is frozen; nothing writes into its ``extra``).
+        values["extra"] = dict(extra) if extra else _NO_EXTRA
         # A large archive repeats the same sources, posts and people on
         # thousands of lines: one string each, not one per line.
         for name in _REPEATED_FIELDS:
@@ -100,6 +105,7 @@ def withheld_record(
     )
 
 
+_NO_EXTRA: dict[str, str] = {}
 _FIELD_NAMES = tuple(f.name for f in fields(Interaction))
 _FIELD_SET = frozenset(_FIELD_NAMES)
 _REPEATED_FIELDS = (
@@ -114,6 +120,40 @@ _REPEATED_FIELDS = (
     "target_slug",
     "target_title",
 )
+
+
+class RecordMap(Generic[V]):
+    """A value per record, by ``(source, id)``: held per source by id, so a
+    million records cost no key tuples (the ids are the records' own
+    strings). Looked up like a dict keyed by the pair."""
+
+    __slots__ = ("_by_source",)
+
+    def __init__(self) -> None:
+        self._by_source: dict[str, dict[str, V]] = {}
+
+    def __setitem__(self, key: tuple[str, str], value: V) -> None:
+        source, item_id = key
+        ids = self._by_source.get(source)
+        if ids is None:
+            ids = self._by_source[source] = {}
+        ids[item_id] = value
+
+    def __getitem__(self, key: tuple[str, str]) -> V:
+        return self._by_source[key[0]][key[1]]
+
+    def get(self, key: tuple[str, str], default: V | None = None) -> V | None:
+        ids = self._by_source.get(key[0])
+        return default if ids is None else ids.get(key[1], default)
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return False
+        ids = self._by_source.get(key[0])
+        return ids is not None and key[1] in ids
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids in self._by_source.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,15 +51,24 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
     The result does not depend on the order of ``items``; survivors keep
     their input order.
     """
-    groups: dict[tuple[str, ...], list[Interaction]] = {}
+    # A key is held as one string, and a record without a twin as itself:
+    # a million records that are each one of a kind need no list apiece.
+    groups: dict[str, Interaction | list[Interaction]] = {}
     for item in items:
         key = duplicate_key(item)
         if key:
-            groups.setdefault(key, []).append(item)
+            joined = "\0".join(key)
+            found = groups.get(joined)
+            if found is None:
+                groups[joined] = item
+            elif type(found) is list:
+                found.append(item)
+            else:
+                groups[joined] = [found, item]  # type: ignore[list-item]
     chosen: dict[tuple[str, str], Interaction] = {}
     dropped: set[tuple[str, str]] = set()
     for group in groups.values():
-        if len(group) < 2:
+        if type(group) is not list:
             continue
         best = min(group, key=_preference)
         dates = sorted(item.published for item in group if item.published)
@@ -74,14 +83,22 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
                 continue
             dropped.add((item.source, item.id))
         dropped.discard((best.source, best.id))
+    del groups
     survivors: list[Interaction] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[str, set[str]] = {}  # source -> ids (the records' own strings)
     for item in items:
-        ident = (item.source, item.id)
-        if ident in dropped or ident in seen or item.is_withheld:
+        ids = seen.get(item.source)
+        if ids is None:
+            ids = seen[item.source] = set()
+        if item.id in ids or item.is_withheld:
             continue
-        seen.add(ident)
-        survivors.append(chosen.get(ident, item))
+        if chosen or dropped:
+            ident = (item.source, item.id)
+            if ident in dropped:
+                continue
+            item = chosen.get(ident, item)
+        ids.add(item.id)
+        survivors.append(item)
     return survivors
 
 

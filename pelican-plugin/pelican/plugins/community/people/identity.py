@@ -85,14 +85,15 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
-@dataclass
+@dataclass(slots=True)
 class Identity:
     """One person: the people-file entry (if any) and every interaction."""
 
     entry: PersonEntry | None
     items: list[Interaction] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)
+    #: shared with the merge (one set per person, never changed in place)
+    keys: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
     #: "" for a reader; else AUTHOR, AUTHOR_BY_NAME or LOOKS_LIKE_AUTHOR
     author: str = ""
 
@@ -350,8 +351,8 @@ class _Merger:
             by_root.setdefault(root, Identity(entry=None)).items.append(item)
         author_root = self.find(0)
         for root, identity in by_root.items():
-            identity.keys = set(self.keys[root])
-            identity.names = set(self.names[root])
+            identity.keys = self.keys[root]
+            identity.names = self.names[root]
             if root == author_root:
                 identity.author = AUTHOR
             elif root in self.by_name_only:

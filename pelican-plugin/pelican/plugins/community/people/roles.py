@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..dates import month_year
-from ..model import KINDS, Interaction
+from ..model import KINDS, Interaction, RecordMap
 from ..names import clean_name
 from ..urls import post_path, url_key
 from .identity import Identity
@@ -49,7 +49,7 @@ def conversation_key(item: Interaction, slug: str) -> str:
 
 def activity_of(
     identity: Identity,
-    slug_of: dict[tuple[str, str], str],
+    slug_of: RecordMap[str],
     titles: dict[str, str],
     answered: Counter[tuple[str, str]],
 ) -> Activity:

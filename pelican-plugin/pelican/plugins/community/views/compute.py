@@ -10,11 +10,12 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar, cast
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from ..model import Interaction, PostRef
+from ..model import Interaction, PostRef, RecordMap
 from ..names import clean_name, initials, name_key, slugify_name
 from ..people.hiding import hidden_interactions, hides_entry
 from ..people.identity import (
@@ -39,6 +40,8 @@ from .community import (
     Thanks,
 )
 from .matching import PostMatcher
+
+T = TypeVar("T")
 
 # Names and addresses repeat across a person's interactions: each distinct
 # one is cleaned once per computation (emptied when it ends).
@@ -119,7 +122,9 @@ def _compute_community(
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
 
-    slug_of = {(i.source, i.id): matcher.match(i) for i in items}
+    slug_of: RecordMap[str] = RecordMap()
+    for item in items:
+        slug_of[(item.source, item.id)] = matcher.match(item)
     # Nameless mentions (a page that links, no author) are no one: folded
     # into one line per post. Nameless reactions still count on the post.
     nameless = [i for i in items if is_anonymous(i)]
@@ -180,8 +185,9 @@ def _compute_community(
     )
 
     people_with_items: list[tuple[Person, Identity]] = []
+    shared: dict[tuple, object] = {}
     for identity in shown:
-        person = _person(identity, slug_of, titles, answered, regular_min_posts)
+        person = _person(identity, slug_of, titles, answered, regular_min_posts, shared)
         people_with_items.append((person, identity))
     _assign_ids(people_with_items)
     people_with_items.sort(key=lambda pi: _person_order(pi[0]))
@@ -232,7 +238,7 @@ def unmatched_address(item: Interaction) -> str:
 
 
 def _as_counted(
-    item: Interaction, slug_of: dict[tuple[str, str], str], titles: dict[str, str]
+    item: Interaction, slug_of: RecordMap[str], titles: dict[str, str]
 ) -> Interaction:
     """The interaction as it counts: a share (a mention with no words of its
     own) like a repost."""
@@ -246,7 +252,7 @@ def _as_counted(
 def _count_reactions(
     counts: dict[str, Counter[str]],
     items: object,
-    slug_of: dict[tuple[str, str], str],
+    slug_of: RecordMap[str],
 ) -> None:
     """Add reactions no listed person gave (nameless, a bot's) to their post."""
     for item in items:  # type: ignore[attr-defined]
@@ -256,7 +262,7 @@ def _count_reactions(
 
 
 def _linked_pages(
-    items: list[Interaction], slug_of: dict[tuple[str, str], str]
+    items: list[Interaction], slug_of: RecordMap[str]
 ) -> dict[str, list[LinkedPage]]:
     """Per post, the pages that link to it without naming an author: one
     each (http(s) only), in the order they linked."""
@@ -278,11 +284,16 @@ def _site_name(url: str) -> str:
 
 def _person(
     identity: Identity,
-    slug_of: dict[tuple[str, str], str],
+    slug_of: RecordMap[str],
     titles: dict[str, str],
     answered: Counter[tuple[str, str]],
     regular_min_posts: int,
+    shared: dict[tuple, object],
 ) -> Person:
+    """The person as pages show them. What many people have alike (the
+    same counts, posts, reasons or years: a long tail of one-off visitors
+    has a few hundred distinct ones) is one shared value in ``shared``,
+    read-only like the rest of the result."""
     activity = activity_of(identity, slug_of, titles, answered)
     role = classify(activity, regular_min_posts)
     entry = identity.entry
@@ -294,6 +305,9 @@ def _person(
                 identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
             )
         )
+    posts = [key for key in activity.conversation_keys if not key.startswith("?")]
+    reasons = reasons_for(activity, role)
+    years = _conversation_years(identity)
     return Person(
         id="",
         name=name,
@@ -301,18 +315,24 @@ def _person(
         role=role,
         pinned=activity.pinned,
         note=entry.note if entry else "",
-        posts=[key for key in activity.conversation_keys if not key.startswith("?")],
-        counts=activity.counts,
+        posts=_one_of(shared, ("posts", *posts), posts),
+        counts=_one_of(shared, ("counts", *activity.counts.items()), activity.counts),
         first_seen=activity.first_seen or None,
         last_seen=activity.last_seen or None,
-        reasons=reasons_for(activity, role),
-        initials=initials(name),
+        reasons=_one_of(shared, ("reasons", *reasons), reasons),
+        initials=_initials(name),
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
-        conversation_years=_conversation_years(identity),
+        conversation_years=_one_of(shared, ("years", *years), years),
         photo=_newest_photo(identity),
         shares=activity.shares,
     )
+
+
+def _one_of(shared: dict[tuple, object], key: tuple, value: T) -> T:
+    """The shared copy of ``value`` (a list, dict or tuple of plain values,
+    which ``key`` spells out)."""
+    return cast(T, shared.setdefault(key, value))
 
 
 def _newest_photo(identity: Identity) -> str:
@@ -420,7 +440,7 @@ def _post_views(
     mine: list[Interaction],
     unlisted: list[Interaction],
     anonymous: list[Interaction],
-    slug_of: dict[tuple[str, str], str],
+    slug_of: RecordMap[str],
     hidden_items: set[tuple[str, str]],
     posts: list[PostRef],
     unattributed: dict[str, Counter[str]],
@@ -429,7 +449,7 @@ def _post_views(
 ) -> dict[str, PostCommunity]:
     views: dict[str, PostCommunity] = {}
     first_post: dict[str, str] = {}
-    person_of: dict[tuple[str, str], Person] = {}
+    person_of: RecordMap[Person] = RecordMap()
     by_post: dict[str, list[Interaction]] = defaultdict(list)
     for person, identity in people_with_items:
         for item in identity.items:
@@ -500,7 +520,7 @@ def _post_views(
 
 def _thread(
     items: list[Interaction],
-    person_of: dict[tuple[str, str], Person],
+    person_of: RecordMap[Person],
     no_one: set[tuple[str, str]],
     max_depth: int,
 ) -> list[Comment]:
