@@ -9,6 +9,7 @@ from pelican.plugins.community.urls import (
     post_slug_guess,
     profile_handle_key,
     safe_http_url,
+    site_host,
     url_key,
 )
 
@@ -89,3 +90,21 @@ def test_gravatar_urls_behind_a_proxy_are_dropped():
         safe_http_url("https://avatars.webmention.io/secure.gravatar.com/abc.jpg") == ""
     )
     assert safe_http_url("https://avatars.webmention.io/files.mastodon.social/a.png")
+
+
+@pytest.mark.parametrize(
+    ("url", "site"),
+    [
+        ("https://WWW.Example.ORG/post/", "example.org"),
+        ("http://blog.example.org:8080/a?b#c", "blog.example.org"),
+        ("https://www2.example.org/", "www2.example.org"),
+        ("https://wwwexample.org/", "wwwexample.org"),
+        ("https://user@www.example.org/", "example.org"),
+        ("mailto:someone", ""),
+        ("not a url", ""),
+        ("http://[::1", ""),
+        ("", ""),
+    ],
+)
+def test_site_host_is_the_host_without_www(url, site):
+    assert site_host(url) == site

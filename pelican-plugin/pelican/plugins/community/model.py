@@ -123,37 +123,27 @@ _REPEATED_FIELDS = (
 
 
 class RecordMap(Generic[V]):
-    """A value per record, by ``(source, id)``: held per source by id, so a
+    """A value per record (by its source and id), held per source by id: a
     million records cost no key tuples (the ids are the records' own
-    strings). Looked up like a dict keyed by the pair."""
+    strings). Indexed by the record itself."""
 
     __slots__ = ("_by_source",)
 
     def __init__(self) -> None:
         self._by_source: dict[str, dict[str, V]] = {}
 
-    def __setitem__(self, key: tuple[str, str], value: V) -> None:
-        source, item_id = key
-        ids = self._by_source.get(source)
+    def __setitem__(self, item: Interaction, value: V) -> None:
+        ids = self._by_source.get(item.source)
         if ids is None:
-            ids = self._by_source[source] = {}
-        ids[item_id] = value
+            ids = self._by_source[item.source] = {}
+        ids[item.id] = value
 
-    def __getitem__(self, key: tuple[str, str]) -> V:
-        return self._by_source[key[0]][key[1]]
+    def __getitem__(self, item: Interaction) -> V:
+        return self._by_source[item.source][item.id]
 
-    def get(self, key: tuple[str, str], default: V | None = None) -> V | None:
-        ids = self._by_source.get(key[0])
-        return default if ids is None else ids.get(key[1], default)
-
-    def __contains__(self, key: object) -> bool:
-        if not isinstance(key, tuple) or len(key) != 2:
-            return False
-        ids = self._by_source.get(key[0])
-        return ids is not None and key[1] in ids
-
-    def __len__(self) -> int:
-        return sum(len(ids) for ids in self._by_source.values())
+    def get(self, item: Interaction) -> V | None:
+        ids = self._by_source.get(item.source)
+        return None if ids is None else ids.get(item.id)
 
 
 @dataclass(frozen=True, slots=True)

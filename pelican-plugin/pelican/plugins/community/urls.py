@@ -223,6 +223,13 @@ def host_of(url: str) -> str:
         return ""
 
 
+def site_host(url: str) -> str:
+    """A URL's site as a reader names it: its host (:func:`host_of`)
+    without a leading ``www.``."""
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host
+
+
 def _is_ip_address(text: str) -> bool:
     try:
         ipaddress.ip_address(text)

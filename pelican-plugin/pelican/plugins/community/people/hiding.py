@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from ..model import Interaction
 from ..names import name_key
-from ..urls import handle_key, host_of, url_key
+from ..urls import handle_key, site_host, url_key
 from .identity import Identity, interaction_keys, signed_name_key
 from .people_file import HideRule, PersonEntry
 
@@ -32,7 +32,7 @@ def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
     return (
         not index.names.isdisjoint(name_key(name) for name in entry.names)
         or not index.keys.isdisjoint(entry.identity_keys())
-        or any(index.hides_host(_host(url)) for url in entry.urls)
+        or any(index.hides_host(site_host(url)) for url in entry.urls)
     )
 
 
@@ -53,8 +53,8 @@ def hidden_interactions(
         or (
             index.by_host
             and (
-                index.hides_host(_host(item.author_url))
-                or index.hides_host(_host(item.url))
+                index.hides_host(site_host(item.author_url))
+                or index.hides_host(site_host(item.url))
             )
         )
     ]
@@ -120,11 +120,6 @@ def _rule_terms(rule: HideRule) -> tuple[str, str]:
         return handle_key(rule.value), ""
     if rule.field == "url":
         bare_site = not urlsplit(rule.value).path.strip("/")
-        return url_key(rule.value), _host(rule.value) if bare_site else ""
+        return url_key(rule.value), site_host(rule.value) if bare_site else ""
     domain = rule.value.lower().strip().strip(".")
     return "", domain[4:] if domain.startswith("www.") else domain
-
-
-def _host(url: str) -> str:
-    host = host_of(url)
-    return host[4:] if host.startswith("www.") else host

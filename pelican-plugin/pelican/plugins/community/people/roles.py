@@ -66,7 +66,7 @@ def activity_of(
     for item in items:
         counts[item.kind] += 1
         if item.is_conversation:
-            key = conversation_key(item, slug_of[(item.source, item.id)])
+            key = conversation_key(item, slug_of[item])
             if item.kind == "mention" and item.url:
                 # One page that links several posts is one conversation
                 # (a round-up, or a scraper copying an article).
@@ -76,7 +76,7 @@ def activity_of(
     times = [i.published for i in items if i.published]
     title = ""
     if first_conv is not None:
-        slug = slug_of[(first_conv.source, first_conv.id)]
+        slug = slug_of[first_conv]
         title = clean_name(titles.get(slug, "") or first_conv.target_title)
     return Activity(
         pinned=bool(identity.entry and identity.entry.pinned),

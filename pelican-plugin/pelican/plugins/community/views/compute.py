@@ -11,7 +11,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar, cast
-from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -30,7 +29,13 @@ from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import counted_as_share, is_bot, is_share
 from ..sanitize import clean_html
-from ..urls import forget_remembered, public_http_url, safe_http_url, url_key
+from ..urls import (
+    forget_remembered,
+    public_http_url,
+    safe_http_url,
+    site_host,
+    url_key,
+)
 from .community import (
     Comment,
     Community,
@@ -124,7 +129,7 @@ def _compute_community(
 
     slug_of: RecordMap[str] = RecordMap()
     for item in items:
-        slug_of[(item.source, item.id)] = matcher.match(item)
+        slug_of[item] = matcher.match(item)
     # Nameless mentions (a page that links, no author) are no one: folded
     # into one line per post. Nameless reactions still count on the post.
     nameless = [i for i in items if is_anonymous(i)]
@@ -211,7 +216,7 @@ def _compute_community(
     unmatched_targets: Counter[str] = Counter()
     for _, identity in people_with_items:
         for item in identity.items:
-            if not slug_of[(item.source, item.id)]:
+            if not slug_of[item]:
                 unmatched_targets[unmatched_address(item)] += 1
     community = Community(
         people=people,
@@ -244,7 +249,7 @@ def _as_counted(
     own) like a repost."""
     if item.kind != "mention":
         return item
-    slug = slug_of[(item.source, item.id)]
+    slug = slug_of[item]
     title = titles.get(slug, "") if slug else item.target_title
     return counted_as_share(item) if is_share(item, title, slug) else item
 
@@ -256,7 +261,7 @@ def _count_reactions(
 ) -> None:
     """Add reactions no listed person gave (nameless, a bot's) to their post."""
     for item in items:  # type: ignore[attr-defined]
-        slug = slug_of[(item.source, item.id)]
+        slug = slug_of[item]
         if slug:
             counts[slug][item.kind] += 1
 
@@ -268,18 +273,12 @@ def _linked_pages(
     each (http(s) only), in the order they linked."""
     pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
     for item in sorted(items, key=lambda i: (i.published or "9999", i.source, i.id)):
-        slug = slug_of[(item.source, item.id)]
+        slug = slug_of[item]
         url = _safe_url(item.url)
-        host = _site_name(url)
+        host = site_host(url)
         if slug and url:
             pages[slug].setdefault(_url_key(url) or url, LinkedPage(host, url))
     return {slug: list(found.values()) for slug, found in pages.items()}
-
-
-def _site_name(url: str) -> str:
-    """A page's site as a reader names it: its host, without ``www.``."""
-    host = urlsplit(url).hostname or ""
-    return host[4:] if host.startswith("www.") else host
 
 
 def _person(
@@ -372,7 +371,7 @@ def _most_used_name(items: list[Interaction]) -> str:
     if not names:
         # No name given anywhere: the site they wrote from.
         for item in items:
-            if site := _site_name(_safe_url(item.author_url)):
+            if site := site_host(_safe_url(item.author_url)):
                 return site
         return "Anonymous"
     # Most used; on a tie the one used last, then alphabetical.
@@ -453,8 +452,8 @@ def _post_views(
     by_post: dict[str, list[Interaction]] = defaultdict(list)
     for person, identity in people_with_items:
         for item in identity.items:
-            person_of[(item.source, item.id)] = person
-            slug = slug_of[(item.source, item.id)]
+            person_of[item] = person
+            slug = slug_of[item]
             if slug:
                 by_post[slug].append(item)
     for person, identity in people_with_items:
@@ -463,10 +462,10 @@ def _post_views(
             key=lambda i: (i.published or "9999", i.source, i.id),
         )
         if conv:
-            first_post[person.id] = slug_of[(conv[0].source, conv[0].id)]
+            first_post[person.id] = slug_of[conv[0]]
     no_one = {(item.source, item.id) for item in anonymous + unlisted}
     for item in (*mine, *unlisted, *anonymous):
-        slug = slug_of[(item.source, item.id)]
+        slug = slug_of[item]
         if slug:
             by_post[slug].append(item)
 
@@ -485,7 +484,7 @@ def _post_views(
         seen: set[str] = set()
         reactors: dict[str, Person] = {}
         for item in items:
-            who = person_of.get((item.source, item.id))
+            who = person_of.get(item)
             if who is None:
                 # The author's own, one that only carries the author's name,
                 # or an anonymous comment: no one to thank, a reaction all
@@ -530,7 +529,7 @@ def _thread(
     comments: dict[tuple[str, str], Comment] = {}
     roots: list[Comment] = []
     for item in items:
-        person = person_of.get((item.source, item.id))
+        person = person_of.get(item)
         name, url = _signed(item, person)
         comments[(item.source, item.id)] = Comment(
             id=item.id,
