@@ -13,6 +13,7 @@ from pelican.plugins.community import cache as cache_module
 from pelican.plugins.community import fingerprints, pipeline
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.settings import load_settings
+from pelican.plugins.community.views import community as community_view
 
 PEOPLE = """\
 me:
@@ -464,3 +465,32 @@ def test_the_signing_key_is_the_users_own_and_outside_the_cache(small, tmp_path)
     )
     assert own.load(inputs) is not None
     assert other.load(inputs) is None
+
+
+def test_a_cached_community_names_the_same_people_everywhere(
+    small, computed, monkeypatch
+):
+    """People are cached apart from the posts that name them (in chunks):
+    served from the cache, the thanks, the reactors and the conversation
+    still name the very people of the community's list."""
+    monkeypatch.setattr(community_view, "_CHUNK", 1)  # one chunk per person
+    first = pipeline.build_community(small.settings, small.posts)
+    second = pipeline.build_community(small.settings, small.posts)
+    assert len(computed) == 1
+    assert second.json_text() == first.json_text()
+    assert len(second.people) > 1
+    listed = {id(person) for person in second.people}
+
+    def named(comments):
+        for comment in comments:
+            if comment.person is not None:
+                yield comment.person
+            yield from named(comment.replies)
+
+    seen = 0
+    for view in second.posts.values():
+        people = [t.person for t in view.thanks] + view.reactors
+        people += list(named(view.conversation))
+        assert all(id(person) in listed for person in people)
+        seen += len(people)
+    assert seen > len(second.people)

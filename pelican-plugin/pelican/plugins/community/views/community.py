@@ -201,6 +201,28 @@ class PostCommunity:
         state["_packed_conversation"] = state.pop("conversation")
         self.__dict__.update(state)
 
+    def state_naming(self, place: dict[int, int]) -> dict:
+        """:meth:`__getstate__` with each person given as their ``place``
+        (by ``id``) in the community's list (see ``Community``)."""
+        state = self.__getstate__()
+        state["thanks"] = [(place[id(t.person)], t.first_time) for t in self.thanks]
+        state["reactors"] = [place[id(person)] for person in self.reactors]
+        data, named = state["conversation"]
+        state["conversation"] = (data, [place[id(person)] for person in named])
+        return state
+
+    @classmethod
+    def named_in(cls, state: dict, people: list[Person]) -> PostCommunity:
+        """The view :meth:`state_naming` described, its people from ``people``."""
+        state = dict(state)
+        state["thanks"] = [Thanks(people[at], first) for at, first in state["thanks"]]
+        state["reactors"] = [people[at] for at in state["reactors"]]
+        data, named = state["conversation"]
+        state["conversation"] = (data, [people[at] for at in named])
+        view = cls.__new__(cls)
+        view.__setstate__(state)
+        return view
+
     def keep_packed(self, conversation: list[Comment]) -> None:
         """Hold ``conversation`` packed until something asks for it."""
         self.__dict__.pop("conversation", None)
@@ -264,6 +286,9 @@ def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
     return roots
 
 
+#: People pickled together in one chunk of the community's cache.
+_CHUNK = 20_000
+
 #: A packed comment's values, in this order (its replies are rebuilt).
 _PACKED = tuple(f.name for f in fields(Comment) if f.name != "replies")
 _CONTENT = _PACKED.index("content")
@@ -284,6 +309,39 @@ class Community:
 
     def for_post(self, slug: str) -> PostCommunity:
         return self.posts.get(slug) or PostCommunity(slug)
+
+    # Pickled (the warm-build cache) with the people in chunks of plain
+    # rows, and the posts naming them by their place in ``people``: one
+    # pickler over a few hundred thousand people keeps an entry for each of
+    # their objects until it ends, more memory than the people themselves.
+    def __getstate__(self) -> dict:
+        place = {id(person): index for index, person in enumerate(self.people)}
+        return {
+            "people": [
+                pickle.dumps(
+                    [person.__getstate__() for person in self.people[at : at + _CHUNK]],
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
+                for at in range(0, len(self.people), _CHUNK)
+            ],
+            "posts": [view.state_naming(place) for view in self.posts.values()],
+            **{name: getattr(self, name) for name in _PLAIN_STATE},
+        }
+
+    def __setstate__(self, state: dict) -> None:
+        people: list[Person] = []
+        for chunk in state["people"]:
+            for row in pickle.loads(chunk):
+                person = Person.__new__(Person)
+                person.__setstate__(row)  # type: ignore[attr-defined]
+                people.append(person)
+        self.people = people
+        self.posts = {}
+        for view_state in state["posts"]:
+            view = PostCommunity.named_in(view_state, people)
+            self.posts[view.slug] = view
+        for name in _PLAIN_STATE:
+            setattr(self, name, state[name])
 
     def by_role(self, role: str) -> list[Person]:
         return [p for p in self.people if p.role == role]
@@ -409,3 +467,10 @@ class Community:
 #: Characters that could end a ``<script>`` block or start an HTML entity,
 #: as JSON escapes (JSON text never holds them outside strings).
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+#: The community's fields pickled as they are (``people`` and ``posts`` are
+#: pickled their own way; computed properties are not kept).
+_PLAIN_STATE = tuple(
+    f.name for f in fields(Community) if f.name not in ("people", "posts")
+)
