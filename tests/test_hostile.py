@@ -208,6 +208,81 @@ def test_a_name_holding_markup_is_shown_as_text(site, source):
     assert executable_markup(article) == []
 
 
+#: Sources whose input is JSON, where ``\\ud800`` (half of a UTF-16 pair)
+#: is a valid escape; mastodon and bluesky are read as their APIs answer.
+JSON_SOURCES = ("webmention.io", "commento", "mastodon", "bluesky")
+HALF = "\ud800"
+
+
+@pytest.mark.parametrize("source", JSON_SOURCES)
+def test_half_a_character_in_json_builds_with_a_replacement_mark(site, source):
+    """A lone surrogate escape cannot be written to any page or file: the
+    build shows U+FFFD in its place, in names and words alike."""
+    comments = [
+        Fields(
+            id="h1",
+            name="Ann HALF Lee",
+            url="https://ann.example/",
+            content="<p>Half HALF here</p>",
+        ),
+        Fields(id="h2", name="Bo Tan", content="plain HALF words"),
+    ]
+    if source in ("mastodon", "bluesky"):
+        comments = [
+            replace(
+                c,
+                name=c.name.replace("HALF", HALF),
+                content=c.content.replace("HALF", HALF),
+            )
+            for c in comments
+        ]
+        specs = WRITERS[source](site, comments)
+    else:
+        specs = WRITERS[source](site, comments)
+        for spec in specs:
+            path = site.root / spec["path"]
+            path.write_text(
+                path.read_text(encoding="utf-8").replace("HALF", "\\ud800"),
+                encoding="utf-8",
+            )
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    site.settings.update(
+        COMMUNITY_SOURCES=specs,
+        COMMUNITY_OFFLINE=True,
+        COMMUNITY_THANKS_IN_CONTENT=True,
+        COMMUNITY_JSON_SAVE_AS="community.json",
+    )
+    site.build()
+    article = site.page(f"{ARTICLE_SLUG}/index.html")
+    assert "Ann \ufffd Lee" in article
+    assert "Half \ufffd here" in article
+    assert "plain \ufffd words" in article
+    assert "Ann \ufffd Lee" in site.page("community.json")
+
+
+def test_half_a_character_in_a_hand_edited_archive_line_builds(site):
+    site.article(ARTICLE_SLUG, "One", "2020-01-01")
+    line = {
+        "source": "hand",
+        "id": "x\ud800",
+        "kind": "comment",
+        "author_name": "Cy \ud800 Rowe",
+        "content": "Odd \udfff words",
+        "target_url": ARTICLE_URL,
+        "published": "2020-01-02T00:00:00+00:00",
+    }
+    site.write("community-archive/hand.jsonl", json.dumps(line) + "\n")
+    site.settings.update(
+        COMMUNITY_SOURCES=[],
+        COMMUNITY_KEEP_SOURCES=["hand"],
+        COMMUNITY_OFFLINE=True,
+        COMMUNITY_THANKS_IN_CONTENT=True,
+    )
+    site.build()
+    article = site.page(f"{ARTICLE_SLUG}/index.html")
+    assert "Cy \ufffd Rowe" in article and "Odd \ufffd words" in article
+
+
 @pytest.mark.parametrize("source", SOURCES)
 def test_spoofed_names_show_without_invisible_characters_and_cut_short(site, source):
     comments = [

@@ -23,6 +23,7 @@ from hostile.payloads import XSS_MARKUP, XSS_URLS
 from html_checks import executable_markup
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pelican.plugins.community import sanitize
 from pelican.plugins.community.errors import SourceError
 from pelican.plugins.community.model import Interaction
 from pelican.plugins.community.names import PLACEHOLDER_NAMES, name_key
@@ -214,6 +215,54 @@ _HTML_PIECES = (
 @given(st.lists(st.sampled_from(_HTML_PIECES), max_size=10).map("".join))
 def test_sanitized_html_never_holds_executable_markup(html):
     assert executable_markup(clean_html(html)) == []
+
+
+#: Plain words and what nh3 would change in them: entities, a no-break
+#: space, NUL, carriage returns, a byte-order mark, half a UTF-16 pair.
+_PLAIN_PIECES = (
+    "words",
+    " ",
+    "\n",
+    "\n\n",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<br/>",
+    "<b>",
+    "&",
+    "&amp;",
+    "<",
+    ">",
+    "\xa0",
+    "\x00",
+    "\r",
+    "\ufeff",
+    "\u200b",
+    "\x0c",
+    "\x7f",
+    "é中😀",
+    '"',
+    "'",
+)
+
+
+def _cleaned_by_nh3(content: str) -> str:
+    """clean_html with every text through nh3 (no shortcut for plain words)."""
+    if not content:
+        return ""
+    content = sanitize._without_empty_links(content[: sanitize.MAX_CONTENT_CHARS])
+    content = sanitize._headings_and_blocks(sanitize._paragraphs(content))
+    cleaned = sanitize._sanitized(content)
+    return sanitize.mask_private(cleaned).strip()
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_PIECES), max_size=12).map("".join))
+@example("<p>Thanks!\nSee you</p>")
+@example("\ufeffHello")
+@example("a\xa0b")
+def test_plain_words_are_cleaned_exactly_as_nh3_cleans_them(content):
+    assert clean_html(content) == _cleaned_by_nh3(content)
 
 
 # -- identity merging ---------------------------------------------------------------

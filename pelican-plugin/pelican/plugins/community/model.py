@@ -52,7 +52,7 @@ class Interaction:
         # Not dataclasses.asdict: its recursive deep copy is most of the cost
         # of writing a large archive, and every field but ``extra`` is text.
         data = {}
-        for name in _FIELD_NAMES:
+        for name in FIELD_NAMES:
             value = getattr(self, name)
             if value not in ("", False, {}, None):
                 # ``extra`` holds texts only: a copy of the dict is enough.
@@ -106,8 +106,9 @@ def withheld_record(
 
 
 _NO_EXTRA: dict[str, str] = {}
-_FIELD_NAMES = tuple(f.name for f in fields(Interaction))
-_FIELD_SET = frozenset(_FIELD_NAMES)
+#: The record's fields, in order.
+FIELD_NAMES = tuple(f.name for f in fields(Interaction))
+_FIELD_SET = frozenset(FIELD_NAMES)
 _REPEATED_FIELDS = (
     "source",
     "kind",

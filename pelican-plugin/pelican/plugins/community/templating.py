@@ -11,12 +11,17 @@ whatever the theme does. Without a catalogue for the language, English.
 from __future__ import annotations
 
 import gettext
+from datetime import date as calendar_day
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from babel.core import Locale
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
@@ -45,6 +50,10 @@ class Words:
         # Dates speak the words' language: no "Wrote in março de 2013".
         translated = type(self._catalogue) is not gettext.NullTranslations
         self.lang = (lang or "en").replace("-", "_") if translated else "en"
+        # A conversation shows a date per comment, and many share a day:
+        # each day is spelled by babel once (its formatting is the dear part).
+        self._spelled = lru_cache(maxsize=4096)(self._spell)
+        self._locale: Locale | None = None
 
     def text(self, message: str, **values: object) -> Markup:
         """``_c("On %(posts)s", posts=...)``"""
@@ -69,17 +78,24 @@ class Words:
             return ""
         if "%" in form:
             return when.strftime(form)
-        from babel.core import UnknownLocaleError
+        # The day as written (babel reads a time's date without moving it).
+        return self._spelled(when.date(), form)
+
+    def _spell(self, day: calendar_day, form: str) -> str:
+        from babel.core import Locale, UnknownLocaleError
         from babel.dates import format_date, format_skeleton
 
         try:
+            # Parsed once: babel would read the language's name on each call.
+            if self._locale is None:
+                self._locale = Locale.parse(self.lang)
             if form == "month":
-                return format_skeleton("yMMMM", when, locale=self.lang)
+                return format_skeleton("yMMMM", day, locale=self._locale)
             # English as the plugin always wrote it; other languages their way.
             pattern = "d MMMM y" if self.lang == "en" else "long"
-            return format_date(when, pattern, locale=self.lang)
+            return format_date(day, pattern, locale=self._locale)
         except (ValueError, LookupError, UnknownLocaleError):  # unknown language
-            return when.strftime("%-d %B %Y" if form == "day" else "%B %Y")
+            return day.strftime("%-d %B %Y" if form == "day" else "%B %Y")
 
 
 def add_community_templates(env: Environment, lang: str = "en") -> None:

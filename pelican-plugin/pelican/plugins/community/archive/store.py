@@ -24,8 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CommunityError
+from ..model import FIELD_NAMES as _FIELD_NAMES
 from ..model import Interaction, SourceResult
-from ..sanitize import mask_private, without_email_hash
+from ..sanitize import (
+    has_lone_surrogate,
+    mask_private,
+    whole_characters,
+    without_email_hash,
+)
 from ..storage import write_atomically
 
 logger = logging.getLogger(__name__)
@@ -64,6 +70,39 @@ _MASKED_IDS = ("id", "parent")
 #: A person's links: one that holds an address is dropped, not cut. (The
 #: permalink names the interaction on its platform, as the platform gave it.)
 _LINK_FIELDS = ("author_url", "author_photo")
+
+
+#: Every text field of a record.
+_TEXT_FIELDS = tuple(
+    name for name in _FIELD_NAMES if name not in ("author_is_me", "extra")
+)
+
+
+def _whole(item: Interaction) -> Interaction:
+    """The record with every lone UTF-16 surrogate (which a source's JSON can
+    hold, and no page or file can) as U+FFFD, ids and parents alike."""
+    texts = [getattr(item, name) for name in _TEXT_FIELDS]
+    texts += [*item.extra.keys(), *item.extra.values()]
+    if not has_lone_surrogate("".join(texts)):
+        return item
+    changes: dict[str, Any] = {
+        name: whole_characters(getattr(item, name)) for name in _TEXT_FIELDS
+    }
+    changes["extra"] = {
+        whole_characters(key): whole_characters(value)
+        for key, value in item.extra.items()
+    }
+    return replace(item, **changes)
+
+
+def _whole_line(data: Any) -> Any:
+    """A parsed archive line with lone surrogates as U+FFFD (in a line
+    edited by hand: the archive's own writer cannot write one)."""
+    if isinstance(data, str):
+        return whole_characters(data)
+    if isinstance(data, dict):
+        return {_whole_line(key): _whole_line(value) for key, value in data.items()}
+    return data
 
 
 def _without_private_data(item: Interaction) -> Interaction:
@@ -139,7 +178,10 @@ class Archive:
                 if not line.strip():
                     continue
                 try:
-                    item = Interaction.from_dict(json.loads(line))
+                    data = json.loads(line)
+                    if "\\u" in line:  # an escape: perhaps half a character
+                        data = _whole_line(data)
+                    item = Interaction.from_dict(data)
                 except (ValueError, TypeError) as exc:
                     raise CommunityError(
                         f"{path}:{number}: not a valid archive line ({exc}); "
@@ -192,7 +234,7 @@ class Archive:
         current, dropped = self._load_source(name, forgotten)
         added = updated = removed = withheld = 0
         for item in result.interactions:
-            item = _without_private_data(item)
+            item = _without_private_data(_whole(item))
             if item.id in forgotten:
                 continue
             old = current.get(item.id)
@@ -208,7 +250,8 @@ class Archive:
                 updated += 1
             current[item.id] = item
         for item_id in result.removed:
-            if current.pop(mask_private(item_id, numbers=False), None) is not None:
+            item_id = mask_private(whole_characters(item_id), numbers=False)
+            if current.pop(item_id, None) is not None:
                 removed += 1
         return current, MergeStats(added, updated, removed, withheld), dropped
 

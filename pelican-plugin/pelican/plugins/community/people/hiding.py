@@ -45,19 +45,29 @@ def hidden_interactions(
     if not rules:
         return []
     index = _index(rules)
-    return [
-        item
-        for item in identity.items
-        if signed_name_key(item) in index.names
-        or not index.keys.isdisjoint(interaction_keys(item))
-        or (
-            index.by_host
-            and (
-                index.hides_host(site_host(item.author_url))
-                or index.hides_host(site_host(item.url))
-            )
+    # A person signs many interactions alike: each signature is checked once.
+    signed: dict[tuple, bool] = {}
+    hidden = []
+    for item in identity.items:
+        extra = item.extra
+        signature = (
+            item.author_name,
+            item.author_url,
+            item.author_handle,
+            item.author_key,
+            extra.get("verified_url", "") if extra else "",
+            extra.get("handle", "") if extra else "",
         )
-    ]
+        by_author = signed.get(signature)
+        if by_author is None:
+            by_author = signed[signature] = (
+                signed_name_key(item) in index.names
+                or not index.keys.isdisjoint(interaction_keys(item))
+                or index.hides_url_host(item.author_url)
+            )
+        if by_author or index.hides_url_host(item.url):
+            hidden.append(item)
+    return hidden
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,18 @@ class _RuleIndex:
     keys: frozenset[str]  #: identity keys of ``handle`` and ``url`` rules
     sites: frozenset[str]  #: hosts of ``url`` rules that name a bare site
     domains: frozenset[str]  #: ``domain`` rules: the domain and its subdomains
+    terms: frozenset[str]  #: the sites and domains, as written in a URL
 
-    @property
-    def by_host(self) -> bool:
-        return bool(self.sites or self.domains)
+    def hides_url_host(self, url: str) -> bool:
+        """Whether a rule hides the site ``url`` is on."""
+        if not self.terms:
+            return False
+        # A host is written in its URL: most URLs contain no rule's term,
+        # and need no reading apart.
+        lowered = url.lower()
+        if not any(term in lowered for term in self.terms):
+            return False
+        return self.hides_host(site_host(url))
 
     def hides_host(self, host: str) -> bool:
         if not host:
@@ -103,7 +121,11 @@ def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
     keys.discard("")
     sites.discard("")
     return _RuleIndex(
-        frozenset(names), frozenset(keys), frozenset(sites), frozenset(domains)
+        frozenset(names),
+        frozenset(keys),
+        frozenset(sites),
+        frozenset(domains),
+        frozenset(sites | domains),
     )
 
 

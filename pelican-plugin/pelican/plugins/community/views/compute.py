@@ -198,6 +198,14 @@ def _compute_community(
     people_with_items.sort(key=lambda pi: _person_order(pi[0]))
     people = [p for p, _ in people_with_items]
 
+    # Everyone is merged and described: what was remembered to do it (a
+    # large archive's keys, sites and addresses) makes room for the
+    # conversations.
+    clear_caches()
+    _safe_url.cache_clear()
+    _url_key.cache_clear()
+    forget_remembered()
+
     # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
     # never counted, yet their words stay in the post's conversation.
     anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
