@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from pelican.plugins.community.model import Interaction
 from pelican.plugins.community.people.hiding import hidden_interactions
@@ -218,6 +219,23 @@ def test_hide_rules_match_name_url_domain_and_handle():
         i.items[0].author_name for i in identities if not hidden_interactions(i, rules)
     ]
     assert shown == ["Fine Reader"]
+
+
+def test_a_domain_rule_hides_its_subdomains_in_any_case_and_no_lookalike():
+    """Where a mention was written counts, however its address is spelled."""
+    pages = {
+        "https://WWW.Buy-Followers.EXAMPLE/offer": True,
+        "https://deep.shop.buy-followers.example:8443/x": True,
+        "https://bücher.buy-followers.example/ü": True,
+        "https://buy-followers.example.evil/x": False,
+        "https://not-buy-followers.example/x": False,
+        "https://fine.example/?via=buy-followers.example": False,
+    }
+    rules = (HideRule("domain", "buy-followers.example"),)
+    for url, hidden in pages.items():
+        mention = replace(item("Some Page", url="https://writer.example/"), url=url)
+        (identity,) = merge_identities([mention], PeopleFile())
+        assert bool(hidden_interactions(identity, rules)) is hidden, url
 
 
 def test_the_hash_of_an_empty_email_identifies_no_one():

@@ -341,11 +341,12 @@ def clean_html(content: str) -> str:
     if not content:
         return ""
     content = _without_empty_links(content[:MAX_CONTENT_CHARS])
-    content = _headings_and_blocks(_paragraphs(content))
+    content = _paragraphs(content)
     # Words in paragraphs and line breaks, nothing to escape: what nh3
     # would give back unchanged (most comments; tested against nh3).
-    cleaned = content if _PLAIN.fullmatch(content) else _sanitized(content)
-    return mask_private(cleaned).strip()
+    if not _PLAIN.fullmatch(content):
+        content = _sanitized(_headings_and_blocks(content))
+    return mask_private(content).strip()
 
 
 def _sanitized(content: str) -> str:
@@ -364,10 +365,8 @@ def _sanitized(content: str) -> str:
 #: no character its serializer writes as an entity (``&``, ``<``, ``>``, a
 #: no-break space) or its parser replaces or drops (NUL, carriage return,
 #: a byte-order mark).
-_PLAIN = re.compile(
-    r"(?:[^<>&\x00\r\xa0\ufeff\ud800-\udfff]|<br>)*"
-    r"|(?:<p>(?:[^<>&\x00\r\xa0\ufeff\ud800-\udfff]|<br>)*</p>)+"
-)
+_WORDS = r"[^<>&\x00\r\xa0\ufeff\ud800-\udfff]*"
+_PLAIN = re.compile(rf"{_WORDS}(?:<br>{_WORDS})*|(?:<p>{_WORDS}(?:<br>{_WORDS})*</p>)+")
 
 
 def plain_text(content: str, limit: int = 240) -> str:
