@@ -6,13 +6,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..model import SourceResult
 from ..progress import progress_bar
-from ..sources import SOURCE_TYPES, SourceSpec
+from ..sources import SOURCE_TYPES, Reader, SourceSpec
 from ..sources._files import watching_reads
 from .store import Archive
 
@@ -42,8 +42,9 @@ def _changed_sources(
     archived = set(archive.source_names())
     for spec in specs:
         source_type = SOURCE_TYPES[spec.type]
-        read_file = source_type.read_file
-        if spec.path is None or read_file is None:
+        # The reader's module is imported only to read: a build whose files
+        # did not change loads none (nor the HTTP stack the live ones use).
+        if spec.path is None or not source_type.reader:
             continue
         if not spec.path.exists():
             raise SourceError(
@@ -62,6 +63,7 @@ def _changed_sources(
             if unchanged and spec.name in archived:
                 result = None
             else:
+                read_file = cast(Reader, source_type.read_file)
                 with _bar_while_reading(spec.path, progress):
                     result = read_file(spec.path, spec.name, **options)
         if result is not None:

@@ -9,7 +9,6 @@ of one of its URLs) hides that whole person: the author said who that is.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -80,18 +79,19 @@ class _RuleIndex:
     keys: frozenset[str]  #: identity keys of ``handle`` and ``url`` rules
     sites: frozenset[str]  #: hosts of ``url`` rules that name a bare site
     domains: frozenset[str]  #: ``domain`` rules: the domain and its subdomains
-    #: any site or domain as written in a URL (None without such rules)
-    terms: re.Pattern[str] | None
+    terms: tuple[str, ...]  #: the sites and domains, as a URL writes them
 
     def hides_url_host(self, url: str) -> bool:
         """Whether a rule hides the site ``url`` is on."""
+        if not self.terms:
+            return False
         # A host is written in its URL: most URLs contain no rule's term,
         # and need no reading apart.
-        if self.terms is None:
-            return False
-        if url.isascii() and not self.terms.search(url):
-            return False
-        return self.hides_host(site_host(url))
+        lowered = url.lower()
+        for term in self.terms:
+            if term in lowered:
+                return self.hides_host(site_host(url))
+        return False
 
     def hides_host(self, host: str) -> bool:
         if not host:
@@ -126,14 +126,8 @@ def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
         frozenset(keys),
         frozenset(sites),
         frozenset(domains),
-        _any_of(sites | domains),
+        tuple(sorted(sites | domains)),
     )
-
-
-def _any_of(terms: set[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    return re.compile("|".join(map(re.escape, sorted(terms))), re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)

@@ -207,7 +207,11 @@ class _Author:
 
 
 class _Merger:
-    """Union-find over the author, people-file entries and interactions."""
+    """Union-find over the author, people-file entries and the interactions'
+    signatures: the interactions signed with the same addresses (keys),
+    name and author flag are one node, as the strong keys would join them
+    anyway. (An interaction with no key is a node of its own: a given name
+    alone joins no one.)"""
 
     def __init__(
         self,
@@ -218,10 +222,8 @@ class _Merger:
         self.author = author
         self.entries = list(entries)
         self.items = items
-        #: node 0 is the author; then the entries; then the interactions
+        #: node 0 is the author; then the entries; then the signatures
         self.first_item = 1 + len(self.entries)
-        count = self.first_item + len(items)
-        self.parent = list(range(count))
         self.entry_at: dict[int, int] = {}  # root -> entry index
         # Shared frozensets, replaced (never changed in place) on a union:
         # a million interactions by a few thousand people need a few
@@ -238,10 +240,24 @@ class _Merger:
             self.entry_names.append(names)
             self.entry_addressed.append(bool(keys))
             self.entry_at[1 + index] = index
+        #: each interaction's node (the same int object for one signature)
+        self.node_of: list[int] = []
+        signed: dict[tuple[frozenset[str], str, bool], int] = {}
         for item in items:
-            self.keys.append(_frozen_keys(item))
+            keys = _frozen_keys(item)
             key = _name_key(item.author_name)
-            self.names.append(_NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key))
+            signature = (keys, key, item.author_is_me)
+            node = signed.get(signature) if keys else None
+            if node is None:
+                node = len(self.keys)
+                if keys:
+                    signed[signature] = node
+                self.keys.append(keys)
+                self.names.append(
+                    _NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key)
+                )
+            self.node_of.append(node)
+        self.parent = list(range(len(self.keys)))
         #: roots that take no part in merging by name (the author's)
         self.by_name_only: set[int] = set()
 
@@ -264,8 +280,7 @@ class _Merger:
 
     def merge_the_author(self) -> None:
         """Everything the author surely wrote joins node 0."""
-        for index, item in enumerate(self.items):
-            node = self.first_item + index
+        for item, node in zip(self.items, self.node_of, strict=True):
             if self.author.wrote(item, self.keys[node]):
                 self.union(0, node)
 
@@ -346,8 +361,8 @@ class _Merger:
         by_root: dict[int, Identity] = {}
         for index, entry in enumerate(self.entries):
             by_root.setdefault(self.find(1 + index), Identity(entry=None)).entry = entry
-        for index, item in enumerate(self.items):
-            root = self.find(self.first_item + index)
+        for item, node in zip(self.items, self.node_of, strict=True):
+            root = self.find(node)
             by_root.setdefault(root, Identity(entry=None)).items.append(item)
         author_root = self.find(0)
         for root, identity in by_root.items():
