@@ -27,6 +27,7 @@ from pelican.plugins.community import sanitize
 from pelican.plugins.community.errors import SourceError
 from pelican.plugins.community.model import Interaction
 from pelican.plugins.community.names import PLACEHOLDER_NAMES, name_key
+from pelican.plugins.community.people import shares
 from pelican.plugins.community.people.identity import (
     AUTHOR,
     AUTHOR_BY_NAME,
@@ -263,6 +264,47 @@ def _cleaned_by_nh3(content: str) -> str:
 @example("a\xa0b")
 def test_plain_words_are_cleaned_exactly_as_nh3_cleans_them(content):
     assert clean_html(content) == _cleaned_by_nh3(content)
+
+
+_SHARE_PIECES = (
+    "words",
+    "Title",
+    " ",
+    ".",
+    "example.com/post",
+    "https://a.example/x",
+    "www.",
+    "WWW.",
+    "a.b",
+    "@ann",
+    "@ann@social.example",
+    "via ",
+    "RT ",
+    "#tag",
+    "İstanbul",
+    "Straße",
+    "ǅ",
+    "😀",
+    "_",
+    "-",
+    "/",
+    ":",
+)
+
+
+def _words_by_every_scan(text: str) -> list[str]:
+    """shares._words_besides_links with every pattern run, word by word."""
+    text = shares._LINK.sub(" ", text)
+    text = shares._HANDLE.sub(" ", shares._ATTRIBUTION.sub(" ", text))
+    text = shares._HASHTAG.sub(" ", text)
+    return [word.casefold() for word in shares._WORD.findall(text)]
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None)
+@given(st.lists(st.sampled_from(_SHARE_PIECES), max_size=14).map("".join))
+@example("Great read example.com/post via @site")
+def test_a_shares_words_are_read_alike_with_or_without_shortcuts(text):
+    assert shares._words_besides_links(text) == _words_by_every_scan(text)
 
 
 # -- identity merging ---------------------------------------------------------------

@@ -105,6 +105,9 @@ _IP_IN_URL = re.compile(
 )
 # A run that can only be an IPv6 address, even glued to other text: no real
 # link carries "::" between hex groups, or five colon-separated hex groups.
+#: What any IPv4 address ``_IP_IN_URL`` finds has (an IPv6 one has a
+#: second colon): most URLs have neither, and need no scan.
+_DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
 _IPV6_SHAPED = re.compile(
     r"[0-9A-Fa-f]{1,4}::(?:[0-9A-Fa-f]{1,4})?|(?:[0-9A-Fa-f]{1,4}:){5,}[0-9A-Fa-f]{1,4}"
 )
@@ -163,8 +166,10 @@ def safe_http_url(value: object) -> str:
     if hostname.endswith(EMAIL_HASH_HOSTS):
         return ""
     # Proxies such as avatars.webmention.io carry the Gravatar URL in the path.
-    if any(host in path.lower() for host in EMAIL_HASH_HOSTS):
-        return ""
+    lowered = path.lower()
+    for host in EMAIL_HASH_HOSTS:
+        if host in lowered:
+            return ""
     return url
 
 
@@ -192,7 +197,10 @@ def public_http_url(value: object) -> str:
     if (
         ("@" in text and _EMAIL_IN_URL.search(text))
         or (("::" in text or text.count(":") > 5) and _IPV6_SHAPED.search(text))
-        or any(_is_ip_address(m) for m in _IP_IN_URL.findall(text))
+        or (
+            (text.count(":") > 1 or _DIGIT_DOT_DIGIT.search(text))
+            and any(map(_is_ip_address, _IP_IN_URL.findall(text)))
+        )
     ):
         return ""
     return url

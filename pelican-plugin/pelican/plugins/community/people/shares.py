@@ -34,9 +34,16 @@ _HASHTAG = re.compile(r"#[^\W_][\w\-]*")
 _WORD = re.compile(r"[^\W_]+")
 
 
+#: What every link ``_LINK`` finds has (most words lack it: no scan then).
+_MAYBE_LINK = re.compile(r"[\w\-]\.[A-Za-z]|://|www\.", re.I)
+
+
 def words_of(text: str) -> list[str]:
     """The words of ``text``, case folded (no emoji, punctuation or digits
     apart from words)."""
+    if text.isascii():
+        # Lower case changes no ASCII word's bounds: one pass for all.
+        return _WORD.findall(text.lower())
     return [word.casefold() for word in _WORD.findall(text)]
 
 
@@ -66,9 +73,14 @@ def _text_of(content: str) -> str:
 
 def _words_besides_links(text: str) -> list[str]:
     """Every word but links, @handles with their "via"/"by", and hashtags."""
-    text = _LINK.sub(" ", text)
-    text = _HANDLE.sub(" ", _ATTRIBUTION.sub(" ", text))
-    return words_of(_HASHTAG.sub(" ", text))
+    # Each pattern needs a character most words lack: no scan without it.
+    if _MAYBE_LINK.search(text):
+        text = _LINK.sub(" ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" ", _ATTRIBUTION.sub(" ", text))
+    if "#" in text:
+        text = _HASHTAG.sub(" ", text)
+    return words_of(text)
 
 
 def own_words(content: str, title: str = "", slug: str = "") -> list[str]:
@@ -94,7 +106,12 @@ def is_share(item: Interaction, title: str = "", slug: str = "") -> bool:
     own = [w for w in words if w not in known]
     if not own:
         return True
-    return bool(_SHARE_BUTTON_END.search(text)) and 3 * len(own) <= len(words)
+    # A share button's text ends "via @site".
+    return (
+        "@" in text
+        and 3 * len(own) <= len(words)
+        and bool(_SHARE_BUTTON_END.search(text))
+    )
 
 
 def counted_as_share(item: Interaction) -> Interaction:
