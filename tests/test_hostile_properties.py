@@ -266,6 +266,41 @@ def test_plain_words_are_cleaned_exactly_as_nh3_cleans_them(content):
     assert clean_html(content) == _cleaned_by_nh3(content)
 
 
+_PRIVATE_PIECES = (
+    "post-",
+    "12",
+    "3405803785",
+    "0x",
+    "C0A80101",
+    "203",
+    ".",
+    ":",
+    "::",
+    "fe80",
+    "@",
+    "ann",
+    "mail.example",
+    "&#64;",
+    "%40",
+    "&amp;",
+    " ",
+    "٣",
+)
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PRIVATE_PIECES), max_size=12).map("".join),
+    st.booleans(),
+)
+@example("id 3232235777", True)
+@example("post-00000", True)
+def test_addresses_are_masked_alike_with_or_without_shortcuts(text, numbers):
+    assert sanitize.mask_private(text, numbers=numbers) == sanitize._masked(
+        text, numbers
+    )
+
+
 _SHARE_PIECES = (
     "words",
     "Title",

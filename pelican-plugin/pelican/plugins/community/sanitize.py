@@ -149,6 +149,9 @@ _NEEDS_DECODING = re.compile(
 # Text with none of these cannot hold an address: most names and many
 # comments skip the scan.
 _MAYBE_PRIVATE = re.compile(r"[@&%0-9]")
+_MARKED = re.compile(r"[@&%]")
+#: What a whole address written as one number has (``_IPV4_NUMBER``).
+_LONG_NUMBER = re.compile(r"\d{8}|0[xX]")
 
 
 def _decoded(text: str, escape: re.Pattern[str]) -> tuple[str, list[int]]:
@@ -211,6 +214,20 @@ def mask_private(text: str, *, numbers: bool = True) -> str:
     address, and a ten-digit id is common)."""
     if not text or not _MAYBE_PRIVATE.search(text):
         return text
+    if (
+        "." not in text
+        and ":" not in text
+        and not _MARKED.search(text)
+        and not (numbers and _LONG_NUMBER.search(text))
+    ):
+        # Digits alone, no escape: an address needs a dot, a colon, an "@"
+        # or a long number ("post-2", "id 12345" skip the scan).
+        return text
+    return _masked(text, numbers)
+
+
+def _masked(text: str, numbers: bool) -> str:
+    """:func:`mask_private` without its shortcuts: every scan, always."""
     if not _NEEDS_DECODING.search(text):
         spans = _private_spans(text, numbers)
     else:
