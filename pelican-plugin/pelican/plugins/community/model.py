@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Generic, TypeVar
 
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
@@ -51,27 +52,33 @@ class Interaction:
         """Return a plain dict with empty fields dropped (compact archive lines)."""
         # Not dataclasses.asdict: its recursive deep copy is most of the cost
         # of writing a large archive, and every field but ``extra`` is text.
-        data = {}
-        for name in FIELD_NAMES:
-            value = getattr(self, name)
-            if value not in ("", False, {}, None):
-                # ``extra`` holds texts only: a copy of the dict is enough.
-                data[name] = dict(value) if name == "extra" else value
+        # Every field is text, a flag or the ``extra`` dict: what is empty
+        # or false is dropped.
+        data = {
+            name: value
+            for name, value in zip(FIELD_NAMES, _VALUES_OF(self), strict=True)
+            if value
+        }
+        if "extra" in data:
+            # ``extra`` holds texts only: a copy of the dict is enough.
+            data["extra"] = dict(data["extra"])
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Interaction:
         """Build a record from an archive line, ignoring unknown keys."""
-        values = {k: v for k, v in data.items() if k in _FIELD_SET}
+        if _FIELD_SET.issuperset(data):
+            values = dict(data)
+        else:
+            values = {k: v for k, v in data.items() if k in _FIELD_SET}
         extra = values.get("extra")
         # Most records have no extra facts: they share one empty dict (a
         # record is frozen; nothing writes into its ``extra``).
         values["extra"] = dict(extra) if extra else _NO_EXTRA
         # A large archive repeats the same sources, posts and people on
         # thousands of lines: one string each, not one per line.
-        for name in _REPEATED_FIELDS:
-            value = values.get(name)
-            if type(value) is str:
+        for name, value in values.items():
+            if name in _REPEATED_SET and type(value) is str:
                 values[name] = sys.intern(value)
         return cls(**values)
 
@@ -109,17 +116,20 @@ _NO_EXTRA: dict[str, str] = {}
 #: The record's fields, in order.
 FIELD_NAMES = tuple(f.name for f in fields(Interaction))
 _FIELD_SET = frozenset(FIELD_NAMES)
-_REPEATED_FIELDS = (
-    "source",
-    "kind",
-    "author_name",
-    "author_url",
-    "author_handle",
-    "author_key",
-    "author_photo",
-    "target_url",
-    "target_slug",
-    "target_title",
+_VALUES_OF = attrgetter(*FIELD_NAMES)
+_REPEATED_SET = frozenset(
+    (
+        "source",
+        "kind",
+        "author_name",
+        "author_url",
+        "author_handle",
+        "author_key",
+        "author_photo",
+        "target_url",
+        "target_slug",
+        "target_title",
+    )
 )
 
 

@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -76,14 +77,16 @@ _LINK_FIELDS = ("author_url", "author_photo")
 _TEXT_FIELDS = tuple(
     name for name in _FIELD_NAMES if name not in ("author_is_me", "extra")
 )
+_TEXTS_OF = attrgetter(*_TEXT_FIELDS)
 
 
 def _whole(item: Interaction) -> Interaction:
     """The record with every lone UTF-16 surrogate (which a source's JSON can
     hold, and no page or file can) as U+FFFD, ids and parents alike."""
-    texts = [getattr(item, name) for name in _TEXT_FIELDS]
-    texts += [*item.extra.keys(), *item.extra.values()]
-    if not has_lone_surrogate("".join(texts)):
+    text = "".join(_TEXTS_OF(item))
+    if item.extra:
+        text += "".join((*item.extra.keys(), *item.extra.values()))
+    if text.isascii() or not has_lone_surrogate(text):
         return item
     changes: dict[str, Any] = {
         name: whole_characters(getattr(item, name)) for name in _TEXT_FIELDS
