@@ -138,6 +138,31 @@ def test_plain_text_comments_keep_their_paragraphs():
     assert comment.content == "<p>First thought.</p><p>Second one,<br>on two lines.</p>"
 
 
+def test_a_persons_photo_is_the_newest_safe_one():
+    """The newest photo a source gave; an unsafe newest one (not http(s))
+    leaves the one before; of two given at once, the last alphabetically."""
+
+    def photos(*given):
+        items = [
+            talk(
+                "Ines Ro",
+                1,
+                when,
+                author_url="https://ines.example/",
+                author_photo=photo,
+            )
+            for when, photo in given
+        ]
+        (ines,) = compute_community(items, PeopleFile(), POSTS).people
+        return ines.photo
+
+    old, new = "https://ines.example/old.png", "https://ines.example/new.png"
+    assert photos(("2014-01-01", old), ("2020-01-01", new), ("2021-01-01", "")) == new
+    assert photos(("2014-01-01", old), ("2020-01-01", "javascript:alert(1)")) == old
+    assert photos(("2020-01-01", new), ("2020-01-01", old), ("2010-01-01", "")) == old
+    assert photos(("2020-01-01", "data:x"), ("", old)) == old
+
+
 def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
     items = [
         talk(

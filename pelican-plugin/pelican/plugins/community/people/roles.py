@@ -86,8 +86,10 @@ def activity_of(
         first_seen=min(times) if times else "",
         last_seen=max(times) if times else "",
         first_post_title=title,
-        answered=sum(answered[(i.source, i.id)] for i in items),
-        shares=sum(1 for i in items if is_counted_share(i)),
+        # The author answered few: most people need no look-up at all.
+        answered=sum(answered[(i.source, i.id)] for i in items) if answered else 0,
+        # A share is counted as a repost.
+        shares=sum(1 for i in items if i.kind == "repost" and is_counted_share(i)),
     )
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -403,6 +404,7 @@ def _same_site(source_host: str, author_host: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)  # an author's link, on each of their mentions
 def _profile_handle(url: str) -> str:
     """``https://host/@user`` -> ``@user@host``; ``https://bsky.app/profile/x``
     -> ``x``. Bridgy gives these as the author URL of social replies."""
@@ -422,6 +424,11 @@ def _profile_handle(url: str) -> str:
 
 
 def _avatar_url(value: object) -> str:
+    return _avatar_of(value) if isinstance(value, str) else ""
+
+
+@lru_cache(maxsize=8192)  # one photo, on each of a person's mentions
+def _avatar_of(value: str) -> str:
     url = public_http_url(value)
     return "" if _EMAIL_HASH_AVATAR.search(url) else url
 

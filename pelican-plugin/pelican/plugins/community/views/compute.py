@@ -346,21 +346,15 @@ def _newest_photo(identity: Identity) -> str:
     """The photo a source gave most recently (safe http(s) only; of two
     given at the same time, the last in alphabetical order). Only the
     newest are checked: a regular's hundreds of mentions each carry one."""
-    newest = ""
-    when = None
-    for published, photo in sorted(
-        (
-            (item.published or "", item.author_photo)
-            for item in identity.items
-            if item.author_photo
-        ),
-        reverse=True,
-    ):
-        if newest and published != when:
-            break
-        when = published
-        newest = max(newest, public_http_url(photo))
-    return newest
+    given: dict[str, set[str]] = defaultdict(set)  # time -> photos
+    for item in identity.items:
+        if item.author_photo:
+            given[item.published or ""].add(item.author_photo)
+    for when in sorted(given, reverse=True):
+        newest = max(map(public_http_url, given[when]))
+        if newest:
+            return newest
+    return ""
 
 
 def _conversation_years(identity: Identity) -> tuple[int, ...]:
