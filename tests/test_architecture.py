@@ -184,3 +184,30 @@ def test_no_import_cycles():
 
     for module in sorted(graph):
         visit(module, [])
+
+
+def test_reading_saved_files_loads_no_http_stack():
+    """A build from saved files (a webmention.io export, a comment feed, a
+    WordPress export) never loads httpx: only fetching does."""
+    import subprocess
+    import sys
+
+    fixtures = Path(__file__).parent / "fixtures"
+    script = f"""
+import sys
+from pathlib import Path
+from pelican.plugins.community.sources import SOURCE_TYPES
+fixtures = Path({str(fixtures)!r})
+for kind, name in [
+    ("webmention.io", "jf2-small.json"),
+    ("feed", "feed-wordpress-comments.xml"),
+    ("wordpress", "wxr-small.xml"),
+]:
+    result = SOURCE_TYPES[kind].read_file(fixtures / name, kind)
+    assert result.interactions, name
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore")))
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]", run.stdout

@@ -13,11 +13,16 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..dates import parse_iso, to_utc_iso
-from ..fetcher import Fetcher, FetchError, Response
 from ..model import Interaction, PostRef, SourceResult
 from . import FetchSchedule, SourceSpec
+
+if TYPE_CHECKING:
+    # The HTTP stack loads when something is fetched, not when a saved
+    # file of a live type (a webmention.io export, a feed) is read.
+    from ..fetcher import Fetcher, Response
 
 #: Upper bound on a social list's pages, so a server cannot keep us busy.
 MAX_SOCIAL_PAGES = 50
@@ -37,6 +42,8 @@ class Client:
         self._lock = threading.Lock()
 
     def get(self, url: str, **kwargs) -> Response:
+        from ..fetcher import FetchError  # loaded with the fetcher itself
+
         try:
             response = self.fetcher.get(url, **kwargs)
         except FetchError as exc:
