@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 
 def to_utc_iso(value: object) -> str:
@@ -60,8 +61,14 @@ def month_year(iso: str) -> str:
     """``2013-03-04T...`` as ``March 2013`` (for human-readable reasons)."""
     if not iso:
         return ""
+    # Many people share a month: each is spelled once.
     dt = datetime.fromisoformat(iso)
-    return dt.strftime("%B %Y")
+    return _month_name_and_year(dt.year, dt.month)
+
+
+@lru_cache(maxsize=4096)
+def _month_name_and_year(year: int, month: int) -> str:
+    return datetime(year, month, 1).strftime("%B %Y")
 
 
 def parse_iso(value: str) -> datetime | None:
