@@ -298,6 +298,9 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
     assert "Thanks Tom!" in article and "BUY" not in article
     # Index pages list older posts by their summary, without the list.
     assert "community-thanks-post-1" not in site.page("index.html")
+    # The page's description is the author's words alone, however short.
+    (description,) = re.findall(r'<meta name="description" content="([^"]*)"', article)
+    assert description == "Words."
 
 
 def test_the_stylesheet_is_one_file_linked_once_per_page(site):

@@ -164,6 +164,9 @@ def add_lists_to_article_page(generator: Any, content: Any) -> None:
     html = template.render({**generator.context, "SITEURL": siteurl}, article=content)
     if not html.strip():
         return
+    # The summary (a page's description, an index's excerpt) stays the
+    # author's words: read before the lists join the content, and kept.
+    content.summary  # noqa: B018 - memoized by Pelican
     content._community_unchanged = content._content
     content._content = (content._content or "") + html
     _forget_memoized(content)
@@ -180,13 +183,12 @@ def restore_article_after_its_page(_path: str, context: Any = None) -> None:
 
 
 def _forget_memoized(article: Any) -> None:
-    """Pelican memoizes ``get_content``/``get_summary`` per object: drop this
-    article's entries so the appended list shows."""
-    for name in ("get_content", "get_summary"):
-        cache = getattr(getattr(article, name, None), "cache", None)
-        if isinstance(cache, dict):
-            for key in [k for k in cache if k and k[0] is article]:
-                del cache[key]
+    """Pelican memoizes ``get_content`` per object: drop this article's
+    entries so the appended list shows (its summary is kept)."""
+    cache = getattr(getattr(article, "get_content", None), "cache", None)
+    if isinstance(cache, dict):
+        for key in [k for k in cache if k and k[0] is article]:
+            del cache[key]
 
 
 class CommunityPageGenerator(Generator):
