@@ -45,24 +45,18 @@ def hidden_interactions(
     if not rules:
         return []
     index = _index(rules)
-    # A person signs many interactions alike: each signature is checked once.
-    signed: dict[tuple, bool] = {}
+    # A person signs many interactions alike: each signature (the name, keys
+    # and site the rules compare) is checked once.
+    signed: dict[tuple[str, frozenset[str], str], bool] = {}
     hidden = []
     for item in identity.items:
-        extra = item.extra
-        signature = (
-            item.author_name,
-            item.author_url,
-            item.author_handle,
-            item.author_key,
-            extra.get("verified_url", "") if extra else "",
-            extra.get("handle", "") if extra else "",
-        )
+        name, keys = signed_name_key(item), interaction_keys(item)
+        signature = (name, keys, item.author_url)
         by_author = signed.get(signature)
         if by_author is None:
             by_author = signed[signature] = (
-                signed_name_key(item) in index.names
-                or not index.keys.isdisjoint(interaction_keys(item))
+                name in index.names
+                or not index.keys.isdisjoint(keys)
                 or index.hides_url_host(item.author_url)
             )
         if by_author or index.hides_url_host(item.url):
