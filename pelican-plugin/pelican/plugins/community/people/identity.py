@@ -279,8 +279,13 @@ class _Merger:
             self.entry_at.setdefault(root, self.entry_at.pop(child))
 
     def merge_the_author(self) -> None:
-        """Everything the author surely wrote joins node 0."""
+        """Everything the author surely wrote joins node 0 (each signature
+        is asked once: its interactions share its keys and author flag)."""
+        asked: set[int] = set()
         for item, node in zip(self.items, self.node_of, strict=True):
+            if node in asked:
+                continue
+            asked.add(node)
             if self.author.wrote(item, self.keys[node]):
                 self.union(0, node)
 

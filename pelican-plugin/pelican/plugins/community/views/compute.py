@@ -10,7 +10,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
 
@@ -103,17 +103,16 @@ def compute_with_identities(
             items, people_file, posts, regular_min_posts, max_depth
         )
     finally:
-        for cached in (
-            _clean_name,
-            _safe_url,
-            _url_key,
-            _public_url,
-            _name_key,
-            _initials,
-        ):
-            cached.cache_clear()
-        clear_caches()
-        forget_remembered()
+        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
+
+
+def _forget(*cached: Any) -> None:
+    """Empty these memoized functions and those of the merge and of URLs
+    (they hold strangers' names and addresses)."""
+    for function in cached:
+        function.cache_clear()
+    clear_caches()
+    forget_remembered()
 
 
 def _compute_community(
@@ -201,10 +200,7 @@ def _compute_community(
     # Everyone is merged and described: what was remembered to do it (a
     # large archive's keys, sites and addresses) makes room for the
     # conversations.
-    clear_caches()
-    _safe_url.cache_clear()
-    _url_key.cache_clear()
-    forget_remembered()
+    _forget(_safe_url, _url_key)
 
     # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
     # never counted, yet their words stay in the post's conversation.
