@@ -82,6 +82,12 @@ class Interaction:
                 values[name] = sys.intern(value)
         return cls(**values)
 
+    def without_content(self) -> Interaction:
+        """The same record with no words (``content`` empty)."""
+        values = list(_VALUES_OF(self))
+        values[_CONTENT_AT] = ""
+        return Interaction(*values)
+
     @property
     def is_conversation(self) -> bool:
         return self.kind in CONVERSATION_KINDS
@@ -117,6 +123,7 @@ _NO_EXTRA: dict[str, str] = {}
 FIELD_NAMES = tuple(f.name for f in fields(Interaction))
 _FIELD_SET = frozenset(FIELD_NAMES)
 _VALUES_OF = attrgetter(*FIELD_NAMES)
+_CONTENT_AT = FIELD_NAMES.index("content")
 _REPEATED_SET = frozenset(
     (
         "source",
@@ -155,6 +162,11 @@ class RecordMap(Generic[V]):
     def get(self, item: Interaction) -> V | None:
         ids = self._by_source.get(item.source)
         return None if ids is None else ids.get(item.id)
+
+    def holds(self, source: str, id: str) -> bool:
+        """Whether the record ``id`` of ``source`` has a value."""
+        ids = self._by_source.get(source)
+        return ids is not None and id in ids
 
 
 @dataclass(frozen=True, slots=True)

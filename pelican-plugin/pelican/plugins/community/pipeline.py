@@ -146,14 +146,16 @@ def community_from(
     *,
     building: bool = False,
 ) -> Community:
-    """The community computed from interactions (pure), with one log line
-    for interactions that match no post."""
+    """The community computed from interactions, with one log line for
+    interactions that match no post. ``items`` is handed over: emptied
+    once read, each record let go when the computation is done with it."""
     community = compute_community(
         items,
         people_file,
         posts,
         settings.regular_min_posts,
         max_depth=settings.max_depth,
+        consume=True,
     )
     _log_unmatched(community, building)
     return community

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from ..model import Interaction
 from ..names import PLACEHOLDER_NAMES, name_key
@@ -394,15 +395,19 @@ def is_anonymous(item: Interaction) -> bool:
     )
 
 
+_id_of = attrgetter("id")
+_source_of = attrgetter("source")
+
+
 def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Identity]:
     """Group the interactions into people, with people-file entries
     attached and the author's marked (``Identity.author``). Anonymous
     interactions (no name, no URL, no key) belong to no one and are left
     out."""
-    ordered = sorted(
-        (item for item in items if not is_anonymous(item)),
-        key=lambda item: (item.source, item.id),
-    )
+    # By source, then id: sorted by the id, then stably by the source (no
+    # key tuple per interaction).
+    ordered = sorted((item for item in items if not is_anonymous(item)), key=_id_of)
+    ordered.sort(key=_source_of)
     merger = _Merger(_Author.of(people), people.entries, ordered)
     merger.merge_the_author()
     merger.merge_strong_keys()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
@@ -45,6 +47,7 @@ from .community import (
     Thanks,
 )
 from .matching import PostMatcher
+from .post_words import PostWords, Words
 
 T = TypeVar("T")
 
@@ -81,12 +84,27 @@ def compute_community(
     regular_min_posts: int = 3,
     *,
     max_depth: int = MAX_REPLY_DEPTH,
+    consume: bool = False,
 ) -> Community:
     """Match, merge, classify and arrange every interaction; replies nest at
-    most ``max_depth`` levels."""
-    return compute_with_identities(
-        items, people_file, posts, regular_min_posts, max_depth=max_depth
-    ).community
+    most ``max_depth`` levels.
+
+    ``consume``: ``items`` is emptied once it has been read, and each
+    record is let go as soon as the computation is done with it (a build
+    hands over a large archive's records: they are not held twice, and
+    reactions are gone before the conversations are arranged)."""
+    try:
+        return _compute_community(
+            items,
+            people_file,
+            posts,
+            regular_min_posts,
+            max_depth,
+            keep_identities=False,
+            consume=consume,
+        ).community
+    finally:
+        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
 
 
 def compute_with_identities(
@@ -121,7 +139,13 @@ def _compute_community(
     posts: list[PostRef],
     regular_min_posts: int,
     max_depth: int,
+    *,
+    keep_identities: bool = True,
+    consume: bool = False,
 ) -> Computed:
+    """The community; with ``keep_identities``, each person's merged
+    interactions too (``check`` reads them). Without it, a person's
+    reactions are let go once counted."""
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
@@ -137,8 +161,25 @@ def _compute_community(
     _count_reactions(
         unattributed, (i for i in nameless if not i.is_conversation), slug_of
     )
+    # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
+    # never counted, yet their words stay in the post's conversation.
+    anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
+    del nameless
     # A share (a mention with no words of its own) counts like a repost.
-    counted = [_as_counted(i, slug_of, titles) for i in items]
+    # Handed over, the records are taken one by one from ``items``: each
+    # comment or mention goes on without its words (kept by post in
+    # ``words``, packed), so the merge below holds no text it does not read.
+    words = PostWords()
+    counted: list[Interaction] = []
+    for item in _handed_over(items) if consume else items:
+        item = _as_counted(item, slug_of, titles)
+        if consume and item.content and item.is_conversation:
+            slug = slug_of[item]
+            # Words that reach no post are shown nowhere.
+            item = words.set_aside(slug, item) if slug else item.without_content()
+        counted.append(item)
+    words.pack()
+    del items  # what follows reads the records as they count
 
     shown: list[Identity] = []
     # The author's own interactions, and those of accounts that only carry
@@ -148,7 +189,9 @@ def _compute_community(
     unlisted: list[Interaction] = []
     looks_like_author: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
-    for identity in merge_identities(counted, people_file):
+    identities = merge_identities(counted, people_file)
+    del counted
+    for identity in identities:
         if identity.author == AUTHOR:  # the proven author: never hidden
             mine += identity.items
             continue
@@ -185,43 +228,53 @@ def _compute_community(
     # every record would be one more entry per interaction).
     answers = Counter((i.source, i.parent) for i in mine if i.parent)
     answered: Counter[tuple[str, str]] = Counter(
-        {key: answers[key] for i in items if (key := (i.source, i.id)) in answers}
+        {key: count for key, count in answers.items() if slug_of.holds(*key)}
     )
+    del identities
+    # The merge is done: what it remembered of every signature goes.
+    clear_caches()
 
-    people_with_items: list[tuple[Person, Identity]] = []
+    # Each person is described, then their interactions are added to their
+    # posts' tallies; unless kept for ``check``, the person's merged
+    # identity is let go right after (a large archive's likes do not wait
+    # for the conversations).
+    people: list[Person] = []
+    kept: list[tuple[Person, Identity]] = []  # for ``check``: who is who
+    first_records: list[tuple[str, str]] = []
+    tallies = _Tallies(slug_of)
+    unmatched_targets: Counter[str] = Counter()
     shared: dict[tuple, object] = {}
-    for identity in shown:
+    for identity in shown if keep_identities else _handed_over(shown):
         person = _person(identity, slug_of, titles, answered, regular_min_posts, shared)
-        people_with_items.append((person, identity))
-    _assign_ids(people_with_items)
-    people_with_items.sort(key=lambda pi: _person_order(pi[0]))
-    people = [p for p, _ in people_with_items]
+        people.append(person)
+        first_records.append(_first_record(identity))
+        tallies.add(person, identity.items)
+        for item in identity.items:
+            if not slug_of[item]:
+                unmatched_targets[unmatched_address(item)] += 1
+        if keep_identities:
+            kept.append((person, identity))
+    _assign_ids(people, first_records)
+    del first_records
+    _in_listing_order(people)
 
     # Everyone is merged and described: what was remembered to do it (a
     # large archive's keys, sites and addresses) makes room for the
     # conversations.
     _forget(_safe_url, _url_key)
 
-    # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
-    # never counted, yet their words stay in the post's conversation.
-    anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
     post_views = _post_views(
-        people_with_items,
+        tallies,
         mine,
         unlisted,
         anonymous,
-        slug_of,
         hidden_items,
         posts,
         unattributed,
         linked_from,
         max_depth,
+        words,
     )
-    unmatched_targets: Counter[str] = Counter()
-    for _, identity in people_with_items:
-        for item in identity.items:
-            if not slug_of[item]:
-                unmatched_targets[unmatched_address(item)] += 1
     community = Community(
         people=people,
         posts=post_views,
@@ -231,7 +284,7 @@ def _compute_community(
     )
     return Computed(
         community,
-        {person.id: identity for person, identity in people_with_items},
+        {person.id: identity for person, identity in kept},
         looks_like_author,
     )
 
@@ -403,116 +456,175 @@ def _best_url(identity: Identity) -> str:
     return max(used[best], key=lambda u: (u[1], u[2], u[3]))[3]
 
 
-def _assign_ids(people: list[tuple[Person, Identity]]) -> None:
-    """Slug ids from names, unique, independent of input order."""
+def _assign_ids(people: list[Person], first_records: list[tuple[str, str]]) -> None:
+    """Slug ids from names, unique, independent of input order (ties by
+    each person's smallest (source, id), in ``first_records``)."""
     used: Counter[str] = Counter()
-    ordered = sorted(
-        people,
-        key=lambda pi: (
-            not pi[0].pinned,
-            pi[0].first_seen or "9999",
-            pi[0].name,
-            min(((i.source, i.id) for i in pi[1].items), default=("", "")),
-        ),
-    )
-    for person, _ in ordered:
+    # Sorted key by key, the last first (a stable sort keeps each earlier
+    # order among equals): no tuple of keys per person.
+    order = sorted(range(len(people)), key=first_records.__getitem__)
+    order.sort(key=lambda at: people[at].name)
+    order.sort(key=lambda at: people[at].first_seen or "9999")
+    order.sort(key=lambda at: not people[at].pinned)
+    for at in order:
+        person = people[at]
         base = slugify_name(person.name)
         used[base] += 1
         person.id = base if used[base] == 1 else f"{base}-{used[base]}"
 
 
-def _person_order(person: Person) -> tuple:
-    total = sum(person.counts.values())
-    return (
-        ROLES.index(person.role),
-        -person.conversation_posts,
-        -total,
-        person.name.casefold(),
-        person.id,
-    )
+def _first_record(identity: Identity) -> tuple[str, str]:
+    """The smallest (source, id) of the identity's interactions."""
+    if not identity.items:
+        return ("", "")
+    first = min(identity.items, key=_source_and_id)
+    return (first.source, first.id)
+
+
+_source_and_id = attrgetter("source", "id")
+
+
+def _in_listing_order(people: list[Person]) -> None:
+    """Sort ``people`` as pages list them: by role, the posts they talked
+    on, all they did (most first), then name and id. Key by key, the last
+    first (a stable sort keeps each earlier order among equals): no tuple
+    of keys per person."""
+    people.sort(key=lambda person: person.id)
+    people.sort(key=lambda person: person.name.casefold())
+    people.sort(key=lambda person: sum(person.counts.values()), reverse=True)
+    people.sort(key=lambda person: person.conversation_posts, reverse=True)
+    people.sort(key=lambda person: _ROLE_RANK[person.role])
+
+
+_ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+
+class _Tallies:
+    """What the listed people's interactions add up to, post by post,
+    gathered person by person."""
+
+    def __init__(self, slug_of: RecordMap[str]) -> None:
+        self.slug_of = slug_of
+        self.person_of: RecordMap[Person] = RecordMap()
+        #: per post, the comments and mentions it received
+        self.conversations: dict[str, list[Interaction]] = defaultdict(list)
+        self.reactions: dict[str, Counter[str]] = defaultdict(Counter)
+        #: per post, each reacting person's first reaction (by ``id(person)``)
+        self.first_reaction: dict[
+            str, dict[int, tuple[tuple[str, str, str], Person]]
+        ] = defaultdict(dict)
+        #: ``id(person)`` -> the post of their first comment or mention
+        self.first_post: dict[int, str] = {}
+
+    def add(self, person: Person, items: list[Interaction]) -> None:
+        """Add ``person``'s interactions to their posts."""
+        slug_of = self.slug_of
+        first: Interaction | None = None
+        for item in items:
+            slug = slug_of[item]
+            if item.is_conversation:
+                if first is None or _when(item) < _when(first):
+                    first = item
+                if slug:
+                    self.person_of[item] = person
+                    self.conversations[slug].append(item)
+            elif slug:
+                self.reactions[slug][item.kind] += 1
+                when = _when(item)
+                firsts = self.first_reaction[slug]
+                known = firsts.get(id(person))
+                if known is None or when < known[0]:
+                    firsts[id(person)] = (when, person)
+        if first is not None:
+            self.first_post[id(person)] = slug_of[first]
+
+    def add_no_ones(self, items: tuple[Interaction, ...]) -> None:
+        """Add interactions no listed person made: the author's own, those
+        that only carry the author's name, anonymous comments. No one to
+        thank; a reaction all the same."""
+        for item in items:
+            slug = self.slug_of[item]
+            if not slug:
+                continue
+            if item.is_conversation:
+                self.conversations[slug].append(item)
+            else:
+                self.reactions[slug][item.kind] += 1
+
+    def reactors(self, slug: str, thanked: set[str]) -> list[Person]:
+        """Who reacted to the post and did not talk, by first reaction."""
+        firsts = sorted(self.first_reaction.get(slug, {}).values(), key=_earliest)
+        return [who for _, who in firsts if who.id not in thanked]
+
+
+def _earliest(first: tuple[tuple[str, str, str], Person]) -> tuple[str, str, str]:
+    return first[0]
 
 
 def _post_views(
-    people_with_items: list[tuple[Person, Identity]],
+    tallies: _Tallies,
     mine: list[Interaction],
     unlisted: list[Interaction],
     anonymous: list[Interaction],
-    slug_of: RecordMap[str],
     hidden_items: set[tuple[str, str]],
     posts: list[PostRef],
     unattributed: dict[str, Counter[str]],
     linked_from: dict[str, list[LinkedPage]],
     max_depth: int,
+    words: PostWords,
 ) -> dict[str, PostCommunity]:
+    """Each post's thanks, reactions and conversation. Each post's comments
+    are let go once its conversation is packed."""
     views: dict[str, PostCommunity] = {}
-    first_post: dict[str, str] = {}
-    person_of: RecordMap[Person] = RecordMap()
-    by_post: dict[str, list[Interaction]] = defaultdict(list)
-    for person, identity in people_with_items:
-        for item in identity.items:
-            person_of[item] = person
-            slug = slug_of[item]
-            if slug:
-                by_post[slug].append(item)
-    for person, identity in people_with_items:
-        conv = sorted(
-            (i for i in identity.items if i.is_conversation),
-            key=lambda i: (i.published or "9999", i.source, i.id),
-        )
-        if conv:
-            first_post[person.id] = slug_of[conv[0]]
     no_one = {(item.source, item.id) for item in anonymous + unlisted}
-    for item in (*mine, *unlisted, *anonymous):
-        slug = slug_of[item]
-        if slug:
-            by_post[slug].append(item)
+    tallies.add_no_ones((*mine, *unlisted, *anonymous))
+    person_of = tallies.person_of
 
     for post in posts:
-        items = sorted(
-            by_post.get(post.slug, []),
-            key=lambda i: (i.published or "9999", i.source, i.id),
-        )
-        extra_reactions = unattributed.get(post.slug, Counter())
+        items = sorted(tallies.conversations.pop(post.slug, []), key=_when)
+        counted = tallies.reactions.get(post.slug)
+        extra_reactions = unattributed.get(post.slug)
         links = linked_from.get(post.slug, [])
-        if not items and not extra_reactions and not links:
+        if not items and not counted and not extra_reactions and not links:
             continue
         view = PostCommunity(post.slug, linked_from=links)
-        for kind, count in extra_reactions.items():
-            view.reactions[kind] += count
+        for tally in (extra_reactions, counted):
+            for kind, count in (tally or {}).items():
+                view.reactions[kind] += count
         seen: set[str] = set()
-        reactors: dict[str, Person] = {}
         for item in items:
             who = person_of.get(item)
-            if who is None:
-                # The author's own, one that only carries the author's name,
-                # or an anonymous comment: no one to thank, a reaction all
-                # the same.
-                if not item.is_conversation:
-                    view.reactions[item.kind] += 1
-                continue
-            if item.is_conversation and who.id not in seen:
+            if who is not None and who.id not in seen:
                 seen.add(who.id)
-                view.thanks.append(Thanks(who, first_post.get(who.id) == post.slug))
-            elif not item.is_conversation:
-                view.reactions[item.kind] += 1
-                reactors.setdefault(who.id, who)
-        view.reactors = [p for pid, p in reactors.items() if pid not in seen]
+                first_time = tallies.first_post.get(id(who)) == post.slug
+                view.thanks.append(Thanks(who, first_time))
+        view.reactors = tallies.reactors(post.slug, seen)
         # Packed at once: a large archive's comments, threaded and
         # sanitized, would otherwise all be in memory together.
         view.keep_packed(
             _thread(
-                [
-                    i
-                    for i in items
-                    if i.is_conversation and (i.source, i.id) not in hidden_items
-                ],
+                [i for i in items if (i.source, i.id) not in hidden_items],
                 person_of,
                 no_one,
                 max_depth,
+                words.take(post.slug),
             )
         )
         views[post.slug] = view
     return views
+
+
+def _handed_over(items: list[T]) -> Iterator[T]:
+    """Each of ``items`` in order, taken from the list as it is given (the
+    list is empty at the end, and holds no item given)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def _when(item: Interaction) -> tuple[str, str, str]:
+    """Oldest first; undated last; then by source and id."""
+    return (item.published or "9999", item.source, item.id)
 
 
 def _thread(
@@ -520,10 +632,12 @@ def _thread(
     person_of: RecordMap[Person],
     no_one: set[tuple[str, str]],
     max_depth: int,
+    words: Words,
 ) -> list[Comment]:
     """Comments nested under the ones they reply to (same source), oldest
-    first, at most ``max_depth`` levels deep. One pass, no recursion: a
-    chain of any length costs what its comments cost."""
+    first, at most ``max_depth`` levels deep (each one's words from
+    ``words`` where they were set aside). One pass, no recursion: a chain
+    of any length costs what its comments cost."""
     comments: dict[tuple[str, str], Comment] = {}
     roots: list[Comment] = []
     for item in items:
@@ -539,7 +653,7 @@ def _thread(
             # Each permalink is one of a kind: not worth remembering here.
             permalink=safe_http_url(item.url),
             published=item.published,
-            content=Markup(clean_html(item.content)),
+            content=Markup(clean_html(words.get((item.source, item.id), item.content))),
             by_author=person is None and (item.source, item.id) not in no_one,
             person=person,
             initials=_initials(name),
