@@ -317,10 +317,18 @@ class Community:
     def __getstate__(self) -> dict:
         place = {id(person): index for index, person in enumerate(self.people)}
         return {
+            # Each chunk compressed: they are all held until the whole
+            # community is written.
             "people": [
-                pickle.dumps(
-                    [person.__getstate__() for person in self.people[at : at + _CHUNK]],
-                    protocol=pickle.HIGHEST_PROTOCOL,
+                zlib.compress(
+                    pickle.dumps(
+                        [
+                            person.__getstate__()
+                            for person in self.people[at : at + _CHUNK]
+                        ],
+                        protocol=pickle.HIGHEST_PROTOCOL,
+                    ),
+                    1,
                 )
                 for at in range(0, len(self.people), _CHUNK)
             ],
@@ -331,7 +339,7 @@ class Community:
     def __setstate__(self, state: dict) -> None:
         people: list[Person] = []
         for chunk in state["people"]:
-            for row in pickle.loads(chunk):
+            for row in pickle.loads(zlib.decompress(chunk)):
                 person = Person.__new__(Person)
                 person.__setstate__(row)  # type: ignore[attr-defined]
                 people.append(person)
