@@ -393,8 +393,28 @@ def _one_of(shared: dict[tuple, object], key: tuple, value: T) -> T:
 
 def _newest_photo(identity: Identity) -> str:
     """The photo a source gave most recently (safe http(s) only; of two
-    given at the same time, the last in alphabetical order). Only the
-    newest are checked: a regular's hundreds of mentions each carry one."""
+    given at the same time, the last in alphabetical order). A regular's
+    hundreds of mentions each carry one: the newest are found in one pass,
+    and older ones are looked at only if none of those is safe."""
+    newest = ""
+    photos: set[str] = set()
+    for item in identity.items:
+        photo = item.author_photo
+        if photo:
+            when = item.published or ""
+            if when > newest or not photos:
+                newest, photos = when, {photo}
+            elif when == newest:
+                photos.add(photo)
+    if not photos:
+        return ""
+    best = max(map(public_http_url, photos))
+    return best or _newest_safe_photo(identity)
+
+
+def _newest_safe_photo(identity: Identity) -> str:
+    """:func:`_newest_photo` when the newest photos are not safe: every
+    photo, newest first."""
     given: dict[str, set[str]] = defaultdict(set)  # time -> photos
     for item in identity.items:
         if item.author_photo:
