@@ -243,6 +243,8 @@ class _Merger:
             self.entry_at[1 + index] = index
         #: each interaction's node (the same int object for one signature)
         self.node_of: list[int] = []
+        #: the first interaction of each signature's node, in node order
+        self.signed_by: list[Interaction] = []
         signed: dict[tuple[frozenset[str], str, bool], int] = {}
         for item in items:
             keys = _frozen_keys(item)
@@ -253,6 +255,7 @@ class _Merger:
                 node = len(self.keys)
                 if keys:
                     signed[signature] = node
+                self.signed_by.append(item)
                 self.keys.append(keys)
                 self.names.append(
                     _NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key)
@@ -282,11 +285,7 @@ class _Merger:
     def merge_the_author(self) -> None:
         """Everything the author surely wrote joins node 0 (each signature
         is asked once: its interactions share its keys and author flag)."""
-        asked: set[int] = set()
-        for item, node in zip(self.items, self.node_of, strict=True):
-            if node in asked:
-                continue
-            asked.add(node)
+        for node, item in enumerate(self.signed_by, self.first_item):
             if self.author.wrote(item, self.keys[node]):
                 self.union(0, node)
 
@@ -367,8 +366,10 @@ class _Merger:
         by_root: dict[int, Identity] = {}
         for index, entry in enumerate(self.entries):
             by_root.setdefault(self.find(1 + index), Identity(entry=None)).entry = entry
+        # Each node's root, found once (many interactions share a node).
+        root_of = [self.find(node) for node in range(len(self.parent))]
         for item, node in zip(self.items, self.node_of, strict=True):
-            root = self.find(node)
+            root = root_of[node]
             by_root.setdefault(root, Identity(entry=None)).items.append(item)
         author_root = self.find(0)
         for root, identity in by_root.items():
