@@ -338,6 +338,20 @@ def bench_feed(work: Path, sizes: Sizes) -> list[Row]:
 # -- scaling ------------------------------------------------------------------
 
 
+def _reference_work() -> float:
+    """A fixed pure-Python workload (dict look-ups, string building,
+    sorting: what the pipeline does most), timed. The shared machine's
+    speed moves by 1.5x from one minute to the next: this says how fast it
+    was around a run whose figures are absolute (µs per interaction)."""
+    started = time.perf_counter()
+    table: dict[str, int] = {}
+    for number in range(1_000_000):
+        key = f"person-{number % 5000}"
+        table[key] = table.get(key, 0) + len(key)
+    sorted(str(number) for number in range(500_000))
+    return time.perf_counter() - started
+
+
 def pipeline_child(site: Path) -> None:
     """Run in a fresh process: the whole pipeline on ``site``, cold then
     warm; print timings and peak memory as JSON."""
@@ -364,9 +378,11 @@ def pipeline_child(site: Path) -> None:
                 date=meta["Date"].replace(" ", "T") + ":00+00:00",
             )
         )
+    reference = [_reference_work()]
     started = time.perf_counter()
     community = build_community(community_settings, posts)
     cold = time.perf_counter() - started
+    reference.append(_reference_work())
     people = len(community.people)
     del community
     gc.collect()
@@ -374,7 +390,17 @@ def pipeline_child(site: Path) -> None:
     build_community(community_settings, posts)
     warm = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"cold": cold, "warm": warm, "peak": peak, "people": people}))
+    print(
+        json.dumps(
+            {
+                "cold": cold,
+                "warm": warm,
+                "peak": peak,
+                "people": people,
+                "reference": reference,
+            }
+        )
+    )
 
 
 def bench_scaling(work: Path, sizes: Sizes) -> list[Row]:
@@ -399,7 +425,10 @@ def bench_scaling(work: Path, sizes: Sizes) -> list[Row]:
             Row(
                 f"pipeline, {count:,} interactions (ingest + compute, cold)",
                 f"{result['cold']:.1f} s, {per[count]:.0f} µs/interaction, "
-                f"peak {result['peak'] / MIB:.0f} MiB; warm {result['warm']:.2f} s",
+                f"peak {result['peak'] / MIB:.0f} MiB; warm {result['warm']:.2f} s; "
+                "the machine's reference work "
+                + "/".join(f"{r:.2f}" for r in result["reference"])
+                + " s before/after",
                 "info",
                 None,
             )
