@@ -356,7 +356,6 @@ def _reference_work() -> float:
 def pipeline_child(site: Path) -> None:
     """Run in a fresh process: the whole pipeline on ``site``, cold then
     warm; print timings and peak memory as JSON."""
-    from pelican.plugins.community.model import PostRef
     from pelican.plugins.community.pipeline import build_community
     from pelican.plugins.community.settings import apply_defaults, load_settings
     from pelican.settings import read_settings
@@ -365,20 +364,7 @@ def pipeline_child(site: Path) -> None:
     settings = read_settings(str(site / "pelicanconf.py"))
     apply_defaults(settings)
     community_settings = load_settings(settings, root=site)
-    posts = []
-    for path in sorted((site / "content").glob("*.md")):
-        meta = dict(
-            line.split(": ", 1)
-            for line in path.read_text(encoding="utf-8").split("\n\n")[0].splitlines()
-        )
-        posts.append(
-            PostRef(
-                slug=meta["Slug"],
-                url=f"{sitegen.SITEURL}/{meta['Slug']}.html",
-                title=meta["Title"],
-                date=meta["Date"].replace(" ", "T") + ":00+00:00",
-            )
-        )
+    posts = sitegen.site_posts(site)
     reference = [_reference_work()]
     started = time.perf_counter()
     community = build_community(community_settings, posts)

@@ -11,7 +11,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from itertools import accumulate
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+if TYPE_CHECKING:
+    from pelican.plugins.community.model import PostRef
 
 SITEURL = "https://jane.example"
 OLD_SITE = "https://old.example"
@@ -586,6 +590,27 @@ def generate_site(
 
 #: The Eleventy site's committed part: config, layouts, the post list.
 ELEVENTY_TEMPLATE = Path(__file__).resolve().parent / "peer" / "site"
+
+
+def site_posts(root: Path) -> list[PostRef]:
+    """The posts of a site written by :func:`generate_site`, as the plugin
+    sees them, read back from their Markdown metadata (the benchmarks and
+    tests that compute the community without running Pelican)."""
+    from pelican.plugins.community.model import PostRef
+
+    posts = []
+    for path in sorted((root / "content").glob("*.md")):
+        head = path.read_text(encoding="utf-8").split("\n\n")[0]
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        posts.append(
+            PostRef(
+                slug=meta["Slug"],
+                url=f"{SITEURL}/{meta['Slug']}.html",
+                title=meta["Title"],
+                date=meta["Date"].replace(" ", "T") + ":00+00:00",
+            )
+        )
+    return posts
 
 
 def generate_peer_sites(root: Path, size: SiteSize) -> dict[str, int]:

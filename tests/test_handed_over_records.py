@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.pipeline import look
 from pelican.plugins.community.settings import apply_defaults, load_settings
 from pelican.plugins.community.views.community import Comment, Community
@@ -22,22 +21,6 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import sitegen  # noqa: E402
-
-
-def _site_posts(site: Path) -> list[PostRef]:
-    posts = []
-    for path in sorted((site / "content").glob("*.md")):
-        head = path.read_text(encoding="utf-8").split("\n\n")[0]
-        meta = dict(line.split(": ", 1) for line in head.splitlines())
-        posts.append(
-            PostRef(
-                slug=meta["Slug"],
-                url=f"{sitegen.SITEURL}/{meta['Slug']}.html",
-                title=meta["Title"],
-                date=meta["Date"].replace(" ", "T") + ":00+00:00",
-            )
-        )
-    return posts
 
 
 def _thread_rows(roots: list[Comment]) -> list[tuple]:
@@ -87,18 +70,24 @@ def _everything_shown(community: Community) -> str:
     )
 
 
-@pytest.mark.parametrize("seed", [3, 17])
-def test_a_build_shows_what_records_kept_whole_show(tmp_path, monkeypatch, seed):
-    site = tmp_path / "site"
-    sitegen.generate_site(site, sitegen.SiteSize(25, 3000, seed=seed))
-    monkeypatch.chdir(site)
+def _generated_and_looked_at(site: Path, monkeypatch, size: sitegen.SiteSize):
+    """A generated site, and the community as ``check`` computes it."""
     from pelican.settings import read_settings
 
+    sitegen.generate_site(site, size)
+    monkeypatch.chdir(site)
     pelican_settings = read_settings(str(site / "pelicanconf.py"))
     apply_defaults(pelican_settings)
     settings = load_settings(pelican_settings, root=site)
-    posts = _site_posts(site)
-    seen = look(settings, posts)
+    posts = sitegen.site_posts(site)
+    return posts, look(settings, posts)
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_a_build_shows_what_records_kept_whole_show(tmp_path, monkeypatch, seed):
+    posts, seen = _generated_and_looked_at(
+        tmp_path / "site", monkeypatch, sitegen.SiteSize(25, 3000, seed=seed)
+    )
     kept = list(seen.items)
     handed_over = list(seen.items)
 
@@ -121,16 +110,9 @@ def test_a_build_shows_what_records_kept_whole_show(tmp_path, monkeypatch, seed)
 
 
 def test_reactors_are_listed_by_their_first_reaction_to_the_post(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    sitegen.generate_site(site, sitegen.SiteSize(10, 3000, seed=5))
-    monkeypatch.chdir(site)
-    from pelican.settings import read_settings
-
-    pelican_settings = read_settings(str(site / "pelicanconf.py"))
-    apply_defaults(pelican_settings)
-    settings = load_settings(pelican_settings, root=site)
-    posts = _site_posts(site)
-    seen = look(settings, posts)
+    posts, seen = _generated_and_looked_at(
+        tmp_path / "site", monkeypatch, sitegen.SiteSize(10, 3000, seed=5)
+    )
     matcher = PostMatcher(posts)
     listed = 0
     for slug, view in seen.community.posts.items():

@@ -144,8 +144,8 @@ def _compute_community(
     consume: bool = False,
 ) -> Computed:
     """The community; with ``keep_identities``, each person's merged
-    interactions too (``check`` reads them). Without it, a person's
-    reactions are let go once counted."""
+    interactions too (``check`` reads them). Without it, each person's
+    merged identity is let go once the person is described and counted."""
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
