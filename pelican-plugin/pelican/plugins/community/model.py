@@ -98,6 +98,11 @@ class Interaction:
         return self.extra.get(WITHHELD) == "true"
 
 
+def in_time_order(item: Interaction) -> tuple[str, str, str]:
+    """Sort key: oldest first, undated last, then by source and id."""
+    return (item.published or "9999", item.source, item.id)
+
+
 def withheld_record(
     *, source: str, id: str, kind: str, url: str, target_url: str, platform: str
 ) -> Interaction:

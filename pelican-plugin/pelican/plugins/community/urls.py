@@ -103,11 +103,11 @@ _IP_IN_URL = re.compile(
     r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)"
     r"|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![\w:])"
 )
-# A run that can only be an IPv6 address, even glued to other text: no real
-# link carries "::" between hex groups, or five colon-separated hex groups.
 #: What any IPv4 address ``_IP_IN_URL`` finds has (an IPv6 one has a
 #: second colon): most URLs have neither, and need no scan.
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")
+# A run that can only be an IPv6 address, even glued to other text: no real
+# link carries "::" between hex groups, or five colon-separated hex groups.
 _IPV6_SHAPED = re.compile(
     r"[0-9A-Fa-f]{1,4}::(?:[0-9A-Fa-f]{1,4})?|(?:[0-9A-Fa-f]{1,4}:){5,}[0-9A-Fa-f]{1,4}"
 )

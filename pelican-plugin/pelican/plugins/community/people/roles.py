@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..dates import month_year
-from ..model import KINDS, Interaction, RecordMap
+from ..model import KINDS, Interaction, RecordMap, in_time_order
 from ..names import clean_name
 from ..urls import post_path, url_key
 from .identity import Identity
@@ -56,9 +56,7 @@ def activity_of(
     """What one merged person did, from their interactions: ``slug_of`` gives
     each interaction's post ("" unmatched), ``answered`` the author's replies
     to each."""
-    items = sorted(
-        identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
-    )
+    items = sorted(identity.items, key=in_time_order)
     counts = dict.fromkeys(KINDS, 0)
     conversation: dict[str, str] = {}  # key -> first time
     first_conv: Interaction | None = None

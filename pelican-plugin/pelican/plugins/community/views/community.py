@@ -4,8 +4,6 @@ and conversations (the view model templates render; built by ``compute``)."""
 from __future__ import annotations
 
 import json
-import pickle
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -15,6 +13,7 @@ from typing import TypeVar
 from markupsafe import Markup
 
 from ..model import REACTION_KINDS
+from ..storage import packed, unpacked
 
 T = TypeVar("T")
 
@@ -264,15 +263,14 @@ def _pack_conversation(roots: list[Comment]) -> tuple[bytes, list[Person]]:
         rows.append(tuple(row))
         parents.append(parent)
         stack.extend((reply, position) for reply in reversed(comment.replies))
-    data = pickle.dumps((rows, parents), protocol=pickle.HIGHEST_PROTOCOL)
     # Compressed: a large archive's conversations are most of the memory a
     # cold build holds, and of the cache it writes.
-    return zlib.compress(data, 1), people
+    return packed((rows, parents)), people
 
 
-def _unpack_conversation(packed: tuple[bytes, list[Person]]) -> list[Comment]:
-    data, people = packed
-    rows, parents = pickle.loads(zlib.decompress(data))
+def _unpack_conversation(conversation: tuple[bytes, list[Person]]) -> list[Comment]:
+    data, people = conversation
+    rows, parents = unpacked(data)
     flat: list[Comment] = []
     for row in rows:
         values = dict(zip(_PACKED, row, strict=True))
@@ -320,15 +318,8 @@ class Community:
             # Each chunk compressed: they are all held until the whole
             # community is written.
             "people": [
-                zlib.compress(
-                    pickle.dumps(
-                        [
-                            person.__getstate__()
-                            for person in self.people[at : at + _CHUNK]
-                        ],
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    ),
-                    1,
+                packed(
+                    [person.__getstate__() for person in self.people[at : at + _CHUNK]]
                 )
                 for at in range(0, len(self.people), _CHUNK)
             ],
@@ -339,7 +330,7 @@ class Community:
     def __setstate__(self, state: dict) -> None:
         people: list[Person] = []
         for chunk in state["people"]:
-            for row in pickle.loads(zlib.decompress(chunk)):
+            for row in unpacked(chunk):
                 person = Person.__new__(Person)
                 person.__setstate__(row)  # type: ignore[attr-defined]
                 people.append(person)

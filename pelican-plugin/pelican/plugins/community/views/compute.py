@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from markupsafe import Markup
 
-from ..model import Interaction, PostRef, RecordMap
+from ..model import Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
 from ..people.hiding import hidden_interactions, hides_entry
 from ..people.identity import (
@@ -93,18 +93,15 @@ def compute_community(
     record is let go as soon as the computation is done with it (a build
     hands over a large archive's records: they are not held twice, and
     reactions are gone before the conversations are arranged)."""
-    try:
-        return _compute_community(
-            items,
-            people_file,
-            posts,
-            regular_min_posts,
-            max_depth,
-            keep_identities=False,
-            consume=consume,
-        ).community
-    finally:
-        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
+    return _compute_community(
+        items,
+        people_file,
+        posts,
+        regular_min_posts,
+        max_depth,
+        keep_identities=False,
+        consume=consume,
+    ).community
 
 
 def compute_with_identities(
@@ -116,12 +113,7 @@ def compute_with_identities(
     max_depth: int = MAX_REPLY_DEPTH,
 ) -> Computed:
     """:func:`compute_community`, keeping who is who for ``check``."""
-    try:
-        return _compute_community(
-            items, people_file, posts, regular_min_posts, max_depth
-        )
-    finally:
-        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
+    return _compute_community(items, people_file, posts, regular_min_posts, max_depth)
 
 
 def _forget(*cached: Any) -> None:
@@ -146,6 +138,30 @@ def _compute_community(
     """The community; with ``keep_identities``, each person's merged
     interactions too (``check`` reads them). Without it, each person's
     merged identity is let go once the person is described and counted."""
+    try:
+        return _computed(
+            items,
+            people_file,
+            posts,
+            regular_min_posts,
+            max_depth,
+            keep_identities=keep_identities,
+            consume=consume,
+        )
+    finally:
+        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
+
+
+def _computed(
+    items: list[Interaction],
+    people_file: PeopleFile,
+    posts: list[PostRef],
+    regular_min_posts: int,
+    max_depth: int,
+    *,
+    keep_identities: bool,
+    consume: bool,
+) -> Computed:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
@@ -329,7 +345,7 @@ def _linked_pages(
     """Per post, the pages that link to it without naming an author: one
     each (http(s) only), in the order they linked."""
     pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
-    for item in sorted(items, key=lambda i: (i.published or "9999", i.source, i.id)):
+    for item in sorted(items, key=in_time_order):
         slug = slug_of[item]
         url = _safe_url(item.url)
         host = site_host(url)
@@ -356,11 +372,7 @@ def _person(
     if entry:
         name = _clean_name(entry.name)
     else:
-        name = _most_used_name(
-            sorted(
-                identity.items, key=lambda i: (i.published or "9999", i.source, i.id)
-            )
-        )
+        name = _most_used_name(sorted(identity.items, key=in_time_order))
     posts = [key for key in activity.conversation_keys if not key.startswith("?")]
     reasons = reasons_for(activity, role)
     years = _conversation_years(identity)
@@ -539,24 +551,25 @@ class _Tallies:
     def add(self, person: Person, items: list[Interaction]) -> None:
         """Add ``person``'s interactions to their posts."""
         slug_of = self.slug_of
-        first: Interaction | None = None
+        first: tuple[tuple[str, str, str], str] | None = None  # when, post
         for item in items:
             slug = slug_of[item]
             if item.is_conversation:
-                if first is None or _when(item) < _when(first):
-                    first = item
+                when = in_time_order(item)
+                if first is None or when < first[0]:
+                    first = (when, slug)
                 if slug:
                     self.person_of[item] = person
                     self.conversations[slug].append(item)
             elif slug:
                 self.reactions[slug][item.kind] += 1
-                when = _when(item)
+                when = in_time_order(item)
                 firsts = self.first_reaction[slug]
                 known = firsts.get(id(person))
                 if known is None or when < known[0]:
                     firsts[id(person)] = (when, person)
         if first is not None:
-            self.first_post[id(person)] = slug_of[first]
+            self.first_post[id(person)] = first[1]
 
     def add_no_ones(self, items: tuple[Interaction, ...]) -> None:
         """Add interactions no listed person made: the author's own, those
@@ -601,7 +614,7 @@ def _post_views(
     person_of = tallies.person_of
 
     for post in posts:
-        items = sorted(tallies.conversations.pop(post.slug, []), key=_when)
+        items = sorted(tallies.conversations.pop(post.slug, []), key=in_time_order)
         counted = tallies.reactions.get(post.slug)
         extra_reactions = unattributed.get(post.slug)
         links = linked_from.get(post.slug, [])
@@ -640,11 +653,6 @@ def _handed_over(items: list[T]) -> Iterator[T]:
     items.reverse()
     while items:
         yield items.pop()
-
-
-def _when(item: Interaction) -> tuple[str, str, str]:
-    """Oldest first; undated last; then by source and id."""
-    return (item.published or "9999", item.source, item.id)
 
 
 def _thread(

@@ -10,11 +10,10 @@ every record while the people are merged and described.
 
 from __future__ import annotations
 
-import pickle
-import zlib
 from collections import defaultdict
 
 from ..model import Interaction
+from ..storage import packed, unpacked
 
 #: (source, id) -> the record's words
 Words = dict[tuple[str, str], str]
@@ -36,13 +35,12 @@ class PostWords:
         """Pack what was set aside, post by post (its text is let go)."""
         while self._loose:
             slug, said = self._loose.popitem()
-            data = pickle.dumps(said, protocol=pickle.HIGHEST_PROTOCOL)
-            self._packed[slug] = zlib.compress(data, 1)
+            self._packed[slug] = packed(said)
 
     def take(self, slug: str) -> Words:
         """The words set aside for the post ``slug``, by record (given
         once: they are let go here)."""
-        packed = self._packed.pop(slug, None)
-        said = pickle.loads(zlib.decompress(packed)) if packed else []
+        data = self._packed.pop(slug, None)
+        said = unpacked(data) if data else []
         said += self._loose.pop(slug, [])
         return {(source, id): content for source, id, content in said}
