@@ -25,6 +25,10 @@ class Bar:
             self.progress.advance(self.task_id, amount)
 
     def stop(self) -> None:
+        # Shown once as it ends: a read quicker than the refresh rate (or a
+        # bar nested in Pelican's own status line, which rich redraws only
+        # on its own clock) would otherwise leave its first frame on screen.
+        self.progress.refresh()
         self.progress.stop()
 
 
