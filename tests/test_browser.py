@@ -1,7 +1,8 @@
 """The community page and a busy article, looked at in a real browser.
 
 The sample site is built once per theme (the project's theme, Pelican's
-``notmyidea`` and ``simple``, and two themes from PyPI), then opened in
+``notmyidea`` and ``simple``, two themes from PyPI and two vendored under
+``tests/fixtures/themes/``), then opened in
 headless Chromium at a desktop and a phone width: no sideways scrolling,
 the lists on screen, threads readable, axe-core finding nothing serious in
 the plugin's markup, and the Nu HTML Checker (vnu) no error in it.
@@ -47,7 +48,17 @@ BUSY = "the-circle-counted"
 WIDTHS = (1280, 390)
 PAGES = {"community": "community/index.html", "article": f"{BUSY}/index.html"}
 #: The plugin's own markup on a page: what axe and vnu are held to.
-PLUGIN_PARTS = (".community-page", ".community-thanks", ".community-conversation")
+PLUGIN_PARTS = (
+    ".community-page",
+    ".community-thanks",
+    ".community-conversation",
+    ".community-reply",
+)
+VENDORED = REPO / "tests" / "fixtures" / "themes"
+#: Where readers send webmentions in the built site (a webmention.io
+#: source with a domain, added below) and write back by email.
+WEBMENTION = "https://webmention.io/marenashdown.example/webmention"
+REPLY_EMAIL = "maren@marenashdown.example"
 MENU = [("Community", "/community/")]
 
 
@@ -80,7 +91,13 @@ THEMES = {
         lambda: _installed_theme("smallweb"),
         {"MENUITEMS": MENU, "ALLOW_GOOGLE_FONTS": False},
     ),
+    # Alchemy's menu is LINKS (opened in a new tab), not MENUITEMS.
+    "alchemy": (lambda: str(VENDORED / "alchemy"), {"LINKS": MENU}),
+    # Elegant's menu is its pages, categories, tags and archives only.
+    "elegant": (lambda: str(VENDORED / "elegant"), {}),
 }
+#: Themes whose menu takes no link of your own (link the page from a page).
+NO_MENU = {"elegant"}
 
 ARABIC = "شكرا على هذه التدوينة الجميلة، قرأتها مرتين."
 
@@ -130,12 +147,14 @@ def _build(theme: str, root: Path) -> Path:
                 "CACHE_PATH": str(root / "cache"),
                 "THEME": theme_path(),
                 "COMMUNITY_THANKS_IN_CONTENT": theme != "project",
+                "COMMUNITY_REPLY_EMAIL": REPLY_EMAIL,
                 **extra,
             },
         )
         settings["COMMUNITY_SOURCES"] = [
             *settings["COMMUNITY_SOURCES"],
             {"type": "wordpress", "path": "data/browser-thread.xml"},
+            {"type": "webmention.io", "domain": "marenashdown.example"},
         ]
         Pelican(settings).run()
     finally:
@@ -229,7 +248,7 @@ def test_the_community_page_fits_and_reads(browser, sites, theme, width):
     avatar = layout["avatar"]
     assert avatar["width"] == avatar["height"] >= 24, avatar
     assert avatar["radius"] != "0px" and avatar["background"] != "rgba(0, 0, 0, 0)"
-    assert layout["menu"], "no Community link in the menu"
+    assert layout["menu"] or theme in NO_MENU, "no Community link in the menu"
     chart = page.locator(".community-chart img")
     assert chart.is_visible() and chart.evaluate("(img) => img.naturalWidth") > 0
     box = chart.bounding_box()
@@ -360,7 +379,7 @@ def _plugin_lines(html: str) -> list[tuple[int, int]]:
     regions = []
     pattern = re.compile(
         r'<article class="community-page".*?</article>'
-        r'|<section class="community-(?:thanks|conversation)".*?</section>'
+        r'|<section class="community-(?:thanks|conversation|reply)".*?</section>'
         r"|<link[^>]*community\.css[^>]*>",
         re.S,
     )
@@ -374,3 +393,37 @@ def _plugin_lines(html: str) -> list[tuple[int, int]]:
 def test_the_plugins_markup_is_valid_html(vnu_errors, theme):
     for name in PAGES:
         assert vnu_errors[f"{theme}/{name}"] == [], name
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_reader_can_write_back_under_a_post(browser, sites, theme):
+    """Reply on Mastodon or Bluesky (the post's announcement), by email
+    with the post's title, or by webmention: a plain form, no script."""
+    page = _open(browser, sites[theme] / PAGES["article"], 390)
+    reply = page.locator(".community-reply")
+    assert reply.is_visible()
+    box = reply.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    mastodon = page.get_by_role("link", name="Reply on Mastodon")
+    assert mastodon.get_attribute("href").startswith("https://mastodon.example/")
+    bluesky = page.get_by_role("link", name="Reply on Bluesky")
+    assert bluesky.get_attribute("href").startswith("https://bsky.app/profile/")
+    email = page.get_by_role("link", name="Reply by email").get_attribute("href")
+    assert email == (
+        "mailto:maren%40marenashdown.example?subject=Re%3A%20The%20Circle%2C%20Counted"
+    )
+    form = page.locator("form.community-webmention")
+    assert form.get_attribute("action") == WEBMENTION
+    assert form.get_attribute("method") == "post"
+    assert form.locator("script").count() == 0
+    field = page.get_by_label("Paste the address of your page", exact=False)
+    assert field.get_attribute("type") == "url" and field.is_visible()
+    target = form.locator("input[name=target]").get_attribute("value")
+    assert target.endswith(f"{BUSY}/")
+    for link in (mastodon, bluesky, field, page.get_by_role("button")):
+        assert link.bounding_box()["height"] >= 24
+    if theme == "project":
+        head = page.locator('head link[rel="webmention"]')
+        assert head.get_attribute("href") == WEBMENTION
+    page.close()

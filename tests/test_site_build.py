@@ -293,7 +293,14 @@ def test_thanks_in_content_works_with_pelicans_default_theme(site):
         in article
     )
     assert "1 like and 1 repost, from 2 readers who did not comment." in article
-    assert 'href="https://karenbell.example" rel="nofollow ugc noopener"' in article
+    # A name leads to the person's card on the community page, not off-site.
+    karen = re.search(
+        r'<a class="community-name" href="([^"]+)"[^>]*>Karen Bell<', thanks
+    )
+    assert karen and re.fullmatch(
+        r"https://blog.example/community/#person-[\w-]+", karen[1]
+    ), karen
+    assert f'id="{karen[1].split("#")[1]}"' in site.page("community/index.html")
     # The conversation shows the author's reply under Tom's comment, spam hidden.
     assert "Thanks Tom!" in article and "BUY" not in article
     # Index pages list older posts by their summary, without the list.

@@ -25,7 +25,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from .cache import CACHE_DIR
 from .errors import CommunityError
-from .pelican_site import post_links, post_refs
+from .pelican_site import announcements, post_links, post_refs, webmention_endpoint
 from .photos import PHOTOS_DIR, local_photos
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
@@ -94,6 +94,9 @@ def attach_community(generator: ArticlesGenerator) -> None:
         progress=_pelican_console(),
     )
     generator.context["community"] = community
+    generator.context["community_webmention"] = webmention_endpoint(
+        settings, str(generator.settings.get("SITEURL") or "")
+    )
     if settings.avatars:
         generator.context[PHOTOS_KEY] = _attach_photos(
             community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
@@ -102,6 +105,7 @@ def attach_community(generator: ArticlesGenerator) -> None:
     articles = [*generator.articles, *generator.translations]
     for article in articles:
         article.community = community.for_post(article.slug)
+        article.community_announcements = announcements(article)
 
 
 def _attach_photos(

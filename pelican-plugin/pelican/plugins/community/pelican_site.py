@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
@@ -19,6 +20,7 @@ from .dates import to_utc_iso
 from .errors import SettingsError
 from .model import SOCIAL_METADATA, PostRef
 from .settings import CommunitySettings, apply_defaults, load_settings
+from .urls import host_of, public_http_url
 
 _SPLIT = re.compile(r"[\s,]+")
 
@@ -127,3 +129,29 @@ def read_posts(settings: dict[str, Any]) -> list[PostRef]:
         generator.generate_context()
     os.chdir(cwd)
     return post_refs(generator.articles, settings)
+
+
+def announcements(article: Any) -> dict[str, str]:
+    """platform -> the web address of the post's announcement (``Mastodon:``,
+    ``Bluesky:`` in its metadata), for the "Reply on ..." links; an ``at://``
+    URI or anything not http(s) gives no link."""
+    metadata = getattr(article, "metadata", {}) or {}
+    found = {}
+    for platform in SOCIAL_METADATA:
+        url = public_http_url(str(metadata.get(platform) or "").strip())
+        if url:
+            found[platform] = url
+    return found
+
+
+def webmention_endpoint(settings: CommunitySettings, siteurl: str) -> str:
+    """webmention.io's endpoint for the site, once a ``webmention.io`` source
+    is set: its ``domain``, else the host of ``SITEURL``; "" otherwise."""
+    for spec in settings.sources:
+        if spec.type != "webmention.io":
+            continue
+        domain = spec.options.get("domain") or host_of(public_http_url(siteurl))
+        if domain:
+            endpoint = spec.options.get("endpoint") or "https://webmention.io"
+            return f"{endpoint.rstrip('/')}/{quote(domain, safe='.-')}/webmention"
+    return ""

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_AVATARS": (False, bool),
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
+    "COMMUNITY_REPLY": (True, bool),
+    "COMMUNITY_REPLY_EMAIL": ("", str),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
     "COMMUNITY_KEEP_SOURCES": ([], list),
     "COMMUNITY_FETCH_BUDGET": (15.0, float),
