@@ -1,6 +1,8 @@
 # pelican-community: `make demo` builds the sample site, `make test` runs the suite.
 # Everything installs itself into .venv; nothing is needed beyond Python 3.11+.
 
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,14 +13,21 @@ STAMP  := $(VENV)/.installed
 # axe-core and the HTML validator for the browser checks, from package-lock.json.
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test lint format bench bench-peer serve clean screenshots catalogs
+# Each other supported Python, where this machine has one that runs: on the
+# PATH, or installed by pyenv without being made global.
+python_for = $(firstword $(foreach c,$(shell command -v python$(1) 2>/dev/null) \
+  $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(1).*/bin/python$(1)),\
+  $(if $(shell $(c) -c 'print(1)' 2>/dev/null),$(c))))
+OTHER_PYTHONS := $(foreach v,3.12 3.13,$(if $(call python_for,$(v)),$(v)))
+
+.PHONY: demo test test-pythons test-lowest lint format bench bench-peer serve clean screenshots catalogs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python setup.cfg pyproject.toml $(PACKAGE_FILES)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check '.[test]'
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml requirements-dev.txt $(PACKAGE_FILES)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check . -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
 	rm -rf build pelican-plugin/*.egg-info
 	touch $@
@@ -40,6 +49,28 @@ serve: $(STAMP)
 
 test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory -j2 test-pythons
+
+# The suite on every other supported Python found here (3.12, 3.13), side by
+# side on the machine's cores; the browser checks run once, above.
+test-pythons: $(addprefix test-py,$(OTHER_PYTHONS))
+
+test-py%:
+	@test -x .venv-$*/bin/python || $(call python_for,$*) -m venv .venv-$*
+	@# pip builds the package in this folder: one build at a time.
+	@flock .install.lock sh -c '.venv-$*/bin/python -m pip install --quiet --disable-pip-version-check . -r requirements-dev.txt \
+	  && .venv-$*/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall . \
+	  && rm -rf build/lib pelican-plugin/*.egg-info'
+	.venv-$*/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
+
+# The lowest versions setup.cfg allows (constraints-lowest.txt), on the
+# oldest supported Python: a floor that no longer works fails here.
+test-lowest:
+	@test -x .venv-lowest/bin/python || $(PYTHON) -m venv .venv-lowest
+	.venv-lowest/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-lowest.txt . -r requirements-dev.txt
+	.venv-lowest/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
+	@rm -rf build/lib pelican-plugin/*.egg-info
+	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
 
 # The README's pictures: the community page in two themes, as the browser
 # tests see it (needs Chromium: apt-get install chromium).
@@ -75,4 +106,4 @@ bench-peer: $(STAMP)
 	$(BIN)/python bench/run.py --only peer
 
 clean:
-	rm -rf $(VENV) node_modules sample-site/output build dist *.egg-info
+	rm -rf $(VENV) .venv-3.12 .venv-3.13 .venv-lowest node_modules sample-site/output build dist *.egg-info

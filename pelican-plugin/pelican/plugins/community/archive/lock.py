@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,8 +53,11 @@ def _start_time(pid: int) -> str:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine."""
+    if sys.platform == "win32":
+        return _alive_on_windows(pid)
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # signal 0 probes; on Windows it would send Ctrl-C
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process: alive
@@ -61,6 +65,27 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def _alive_on_windows(pid: int) -> bool:
+    """Windows has no signal 0: open the process for a query and ask
+    whether it has exited (STILL_ACTIVE)."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+    query_limited_information, still_active, access_denied = 0x1000, 259, 5
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        # Denied: it exists (another user's); any other failure: gone.
+        return bool(ctypes.get_last_error() == access_denied)  # type: ignore[attr-defined,unused-ignore]
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _holder_gone(holder: dict, age: float) -> bool:
