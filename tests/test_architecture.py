@@ -27,6 +27,7 @@ GROUND = {
     "fingerprints",
     "storage",
     "progress",
+    "vouching",
 }
 #: stage -> the stages its modules may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
