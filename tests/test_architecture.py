@@ -67,6 +67,8 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "pelican_site",
         "desk_output",
+        # ``forget`` removes the person's photos from the cache.
+        "photos",
     },
     "__init__": {
         "ground",
