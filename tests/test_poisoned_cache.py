@@ -146,3 +146,42 @@ def test_a_dangling_gitignore_link_writes_nothing_through_it(site, tmp_path):
     (folder / ".gitignore").symlink_to(target)
     site.build()
     assert not target.exists()
+
+
+@pytest.fixture
+def deadline():
+    """A build that waits on a planted FIFO or reads /dev/zero fails here
+    instead of hanging the test run."""
+    import signal
+
+    waited: list[str] = []
+
+    def stop(*_args):
+        waited.append("the build waited on a planted cache file")
+        raise TimeoutError(waited[0])
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    yield waited
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    "name", ["community.pickle", "community.key", "source-digests.json"]
+)
+@pytest.mark.parametrize("plant", ["fifo", "dev-zero"])
+def test_a_planted_cache_file_never_hangs_the_build(site, deadline, name, plant):
+    from test_site_build import _scenario
+
+    _scenario(site)
+    site.build()
+    folder = site.root / "cache" / "pelican-community"
+    (folder / name).unlink(missing_ok=True)
+    if plant == "fifo":
+        os.mkfifo(folder / name)
+    else:
+        (folder / name).symlink_to("/dev/zero")
+    site.build()
+    assert deadline == []
+    assert "Priya Nair" in site.page("community/index.html")

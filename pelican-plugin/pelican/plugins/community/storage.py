@@ -113,9 +113,9 @@ def write_atomically(path: Path, text: str | bytes | Iterable[str]) -> None:
             handle.writelines(text)
 
 
-def read_untrusted_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of ``path`` if it is a plain file of at most ``limit``
-    bytes; None otherwise. For files of a folder that someone else may have
+def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
+    """The bytes of ``path`` if it is a plain file (of at most ``limit``
+    bytes, if given); None otherwise. For files of a folder that someone else may have
     written (a CI cache restored from another branch): a symlink (to
     ``/proc/self/environ``, say) is never followed, a FIFO or device never
     opened for reading, and a hard link to a file elsewhere is refused."""
@@ -128,15 +128,15 @@ def read_untrusted_file(path: Path, limit: int) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             return None
-        if info.st_size > limit:
+        if limit is not None and info.st_size > limit:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
+            data = handle.read() if limit is None else handle.read(limit + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return data if len(data) <= limit else None
+    return data if limit is None or len(data) <= limit else None
 
 
 def is_real_folder(path: Path) -> bool:
