@@ -27,6 +27,7 @@ GROUND = {
     "fingerprints",
     "storage",
     "progress",
+    "vouching",
 }
 #: stage -> the stages its modules may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
@@ -66,6 +67,8 @@ ALLOWED: dict[str, set[str]] = {
         "pipeline",
         "pelican_site",
         "desk_output",
+        # ``forget`` removes the person's photos from the cache.
+        "photos",
     },
     "__init__": {
         "ground",

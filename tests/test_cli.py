@@ -155,8 +155,9 @@ def test_forget_erases_a_person_for_good_and_says_what(site):
         p.read_text() for p in (site.root / "community-archive").glob("*.jsonl")
     )
     assert "Priya" not in archive
-    forgotten = (site.root / "community-archive" / "forgotten.txt").read_text()
-    assert "Priya" not in forgotten and forgotten.count("wordpress-export\t") == 3
+    forgotten = (site.root / "community-archive" / "forgotten.ndjson").read_text()
+    assert "Priya" not in forgotten
+    assert forgotten.count('"source": "wordpress-export"') == 3
     # A changed export that still has her comments does not bring them back.
     export = site.root / "data" / "export.xml"
     export.write_text(

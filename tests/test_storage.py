@@ -90,6 +90,7 @@ def test_an_archive_that_cannot_be_written_stops_the_build_with_one_line(
 def test_a_read_only_output_folder_names_the_json_file(site, caplog, monkeypatch):
     _scenario(site)
     site.settings["COMMUNITY_CIRCLE_CHART"] = False  # the JSON is then the first
+    site.settings["COMMUNITY_CSS_SAVE_AS"] = ""  # (the stylesheet is written so too)
     site.build()
     folder = site.output / "community"
     _refuse(monkeypatch, errno.EROFS, folder, name="mkstemp")

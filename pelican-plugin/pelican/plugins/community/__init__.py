@@ -12,7 +12,6 @@ import gc
 import logging
 import os
 import posixpath
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from pelican.utils import get_relative_path, path_to_url
 from .cache import CACHE_DIR
 from .errors import CommunityError
 from .pelican_site import announcements, post_links, post_refs, webmention_endpoint
-from .photos import PHOTOS_DIR, local_photos
+from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
@@ -40,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
-#: The photos a build shows (output path -> cached file), in the context.
+#: The photos a build shows (output path -> checked PNG bytes), in the context.
 PHOTOS_KEY = "_COMMUNITY_PHOTOS"
 
 
@@ -110,20 +109,21 @@ def attach_community(generator: ArticlesGenerator) -> None:
 
 def _attach_photos(
     community: Community, settings: CommunitySettings, folder: Path
-) -> dict[str, Path]:
+) -> dict[str, bytes]:
     """Give each person whose photo is at hand their ``avatar`` (its URL in
-    the output); return output path -> cached file, to be copied there."""
+    the output); return output path -> the photo's checked bytes, to be
+    written there."""
     photos = local_photos(
         (person.photo for person in community.people if person.photo),
         folder,
         offline=settings.offline,
         budget=settings.fetch_budget,
     )
-    shown: dict[str, Path] = {}
+    shown: dict[str, bytes] = {}
     for person in community.people:
         cached = photos.get(person.photo)
         if cached is not None:
-            person.avatar = f"{settings.photos_folder}/{cached.name}"
+            person.avatar = f"{settings.photos_folder}/{photo_name(person.photo)}"
             shown[person.avatar] = cached
     return shown
 
@@ -209,9 +209,11 @@ class CommunityPageGenerator(Generator):
         settings = _settings_of(self)
         if settings.css_save_as:
             _copy_stylesheet(Path(self.output_path) / settings.css_save_as)
-        for target, cached in (self.context.get(PHOTOS_KEY) or {}).items():
-            (Path(self.output_path) / target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, Path(self.output_path) / target)
+        if settings.avatars:
+            _write_photos(
+                Path(self.output_path) / settings.photos_folder,
+                self.context.get(PHOTOS_KEY) or {},
+            )
         if settings.save_as:
             chart = _write_circle_chart(
                 community, settings, Path(self.output_path), self.settings
@@ -232,6 +234,21 @@ class CommunityPageGenerator(Generator):
             path = Path(self.output_path) / settings.json_save_as
             write_atomically(path, community.json_text())
             logger.info("community: wrote the report to %s", os.path.relpath(path))
+
+
+def _write_photos(folder: Path, photos: dict[str, bytes]) -> None:
+    """Write the photos the pages show into ``folder`` and remove the ones
+    they no longer show (a forgotten person's, a changed photo's): a stale
+    photo stays reachable at its URL otherwise."""
+    for target, data in photos.items():
+        write_atomically(folder / posixpath.basename(target), data)
+    shown = {posixpath.basename(target) for target in photos}
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if PHOTO_NAME.match(path.name) and path.name not in shown:
+            path.unlink(missing_ok=True)
+            logger.debug("community: removed the stale photo %s", path)
 
 
 def _write_circle_chart(
@@ -261,8 +278,7 @@ def _write_circle_chart(
 def _copy_stylesheet(path: Path) -> None:
     """The default templates' stylesheet, linked from every page that shows
     the community."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(STYLESHEET.read_bytes())
+    write_atomically(path, STYLESHEET.read_bytes())
 
 
 def get_generators(_pelican: Any) -> type[Generator]:

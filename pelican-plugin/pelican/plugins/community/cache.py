@@ -62,7 +62,7 @@ from .archive.store import STATE_FILE
 from .errors import StorageError
 from .fingerprints import Fingerprint, take_fingerprint
 from .model import PostRef
-from .storage import paused_gc, prepare_cache_folder, replacing
+from .storage import paused_gc, prepare_cache_folder, read_untrusted_file, replacing
 from .views.community import Community
 
 logger = logging.getLogger(__name__)
@@ -268,7 +268,9 @@ class CommunityCache:
     def _read(self, name: str) -> object:
         """The object in cache file ``name``, unpickled only once its tag
         proves this user's key signed it (:class:`ValueError` if not)."""
-        data = (self.folder / name).read_bytes()
+        data = read_untrusted_file(self.folder / name)
+        if data is None:  # a symlink (to /dev/zero, say), a FIFO, a hard link
+            raise ValueError(f"{name} is not a plain file")
         payload = memoryview(data)[len(MAGIC) : -TAG_SIZE]
         mac = hmac.new(self._signing_key(), MAGIC, hashlib.sha256)
         mac.update(payload)

@@ -18,6 +18,7 @@ from pathlib import Path
 from .archive.live import describe_report, sync_live_sources
 from .archive.lock import ArchiveBusy, hold_archive
 from .archive.store import Archive
+from .cache import CACHE_DIR
 from .desk_output import desk_html, is_inside, print_desk
 from .errors import CommunityError, SettingsError
 from .names import name_key, slugify_name
@@ -25,6 +26,7 @@ from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_identity, find_person
 from .people.people_edit import entry_for, hide_in_text, hide_rules_for, pin_in_text
 from .people.roles import ROLES
+from .photos import PHOTOS_DIR, forget_photos
 from .pipeline import load_people, look
 from .storage import write_atomically
 from .views.community import Community
@@ -282,7 +284,7 @@ def _forget(args: argparse.Namespace) -> int:
         return 2
     if args.source is not None:
         return _forget_source(args)
-    _settings, cs = read_site(args.settings)
+    settings, cs = read_site(args.settings)
     people_file = load_people(cs)
     archive = Archive(cs.archive_path)
     try:
@@ -305,6 +307,12 @@ def _forget(args: argparse.Namespace) -> int:
         print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
         return 1
     print(f"erased {len(erased)} interaction(s) of {match.name}: {detail}")
+    photos = forget_photos(
+        (item.author_photo for item in match.items if item.author_photo),
+        cs.root / (settings.get("CACHE_PATH") or "cache") / CACHE_DIR / PHOTOS_DIR,
+    )
+    if photos:
+        print(f"removed {photos} photo(s) of theirs from the cache")
     print(
         "they will not be archived again, even if a source still has them; "
         "rebuild the site to update the pages"

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .storage import prepare_cache_folder, write_atomically
+from .storage import prepare_cache_folder, read_untrusted_file, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,8 @@ class DigestMemo:
         self.path = folder / self.FILE
         self._known: dict[str, Fingerprint] = {}
         try:
-            known = json.loads(self.path.read_text("utf-8"))
+            # A cache file: never a symlink followed or a FIFO waited on.
+            known = json.loads(read_untrusted_file(self.path) or b"{}")
             if isinstance(known, dict):
                 self._known = {
                     key: Fingerprint(entry["stat"], entry["sha256"], entry["racy"])

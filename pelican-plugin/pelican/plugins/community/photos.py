@@ -6,18 +6,26 @@ address (public hosts only, size-capped), checked to be an image, cut to a
 small square PNG and kept under the cache folder; the build copies the ones
 it shows into the output. Nothing of it goes into the archive. A photo that
 cannot be had leaves that person's initials, and is tried again a week later.
+
+The cache folder is untrusted input (a CI cache may be restored from another
+branch's job): a kept photo is read without following symlinks, only if it
+is a plain file, and decoded and encoded again before it reaches the output,
+so nothing but a small PNG of pixels can be published from it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import os
+import re
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .storage import write_atomically
+from .storage import is_real_folder, read_untrusted_file, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +36,10 @@ SIZE = 96
 MAX_PIXELS = 4096 * 4096
 RETRY_AFTER = 7 * 24 * 3600
 _FORMATS = frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+#: A kept photo larger than this is not one this module wrote.
+MAX_KEPT_BYTES = 256 * 1024
+#: The names :func:`photo_name` gives.
+PHOTO_NAME = re.compile(r"^[0-9a-f]{24}\.png$")
 
 
 def photo_name(url: str) -> str:
@@ -43,18 +55,28 @@ def local_photos(
     fetcher_factory: object = None,
     now: float | None = None,
     budget: float | None = None,
-) -> dict[str, Path]:
-    """url -> its small square PNG under ``folder``, for every photo that
-    is there or could be fetched now (not when ``offline``), within
-    ``budget`` seconds (None: no limit; 0: nothing fetched)."""
+) -> dict[str, bytes]:
+    """url -> its small square PNG (checked bytes), for every photo kept
+    under ``folder`` or that could be fetched now (not when ``offline``),
+    within ``budget`` seconds (None: no limit; 0: nothing fetched). A kept
+    file that is not such a PNG (a symlink, a planted file) is removed and
+    fetched again; a ``folder`` that is a symlink is not used at all."""
     offline = offline or budget == 0
     now = time.time() if now is None else now
-    found: dict[str, Path] = {}
+    found: dict[str, bytes] = {}
     wanted: list[str] = []
+    if os.path.lexists(folder) and not is_real_folder(folder):
+        logger.warning(
+            "community: %s is not a folder of its own (a symlink?): no photos "
+            "are read from it or written to it",
+            folder,
+        )
+        return found
     for url in sorted(set(urls)):
         path = folder / photo_name(url)
-        if path.exists():
-            found[url] = path
+        kept = kept_photo(path)
+        if kept is not None:
+            found[url] = kept
         elif not offline and not _failed_recently(path, now):
             wanted.append(url)
     if not wanted:
@@ -73,8 +95,8 @@ def local_photos(
     for url, result in zip(wanted, results, strict=True):
         path = folder / photo_name(url)
         if isinstance(result, bytes):
-            write_atomically_bytes(path, result)
-            found[url] = path
+            write_atomically(path, result)
+            found[url] = result
         elif isinstance(result, BudgetSpent):
             cut_short += 1  # not a failure: tried again at the next build
         else:
@@ -130,12 +152,56 @@ def small_square_png(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_atomically_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` whole or not at all (a temporary file, then a rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.tmp")
-    partial.write_bytes(data)
-    partial.replace(path)
+def kept_photo(path: Path) -> bytes | None:
+    """The photo kept at ``path``, checked again as a ``SIZE`` x ``SIZE``
+    PNG and encoded anew (trailing bytes, other chunks dropped); None if
+    there is none. A file that is not one is removed (a symlink itself,
+    never what it points to), so that it is fetched again."""
+    data = read_untrusted_file(path, MAX_KEPT_BYTES)
+    if data is None:
+        if os.path.lexists(path):
+            _remove_planted(path)
+        return None
+    try:
+        return _checked_png(data)
+    except ValueError as exc:
+        logger.debug("community: kept photo %s: %s", path, exc)
+        _remove_planted(path)
+        return None
+
+
+def _checked_png(data: bytes) -> bytes:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+            if image.size != (SIZE, SIZE):
+                raise ValueError(f"not {SIZE}x{SIZE} ({image.size})")
+            pixels = image.convert("RGBA")
+    except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValueError(f"not a PNG ({exc})") from None
+    out = io.BytesIO()
+    pixels.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _remove_planted(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def forget_photos(urls: Iterable[str], folder: Path) -> int:
+    """Remove the kept photos of ``urls`` (and their failure marks) from
+    ``folder``: how many photos were there."""
+    removed = 0
+    for url in set(urls):
+        path = folder / photo_name(url)
+        if os.path.lexists(path):
+            _remove_planted(path)
+            removed += 1
+        if os.path.lexists(_failure_marker(path)):
+            _remove_planted(_failure_marker(path))
+    return removed
 
 
 def _failure_marker(path: Path) -> Path:
@@ -143,9 +209,9 @@ def _failure_marker(path: Path) -> Path:
 
 
 def _failed_recently(path: Path, now: float) -> bool:
-    marker = _failure_marker(path)
+    data = read_untrusted_file(_failure_marker(path), 64)
     try:
-        when = float(marker.read_text().strip() or 0)
-    except (OSError, ValueError):
+        when = float((data or b"").decode("ascii").strip() or 0)
+    except ValueError:
         return False
     return now - when < RETRY_AFTER

@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import pickle
+import stat
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -98,14 +99,52 @@ def replacing(path: Path, *, binary: bool = False) -> Iterator[IO]:
     _sync_folder(path.parent)
 
 
-def write_atomically(path: Path, text: str | Iterable[str]) -> None:
-    """Replace ``path`` with ``text`` (a string, or pieces of one, written as
-    they come), as :func:`replacing` does."""
-    with replacing(path) as handle:
-        if isinstance(text, str):
+def write_atomically(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Replace ``path`` with ``text`` (bytes, a string, or pieces of one,
+    written as they come), as :func:`replacing` does: the one way the
+    package writes a file. The temporary file has an unpredictable name,
+    made with ``O_EXCL`` (a planted file or symlink is never written
+    through), and the rename replaces a symlink at ``path`` rather than
+    following it."""
+    with replacing(path, binary=isinstance(text, bytes)) as handle:
+        if isinstance(text, str | bytes):
             handle.write(text)
         else:
             handle.writelines(text)
+
+
+def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
+    """The bytes of ``path`` if it is a plain file (of at most ``limit``
+    bytes, if given); None otherwise. For files of a folder that someone else may have
+    written (a CI cache restored from another branch): a symlink (to
+    ``/proc/self/environ``, say) is never followed, a FIFO or device never
+    opened for reading, and a hard link to a file elsewhere is refused."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return None
+        if limit is not None and info.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if limit is None or len(data) <= limit else None
+
+
+def is_real_folder(path: Path) -> bool:
+    """``path`` is a folder itself, not a symlink to one (or missing)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _sync_folder(folder: Path) -> None:
@@ -133,8 +172,10 @@ def prepare_cache_folder(folder: Path) -> None:
     pytest's cache has) so that it never reaches git."""
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(
-            "# Created by pelican-community: a cache, never commit it.\n*\n",
-            encoding="utf-8",
-        )
+    if not os.path.lexists(ignore):
+        # A folder that cannot be written fails on the file written next,
+        # which names what is lost.
+        with contextlib.suppress(StorageError):
+            write_atomically(
+                ignore, "# Created by pelican-community: a cache, never commit it.\n*\n"
+            )

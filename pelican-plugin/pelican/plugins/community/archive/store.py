@@ -16,10 +16,11 @@ address or email hash.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,52 @@ from ..storage import write_atomically
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
-#: Ids erased with ``pelican-community forget``: never archived again.
-FORGOTTEN_FILE = "forgotten.txt"
+#: Ids erased with ``pelican-community forget``: never archived again. One
+#: JSON object a line: ``{"source": name, "id": id}`` and ``{"record":
+#: digest}`` (:func:`record_identity`), so any character in an id is safe.
+FORGOTTEN_FILE = "forgotten.ndjson"
+#: Its predecessor (``source<TAB>id`` lines): still read, never written.
+OLD_FORGOTTEN_FILE = "forgotten.txt"
 SUFFIX = ".jsonl"
+
+
+def record_identity(item: Interaction) -> str:
+    """What a record is whatever its source is named: a digest of its kind,
+    id, date, post and address, so that renaming a source or its export
+    file does not bring a forgotten record back. Nothing personal in it."""
+    parts = [item.kind, item.id, item.published, item.target_url, item.url]
+    text = json.dumps(parts)  # ASCII: any character is escaped
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+@dataclass
+class Forgotten:
+    """The records erased for good: by source and id, and by identity."""
+
+    by_source: dict[str, set[str]] = field(default_factory=dict)
+    records: set[str] = field(default_factory=set)
+
+    def of(self, name: str) -> Callable[[Interaction], bool]:
+        """Whether a record of source ``name`` is forgotten."""
+        ids = self.by_source.get(name, set())
+        records = self.records
+        if not records:
+            return lambda item: item.id in ids
+        return lambda item: item.id in ids or record_identity(item) in records
+
+    def copy(self) -> Forgotten:
+        return Forgotten(
+            {name: set(ids) for name, ids in self.by_source.items()}, set(self.records)
+        )
+
+    def lines(self) -> list[str]:
+        rows = [
+            json.dumps({"id": item_id, "source": name})
+            for name, ids in self.by_source.items()
+            for item_id in ids
+        ]
+        rows += [json.dumps({"record": digest}) for digest in self.records]
+        return sorted(rows)
 
 
 @dataclass(frozen=True)
@@ -147,7 +191,7 @@ class Archive:
         self.path = path
         # Read once per Archive (one build, one command, under the writer
         # lock), kept up to date by this object's own writes.
-        self._forgotten: tuple[object, dict[str, set[str]]] | None = None
+        self._forgotten: tuple[object, Forgotten] | None = None
         self._state: tuple[object, str] | None = None
 
     def source_file(self, name: str) -> Path:
@@ -163,10 +207,10 @@ class Archive:
     def load_source(self, name: str) -> dict[str, Interaction]:
         """The archived interactions of one source, by id (never a forgotten
         one, whatever wrote it back)."""
-        return self._load_source(name, self.forgotten().get(name, set()))[0]
+        return self._load_source(name, self.forgotten().of(name))[0]
 
     def _load_source(
-        self, name: str, forgotten: set[str]
+        self, name: str, forgotten: Callable[[Interaction], bool] | None
     ) -> tuple[dict[str, Interaction], int]:
         """The source's interactions without the ``forgotten`` ids, and how
         many forgotten ones the file held (a writer that overlapped a
@@ -190,7 +234,7 @@ class Archive:
                         f"{path}:{number}: not a valid archive line ({exc}); "
                         "restore the file from git or delete the line"
                     ) from None
-                if item.id in forgotten:
+                if forgotten is not None and forgotten(item):
                     dropped += 1
                     continue
                 items[item.id] = item
@@ -205,7 +249,7 @@ class Archive:
         forgotten = self.forgotten()
         items: list[Interaction] = []
         for name in self.source_names():
-            current, dropped = self._load_source(name, forgotten.get(name, set()))
+            current, dropped = self._load_source(name, forgotten.of(name))
             if purge and dropped:
                 self._write_source(name, current.values())
             items.extend(current.values())
@@ -233,12 +277,12 @@ class Archive:
     def _merged(
         self, name: str, result: SourceResult
     ) -> tuple[dict[str, Interaction], MergeStats, int]:
-        forgotten = self.forgotten().get(name, set())
+        forgotten = self.forgotten().of(name)
         current, dropped = self._load_source(name, forgotten)
         added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(_whole(item))
-            if item.id in forgotten:
+            if forgotten(item):
                 continue
             old = current.get(item.id)
             if old == item:
@@ -260,26 +304,32 @@ class Archive:
 
     def forget(self, keys: set[tuple[str, str]]) -> list[Interaction]:
         """Erase the interactions ``(source, id)`` in ``keys`` for good: they
-        are removed and their ids recorded, so no later read brings them
-        back. The record holds only source names and ids, nothing personal."""
+        are removed and recorded, by source and id and by their identity
+        (:func:`record_identity`), so no later read brings them back, not
+        even under another source name. The record holds only source names,
+        ids and digests, nothing personal."""
         by_source: dict[str, set[str]] = {}
         for source, item_id in keys:
             by_source.setdefault(source, set()).add(item_id)
+        archived = {
+            name: self._load_source(name, None)[0] for name in sorted(by_source)
+        }
         # The list first: from then on no load or merge sees these ids, even
         # if the process dies before the source files are rewritten.
         forgotten = self.forgotten()
         for name, ids in by_source.items():
-            forgotten.setdefault(name, set()).update(ids)
-        lines = sorted(
-            f"{name}\t{item_id}" for name, ids in forgotten.items() for item_id in ids
-        )
-        write_atomically(
-            self.path / FORGOTTEN_FILE, "".join(f"{line}\n" for line in lines)
-        )
+            forgotten.by_source.setdefault(name, set()).update(ids)
+            forgotten.records.update(
+                record_identity(archived[name][item_id])
+                for item_id in ids
+                if item_id in archived[name]
+            )
+        lines = forgotten.lines()
+        write_atomically(self.path / FORGOTTEN_FILE, (f"{line}\n" for line in lines))
         self._forgotten = None
         erased: list[Interaction] = []
         for name, ids in sorted(by_source.items()):
-            current, _dropped = self._load_source(name, set())
+            current = archived[name]
             gone = [
                 current.pop(item_id) for item_id in sorted(ids) if item_id in current
             ]
@@ -288,19 +338,14 @@ class Archive:
                 erased.extend(gone)
         return erased
 
-    def forgotten(self) -> dict[str, set[str]]:
-        """Ids erased for good, by source (a copy: the caller may change it)."""
-        path = self.path / FORGOTTEN_FILE
-        stamp = _stamp(path)
+    def forgotten(self) -> Forgotten:
+        """What was erased for good (a copy: the caller may change it), from
+        the forgotten list and its predecessor."""
+        paths = (self.path / FORGOTTEN_FILE, self.path / OLD_FORGOTTEN_FILE)
+        stamp = tuple(_stamp(path) for path in paths)
         if self._forgotten is None or self._forgotten[0] != stamp:
-            ids: dict[str, set[str]] = {}
-            if stamp is not None:
-                for line in path.read_text(encoding="utf-8").splitlines():
-                    source, _, item_id = line.partition("\t")
-                    if item_id:
-                        ids.setdefault(source, set()).add(item_id)
-            self._forgotten = (stamp, ids)
-        return {name: set(ids) for name, ids in self._forgotten[1].items()}
+            self._forgotten = (stamp, _read_forgotten(*paths))
+        return self._forgotten[1].copy()
 
     def _write_source(self, name: str, items: Iterable[Interaction]) -> None:
         # Line by line: a large source is never held twice more as text.
@@ -351,6 +396,33 @@ class Archive:
             text = path.read_text(encoding="utf-8") if stamp is not None else ""
             self._state = (stamp, text)
         return self._state[1]
+
+
+def _read_forgotten(path: Path, old_path: Path) -> Forgotten:
+    forgotten = Forgotten()
+    if old_path.exists():
+        for line in old_path.read_text(encoding="utf-8").splitlines():
+            source, _, item_id = line.partition("\t")
+            if item_id:
+                forgotten.by_source.setdefault(source, set()).add(item_id)
+    if not path.exists():
+        return forgotten
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if "record" in row:
+                forgotten.records.add(str(row["record"]))
+            else:
+                forgotten.by_source.setdefault(str(row["source"]), set()).add(
+                    str(row["id"])
+                )
+        except (ValueError, TypeError, KeyError):
+            raise CommunityError(
+                f"{path}:{number}: not a forgotten record; restore the file from git"
+            ) from None
+    return forgotten
 
 
 def _stamp(path: Path) -> object:

@@ -18,6 +18,7 @@ from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import host_of, public_http_url
+from ..vouching import is_bridgy, page_host, vouches_for
 from . import SourceSpec
 from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
@@ -323,39 +324,42 @@ def _author_fields(author: dict, source: str, post: str, target: str) -> dict:
     }
 
 
-_BRIDGY_HOSTS = ("brid.gy", "brid-gy.appspot.com")
+_FEDI_POST = re.compile(r"^/@[^/]+/\d+/?$")
 # A silo post's address -> its author's profile, for the silos Bridgy
 # backfeeds: twitter.com/x/status/1, host/@x/1, bsky.app/profile/x/post/1.
-_FEDI_POST = re.compile(r"^/@[^/]+/\d+/?$")
 _SILO_PROFILE = re.compile(r"^(/@[^/]+|/[^/@]+(?=/status(?:es)?/)|/profile/[^/]+)/")
 
 
 def _vouched_author_url(url: str, source: str, post: str) -> str:
     """The author URL a mention claims, kept only where its source vouches
-    for it: the source page is on that URL's site, or it is Bridgy's copy of
-    a silo post by that profile. Anyone can write any h-card: a page on
+    for it (:func:`~..vouching.vouches_for`): the source page is on that
+    URL's site and under its user's path, or it is Bridgy's copy of a silo
+    post by that profile. Anyone can write any h-card: a page on
     attacker.example claiming a friend's address would otherwise be the
     friend. A Bridgy post whose author gave a website on their profile is
     known by the profile itself."""
     if not url:
         return ""
-    author_host = _site_host(url)
-    source_host = _site_host(source) or _site_host(post)
-    if _same_site(source_host, author_host):
+    page = source if page_host(source) else post
+    if vouches_for(page, url):
         return url
-    if source_host.endswith(_BRIDGY_HOSTS):
-        if _site_host(post).endswith(_BRIDGY_HOSTS):
+    if is_bridgy(page):
+        if is_bridgy(post):
             # Bridgy Fed renders the fediverse post it names in ``source``.
             post = unquote(parse_qs(urlsplit(post).query).get("source", [""])[0])
-        if _same_site(_site_host(post), author_host):
-            return url
-        post_parts = urlsplit(post)
-        if _FEDI_POST.match(post_parts.path) and _FEDI_PROFILE.match(
-            urlsplit(url).path
-        ):
-            return url  # a fediverse account, from its own server's answer
+        if vouches_for(post, url):
+            return url  # e.g. a fediverse account, from its own post
         if not post and _is_silo_profile(url):
             return url  # Bridgy names the silo account itself
+        post_parts = urlsplit(post)
+        if (
+            post_parts.fragment
+            and _FEDI_POST.match(post_parts.path)
+            and _FEDI_PROFILE.match(urlsplit(url).path)
+        ):
+            # A like or boost (``#favorited-by-1``) of a fediverse post: no
+            # post of theirs to compare, Bridgy names the account.
+            return url
         match = _SILO_PROFILE.match(post_parts.path)
         if match and not post_parts.fragment and post_parts.scheme in ("http", "https"):
             # The author's own post (a like's address is the liked post's):
@@ -387,7 +391,7 @@ def _source_page(source: str, target: str) -> str:
     blog has many authors). None for Bridgy, or for a page of the blog
     itself (quoting someone does not make them the blog's author)."""
     host = _site_host(source)
-    if not host or host.endswith(_BRIDGY_HOSTS) or host == _site_host(target):
+    if not host or is_bridgy(source) or host == _site_host(target):
         return ""
     return public_http_url(source)
 
@@ -395,13 +399,6 @@ def _source_page(source: str, target: str) -> str:
 def _site_host(url: str) -> str:
     host = host_of(url).rstrip(".")
     return host[4:] if host.startswith("www.") else host
-
-
-def _same_site(source_host: str, author_host: str) -> bool:
-    """The source page is on the author's site (or a subdomain of it)."""
-    return bool(author_host) and (
-        source_host == author_host or source_host.endswith("." + author_host)
-    )
 
 
 @lru_cache(maxsize=8192)  # an author's link, on each of their mentions

@@ -716,12 +716,18 @@ def _thread(
 def _signed(item: Interaction, person: Person | None) -> tuple[str, str]:
     """The name and link a comment is shown with: those it was signed with
     (a person's other names and links stay theirs to show). A comment
-    signed with the person's shown name and no link gets the person's."""
+    signed with the person's shown name and no link gets the person's only
+    if it carries more than a name (an email key, a handle): anyone can type
+    a friend's name in a comment box."""
     name = _clean_name(item.author_name)
     url = _public_url(item.author_url)
     if person is not None:
         if not name:
             name = person.name
-        if not url and _name_key(name) == _name_key(person.name):
+        if (
+            not url
+            and (item.author_key or item.author_handle)
+            and _name_key(name) == _name_key(person.name)
+        ):
             url = person.url
     return name or "Someone", url
