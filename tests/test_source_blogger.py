@@ -151,15 +151,11 @@ def test_classic_export(classic):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda raw: raw[: len(raw) * 2 // 3], "truncated"),
+        (lambda raw: raw[: raw.index(b"<entry")] + b"<entry><id>", "truncated"),
         (lambda raw: b"", "empty"),
-        (
-            lambda raw: raw.replace(b"Castellanos", "Castella\xf1os".encode("cp1252")),
-            "UTF-8",
-        ),
         (lambda raw: b"<rss><channel/></rss>", "not a Blogger export"),
     ],
-    ids=["truncated", "empty", "cp1252", "rss"],
+    ids=["truncated-before-any-entry", "empty", "rss"],
 )
 def test_malformed_files_raise_source_error_naming_the_file(
     tmp_path, fixtures, change, message
@@ -170,6 +166,32 @@ def test_malformed_files_raise_source_error_naming_the_file(
         read_blogger(path, "bt")
     assert str(error.value).startswith(str(path))
     assert message in str(error.value)
+    if message == "truncated":
+        assert "Next step" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "repair"),
+    [
+        (lambda raw: raw[: len(raw) * 2 // 3], "truncated"),
+        (
+            lambda raw: raw.replace(b"Castellanos", "Castella\xf1os".encode("cp1252")),
+            "Windows-1252",
+        ),
+        (lambda raw: raw.replace(b"Castellanos", b"Castel\x0blanos"), "U+000B"),
+    ],
+    ids=["truncated", "cp1252", "control-character"],
+)
+def test_a_repaired_file_is_read_with_one_warning_naming_file_and_line(
+    tmp_path, fixtures, change, repair
+):
+    path = tmp_path / "feed.atom"
+    path.write_bytes(change((fixtures / "blogger-takeout.xml").read_bytes()))
+    result = read_blogger(path, "bt")
+    assert result.interactions
+    (warning,) = result.warnings
+    assert warning.startswith(f"{path}: repaired while reading: line ")
+    assert repair in warning
 
 
 def test_a_broken_entry_is_skipped_with_a_warning(tmp_path, fixtures):

@@ -220,10 +220,9 @@ def _variant(tmp_path: Path, fixtures: Path, change) -> Path:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda raw: raw[: len(raw) // 2], "truncated"),
+        (lambda raw: raw[: raw.index(b"<thread")] + b"<thread", "truncated"),
         (lambda raw: b"", "empty"),
         (lambda raw: b"  \n\n", "empty"),
-        (lambda raw: raw.replace(b"Okafor", "\xd8kafor".encode("latin-1")), "UTF-8"),
         (lambda raw: raw.decode().encode("utf-16"), "UTF-16"),
         (lambda raw: b"<feed><entry/></feed>", "not a Disqus export"),
         (lambda raw: b'{"json": true}', "not a Disqus export"),
@@ -233,10 +232,9 @@ def _variant(tmp_path: Path, fixtures: Path, change) -> Path:
         ),
     ],
     ids=[
-        "truncated",
+        "truncated-before-any-record",
         "empty",
         "blank",
-        "latin-1",
         "utf-16",
         "other-xml",
         "json",
@@ -344,7 +342,29 @@ def test_every_broken_post_is_reported_at_its_own_line(tmp_path):
     result = read_disqus(path, "dq")
     assert [i.id for i in result.interactions] == ["1", "3", "5"]
     assert result.skipped == {"malformed": 2}
-    assert [w.split(": ")[1] for w in result.warnings if "skipped" in w] == [
-        "line 5",
-        "line 7",
-    ]
+    (warning,) = [w for w in result.warnings if "repaired while reading" in w]
+    assert f"{path}: repaired while reading: skipped 2 <post> " in warning
+    assert "(line 5, 7: " in warning
+
+
+@pytest.mark.parametrize(
+    ("change", "repair"),
+    [
+        (lambda raw: raw[: len(raw) * 2 // 3], "truncated"),
+        (
+            lambda raw: raw.replace(b"Okafor", "\xd8kafor".encode("latin-1")),
+            "Windows-1252",
+        ),
+        (lambda raw: raw.replace(b"Okafor", b"Oka\x0bfor"), "U+000B"),
+    ],
+    ids=["truncated", "latin-1", "control-character"],
+)
+def test_a_repaired_export_is_read_with_one_warning_naming_file_and_line(
+    tmp_path, fixtures, change, repair
+):
+    path = _variant(tmp_path, fixtures, change)
+    result = read_disqus(path, "dq")
+    assert result.interactions
+    (warning,) = [w for w in result.warnings if "repaired while reading" in w]
+    assert warning.startswith(f"{path}: repaired while reading: line ")
+    assert repair in warning

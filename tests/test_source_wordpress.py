@@ -154,7 +154,7 @@ def test_every_wxr_version_reads_the_same(fixtures, tmp_path, small, namespace):
     ("content", "message"),
     [
         ("", "empty"),
-        ("<rss><channel><item><title>cut off", "not well-formed"),
+        ("<rss><channel><item><title>cut off", "truncated"),
         (
             '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>',
             "refused",

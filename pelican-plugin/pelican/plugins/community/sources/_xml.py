@@ -109,13 +109,25 @@ def check_utf8(path: Path, head: bytes) -> None:
     """Refuse a file that says (or defaults to) UTF-8 but is not: a
     Windows-1252 or Latin-1 export saved under the wrong name. ``head`` is
     the start of the file (its XML declaration)."""
+    line = first_line_not_utf8(path, head)
+    if line:
+        raise SourceError(
+            f"{path}: line {line}: not valid UTF-8 (was the file saved in "
+            "another encoding, such as Windows-1252?)"
+        )
+
+
+def first_line_not_utf8(path: Path, head: bytes) -> int:
+    """The first line of a file that says (or defaults to) UTF-8 holding a
+    byte that is not UTF-8; 0 when there is none or another encoding is
+    declared."""
     declared = _DECLARED_ENCODING.search(head[:200])
     try:
         name = codecs.lookup(declared.group(1).decode() if declared else "utf-8")
     except LookupError:
-        return
+        return 0
     if name.name != "utf-8":
-        return
+        return 0
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
     with path.open("rb") as handle:
@@ -123,12 +135,9 @@ def check_utf8(path: Path, head: bytes) -> None:
             try:
                 decoder.decode(block)
             except UnicodeDecodeError as exc:
-                line += block[: exc.start].count(b"\n")
-                raise SourceError(
-                    f"{path}: line {line}: not valid UTF-8 (was the file saved in "
-                    "another encoding, such as Windows-1252?)"
-                ) from None
+                return line + block[: exc.start].count(b"\n")
             line += block.count(b"\n")
+    return 0
 
 
 def _prolog_is_plain(head: bytes) -> bool:

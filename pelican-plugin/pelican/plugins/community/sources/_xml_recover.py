@@ -15,7 +15,13 @@ from defusedxml.ElementTree import iterparse
 
 from ..errors import SourceError
 from ._files import counted
-from ._xml import check_utf8, iter_elements, local_name, unreadable_encoding
+from ._xml import (
+    check_utf8,
+    first_line_not_utf8,
+    iter_elements,
+    local_name,
+    unreadable_encoding,
+)
 
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
@@ -67,12 +73,56 @@ KNOWN_NAMESPACES = {
 }
 
 
+#: Bytes XML 1.0 allows nowhere: the C0 controls but tab, line feed and
+#: carriage return (``\x0b`` pasted into a comment, a NUL from a bad copy).
+_CONTROLS = bytes(byte for byte in range(32) if byte not in (9, 10, 13))
+#: How many skipped records' lines the warning names.
+_LINES_NAMED = 5
+_NEXT_STEP = (
+    "Next step: export the file again from the old blog (or open it at that "
+    "line and mend it), then build again"
+)
+
+
 @dataclass
 class Recovery:
-    """What was patched up while reading: broken records and warnings."""
+    """What was repaired while reading a file, said in one warning."""
 
     broken: int = 0
-    warnings: list[str] = field(default_factory=list)
+    path: str = ""
+    #: "line N: what was done", in the order met
+    repairs: list[str] = field(default_factory=list)
+    #: (line, reason) of each skipped record
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    record: str = "record"
+
+    @property
+    def warnings(self) -> list[str]:
+        """One warning naming the file and each repair (with its line), or
+        none when the file needed none."""
+        parts = list(self.repairs)
+        if self.skipped:
+            lines = ", ".join(str(line) for line, _ in self.skipped[:_LINES_NAMED])
+            more = " ..." if len(self.skipped) > _LINES_NAMED else ""
+            parts.append(
+                f"skipped {len(self.skipped)} <{self.record}> that "
+                f"{'is' if len(self.skipped) == 1 else 'are'} not well-formed XML "
+                f"(line {lines}{more}: {self.skipped[0][1]})"
+            )
+        if not parts:
+            return []
+        return [f"{self.path}: repaired while reading: {'; '.join(parts)}"]
+
+
+@dataclass
+class _Repair:
+    """How the file is read again after a repairable error: the namespace
+    declarations added to the root's start tag, control characters removed,
+    bytes that are not UTF-8 read as Windows-1252."""
+
+    declarations: bytes = b""
+    controls: bool = False
+    transcode: bool = False
 
 
 def iter_records(
@@ -83,18 +133,25 @@ def iter_records(
     root: str,
     record: str,
     recovery: Recovery,
+    wrapper: str = "",
 ) -> Iterator[Element]:
-    """Yield the elements in ``names`` like :func:`iter_elements`, recovering
-    from what real exports get wrong.
+    """Yield the elements in ``names`` like :func:`iter_elements`, repairing
+    what real exports get wrong.
 
     ``root`` is the document element's local name, checked first so that a
     file of another format is refused clearly (``label`` names the format).
-    ``record`` is the top-level element whose broken instances are skipped.
-    A namespace prefix used without a declaration is declared on the root and
-    reading goes on from the record that used it. A file cut short
-    (truncated), not valid UTF-8, or broken beyond ``MAX_BROKEN_RECORDS``
-    raises :class:`SourceError`.
+    ``record`` is the element whose broken instances are skipped (inside
+    ``wrapper`` when it is not a child of the root: RSS's ``channel``).
+
+    A namespace prefix used without a declaration is declared, control
+    characters are removed and bytes that are not UTF-8 in a UTF-8 file are
+    read as Windows-1252: the file is read again from the start with the
+    repair, past the elements already given. A file cut short keeps the
+    records before the cut. Each repair is noted in ``recovery`` (one
+    warning); a file with no readable record, or broken beyond
+    ``MAX_BROKEN_RECORDS``, raises :class:`SourceError` with the next step.
     """
+    recovery.path, recovery.record = str(path), record
     head = _read_head(path)
     if not head.strip():
         raise SourceError(f"{path}: the file is empty")
@@ -109,13 +166,27 @@ def iter_records(
     prelude = declaration.group(1) if declaration else b""
     # One line, so that lines in a spliced parse map to the file's lines.
     root_bytes = b" ".join(head[root_tag[0] : root_tag[1]].split())
+    opened = b"<%s>" % wrapper.encode() if wrapper else b""
+    # Declarations go just before the root start tag's ">" (or "/>").
+    closing = 2 if head[: root_tag[1]].endswith(b"/>") else 1
+    insert_at = root_tag[1] - closing
     elements = iter_elements(path, names)
     base, prelude_chars = _data_start(head), 0
     base_line = 1 + head[:base].count(b"\n")
-    declared = encoding_checked = False
+    repair = _Repair()
+    spliced = False
+    given = records = 0
+    is_record: dict[str, bool] = {}
     while True:
         try:
-            yield from elements
+            for element in elements:
+                given += 1
+                tag = element.tag
+                hit = is_record.get(tag)
+                if hit is None:
+                    hit = is_record[tag] = local_name(tag) == record
+                records += hit
+                yield element
             return
         except SourceError as exc:
             failure = exc.__context__
@@ -124,60 +195,188 @@ def iter_records(
         line, column = failure.position
         offset = _file_offset(path, head, base, line, column, prelude_chars)
         original_line = base_line + line - 1
-        if failure.code in _TRUNCATION:
-            raise SourceError(
-                f"{path}: line {original_line}: the file ends in the middle of "
-                f"the XML (truncated?): {_reason(failure)}"
-            ) from None
-        if failure.code in _FATAL:
-            raise SourceError(
-                f"{path}: line {original_line}: {_reason(failure)}"
-            ) from None
+        where = f"{path}: line {original_line}"
+        if not spliced:
+            fixed = _repaired(path, head, root_bytes, failure.code, offset, repair)
+            if fixed:
+                recovery.repairs.append(f"line {fixed[0] or original_line}: {fixed[1]}")
+                elements = _iter_repaired(path, names, repair, base, insert_at, given)
+                continue
         if failure.code == _JUNK_AFTER_END:
-            recovery.warnings.append(
-                f"{path}: ignored what follows the end of the <{root}> element"
-            )
+            recovery.repairs.append(f"ignored what follows the end of the <{root}>")
             return
-        if failure.code == _INVALID_TOKEN and not encoding_checked:
+        if failure.code in _TRUNCATION or failure.code in _FATAL:
+            truncated = failure.code in _TRUNCATION
+            reason = (
+                "the file ends in the middle of the XML (truncated?): "
+                if truncated
+                else ""
+            ) + _reason(failure)
+            if records and truncated:
+                recovery.repairs.append(
+                    f"line {original_line}: {reason}; kept the {records} "
+                    f"<{record}> before it"
+                )
+                return
+            raise SourceError(f"{where}: {reason}. {_NEXT_STEP}") from None
+        if failure.code == _INVALID_TOKEN and not repair.transcode:
             check_utf8(path, head)
-            encoding_checked = True
-        if failure.code == _UNBOUND_PREFIX and not declared:
-            declared = True
-            missing = _undeclared_prefixes(path, root_bytes)
-            if not missing:
-                raise SourceError(
-                    f"{path}: line {original_line}: {_reason(failure)}"
-                ) from None
-            root_bytes = _declare(root_bytes, missing)
-            recovery.warnings.append(
-                f"{path}: declared the XML namespace prefix(es) "
-                f"{', '.join(p.decode() for p in missing)} the file uses "
-                "without declaring them"
-            )
-            resume = _record_start_before(path, offset, record) or offset
-        else:
-            recovery.broken += 1
-            if recovery.broken > MAX_BROKEN_RECORDS:
-                raise SourceError(
-                    f"{path}: more than {MAX_BROKEN_RECORDS} records are not "
-                    f"well-formed XML (last at line {original_line})"
-                ) from None
-            end = _record_end_after(path, offset, record)
-            if end is None:
-                raise SourceError(
-                    f"{path}: line {original_line}: not well-formed XML "
-                    f"({_reason(failure)})"
-                ) from None
-            resume = end
-            recovery.warnings.append(
-                f"{path}: line {original_line}: skipped a <{record}> that is not "
-                f"well-formed XML ({_reason(failure)})"
-            )
-        spliced_head = prelude + root_bytes
+        recovery.broken += 1
+        if recovery.broken > MAX_BROKEN_RECORDS:
+            raise SourceError(
+                f"{path}: more than {MAX_BROKEN_RECORDS} records are not "
+                f"well-formed XML (last at line {original_line}). {_NEXT_STEP}"
+            ) from None
+        end = _record_end_after(path, offset, record)
+        if end is None:
+            if records:
+                recovery.repairs.append(
+                    f"line {original_line}: stopped reading at XML that is not "
+                    f"well-formed ({_reason(failure)}); kept the {records} "
+                    f"<{record}> before it"
+                )
+                return
+            raise SourceError(
+                f"{where}: not well-formed XML ({_reason(failure)}). {_NEXT_STEP}"
+            ) from None
+        recovery.skipped.append((original_line, _reason(failure)))
+        spliced = True
+        spliced_head = prelude + _declare(root_bytes, repair.declarations) + opened
         prelude_chars = len(_decode(spliced_head, head))
-        base_line = original_line + _newlines(path, offset, resume)
-        base = resume
-        elements = _iter_spliced(path, names, spliced_head, resume)
+        base_line = original_line + _newlines(path, offset, end)
+        base = end
+        elements = _iter_spliced(path, names, spliced_head, end)
+
+
+def _repaired(
+    path: Path,
+    head: bytes,
+    root_bytes: bytes,
+    code: int,
+    offset: int,
+    repair: _Repair,
+) -> tuple[int, str] | None:
+    """Update ``repair`` for an error it can mend, and say what it does (with
+    the line when it is not the error's); None when it cannot."""
+    if code == _UNBOUND_PREFIX and not repair.declarations:
+        missing = _undeclared_prefixes(path, root_bytes)
+        if not missing:
+            return None
+        repair.declarations = _declarations(missing)
+        return 0, (
+            "declared the XML namespace prefix(es) "
+            f"{', '.join(p.decode() for p in missing)} the file uses without "
+            "declaring them"
+        )
+    if code != _INVALID_TOKEN:
+        return None
+    byte = _byte_at(path, offset)
+    if byte and byte in _CONTROLS and not repair.controls:
+        repair.controls = True
+        return 0, (
+            f"removed control character(s) XML does not allow (the first: "
+            f"U+{byte[0]:04X})"
+        )
+    if not repair.transcode:
+        line = first_line_not_utf8(path, head)
+        if line:
+            repair.transcode = True
+            return line, (
+                "read the bytes that are not UTF-8 as Windows-1252 (was the file "
+                "saved in another encoding?)"
+            )
+    return None
+
+
+def _iter_repaired(
+    path: Path,
+    names: set[str],
+    repair: _Repair,
+    start: int,
+    insert_at: int,
+    skip: int,
+) -> Iterator[Element]:
+    """Parse the whole file again through ``repair``, hardened and streamed
+    like :func:`iter_elements`, past the ``skip`` elements already given.
+    (Lines stay the file's: nothing a repair adds or removes is a line
+    break.)"""
+    with path.open("rb") as handle:
+        stream = _RepairedStream(handle, repair, start, insert_at)
+        try:
+            for _event, element in iterparse(stream, events=("end",), forbid_dtd=False):
+                if local_name(element.tag) in names:
+                    if skip:
+                        skip -= 1
+                    else:
+                        yield element
+                    element.clear()
+        except ParseError as exc:
+            raise SourceError(f"{path}: not well-formed XML ({exc})") from exc
+        except DefusedXmlException as exc:
+            raise SourceError(
+                f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
+            ) from None
+        except (LookupError, ValueError) as exc:
+            raise unreadable_encoding(path, stream.head, exc) from None
+
+
+class _RepairedStream:
+    """A read-only byte stream: the file from ``start`` through a
+    :class:`_Repair` (declarations inserted at byte ``insert_at``)."""
+
+    def __init__(self, handle, repair: _Repair, start: int, insert_at: int) -> None:
+        handle.seek(start)
+        self._handle = handle
+        self._repair = repair
+        self._position = start
+        self._insert_at = insert_at if repair.declarations else -1
+        self._decoder = (
+            codecs.getincrementaldecoder("utf-8")(errors=_AS_CP1252)
+            if repair.transcode
+            else None
+        )
+        self.head = b""
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size if size and size > 0 else _CHUNK)
+        start, self._position = self._position, self._position + len(data)
+        if not self.head:
+            self.head = data[:_HEAD]
+        if start <= self._insert_at < self._position:
+            cut = self._insert_at - start
+            data = data[:cut] + self._repair.declarations + data[cut:]
+            self._insert_at = -1
+        if self._repair.controls:
+            data = data.translate(None, _CONTROLS)
+        if self._decoder is not None:
+            data = self._decoder.decode(data, final=not data).encode("utf-8")
+        return data
+
+
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte that is not UTF-8 read as Windows-1252."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bad.decode("cp1252", errors="replace"), error.end
+
+
+_AS_CP1252 = "pelican-community-as-cp1252"
+codecs.register_error(_AS_CP1252, _as_windows_1252)
+
+
+def _byte_at(path: Path, offset: int) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        return handle.read(1)
+
+
+def _declarations(prefixes: list[bytes]) -> bytes:
+    return b"".join(
+        b' xmlns:%s="%s"'
+        % (prefix, KNOWN_NAMESPACES.get(prefix, b"urn:undeclared:" + prefix))
+        for prefix in prefixes
+    )
 
 
 def _iter_spliced(
@@ -240,13 +439,8 @@ def _root_tag(head: bytes, root: str) -> tuple[int, int] | None:
     return match.start(), end + 1
 
 
-def _declare(root_bytes: bytes, prefixes: list[bytes]) -> bytes:
+def _declare(root_bytes: bytes, declarations: bytes) -> bytes:
     """The root start tag with ``xmlns:prefix`` declarations added."""
-    declarations = b"".join(
-        b' xmlns:%s="%s"'
-        % (prefix, KNOWN_NAMESPACES.get(prefix, b"urn:undeclared:" + prefix))
-        for prefix in prefixes
-    )
     body = root_bytes[:-2] if root_bytes.endswith(b"/>") else root_bytes[:-1]
     tail = root_bytes[len(body) :]
     return b" ".join(body.split()) + declarations + tail
@@ -285,21 +479,6 @@ def _record_end_after(path: Path, offset: int, record: str) -> int | None:
             return chunk_start + match.end()
         position = chunk_start + len(chunk)
     return None
-
-
-def _record_start_before(path: Path, offset: int, record: str) -> int | None:
-    """Offset of the ``<record`` start tag that encloses ``offset``, if the
-    record is still open there (within the last megabyte)."""
-    window_start = max(0, offset - _CHUNK)
-    with path.open("rb") as handle:
-        handle.seek(window_start)
-        window = handle.read(offset - window_start)
-    name = record.encode()
-    starts = list(re.finditer(rb"<(?:[A-Za-z_][\w.\-]*:)?" + name + rb"[\s>]", window))
-    ends = list(re.finditer(rb"</(?:[A-Za-z_][\w.\-]*:)?" + name + rb"\s*>", window))
-    if not starts or (ends and ends[-1].start() > starts[-1].start()):
-        return None
-    return window_start + starts[-1].start()
 
 
 def _file_offset(

@@ -17,7 +17,8 @@ from ..model import Interaction, SourceResult
 from ..storage import paused_gc
 from ..urls import public_http_url
 from ._emailkeys import signed_email
-from ._xml import iter_elements, local_name, text_of
+from ._xml import local_name, text_of
+from ._xml_recover import Recovery, iter_records
 
 logger = logging.getLogger(__name__)
 
@@ -160,19 +161,32 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
     sharing an email get the same opaque ``author_key`` instead.
     """
     reader = _ExportReader()
+    recovery = Recovery()
+    elements = iter_records(
+        path,
+        {"item", "author"},
+        label="WordPress",
+        root="rss",
+        record="item",
+        wrapper="channel",
+        recovery=recovery,
+    )
     # A large export makes a hundred thousand records that are never garbage.
     with paused_gc():
-        for ordinal, element in enumerate(iter_elements(path, {"item", "author"})):
+        for ordinal, element in enumerate(elements):
             if local_name(element.tag) != "author":
                 reader.read_item(element, ordinal)
             elif _is_wordpress_tag(element.tag):
                 reader.add_author(element)
         interactions = _assign_author_keys(reader, source_name)
     logger.debug("%s: %d comment(s) kept", path, len(interactions))
+    if recovery.broken:
+        reader.skipped["malformed"] += recovery.broken
     return SourceResult(
         interactions=tuple(interactions),
         removed=frozenset(reader.removed),
         skipped=dict(sorted(reader.skipped.items())),
+        warnings=tuple(recovery.warnings),
     )
 
 
