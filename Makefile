@@ -20,7 +20,7 @@ python_for = $(firstword $(foreach c,$(shell command -v python$(1) 2>/dev/null) 
   $(if $(shell $(c) -c 'print(1)' 2>/dev/null),$(c))))
 OTHER_PYTHONS := $(foreach v,3.12 3.13,$(if $(call python_for,$(v)),$(v)))
 
-.PHONY: demo test test-pythons test-lowest lint format bench bench-peer serve clean screenshots catalogs
+.PHONY: demo test test-pythons test-lowest lint format bench bench-peer serve clean screenshots catalogs docs
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -72,6 +72,27 @@ test-lowest:
 	@rm -rf build/lib pelican-plugin/*.egg-info
 	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
 
+# The manual: Sphinx, Furo and MyST-Parser in their own .venv-docs
+# (requirements-docs.txt), docs/ into build/docs/; any warning fails it.
+# The settings and command-line reference pages are generated from the
+# installed package at each build (docs/_ext/community_reference.py).
+DOCS_VENV  := .venv-docs
+DOCS_STAMP := $(DOCS_VENV)/.installed
+
+$(DOCS_VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(DOCS_VENV)
+
+$(DOCS_STAMP): $(DOCS_VENV)/bin/python setup.cfg pyproject.toml requirements-docs.txt $(PACKAGE_FILES)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check . -r requirements-docs.txt
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
+	rm -rf build/lib build/bdist.* pelican-plugin/*.egg-info
+	touch $@
+
+docs: $(DOCS_STAMP)
+	$(DOCS_VENV)/bin/sphinx-build -W --keep-going -q -b html docs build/docs
+	@echo "The manual is in build/docs/index.html"
+
 # The README's pictures: the community page in two themes, as the browser
 # tests see it (needs Chromium: apt-get install chromium).
 screenshots: $(STAMP) $(NODE_STAMP)
@@ -106,4 +127,4 @@ bench-peer: $(STAMP)
 	$(BIN)/python bench/run.py --only peer
 
 clean:
-	rm -rf $(VENV) .venv-3.12 .venv-3.13 .venv-lowest node_modules sample-site/output build dist *.egg-info
+	rm -rf $(VENV) $(DOCS_VENV) .venv-3.12 .venv-3.13 .venv-lowest node_modules sample-site/output build dist *.egg-info
