@@ -503,3 +503,21 @@ def test_someone_using_the_authors_name_is_not_the_author(site):
     erased = run(site, "forget", "https://evil.example/")
     assert erased.returncode == 0 and "erased 1 interaction(s)" in erased.stdout
     assert run(site, "forget", "https://blog.example/").returncode == 1
+
+
+def test_check_into_a_pipe_closed_early_ends_quietly(site):
+    """`pelican-community check | head -1`: the reader goes away before the
+    command has written; it ends without a BrokenPipeError traceback."""
+    site.article("post-1", "First light", "2013-01-01")
+    site.conf()
+    command = [sys.executable, "-m", "pelican.plugins.community.cli", "check"]
+    command += ["-s", str(site.root / "pelicanconf.py")]
+    reader = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=site.root
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # gone before the first line: every write fails
+    err = reader.stderr.read()
+    assert reader.wait(timeout=60) == 0, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    assert b"BrokenPipe" not in err, err.decode()

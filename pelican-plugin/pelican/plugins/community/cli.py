@@ -481,6 +481,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommunityError as exc:
         print(f"pelican-community: error: {exc}", file=sys.stderr)
         return exc.exitcode
+    except BrokenPipeError:
+        # `pelican-community check | head`: the reader has read enough. Point
+        # stdout at nothing so the interpreter's own flush at exit is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
