@@ -303,8 +303,12 @@ def test_pelican_content_cache_keeps_working_with_the_plugin(site):
     site.build()
     for name, text in pages.items():
         assert site.page(name) == text, name
-    # The thank-you list is in the article once, not appended twice.
-    assert pages["first-light/index.html"].count("Tom Reader") >= 1
+    # The thank-you list is in the article once, not appended twice: Tom
+    # Reader is named once in it and once beside his comment.
+    article = pages["first-light/index.html"]
+    assert article.count('<section class="community-thanks"') == 1
+    assert article.count("#person-tom-reader") == 1
+    assert article.count("Tom Reader") == 2
 
 
 def test_a_long_reply_thread_is_cached_too(small, computed):
