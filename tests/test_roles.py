@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.views.compute import compute_community
@@ -32,7 +33,7 @@ def talk(name, post, when, kind="comment", **kw):
 
 def roles(items, people=None, min_posts=3):
     community = compute_community(items, people or PeopleFile(), POSTS, min_posts)
-    return {p.name: (p.role, p.reasons) for p in community.people}
+    return {p.name: (p.role, list(p.reasons)) for p in community.people}
 
 
 def test_role_thresholds_follow_distinct_posts_not_comment_counts():
@@ -187,3 +188,23 @@ def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
     ]
     (felix,) = compute_community(items, PeopleFile(), POSTS).people
     assert felix.url == "https://felix.example/"
+
+
+def test_what_people_share_alike_cannot_be_changed_through_one_of_them():
+    """Two one-off visitors with the same counts, posts and reasons hold one
+    shared value each: it is read-only, so no one's page can change another's."""
+    items = [
+        talk("Ann Once", 1, "2020-01-01T00:00:00+00:00"),
+        talk("Bob Once", 1, "2020-01-01T00:00:00+00:00"),
+    ]
+    ann, bob = compute_community(items, PeopleFile(), POSTS, 3).people
+    assert ann.counts is bob.counts and ann.posts is bob.posts
+    with pytest.raises(TypeError):
+        ann.counts["comment"] += 1
+    with pytest.raises(AttributeError):
+        ann.posts.append("p2")  # type: ignore[attr-defined]
+    assert bob.counts["comment"] == 1 and bob.posts == ("p1",)
+    record = Interaction.from_dict({"source": "s", "id": "1", "kind": "like"})
+    with pytest.raises(TypeError):
+        record.extra["platform"] = "x"  # type: ignore[index]
+    assert Interaction.from_dict({"source": "s", "id": "2", "kind": "like"}).extra == {}

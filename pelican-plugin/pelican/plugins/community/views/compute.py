@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, overload
 
 from markupsafe import Markup
 
@@ -44,6 +44,7 @@ from .community import (
     LinkedPage,
     Person,
     PostCommunity,
+    ReadOnlyCounts,
     Thanks,
 )
 from .matching import PostMatcher
@@ -397,10 +398,23 @@ def _person(
     )
 
 
-def _one_of(shared: dict[tuple, object], key: tuple, value: T) -> T:
-    """The shared copy of ``value`` (a list, dict or tuple of plain values,
-    which ``key`` spells out)."""
-    return cast(T, shared.setdefault(key, value))
+@overload
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: dict[str, int]
+) -> dict[str, int]: ...
+@overload
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: Sequence[T]
+) -> tuple[T, ...]: ...
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: Sequence[T] | dict[str, int]
+) -> object:
+    """The shared, read-only copy of ``value`` (a sequence or counts of plain
+    values, which ``key`` spells out): a tuple or :class:`ReadOnlyCounts`,
+    so no person can change what others share."""
+    if key not in shared:
+        shared[key] = ReadOnlyCounts(value) if isinstance(value, dict) else tuple(value)
+    return shared[key]
 
 
 def _newest_photo(identity: Identity) -> str:
