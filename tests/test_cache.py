@@ -265,7 +265,9 @@ def test_a_damaged_cache_is_ignored(small, computed, damage):
 def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
     folder = tmp_path / "cache" / cache_module.CACHE_DIR
     store = cache_module.CommunityCache(tmp_path / "community-archive", folder)
-    community = pipeline.compute_community([], pipeline.PeopleFile(), [])
+    community = pipeline.compute_community(
+        [], pipeline.PeopleFile(), [], 3, max_depth=6
+    )
     store.store("inputs", community)
     assert not (tmp_path / "community-archive").exists()
     assert not folder.exists()

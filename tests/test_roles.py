@@ -32,7 +32,9 @@ def talk(name, post, when, kind="comment", **kw):
 
 
 def roles(items, people=None, min_posts=3):
-    community = compute_community(items, people or PeopleFile(), POSTS, min_posts)
+    community = compute_community(
+        items, people or PeopleFile(), POSTS, min_posts, max_depth=6
+    )
     return {p.name: (p.role, list(p.reasons)) for p in community.people}
 
 
@@ -95,7 +97,7 @@ def test_author_replies_are_not_community_but_count_as_answers():
         published="2020-01-02T00:00:00+00:00",
         parent=question.id,
     )
-    community = compute_community([question, answer], people, POSTS)
+    community = compute_community([question, answer], people, POSTS, 3, max_depth=6)
     assert [p.name for p in community.people] == ["Reader"]
     assert community.people[0].reasons[-1] == "you replied to them 1 time"
     (comment,) = community.for_post("p1").conversation
@@ -109,7 +111,11 @@ def test_thanks_follow_first_arrival_and_flag_first_timers():
         talk("Early Bird", 2, "2021-01-02T00:00:00+00:00"),
         talk("Late Comer", 2, "2021-01-01T00:00:00+00:00", kind="like"),
     ]
-    thanks = compute_community(items, PeopleFile(), POSTS).for_post("p2").thanks
+    thanks = (
+        compute_community(items, PeopleFile(), POSTS, 3, max_depth=6)
+        .for_post("p2")
+        .thanks
+    )
     assert [(t.person.name, t.first_time) for t in thanks] == [
         ("Early Bird", False),
         ("Late Comer", True),
@@ -122,8 +128,11 @@ def test_the_same_inputs_in_any_order_give_the_same_report():
         for n in ("Ann A", "Bo B", "Cy C")
         for p in (1, 2, 3)
     ]
-    first = compute_community(items, PeopleFile(), POSTS).json_text()
-    assert compute_community(items[::-1], PeopleFile(), POSTS).json_text() == first
+    first = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).json_text()
+    assert (
+        compute_community(items[::-1], PeopleFile(), POSTS, 3, max_depth=6).json_text()
+        == first
+    )
 
 
 def test_plain_text_comments_keep_their_paragraphs():
@@ -134,7 +143,9 @@ def test_plain_text_comments_keep_their_paragraphs():
         content="First thought.\n\nSecond one,\non two lines.",
     )
     (comment,) = (
-        compute_community([item], PeopleFile(), POSTS).for_post("p1").conversation
+        compute_community([item], PeopleFile(), POSTS, 3, max_depth=6)
+        .for_post("p1")
+        .conversation
     )
     assert comment.content == "<p>First thought.</p><p>Second one,<br>on two lines.</p>"
 
@@ -154,7 +165,7 @@ def test_a_persons_photo_is_the_newest_safe_one():
             )
             for when, photo in given
         ]
-        (ines,) = compute_community(items, PeopleFile(), POSTS).people
+        (ines,) = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
         return ines.photo
 
     old, new = "https://ines.example/old.png", "https://ines.example/new.png"
@@ -186,7 +197,7 @@ def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
         ),
         talk("Felix Ng", 4, "2023-01-01T00:00:00+00:00", kind="like"),
     ]
-    (felix,) = compute_community(items, PeopleFile(), POSTS).people
+    (felix,) = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
     assert felix.url == "https://felix.example/"
 
 
@@ -197,7 +208,7 @@ def test_what_people_share_alike_cannot_be_changed_through_one_of_them():
         talk("Ann Once", 1, "2020-01-01T00:00:00+00:00"),
         talk("Bob Once", 1, "2020-01-01T00:00:00+00:00"),
     ]
-    ann, bob = compute_community(items, PeopleFile(), POSTS, 3).people
+    ann, bob = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
     assert ann.counts is bob.counts and ann.posts is bob.posts
     with pytest.raises(TypeError):
         ann.counts["comment"] += 1

@@ -73,22 +73,18 @@ class Computed:
     looks_like_author: list[Identity]
 
 
-#: Reply levels shown nested (COMMUNITY_MAX_DEPTH); deeper replies are
-#: listed flat at the last level, each saying whom it answers.
-MAX_REPLY_DEPTH = 6
-
-
 def compute_community(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
-    regular_min_posts: int = 3,
+    regular_min_posts: int,
     *,
-    max_depth: int = MAX_REPLY_DEPTH,
+    max_depth: int,
     consume: bool = False,
 ) -> Community:
     """Match, merge, classify and arrange every interaction; replies nest at
-    most ``max_depth`` levels.
+    most ``max_depth`` levels (COMMUNITY_MAX_DEPTH); deeper replies are
+    listed flat at the last level, each saying whom it answers.
 
     ``consume``: ``items`` is emptied once it has been read, and each
     record is let go as soon as the computation is done with it (a build
@@ -109,9 +105,9 @@ def compute_with_identities(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
-    regular_min_posts: int = 3,
+    regular_min_posts: int,
     *,
-    max_depth: int = MAX_REPLY_DEPTH,
+    max_depth: int,
 ) -> Computed:
     """:func:`compute_community`, keeping who is who for ``check``."""
     return _compute_community(items, people_file, posts, regular_min_posts, max_depth)
