@@ -276,15 +276,15 @@ def test_a_writer_killed_mid_write_leaves_a_whole_file(tmp_path):
     target.parent.mkdir()
     target.write_text("a" * 3_000_000 + "\n")
     for delay in (0.05, 0.15, 0.3):
-        child = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-c", WRITER, str(target)],
             stdout=subprocess.PIPE,
             text=True,
-        )
-        assert child.stdout.readline().strip() == "ready"
-        time.sleep(delay)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        ) as child:
+            assert child.stdout.readline().strip() == "ready"
+            time.sleep(delay)
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
         text = target.read_text()
         assert text in ("a" * 3_000_000 + "\n", "b" * 3_000_000 + "\n")
 
