@@ -166,16 +166,16 @@ def test_a_process_killed_at_any_point_loses_no_completed_merge(
     import subprocess
     import sys
 
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-c", MERGER, str(tmp_path)], stdout=subprocess.PIPE, text=True
-    )
-    done = 0
-    while done < merges_before_kill:
-        done = int(child.stdout.readline())
-    os.kill(
-        child.pid, signal.SIGKILL
-    )  # somewhere inside the next merge, or between two
-    child.wait()
+    ) as child:
+        done = 0
+        while done < merges_before_kill:
+            done = int(child.stdout.readline())
+        os.kill(
+            child.pid, signal.SIGKILL
+        )  # somewhere inside the next merge, or between two
+        child.wait()
     items = Archive(tmp_path).load_source("s")  # readable: no half-written line
     assert {str(n) for n in range(1, done + 1)} <= set(items)
     assert all(item.author_name == f"Reader {item.id}" for item in items.values())

@@ -83,7 +83,6 @@ def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
     result = run(site, "check")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    print(out)
     assert (
         "Regulars you have not pinned: paste under 'friends:' those who are friends:\n"
         "friends:\n"

@@ -91,9 +91,9 @@ def test_a_build_shows_what_records_kept_whole_show(tmp_path, monkeypatch, seed)
     kept = list(seen.items)
     handed_over = list(seen.items)
 
-    whole = compute_community(kept, seen.people_file, posts, max_depth=2)
+    whole = compute_community(kept, seen.people_file, posts, 3, max_depth=2)
     consumed = compute_community(
-        handed_over, seen.people_file, posts, max_depth=2, consume=True
+        handed_over, seen.people_file, posts, 3, max_depth=2, consume=True
     )
 
     assert handed_over == []  # the computation took every record

@@ -276,15 +276,15 @@ def test_a_writer_killed_mid_write_leaves_a_whole_file(tmp_path):
     target.parent.mkdir()
     target.write_text("a" * 3_000_000 + "\n")
     for delay in (0.05, 0.15, 0.3):
-        child = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-c", WRITER, str(target)],
             stdout=subprocess.PIPE,
             text=True,
-        )
-        assert child.stdout.readline().strip() == "ready"
-        time.sleep(delay)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait()
+        ) as child:
+            assert child.stdout.readline().strip() == "ready"
+            time.sleep(delay)
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
         text = target.read_text()
         assert text in ("a" * 3_000_000 + "\n", "b" * 3_000_000 + "\n")
 
@@ -377,3 +377,16 @@ def test_a_report_reads_as_one_line():
     )
     failed = FetchReport("old-blog", requests=2, failure="https://x/feed: HTTP 500")
     assert describe_report(failed).endswith("; FAILED: https://x/feed: HTTP 500")
+
+
+def test_a_source_is_live_when_its_type_fetches_and_it_names_no_file(tmp_path):
+    (tmp_path / "export.xml").write_text("<rss/>", encoding="utf-8")
+    (tmp_path / "feed.xml").write_text("<rss/>", encoding="utf-8")
+    sources = [
+        {"type": "wordpress", "path": "export.xml"},
+        {"type": "feed", "path": "feed.xml", "name": "saved-feed"},
+        {"type": "feed", "url": "https://b.example/comments.xml"},
+        {"type": "mastodon"},
+    ]
+    settings = load_settings({"COMMUNITY_SOURCES": sources}, root=tmp_path)
+    assert [spec.is_live for spec in settings.sources] == [False, False, True, True]

@@ -124,7 +124,7 @@ def test_many_comments_on_one_unmatched_page_count_as_one_post():
     not three posts: a one-off visitor, not a regular."""
     items = [_comment(n, "https://old.example/") for n in (1, 2, 3)]
     items.append(_comment(4, "https://old.example/?p=9"))
-    community = compute_community(items, PeopleFile(), POSTS, 3)
+    community = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6)
     [person] = community.people
     assert person.role == "returning"
     assert person.reasons[0].startswith("commented on 2 posts")
@@ -133,7 +133,7 @@ def test_many_comments_on_one_unmatched_page_count_as_one_post():
 
 def test_below_a_raised_regular_bar_people_are_returning_not_drive_by():
     items = [_comment(n, f"https://old.example/post-{n}/") for n in range(1, 5)]
-    community = compute_community(items, PeopleFile(), POSTS, 5)
+    community = compute_community(items, PeopleFile(), POSTS, 5, max_depth=6)
     [person] = community.people
     assert person.role == "returning"
     assert person.reasons[0].startswith("commented on 4 posts")

@@ -2,9 +2,8 @@
 their authors would on a first run (AUTHOR and SITEURL set, no people file).
 
 Every expected number is counted here from the raw files with plain json and
-yaml, never through the plugin. Where today's code gets it wrong the test is a
-strict xfail naming what issue 10 asks for: remove the marker when it is
-fixed. Provenance and licences: tests/fixtures/real-world/README.md."""
+yaml, never through the plugin, and every one must match (no xfails).
+Provenance and licences: tests/fixtures/real-world/README.md."""
 
 from __future__ import annotations
 

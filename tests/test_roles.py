@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.views.compute import compute_community
@@ -31,8 +32,10 @@ def talk(name, post, when, kind="comment", **kw):
 
 
 def roles(items, people=None, min_posts=3):
-    community = compute_community(items, people or PeopleFile(), POSTS, min_posts)
-    return {p.name: (p.role, p.reasons) for p in community.people}
+    community = compute_community(
+        items, people or PeopleFile(), POSTS, min_posts, max_depth=6
+    )
+    return {p.name: (p.role, list(p.reasons)) for p in community.people}
 
 
 def test_role_thresholds_follow_distinct_posts_not_comment_counts():
@@ -94,7 +97,7 @@ def test_author_replies_are_not_community_but_count_as_answers():
         published="2020-01-02T00:00:00+00:00",
         parent=question.id,
     )
-    community = compute_community([question, answer], people, POSTS)
+    community = compute_community([question, answer], people, POSTS, 3, max_depth=6)
     assert [p.name for p in community.people] == ["Reader"]
     assert community.people[0].reasons[-1] == "you replied to them 1 time"
     (comment,) = community.for_post("p1").conversation
@@ -108,7 +111,11 @@ def test_thanks_follow_first_arrival_and_flag_first_timers():
         talk("Early Bird", 2, "2021-01-02T00:00:00+00:00"),
         talk("Late Comer", 2, "2021-01-01T00:00:00+00:00", kind="like"),
     ]
-    thanks = compute_community(items, PeopleFile(), POSTS).for_post("p2").thanks
+    thanks = (
+        compute_community(items, PeopleFile(), POSTS, 3, max_depth=6)
+        .for_post("p2")
+        .thanks
+    )
     assert [(t.person.name, t.first_time) for t in thanks] == [
         ("Early Bird", False),
         ("Late Comer", True),
@@ -121,8 +128,11 @@ def test_the_same_inputs_in_any_order_give_the_same_report():
         for n in ("Ann A", "Bo B", "Cy C")
         for p in (1, 2, 3)
     ]
-    first = compute_community(items, PeopleFile(), POSTS).json_text()
-    assert compute_community(items[::-1], PeopleFile(), POSTS).json_text() == first
+    first = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).json_text()
+    assert (
+        compute_community(items[::-1], PeopleFile(), POSTS, 3, max_depth=6).json_text()
+        == first
+    )
 
 
 def test_plain_text_comments_keep_their_paragraphs():
@@ -133,7 +143,9 @@ def test_plain_text_comments_keep_their_paragraphs():
         content="First thought.\n\nSecond one,\non two lines.",
     )
     (comment,) = (
-        compute_community([item], PeopleFile(), POSTS).for_post("p1").conversation
+        compute_community([item], PeopleFile(), POSTS, 3, max_depth=6)
+        .for_post("p1")
+        .conversation
     )
     assert comment.content == "<p>First thought.</p><p>Second one,<br>on two lines.</p>"
 
@@ -153,7 +165,7 @@ def test_a_persons_photo_is_the_newest_safe_one():
             )
             for when, photo in given
         ]
-        (ines,) = compute_community(items, PeopleFile(), POSTS).people
+        (ines,) = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
         return ines.photo
 
     old, new = "https://ines.example/old.png", "https://ines.example/new.png"
@@ -185,5 +197,25 @@ def test_a_persons_link_is_the_newest_form_of_the_site_they_use_most():
         ),
         talk("Felix Ng", 4, "2023-01-01T00:00:00+00:00", kind="like"),
     ]
-    (felix,) = compute_community(items, PeopleFile(), POSTS).people
+    (felix,) = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
     assert felix.url == "https://felix.example/"
+
+
+def test_what_people_share_alike_cannot_be_changed_through_one_of_them():
+    """Two one-off visitors with the same counts, posts and reasons hold one
+    shared value each: it is read-only, so no one's page can change another's."""
+    items = [
+        talk("Ann Once", 1, "2020-01-01T00:00:00+00:00"),
+        talk("Bob Once", 1, "2020-01-01T00:00:00+00:00"),
+    ]
+    ann, bob = compute_community(items, PeopleFile(), POSTS, 3, max_depth=6).people
+    assert ann.counts is bob.counts and ann.posts is bob.posts
+    with pytest.raises(TypeError):
+        ann.counts["comment"] += 1
+    with pytest.raises(AttributeError):
+        ann.posts.append("p2")  # type: ignore[attr-defined]
+    assert bob.counts["comment"] == 1 and bob.posts == ("p1",)
+    record = Interaction.from_dict({"source": "s", "id": "1", "kind": "like"})
+    with pytest.raises(TypeError):
+        record.extra["platform"] = "x"  # type: ignore[index]
+    assert Interaction.from_dict({"source": "s", "id": "2", "kind": "like"}).extra == {}

@@ -135,7 +135,7 @@ def test_a_share_counts_like_a_repost_not_as_conversation():
             content="Reading the tide tables: I never knew about the moon.",
         ),
     ]
-    community = compute_community(items, PeopleFile(), [POST])
+    community = compute_community(items, PeopleFile(), [POST], 3, max_depth=6)
     people = {p.name: p for p in community.people}
     assert people["Sharer"].role == "drive-by"
     assert (people["Sharer"].shares, people["Sharer"].conversation_count) == (1, 0)
@@ -159,7 +159,7 @@ def test_bots_are_never_in_the_community_but_their_taps_count():
         _item(2, "like", **bot),
         _item(3, "comment", author_name="Reader", content="Lovely."),
     ]
-    community = compute_community(items, PeopleFile(), [POST])
+    community = compute_community(items, PeopleFile(), [POST], 3, max_depth=6)
     assert [p.name for p in community.people] == ["Reader"]
     view = community.for_post(POST.slug)
     assert view.reactions["like"] == 1
@@ -174,7 +174,7 @@ def test_nameless_mentions_fold_into_one_line_and_nameless_taps_count():
         _item(4, "like", url="https://likes.example/1"),
         _item(5, "bookmark", url="https://marks.example/2"),
     ]
-    community = compute_community(items, PeopleFile(), [POST])
+    community = compute_community(items, PeopleFile(), [POST], 3, max_depth=6)
     assert community.people == []
     view = community.for_post(POST.slug)
     assert view.conversation == []

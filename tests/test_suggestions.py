@@ -67,7 +67,7 @@ def _big_site() -> list[Interaction]:
 
 def test_check_on_a_big_site_is_grouped_capped_and_pastes_as_yaml():
     items = _big_site()
-    computed = compute_with_identities(items, PeopleFile(), POSTS)
+    computed = compute_with_identities(items, PeopleFile(), POSTS, 3, max_depth=6)
     lines = suggest_edits(computed, items, PeopleFile(), POSTS)
     text = "\n".join(lines)
     assert len(lines) <= 120

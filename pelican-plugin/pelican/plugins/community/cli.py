@@ -238,7 +238,7 @@ def _seconds(text: str) -> float:
 
 def _fetch(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    live = [spec for spec in cs.sources if spec.path is None]
+    live = [spec for spec in cs.sources if spec.is_live]
     if not live:
         print("no live sources in COMMUNITY_SOURCES: nothing to fetch")
         return 0

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
@@ -46,7 +47,7 @@ class Interaction:
     url: str = ""  #: permalink of the interaction itself
     content: str = ""  #: untrusted HTML (sanitized on render)
     parent: str = ""  #: id of the interaction it replies to, same source
-    extra: dict[str, str] = field(default_factory=dict)  #: per-source facts
+    extra: Mapping[str, str] = field(default_factory=dict)  #: per-source facts
 
     def to_dict(self) -> dict:
         """Return a plain dict with empty fields dropped (compact archive lines)."""
@@ -72,8 +73,8 @@ class Interaction:
         else:
             values = {k: v for k, v in data.items() if k in _FIELD_SET}
         extra = values.get("extra")
-        # Most records have no extra facts: they share one empty dict (a
-        # record is frozen; nothing writes into its ``extra``).
+        # Most records have no extra facts: they share one empty mapping,
+        # read-only, so no record can write into another's ``extra``.
         values["extra"] = dict(extra) if extra else _NO_EXTRA
         # A large archive repeats the same sources, posts and people on
         # thousands of lines: one string each, not one per line.
@@ -123,7 +124,7 @@ def withheld_record(
     )
 
 
-_NO_EXTRA: dict[str, str] = {}
+_NO_EXTRA: Mapping[str, str] = MappingProxyType({})
 #: The record's fields, in order.
 FIELD_NAMES = tuple(f.name for f in fields(Interaction))
 _FIELD_SET = frozenset(FIELD_NAMES)

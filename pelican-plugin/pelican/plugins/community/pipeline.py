@@ -19,7 +19,6 @@ from .model import Interaction, PostRef
 from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
-from .sources import SOURCE_TYPES
 from .storage import paused_gc
 from .views.community import Community
 from .views.compute import Computed, compute_community, compute_with_identities
@@ -106,11 +105,7 @@ def update_archive(
     """Merge changed local sources and due live sources into ``archive``
     (``progress``: a bar for long imports and fetches, on a terminal)."""
     ingest_local_sources(archive, settings.sources, memo, progress)
-    live = [
-        spec.name
-        for spec in settings.sources
-        if SOURCE_TYPES[spec.type].live and spec.path is None
-    ]
+    live = [spec.name for spec in settings.sources if spec.is_live]
     if settings.offline or not live:
         return
     if settings.fetch_budget == 0:

@@ -19,6 +19,8 @@ from .sources import SOURCE_TYPES, FetchSchedule, SourceSpec
 
 logger = logging.getLogger(__name__)
 
+#: the stylesheet is linked where it is written, unless told otherwise
+_CSS_PATH = "community/community.css"
 #: setting -> (default, allowed type)
 DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_SOURCES": ([], list),
@@ -28,8 +30,8 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_URL": ("community/", str),
     "COMMUNITY_SAVE_AS": ("community/index.html", str),
     "COMMUNITY_JSON_SAVE_AS": ("", str),
-    "COMMUNITY_CSS_URL": ("community/community.css", str),
-    "COMMUNITY_CSS_SAVE_AS": ("community/community.css", str),
+    "COMMUNITY_CSS_URL": (_CSS_PATH, str),
+    "COMMUNITY_CSS_SAVE_AS": (_CSS_PATH, str),
     "COMMUNITY_CONCENTRATION": (True, bool),
     "COMMUNITY_CIRCLE_CHART": (True, bool),
     "COMMUNITY_AVATARS": (False, bool),
@@ -68,15 +70,15 @@ class CommunitySettings:
     thanks_in_content: bool
     fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
     #: the desk lists unanswered conversation this recent
-    desk_waiting_months: int = 12
+    desk_waiting_months: int = DEFAULTS["COMMUNITY_DESK_WAITING_MONTHS"][0]
     #: the desk's "gone quiet" needs at least this long a silence
-    desk_quiet_months: int = 6
+    desk_quiet_months: int = DEFAULTS["COMMUNITY_DESK_QUIET_MONTHS"][0]
     #: archived sources no longer configured, kept as history without a warning
     keep_sources: tuple[str, ...] = ()
-    css_save_as: str = "community/community.css"
+    css_save_as: str = DEFAULTS["COMMUNITY_CSS_SAVE_AS"][0]
     circle_chart: bool = True
     #: reply levels shown nested; deeper replies are listed flat
-    max_depth: int = 6
+    max_depth: int = DEFAULTS["COMMUNITY_MAX_DEPTH"][0]
     #: seconds a build may spend fetching (None: no limit, 0: nothing fetched)
     fetch_budget: float | None = 15.0
     avatars: bool = False
@@ -85,7 +87,7 @@ class CommunitySettings:
     def photos_folder(self) -> str:
         """Where the output keeps the photos: beside the stylesheet."""
         return posixpath.join(
-            posixpath.dirname(self.css_save_as or "community/community.css"),
+            posixpath.dirname(self.css_save_as or DEFAULTS["COMMUNITY_CSS_SAVE_AS"][0]),
             "photos",
         )
 

@@ -87,7 +87,7 @@ def sync_live_sources(
     cut short stays due, and one warning names the sources cut short.
     Returns one report per live source (none when ``settings.offline``).
     """
-    specs = [spec for spec in settings.sources if _is_live(spec)]
+    specs = [spec for spec in settings.sources if spec.is_live]
     if settings.offline or not specs:
         return []
     clock = now or _utc_now
@@ -141,10 +141,6 @@ def sync_live_sources(
             ", ".join(cut),
         )
     return reports
-
-
-def _is_live(spec: SourceSpec) -> bool:
-    return SOURCE_TYPES[spec.type].live and spec.path is None
 
 
 def _utc_now() -> datetime:

@@ -48,6 +48,12 @@ class SourceSpec:
     path: Path | None = None
     options: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def is_live(self) -> bool:
+        """Fetched over the network: a type with a live planner, given no
+        ``path`` (an entry with one reads that file instead)."""
+        return self.path is None and bool(SOURCE_TYPES[self.type].fetch)
+
 
 def _function(dotted: str) -> Any:
     module, function = dotted.rsplit(".", 1)
@@ -71,11 +77,6 @@ class SourceType:
     option_keys: tuple[tuple[str, str], ...] = ()
     #: the reader takes the entry's options as keyword arguments
     reader_takes_options: bool = False
-
-    @property
-    def live(self) -> bool:
-        """An entry without ``path`` is fetched over the network."""
-        return bool(self.fetch)
 
     @property
     def read_file(self) -> Reader | None:

@@ -12,6 +12,7 @@ from ..dates import to_utc_iso
 from ..model import Interaction, PostRef, SourceResult, withheld_record
 from ..urls import handle_key, public_http_url, safe_http_url
 from . import SourceSpec
+from ._files import scalar_text
 from ._live import (
     MAX_SOCIAL_PAGES,
     Client,
@@ -89,9 +90,9 @@ def parse_context(
     # Replies to the status itself name its author's account id: the author.
     me = next(
         (
-            _text(s.get("in_reply_to_account_id"))
+            scalar_text(s.get("in_reply_to_account_id"))
             for s in statuses
-            if _text(s.get("in_reply_to_id")) == status.status_id
+            if scalar_text(s.get("in_reply_to_id")) == status.status_id
         ),
         "",
     )
@@ -120,8 +121,8 @@ def parse_context(
             skipped["no-account"] += 1
             continue
         extra = {"platform": PLATFORM, **_account_extra(account)}
-        if _text(reply.get("spoiler_text")):
-            extra["content_warning"] = _text(reply.get("spoiler_text"))
+        if scalar_text(reply.get("spoiler_text")):
+            extra["content_warning"] = scalar_text(reply.get("spoiler_text"))
         if reply.get("sensitive") is True:
             extra["sensitive"] = "true"
         interactions.append(
@@ -132,7 +133,7 @@ def parse_context(
                 published=to_utc_iso(reply.get("created_at")),
                 target_url=target_url,
                 url=url,
-                content=_text(reply.get("content")),
+                content=scalar_text(reply.get("content")),
                 parent=ids_by_local_id.get(str(reply.get("in_reply_to_id") or ""), ""),
                 extra=extra,
                 **_author_fields(account, status, me),
@@ -155,10 +156,10 @@ def parse_accounts(
     interactions: list[Interaction] = []
     skipped: Counter[str] = Counter()
     for account in data:
-        if not isinstance(account, dict) or not _text(account.get("id")):
+        if not isinstance(account, dict) or not scalar_text(account.get("id")):
             skipped["not-an-account"] += 1
             continue
-        url = f"{status.url.split('#')[0]}#{fragment}{_text(account.get('id'))}"
+        url = f"{status.url.split('#')[0]}#{fragment}{scalar_text(account.get('id'))}"
         interactions.append(
             Interaction(
                 source=source_name,
@@ -175,7 +176,7 @@ def parse_accounts(
 
 def account_handle(account: dict, instance_host: str) -> str:
     """``@user@instance``: ``acct`` lacks the domain for the instance's own users."""
-    acct = _text(account.get("acct")).lstrip("@")
+    acct = scalar_text(account.get("acct")).lstrip("@")
     if not acct:
         return ""
     if "@" not in acct:
@@ -190,7 +191,7 @@ def verified_website(account: dict) -> str:
     for entry in account.get("fields") or ():
         if not isinstance(entry, dict) or not entry.get("verified_at"):
             continue
-        value = _text(entry.get("value"))
+        value = scalar_text(entry.get("value"))
         match = _HREF.search(value)
         url = public_http_url(match.group(1) if match else value)
         if url:
@@ -200,17 +201,20 @@ def verified_website(account: dict) -> str:
 
 def _status_key(status: dict) -> str:
     """A reply's id in the archive: its ActivityPub ``uri``, unique everywhere."""
-    return _text(status.get("uri")) or _text(status.get("url"))
+    return scalar_text(status.get("uri")) or scalar_text(status.get("url"))
 
 
 def _author_fields(account: dict, status: StatusRef, me: str = "") -> dict:
     handle = account_handle(account, status.host)
     own = f"@{status.username}@{status.host}".lower() if status.username else ""
-    is_me = (me and _text(account.get("id")) == me) or (own and handle.lower() == own)
+    is_me = (me and scalar_text(account.get("id")) == me) or (
+        own and handle.lower() == own
+    )
     return {
         "author_name": " ".join(
             (
-                _text(account.get("display_name")) or _text(account.get("username"))
+                scalar_text(account.get("display_name"))
+                or scalar_text(account.get("username"))
             ).split()
         ),
         "author_url": public_http_url(account.get("url")),
@@ -228,14 +232,6 @@ def _account_extra(account: dict) -> dict[str, str]:
     if account.get("bot") is True:
         extra["bot"] = "true"
     return extra
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, str | int | float):
-        return str(value).strip()
-    return ""
 
 
 # -- fetching -----------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from markupsafe import Markup
 
@@ -65,6 +65,22 @@ def _pickled_as_tuple(cls: type[T]) -> type[T]:
     return cls
 
 
+class ReadOnlyCounts(dict[str, int]):
+    """Counts many people share (one value for the same counts): reading
+    only, so no person's counts can change another's; pickles as itself."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("shared counts are read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self) -> tuple[type[ReadOnlyCounts], tuple[dict[str, int]]]:
+        return (type(self), (dict(self),))
+
+
 @_pickled_as_tuple
 @dataclass(slots=True)
 class Person:
@@ -76,11 +92,11 @@ class Person:
     role: str
     pinned: bool
     note: str
-    posts: list[str]
+    posts: tuple[str, ...]
     counts: dict[str, int]
     first_seen: str | None
     last_seen: str | None
-    reasons: list[str]
+    reasons: tuple[str, ...]
     initials: str = ""
     first_conversation: str = ""
     conversation_posts: int = 0

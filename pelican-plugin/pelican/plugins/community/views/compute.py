@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, overload
 
 from markupsafe import Markup
 
@@ -44,6 +44,7 @@ from .community import (
     LinkedPage,
     Person,
     PostCommunity,
+    ReadOnlyCounts,
     Thanks,
 )
 from .matching import PostMatcher
@@ -72,22 +73,18 @@ class Computed:
     looks_like_author: list[Identity]
 
 
-#: Reply levels shown nested (COMMUNITY_MAX_DEPTH); deeper replies are
-#: listed flat at the last level, each saying whom it answers.
-MAX_REPLY_DEPTH = 6
-
-
 def compute_community(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
-    regular_min_posts: int = 3,
+    regular_min_posts: int,
     *,
-    max_depth: int = MAX_REPLY_DEPTH,
+    max_depth: int,
     consume: bool = False,
 ) -> Community:
     """Match, merge, classify and arrange every interaction; replies nest at
-    most ``max_depth`` levels.
+    most ``max_depth`` levels (COMMUNITY_MAX_DEPTH); deeper replies are
+    listed flat at the last level, each saying whom it answers.
 
     ``consume``: ``items`` is emptied once it has been read, and each
     record is let go as soon as the computation is done with it (a build
@@ -108,9 +105,9 @@ def compute_with_identities(
     items: list[Interaction],
     people_file: PeopleFile,
     posts: list[PostRef],
-    regular_min_posts: int = 3,
+    regular_min_posts: int,
     *,
-    max_depth: int = MAX_REPLY_DEPTH,
+    max_depth: int,
 ) -> Computed:
     """:func:`compute_community`, keeping who is who for ``check``."""
     return _compute_community(items, people_file, posts, regular_min_posts, max_depth)
@@ -397,10 +394,23 @@ def _person(
     )
 
 
-def _one_of(shared: dict[tuple, object], key: tuple, value: T) -> T:
-    """The shared copy of ``value`` (a list, dict or tuple of plain values,
-    which ``key`` spells out)."""
-    return cast(T, shared.setdefault(key, value))
+@overload
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: dict[str, int]
+) -> dict[str, int]: ...
+@overload
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: Sequence[T]
+) -> tuple[T, ...]: ...
+def _one_of(
+    shared: dict[tuple, object], key: tuple, value: Sequence[T] | dict[str, int]
+) -> object:
+    """The shared, read-only copy of ``value`` (a sequence or counts of plain
+    values, which ``key`` spells out): a tuple or :class:`ReadOnlyCounts`,
+    so no person can change what others share."""
+    if key not in shared:
+        shared[key] = ReadOnlyCounts(value) if isinstance(value, dict) else tuple(value)
+    return shared[key]
 
 
 def _newest_photo(identity: Identity) -> str:

@@ -136,9 +136,9 @@ def compute_desk(
     people_file: PeopleFile,
     now: datetime,
     *,
-    regular_min_posts: int = 3,
-    waiting_months: int = 12,
-    quiet_months: int = 6,
+    regular_min_posts: int,
+    waiting_months: int,
+    quiet_months: int,
 ) -> Desk:
     """The desk as of ``now`` (an aware datetime)."""
     now = now.astimezone(UTC)
