@@ -206,7 +206,9 @@ def _reading_bar(args: argparse.Namespace) -> bool:
 def _report(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
     community = look(cs, read_posts(settings), _reading_bar(args)).community
-    sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
+    sys.stdout.write(
+        community.json_text(for_author=True) if args.json else _table(community) + "\n"
+    )
     return 0
 
 
