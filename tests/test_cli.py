@@ -60,7 +60,7 @@ def test_report_table_lists_people_by_role(site):
     assert lines[2].split()[:5] == ["Priya", "Nair", "regular", "3", "3"]
     assert (
         lines[-1]
-        == "7 people: 1 friend, 1 regular, 1 returning, 2 one-off, 2 drive-by; 0 unmatched"
+        == "7 people: 1 friend, 1 regular, 1 returning, 2 one-offs, 2 drive-bys; 0 unmatched"
     )
 
 
@@ -100,7 +100,7 @@ def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
         "  # one-off + returning\n"
     ) in out
     assert (
-        "1 interaction(s) at 1 address(es) match no post (they still count for "
+        "1 interaction at 1 address matches no post (they still count for "
         "their person): add an address to its post's 'Old_urls' metadata, or "
         "ignore it:\n"
         "      1  https://old.example/gone-post/\n"
@@ -147,13 +147,13 @@ def test_forget_erases_a_person_for_good_and_says_what(site):
     assert dry.returncode == 0, dry.stderr
     assert (
         dry.stdout
-        == "would erase 3 interaction(s) of Priya Nair: 3 from wordpress-export\n"
+        == "would erase 3 interactions of Priya Nair: 3 from wordpress-export\n"
     )
     result = run(site, "forget", "Priya Nair")
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.splitlines()[0]
-        == "erased 3 interaction(s) of Priya Nair: 3 from wordpress-export"
+        == "erased 3 interactions of Priya Nair: 3 from wordpress-export"
     )
     assert "remove their entry from" in result.stdout  # she is in the people file
     archive = "".join(
@@ -181,8 +181,7 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
     site.build()
     by_url = run(site, "forget", "https://mastodon.example/@liker1")
     assert (
-        by_url.returncode == 0
-        and "erased 2 interaction(s) of Liker One" in by_url.stdout
+        by_url.returncode == 0 and "erased 2 interactions of Liker One" in by_url.stdout
     )
     nobody = run(site, "forget", "Nobody Here")
     assert (
@@ -222,8 +221,7 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
     one = run(site, "forget", "https://sam-two.example/")
     assert (
         one.returncode == 0
-        and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)"
-        in one.stdout
+        and "erased 1 interaction of Sam Same (https://sam-two.example/)" in one.stdout
     )
 
 
@@ -281,7 +279,7 @@ def test_a_source_no_longer_configured_warns_and_can_be_kept_or_erased(site, cap
     assert refused.returncode == 1 and "still in COMMUNITY_SOURCES" in refused.stderr
     result = run(site, "forget", "--source", wm_name)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"erased 5 interaction(s) of source {wm_name}\n")
+    assert result.stdout.startswith(f"erased 5 interactions of source {wm_name}\n")
     assert not (archive / f"{wm_name}.jsonl").exists()
     caplog.clear()
     site.build()
@@ -506,5 +504,21 @@ def test_someone_using_the_authors_name_is_not_the_author(site):
     assert "Send your password" not in site.page("post-1/index.html")
     assert "The real me." in site.page("post-1/index.html")
     erased = run(site, "forget", "https://evil.example/")
-    assert erased.returncode == 0 and "erased 1 interaction(s)" in erased.stdout
+    assert erased.returncode == 0 and "erased 1 interaction" in erased.stdout
     assert run(site, "forget", "https://blog.example/").returncode == 1
+
+
+def test_counts_read_in_the_singular_for_one_and_the_plural_otherwise(site):
+    _scenario(site)  # two sources
+    two = run(site, "check")
+    assert two.returncode == 0, two.stderr
+    assert "settings: ok (2 sources)" in two.stdout
+    assert "(s)" not in two.stdout
+    site.settings["COMMUNITY_SOURCES"] = site.settings["COMMUNITY_SOURCES"][:1]
+    one = run(site, "check")
+    assert "settings: ok (1 source)" in one.stdout
+    summary = run(site, "report").stdout.splitlines()[-1]
+    assert summary == (
+        "4 people: 1 friend, 1 regular, 1 returning, 1 one-off, 0 drive-bys; "
+        "0 unmatched"
+    )
