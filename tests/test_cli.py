@@ -522,3 +522,30 @@ def test_counts_read_in_the_singular_for_one_and_the_plural_otherwise(site):
         "4 people: 1 friend, 1 regular, 1 returning, 1 one-off, 0 drive-bys; "
         "0 unmatched"
     )
+
+
+def test_a_mistyped_setting_names_the_setting_it_resembles(site):
+    _scenario(site)
+    site.settings["COMMUNITY_SOURCE"] = site.settings.pop("COMMUNITY_SOURCES")
+    result = run(site, "check")
+    assert result.returncode != 0
+    assert (
+        "COMMUNITY_SOURCE: unknown setting; did you mean COMMUNITY_SOURCES?"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    site.settings["COMMUNTY_SOURCES"] = site.settings.pop("COMMUNITY_SOURCE")
+    result = run(site, "check")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "community: COMMUNTY_SOURCES is not a setting of the plugin; "
+        "did you mean COMMUNITY_SOURCES?" in result.stderr
+    )
+
+
+def test_a_mistyped_command_names_the_command_it_resembles(site):
+    result = run(site, "reprot")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "pelican-community: error: unknown command 'reprot'; did you mean 'report'?"
+    )

@@ -468,9 +468,23 @@ def _forget_source(args: argparse.Namespace) -> int:
     return 0
 
 
+def _suggest_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """A mistyped command (``reprot``) stops with the closest one named, on
+    every Python (argparse suggests only from 3.14, and only when asked)."""
+    typed = next((arg for arg in argv if not arg.startswith("-")), None)
+    if typed is None or typed in _COMMANDS:
+        return
+    closest = difflib.get_close_matches(typed, _COMMANDS, n=1)
+    if closest:
+        parser.error(f"unknown command {typed!r}; did you mean {closest[0]!r}?")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pelican-community`` command."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    _suggest_a_command(parser, argv)
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     handlers = {
         "report": _report,
