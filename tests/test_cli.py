@@ -549,3 +549,17 @@ def test_a_mistyped_command_names_the_command_it_resembles(site):
     assert result.stderr.splitlines()[-1] == (
         "pelican-community: error: unknown command 'reprot'; did you mean 'report'?"
     )
+
+
+def test_a_theme_folder_that_is_not_there_is_one_line_naming_theme(site):
+    _scenario(site)
+    site.settings["THEME"] = str(site.root / "no-such-theme")
+    for command in ("report", "check", "desk"):
+        result = run(site, command)
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr == (
+            f"pelican-community: error: THEME: no theme folder "
+            f"'{site.root / 'no-such-theme'}' (set in {site.root / 'pelicanconf.py'}): "
+            "point THEME at the folder holding the theme's templates/, or remove "
+            "it for Pelican's default theme\n"
+        ), command
