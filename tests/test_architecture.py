@@ -28,6 +28,7 @@ GROUND = {
     "storage",
     "progress",
     "vouching",
+    "words",
 }
 #: stage -> the stages its modules may import (besides itself)
 ALLOWED: dict[str, set[str]] = {

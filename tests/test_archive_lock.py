@@ -79,7 +79,7 @@ def test_two_fetches_at_once_both_keep_their_new_comments(tmp_path, replay):
     outputs = [run.communicate(timeout=60) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     for out, _err in outputs:
-        assert "10 new interaction(s) from 1 source(s)" in out
+        assert "10 new interactions from 1 source" in out
     expected = {f"Reader {n}" for n in range(100, 110)}
     expected |= {f"Reader {n}" for n in range(200, 210)}
     assert _archived_names(tmp_path) == expected

@@ -28,12 +28,17 @@ def run(site, *args):
     )
 
 
-def test_report_json_is_identical_to_the_published_json(site):
+def test_report_json_is_the_published_json_with_the_authors_reasons(site):
     _scenario(site)
     site.build()
     result = run(site, "report", "--json")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == site.page("community/community.json")
+    report = json.loads(result.stdout)
+    assert all(person["reasons"] for person in report["people"])
+    for person in report["people"]:
+        person.pop("reasons")
+        person.pop("note", None)
+    assert report == json.loads(site.page("community/community.json"))
 
 
 def test_report_table_lists_people_by_role(site):
@@ -55,7 +60,7 @@ def test_report_table_lists_people_by_role(site):
     assert lines[2].split()[:5] == ["Priya", "Nair", "regular", "3", "3"]
     assert (
         lines[-1]
-        == "7 people: 1 friend, 1 regular, 1 returning, 2 one-off, 2 drive-by; 0 unmatched"
+        == "7 people: 1 friend, 1 regular, 1 returning, 2 one-offs, 2 drive-bys; 0 unmatched"
     )
 
 
@@ -94,7 +99,7 @@ def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
         "  # one-off + returning\n"
     ) in out
     assert (
-        "1 interaction(s) at 1 address(es) match no post (they still count for "
+        "1 interaction at 1 address matches no post (they still count for "
         "their person): add an address to its post's 'Old_urls' metadata, or "
         "ignore it:\n"
         "      1  https://old.example/gone-post/\n"
@@ -141,13 +146,13 @@ def test_forget_erases_a_person_for_good_and_says_what(site):
     assert dry.returncode == 0, dry.stderr
     assert (
         dry.stdout
-        == "would erase 3 interaction(s) of Priya Nair: 3 from wordpress-export\n"
+        == "would erase 3 interactions of Priya Nair: 3 from wordpress-export\n"
     )
     result = run(site, "forget", "Priya Nair")
     assert result.returncode == 0, result.stderr
     assert (
         result.stdout.splitlines()[0]
-        == "erased 3 interaction(s) of Priya Nair: 3 from wordpress-export"
+        == "erased 3 interactions of Priya Nair: 3 from wordpress-export"
     )
     assert "remove their entry from" in result.stdout  # she is in the people file
     archive = "".join(
@@ -175,8 +180,7 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
     site.build()
     by_url = run(site, "forget", "https://mastodon.example/@liker1")
     assert (
-        by_url.returncode == 0
-        and "erased 2 interaction(s) of Liker One" in by_url.stdout
+        by_url.returncode == 0 and "erased 2 interactions of Liker One" in by_url.stdout
     )
     nobody = run(site, "forget", "Nobody Here")
     assert (
@@ -216,8 +220,7 @@ def test_forget_by_url_and_refusing_ambiguous_names(site):
     one = run(site, "forget", "https://sam-two.example/")
     assert (
         one.returncode == 0
-        and "erased 1 interaction(s) of Sam Same (https://sam-two.example/)"
-        in one.stdout
+        and "erased 1 interaction of Sam Same (https://sam-two.example/)" in one.stdout
     )
 
 
@@ -275,7 +278,7 @@ def test_a_source_no_longer_configured_warns_and_can_be_kept_or_erased(site, cap
     assert refused.returncode == 1 and "still in COMMUNITY_SOURCES" in refused.stderr
     result = run(site, "forget", "--source", wm_name)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"erased 5 interaction(s) of source {wm_name}\n")
+    assert result.stdout.startswith(f"erased 5 interactions of source {wm_name}\n")
     assert not (archive / f"{wm_name}.jsonl").exists()
     caplog.clear()
     site.build()
@@ -500,7 +503,7 @@ def test_someone_using_the_authors_name_is_not_the_author(site):
     assert "Send your password" not in site.page("post-1/index.html")
     assert "The real me." in site.page("post-1/index.html")
     erased = run(site, "forget", "https://evil.example/")
-    assert erased.returncode == 0 and "erased 1 interaction(s)" in erased.stdout
+    assert erased.returncode == 0 and "erased 1 interaction" in erased.stdout
     assert run(site, "forget", "https://blog.example/").returncode == 1
 
 
@@ -520,3 +523,60 @@ def test_check_into_a_pipe_closed_early_ends_quietly(site):
     assert reader.wait(timeout=60) == 0, err.decode()
     assert b"Traceback" not in err, err.decode()
     assert b"BrokenPipe" not in err, err.decode()
+
+
+def test_counts_read_in_the_singular_for_one_and_the_plural_otherwise(site):
+    _scenario(site)  # two sources
+    two = run(site, "check")
+    assert two.returncode == 0, two.stderr
+    assert "settings: ok (2 sources)" in two.stdout
+    assert "(s)" not in two.stdout
+    site.settings["COMMUNITY_SOURCES"] = site.settings["COMMUNITY_SOURCES"][:1]
+    one = run(site, "check")
+    assert "settings: ok (1 source)" in one.stdout
+    summary = run(site, "report").stdout.splitlines()[-1]
+    assert summary == (
+        "4 people: 1 friend, 1 regular, 1 returning, 1 one-off, 0 drive-bys; "
+        "0 unmatched"
+    )
+
+
+def test_a_mistyped_setting_names_the_setting_it_resembles(site):
+    _scenario(site)
+    site.settings["COMMUNITY_SOURCE"] = site.settings.pop("COMMUNITY_SOURCES")
+    result = run(site, "check")
+    assert result.returncode != 0
+    assert (
+        "COMMUNITY_SOURCE: unknown setting; did you mean COMMUNITY_SOURCES?"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    site.settings["COMMUNTY_SOURCES"] = site.settings.pop("COMMUNITY_SOURCE")
+    result = run(site, "check")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "community: COMMUNTY_SOURCES is not a setting of the plugin; "
+        "did you mean COMMUNITY_SOURCES?" in result.stderr
+    )
+
+
+def test_a_mistyped_command_names_the_command_it_resembles(site):
+    result = run(site, "reprot")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "pelican-community: error: unknown command 'reprot'; did you mean 'report'?"
+    )
+
+
+def test_a_theme_folder_that_is_not_there_is_one_line_naming_theme(site):
+    _scenario(site)
+    site.settings["THEME"] = str(site.root / "no-such-theme")
+    for command in ("report", "check", "desk"):
+        result = run(site, command)
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr == (
+            f"pelican-community: error: THEME: no theme folder "
+            f"'{site.root / 'no-such-theme'}' (set in {site.root / 'pelicanconf.py'}): "
+            "point THEME at the folder holding the theme's templates/, or remove "
+            "it for Pelican's default theme\n"
+        ), command

@@ -179,7 +179,7 @@ def test_waiting_lists_the_unanswered_and_leaves_out_the_answered(site):
     assert "Rita answered by name" not in out  # a later comment naming her
     # Older than 12 months (Rita's, Quinn's, Cora's first): counted, not listed.
     assert "Rita long ago" not in out
-    assert "and 5 older unanswered comment(s), not listed" in waiting
+    assert "and 5 older unanswered comments, not listed" in waiting
     # Cora's and Sam's wait too, newest first.
     rows = [line for line in waiting.splitlines() if re.match(r"\d+ \w+ 20\d\d", line)]
     assert [row.split("│")[1].strip() for row in rows] == [

@@ -114,7 +114,7 @@ def test_forget_removes_the_photo_from_the_cache_and_the_output(site, requests):
     assert published.exists() and kept.exists()
     result = run(site, "forget", "Nell New")
     assert result.returncode == 0, result.stderr
-    assert "removed 1 photo(s) of theirs from the cache" in result.stdout
+    assert "removed 1 photo of theirs from the cache" in result.stdout
     assert not kept.exists()
     site.settings["COMMUNITY_OFFLINE"] = True
     site.build()

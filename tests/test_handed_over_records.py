@@ -53,7 +53,7 @@ def _thread_rows(roots: list[Comment]) -> list[tuple]:
 def _everything_shown(community: Community) -> str:
     return json.dumps(
         {
-            "community": community.to_json(),
+            "community": community.to_json(for_author=True),
             "unmatched": community.unmatched_targets,
             "posts": {
                 slug: {

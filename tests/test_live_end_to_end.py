@@ -312,7 +312,7 @@ def test_fetch_says_what_each_source_brought(fetched):
         "bluesky": "6 new",
     }
     assert "FAILED" not in result.stdout
-    assert lines[-1] == "19 new interaction(s) from 4 source(s)"
+    assert lines[-1] == "19 new interactions from 4 sources"
     archive = b"".join(_archive_bytes(site).values()).decode()
     assert TOKEN not in result.stdout + result.stderr + archive
     assert "Hidden Reader" not in archive and "Private Person" not in archive
@@ -594,7 +594,7 @@ def test_a_failing_server_loses_nothing_and_the_site_still_builds(
             assert "; FAILED: " in line and reason in line, line
     failed = [s for s, r in reasons.items() if r]
     assert lines[-1] == (
-        f"0 new interaction(s) from 4 source(s); {len(failed)} failed "
+        f"0 new interactions from 4 sources; {len(failed)} failed "
         f"({', '.join(failed)}), the archive kept all it had"
     )
     assert TOKEN not in result.stdout + result.stderr

@@ -241,12 +241,6 @@ def test_report_json_follows_the_contract(site):
         "counts": {"comment": 1, "mention": 0, "like": 0, "repost": 0, "bookmark": 1},
         "first_seen": "2011-02-01T10:00:00+00:00",
         "last_seen": "2024-05-01T10:00:00+00:00",
-        "reasons": [
-            "pinned in community.yaml",
-            "commented on “First light” in February 2011",
-            "also left 1 bookmark",
-        ],
-        "note": "Critique partner since 2011",
     }
     assert people["priya-nair"]["posts"] == ["post-1", "post-2", "post-3"]
     assert people["priya-nair"]["counts"]["comment"] == 3

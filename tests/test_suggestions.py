@@ -75,7 +75,7 @@ def test_check_on_a_big_site_is_grouped_capped_and_pastes_as_yaml():
     assert "  # ... and 18 more" in lines  # share accounts past the first 12
     assert "  # ... and 28 more" in lines  # look-alike pairs past the first 12
     assert (
-        "100 interaction(s) at 100 address(es) match no post (they still count "
+        "100 interactions at 100 addresses match no post (they still count "
         "for their person)"
     ) in text
     assert computed.community.unmatched == 100

@@ -32,6 +32,7 @@ from .storage import write_atomically
 from .views.community import Community
 from .views.desk import compute_desk, newest_interaction
 from .views.suggestions import suggest_edits
+from .words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -188,10 +189,11 @@ def _table(community: Community) -> str:
         ).rstrip()
         for row in rows
     ]
-    summary = ", ".join(f"{len(community.by_role(role))} {role}" for role in ROLES)
+    summary = ", ".join(counted(len(community.by_role(role)), role) for role in ROLES)
     lines.append("")
     lines.append(
-        f"{len(community.people)} people: {summary}; {community.unmatched} unmatched"
+        f"{counted(len(community.people), 'person')}: {summary}; "
+        f"{community.unmatched} unmatched"
     )
     return "\n".join(lines)
 
@@ -206,18 +208,20 @@ def _reading_bar(args: argparse.Namespace) -> bool:
 def _report(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
     community = look(cs, read_posts(settings), _reading_bar(args)).community
-    sys.stdout.write(community.json_text() if args.json else _table(community) + "\n")
+    sys.stdout.write(
+        community.json_text(for_author=True) if args.json else _table(community) + "\n"
+    )
     return 0
 
 
 def _check(args: argparse.Namespace) -> int:
     settings, cs = read_site(args.settings)
-    print(f"settings: ok ({len(cs.sources)} source(s))")
+    print(f"settings: ok ({counted(len(cs.sources), 'source')})")
     posts = read_posts(settings)
     seen = look(cs, posts, _reading_bar(args))
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
-    print(f"archive: {len(seen.items)} interaction(s) in {cs.archive_path}")
+    print(f"archive: {counted(len(seen.items), 'interaction')} in {cs.archive_path}")
     suggestions = suggest_edits(seen.computed, seen.items, seen.people_file, posts)
     if not suggestions:
         print("no suggestions: everything looks in order")
@@ -265,7 +269,7 @@ def _fetch(args: argparse.Namespace) -> int:
     failed = [r.source for r in reports if r.failure]
     new = sum(r.new for r in reports)
     print(
-        f"{new} new interaction(s) from {len(reports)} source(s)"
+        f"{counted(new, 'new interaction')} from {counted(len(reports), 'source')}"
         + (
             f"; {len(failed)} failed ({', '.join(failed)}), the archive kept all it had"
             if failed
@@ -297,7 +301,8 @@ def _forget(args: argparse.Namespace) -> int:
     detail = ", ".join(f"{n} from {source}" for source, n in sorted(by_source.items()))
     if args.dry_run:
         print(
-            f"would erase {len(match.items)} interaction(s) of {match.name}: {detail}"
+            f"would erase {counted(len(match.items), 'interaction')} of {match.name}: "
+            f"{detail}"
         )
         return 0
     try:
@@ -306,13 +311,13 @@ def _forget(args: argparse.Namespace) -> int:
     except ArchiveBusy as busy:
         print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
         return 1
-    print(f"erased {len(erased)} interaction(s) of {match.name}: {detail}")
+    print(f"erased {counted(len(erased), 'interaction')} of {match.name}: {detail}")
     photos = forget_photos(
         (item.author_photo for item in match.items if item.author_photo),
         cs.root / (settings.get("CACHE_PATH") or "cache") / CACHE_DIR / PHOTOS_DIR,
     )
     if photos:
-        print(f"removed {photos} photo(s) of theirs from the cache")
+        print(f"removed {counted(photos, 'photo')} of theirs from the cache")
     print(
         "they will not be archived again, even if a source still has them; "
         "rebuild the site to update the pages"
@@ -448,7 +453,7 @@ def _forget_source(args: argparse.Namespace) -> int:
         return 1
     if args.dry_run:
         print(
-            f"would erase {len(archive.load_source(name))} interaction(s) of "
+            f"would erase {counted(len(archive.load_source(name)), 'interaction')} of "
             f"source {name} ({archive.source_file(name)})"
         )
         return 0
@@ -458,14 +463,28 @@ def _forget_source(args: argparse.Namespace) -> int:
     except ArchiveBusy as busy:
         print(f"pelican-community: {busy}; nothing erased", file=sys.stderr)
         return 1
-    print(f"erased {erased} interaction(s) of source {name}")
+    print(f"erased {counted(erased, 'interaction')} of source {name}")
     print("rebuild the site to update the pages")
     return 0
 
 
+def _suggest_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """A mistyped command (``reprot``) stops with the closest one named, on
+    every Python (argparse suggests only from 3.14, and only when asked)."""
+    typed = next((arg for arg in argv if not arg.startswith("-")), None)
+    if typed is None or typed in _COMMANDS:
+        return
+    closest = difflib.get_close_matches(typed, _COMMANDS, n=1)
+    if closest:
+        parser.error(f"unknown command {typed!r}; did you mean {closest[0]!r}?")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pelican-community`` command."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _parser()
+    _suggest_a_command(parser, argv)
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     handlers = {
         "report": _report,

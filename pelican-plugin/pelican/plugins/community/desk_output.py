@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .templating import TEMPLATES, Words
 from .views.desk import Desk, Quiet, Waiting
+from .words import counted
 
 #: The desk speaks English (its words are not in the catalogue), dates too.
 community_date = Words("en").date
@@ -22,7 +23,7 @@ def span(days: int | None) -> str:
     if days is None:
         return ""
     if days < 14:
-        return f"{days} day{'' if days == 1 else 's'}"
+        return counted(days, "day")
     if days < 60:
         return f"{round(days / 7)} weeks"
     if days < 700:
@@ -101,7 +102,8 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
     if desk.older_waiting:
         console.print(
             Text(
-                f"and {desk.older_waiting} older unanswered comment(s), not listed",
+                f"and {counted(desk.older_waiting, 'older unanswered comment')}, "
+                "not listed",
                 style="dim",
             )
         )

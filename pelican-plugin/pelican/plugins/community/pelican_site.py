@@ -107,7 +107,17 @@ def read_site(settings_file: str) -> tuple[dict[str, Any], CommunitySettings]:
     path = Path(settings_file)
     if not path.is_file():
         raise SettingsError(f"{settings_file}: settings file not found")
-    settings = read_settings(str(path))
+    try:
+        settings = read_settings(str(path))
+    except ValueError as exc:  # Pelican's own check of its settings
+        theme = re.fullmatch(r"Could not find the theme (.*)", str(exc), re.S)
+        if theme:
+            raise SettingsError(
+                f"THEME: no theme folder {theme.group(1)!r} (set in "
+                f"{settings_file}): point THEME at the folder holding the "
+                "theme's templates/, or remove it for Pelican's default theme"
+            ) from None
+        raise SettingsError(f"{settings_file}: {exc}") from None
     apply_defaults(settings)
     return settings, load_settings(settings, root=path.resolve().parent)
 

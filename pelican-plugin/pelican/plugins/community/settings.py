@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import logging
 import os
@@ -142,6 +143,20 @@ def _settings_file_folder(content: str) -> Path | None:
     return Path(folders.pop()) if len(folders) == 1 else None
 
 
+def closest_setting(name: str) -> str:
+    """The known ``COMMUNITY_*`` setting ``name`` most likely misspells, or "".
+
+    Without the prefix a stray name must be very close (``COMMUNTY_URL``), as
+    other plugins' settings live beside ours."""
+    prefix = "COMMUNITY_"
+    if not name.startswith(prefix):
+        found = difflib.get_close_matches(name, DEFAULTS, n=1, cutoff=0.9)
+        return found[0] if found else ""
+    tails = [known.removeprefix(prefix) for known in DEFAULTS]
+    found = difflib.get_close_matches(name.removeprefix(prefix), tails, n=1)
+    return prefix + found[0] if found else ""
+
+
 def load_settings(
     settings: Mapping[str, Any], root: Path | None = None
 ) -> CommunitySettings:
@@ -151,9 +166,20 @@ def load_settings(
         k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS
     )
     if unknown:
+        closest = closest_setting(unknown[0])
         raise SettingsError(
-            f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
+            f"{unknown[0]}: unknown setting; did you mean {closest}?"
+            if closest
+            else f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
         )
+    for key in sorted(settings):
+        closest = "" if key in DEFAULTS or not key.isupper() else closest_setting(key)
+        if closest and not key.startswith("COMMUNITY_"):
+            logger.warning(
+                "community: %s is not a setting of the plugin; did you mean %s?",
+                key,
+                closest,
+            )
     values: dict[str, Any] = {}
     for key, (default, kind) in DEFAULTS.items():
         value = settings.get(key, default)

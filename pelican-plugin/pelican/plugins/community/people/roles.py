@@ -10,6 +10,7 @@ from ..dates import month_year
 from ..model import KINDS, Interaction, RecordMap, in_time_order
 from ..names import clean_name
 from ..urls import post_path, url_key
+from ..words import counted
 from .identity import Identity
 from .shares import is_counted_share
 
@@ -105,10 +106,6 @@ def classify(activity: Activity, regular_min_posts: int) -> str:
     return "drive-by"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def reasons_for(activity: Activity, role: str) -> list[str]:
     """Human-readable reasons, the first one saying why the role was given."""
     reasons: list[str] = []
@@ -127,7 +124,7 @@ def reasons_for(activity: Activity, role: str) -> list[str]:
         if posts == 1 and activity.first_post_title:
             text = f"{verb} “{activity.first_post_title}”"
         else:
-            text = f"{verb} {_plural(posts, 'post')}"
+            text = f"{verb} {counted(posts, 'post')}"
         reasons.append(f"{text} in {since}" if posts == 1 else f"{text} since {since}")
         last = month_year(activity.last_seen)
         if posts > 1 and last and last != since:
@@ -138,7 +135,7 @@ def reasons_for(activity: Activity, role: str) -> list[str]:
         (activity.shares, "share"),
         (activity.counts["bookmark"], "bookmark"),
     ]
-    given = [_plural(count, word) for count, word in reactions if count]
+    given = [counted(count, word) for count, word in reactions if count]
     if given:
         lead = "only reacted" if role == "drive-by" else "also left"
         if role == "drive-by":
@@ -146,5 +143,5 @@ def reasons_for(activity: Activity, role: str) -> list[str]:
         else:
             reasons.append(f"{lead} {', '.join(given)}")
     if activity.answered:
-        reasons.append(f"you replied to them {_plural(activity.answered, 'time')}")
+        reasons.append(f"you replied to them {counted(activity.answered, 'time')}")
     return reasons

@@ -115,8 +115,10 @@ class Person:
         """Comments and mentions in their own words."""
         return self.counts.get("comment", 0) + self.counts.get("mention", 0)
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, *, for_author: bool = False) -> dict:
+        """Public fields only; ``for_author`` adds the reasons (the author's
+        tools speaking to the author) and the community.yaml note."""
+        public = {
             "id": self.id,
             "name": self.name,
             "url": self.url or None,
@@ -126,8 +128,14 @@ class Person:
             "counts": self.counts,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
-            "reasons": self.reasons,
-        } | ({"note": self.note} if self.note else {})
+        }
+        if not for_author:
+            return public
+        return (
+            public
+            | {"reasons": self.reasons}
+            | ({"note": self.note} if self.note else {})
+        )
 
 
 @_pickled_as_tuple
@@ -460,22 +468,26 @@ class Community:
                 totals[kind] += person.counts[kind]
         return totals
 
-    def to_json(self) -> dict:
+    def to_json(self, *, for_author: bool = False) -> dict:
+        """What ``COMMUNITY_JSON_SAVE_AS`` publishes; ``for_author`` (``report
+        --json``) adds each person's reasons and note."""
         posts = [self.posts[slug] for slug in self.post_order if slug in self.posts]
         return {
-            "people": [p.to_json() for p in self.people],
+            "people": [p.to_json(for_author=for_author) for p in self.people],
             "posts": [p.to_json() for p in posts],
             "unmatched": self.unmatched,
         }
 
-    def json_text(self) -> str:
+    def json_text(self, *, for_author: bool = False) -> str:
         """The report as text: the same inputs give byte-identical output.
 
         ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e`` and
         ``\\u0026`` (still the same JSON): a theme that inlines the report in
         a ``<script>`` block cannot be broken out of by a stranger's name.
         """
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+        text = json.dumps(
+            self.to_json(for_author=for_author), ensure_ascii=False, indent=2
+        )
         return text.translate(_SCRIPT_SAFE) + "\n"
 
 

@@ -15,6 +15,7 @@ from ..people.identity import Identity, interaction_keys
 from ..people.people_file import PeopleFile, PersonEntry
 from ..sanitize import plain_text
 from ..urls import public_http_url
+from ..words import counted
 from .community import Person
 from .compute import Computed
 
@@ -179,7 +180,7 @@ def _looks_like_you(found: list[Identity], people: PeopleFile) -> list[str]:
             _entry_line(
                 max(signed, key=signed.count),
                 identity,
-                f"{len(identity.items)} interaction(s) under your name",
+                f"{counted(len(identity.items), 'interaction')} under your name",
             )
         )
     block = {"urls": urls, "handles": handles}
@@ -383,8 +384,9 @@ def _name_only_in_friends(
         bare = [item for item in identity.items if not interaction_keys(item)]
         if bare:
             lines.append(
-                f"  # {person.name}: {len(bare)} interaction(s) signed only with "
-                "the name (no link or email) are counted as theirs"
+                f"  # {person.name}: {counted(len(bare), 'interaction')} signed only "
+                f"with the name (no link or email) "
+                f"{'is' if len(bare) == 1 else 'are'} counted as theirs"
             )
     if not lines:
         return []
@@ -401,7 +403,8 @@ def _unmatched(total: int, targets: dict[str, int]) -> list[str]:
     ordered = sorted(targets.items(), key=lambda tc: (-tc[1], tc[0]))
     lines = [f"  {count:5d}  {address}" for address, count in ordered]
     return [
-        f"{total} interaction(s) at {len(targets)} address(es) match no post (they "
+        f"{counted(total, 'interaction')} at {counted(len(targets), 'address')} "
+        f"{'matches' if total == 1 else 'match'} no post (they "
         "still count for their person): add an address to its post's 'Old_urls' "
         "metadata, or ignore it:",
         *_capped(lines, " addresses"),
