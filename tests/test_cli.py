@@ -514,13 +514,13 @@ def test_check_into_a_pipe_closed_early_ends_quietly(site):
     site.conf()
     command = [sys.executable, "-m", "pelican.plugins.community.cli", "check"]
     command += ["-s", str(site.root / "pelicanconf.py")]
-    reader = subprocess.Popen(
+    with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=site.root
-    )
-    assert reader.stdout is not None and reader.stderr is not None
-    reader.stdout.close()  # gone before the first line: every write fails
-    err = reader.stderr.read()
-    assert reader.wait(timeout=60) == 0, err.decode()
+    ) as reader:
+        assert reader.stdout is not None and reader.stderr is not None
+        reader.stdout.close()  # gone before the first line: every write fails
+        err = reader.stderr.read()
+        assert reader.wait(timeout=60) == 0, err.decode()
     assert b"Traceback" not in err, err.decode()
     assert b"BrokenPipe" not in err, err.decode()
 
