@@ -27,6 +27,7 @@ from typing import Any
 from ..errors import CommunityError
 from ..model import FIELD_NAMES as _FIELD_NAMES
 from ..model import Interaction, SourceResult
+from ..names import is_sample_comment
 from ..sanitize import (
     has_lone_surrogate,
     mask_private,
@@ -238,7 +239,7 @@ class Archive:
         added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(_whole(item))
-            if item.id in forgotten:
+            if item.id in forgotten or _is_sample(item):
                 continue
             old = current.get(item.id)
             if old == item:
@@ -362,3 +363,10 @@ def _stamp(path: Path) -> object:
     except FileNotFoundError:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _is_sample(item: Interaction) -> bool:
+    """A blog engine's sample comment ("Mr WordPress"): never archived."""
+    return item.kind == "comment" and is_sample_comment(
+        item.author_name, item.author_url, item.content
+    )

@@ -35,7 +35,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from ..model import Interaction
-from ..names import PLACEHOLDER_NAMES, name_key
+from ..names import PLACEHOLDER_NAMES, is_sample_comment, name_key
 from ..urls import account_of, identity_keys
 from .people_file import PeopleFile, PersonEntry
 
@@ -388,11 +388,19 @@ class _Merger:
 
 def is_anonymous(item: Interaction) -> bool:
     """Signed by nobody: a placeholder name (or none), no URL or handle (an
-    email under a placeholder name identifies no one either)."""
+    email under a placeholder name identifies no one either), or a blog
+    engine's sample comment."""
     return (
         _name_key(item.author_name) in PLACEHOLDER_NAMES
         and not item.author_is_me
         and not _frozen_keys(item)
+    ) or is_sample(item)
+
+
+def is_sample(item: Interaction) -> bool:
+    """A blog engine's sample comment ("Mr WordPress"): nobody wrote it."""
+    return item.kind == "comment" and is_sample_comment(
+        item.author_name, item.author_url, item.content
     )
 
 
