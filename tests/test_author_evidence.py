@@ -46,3 +46,50 @@ def test_the_syndicating_account_under_another_name_is_not_her():
     # A post syndicated by a colleague's account: her name is not on it.
     items = [_reply(1, "Mia", "terriblemia", "terriblemia")]
     assert _authors(items)["Mia"] != AUTHOR
+
+
+def test_social_and_links_profiles_are_the_authors_blogroll_links_are_not():
+    from pelican.plugins.community.settings import site_profiles
+
+    settings = {
+        "SOCIAL": [
+            ("Mastodon", "https://mastodon.social/@nic"),
+            ("Twitter", "https://twitter.com/nicchan"),
+            "not a pair",
+        ],
+        "LINKS": [
+            ("Pelican", "https://getpelican.com/"),
+            ("GitHub", "https://github.com/nicchan"),
+            ("Bad", "javascript:alert(1)"),
+        ],
+    }
+    profiles = site_profiles(settings)
+    assert profiles == (
+        "https://mastodon.social/@nic",
+        "https://twitter.com/nicchan",
+        "https://github.com/nicchan",
+    )
+    people = PeopleFile().with_site_author(("Nic Chan",), "", profiles)
+    items = [
+        Interaction(
+            source="m",
+            id="1",
+            kind="comment",
+            author_name="nic",
+            author_url="https://mastodon.social/@nic",
+        ),
+        Interaction(
+            source="m",
+            id="2",
+            kind="comment",
+            author_name="Pelican fan",
+            author_url="https://getpelican.com/",
+        ),
+    ]
+    roles = {
+        i.items[0].author_name: i.author
+        for i in merge_identities(items, people)
+        if i.items
+    }
+    assert roles == {"nic": AUTHOR, "Pelican fan": roles["Pelican fan"]}
+    assert roles["Pelican fan"] != AUTHOR
