@@ -51,6 +51,18 @@ def me(id: int, date: str, content: str, parent: int = 0) -> WxrComment:
     )
 
 
+def cora_likes(id: int, day: str) -> dict:
+    """Cora's like of post 4 on ``day``, through webmention.io."""
+    return jf2_entry(
+        id,
+        "like-of",
+        "https://blog.example/post-4/",
+        "Cora Comeback",
+        "https://mastodon.example/@cora",
+        published=f"{day}T10:00:00+00:00",
+    )
+
+
 def desk_site(site) -> None:
     """Known threads, looked at on 1 June 2026:
 
@@ -132,15 +144,7 @@ def desk_site(site) -> None:
         ),
     ]
     site.write("data/export.xml", wxr(posts, authors={1: "jane"}))
-    like = jf2_entry(
-        7,
-        "like-of",
-        "https://blog.example/post-4/",
-        "Cora Comeback",
-        "https://mastodon.example/@cora",
-        published="2026-05-16T10:00:00+00:00",
-    )
-    site.write("data/webmentions.json", jf2([like]))
+    site.write("data/webmentions.json", jf2([cora_likes(7, "2026-05-16")]))
     site.write("community.yaml", "me:\n  names: [Jane Author]\n")
     site.settings["COMMUNITY_SOURCES"] = [
         {"type": "wordpress", "path": "data/export.xml"},
@@ -457,3 +461,22 @@ def test_the_sample_sites_desk_shows_something_in_every_section(tmp_path):
         "2013",  # in numbers
     ):
         assert expected in text
+
+
+def test_the_desk_never_says_everyone_is_answered_when_some_are_not(site):
+    desk_site(site)
+    # Five years on, every unanswered comment is older than the listed months.
+    out = run(site, "desk", "--now", "2031-06-01").stdout
+    waiting = section(out, "Waiting for you")
+    assert "you have answered everyone" not in waiting
+    assert "Nothing waiting from the last 12 months, but" in waiting
+    assert "older comment(s) are still unanswered (not listed)" in waiting
+
+
+def test_a_year_with_reactions_only_prints_no_row(site):
+    desk_site(site)
+    site.write("data/webmentions.json", jf2([cora_likes(8, "2019-05-16")]))
+    numbers = section(run(site, "desk", "--now", NOW).stdout, "The circle in numbers")
+    years = [line.split("│")[0].strip() for line in numbers.splitlines()]
+    assert "2023" in years
+    assert "2019" not in years

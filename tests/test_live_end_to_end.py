@@ -355,13 +355,14 @@ def test_a_reply_that_arrived_twice_is_shown_once(fetched):
         "mention": 0,
         "like": 2,
         "repost": 1,
+        "share": 0,
         "bookmark": 0,
     }
     [post] = [p for p in report["posts"] if p["slug"] == "lighthouse"]
     # Favourites: Karen, Tomás (ana is on the next page, not served here);
     # Bluesky likes: Karen, Lee; boosts and reposts: Priya, Karen. Lee's like
     # and Karen's repost also came through Bridgy: each counted once.
-    assert post["reactions"] == {"like": 4, "repost": 2, "bookmark": 0}
+    assert post["reactions"] == {"like": 4, "repost": 2, "share": 0, "bookmark": 0}
 
 
 def test_content_warnings_are_collapsed_and_hidden_accounts_never_show(fetched):

@@ -337,8 +337,15 @@ def test_every_reaction_on_a_post_is_counted(build_root, name):
         got = {kind: shown.get(slug, {}).get(kind, 0) for kind in REACTIONS}
         assert got["like"] == expected["like"], slug
         assert got["bookmark"] == expected["bookmark"], slug
-        # A share (a mention with no words of its own) may count as a repost.
-        assert got["repost"] >= expected["repost"], slug
+        # Shares (mentions with no words of their own) are their own kind:
+        # reposts are exactly the file's reposts.
+        assert got["repost"] == expected["repost"], slug
+    mentions = Counter(m.kind for m in spec.mentions() if spec.post_of(m.target))
+    counted = Counter()
+    for post in built(name, build_root).report["posts"]:
+        counted.update(post["reactions"])
+    # Every share is one of the file's mentions, counted apart from reposts.
+    assert counted["share"] <= mentions["mention"] + mentions["reply"]
 
 
 @pytest.mark.parametrize("name", SITES)

@@ -123,6 +123,7 @@ def test_the_contract_holds_on_a_real_wordpress_blog(site, real_world, name):
             "mention",
             "like",
             "repost",
+            "share",
             "bookmark",
         }
         assert person["url"] is None or person["url"].startswith(

@@ -288,7 +288,7 @@ def test_mastodon_and_bluesky_conversations_show_from_the_committed_archive(demo
     report = json.loads((demo / "output/community/community.json").read_text())
     [post] = [p for p in report["posts"] if p["slug"] == "the-circle-counted"]
     # Mastodon favourites and Bluesky likes, Bridgy's copies counted once.
-    assert post["reactions"] == {"like": 11, "repost": 3, "bookmark": 0}
+    assert post["reactions"] == {"like": 11, "repost": 3, "share": 0, "bookmark": 0}
 
 
 def test_the_committed_archive_matches_a_fresh_build(demo):

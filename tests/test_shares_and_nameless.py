@@ -118,7 +118,7 @@ def _item(n: int, kind: str, **fields) -> Interaction:
     )
 
 
-def test_a_share_counts_like_a_repost_not_as_conversation():
+def test_a_share_is_its_own_reaction_not_a_repost_nor_conversation():
     items = [
         _item(
             1,
@@ -139,12 +139,15 @@ def test_a_share_counts_like_a_repost_not_as_conversation():
     people = {p.name: p for p in community.people}
     assert people["Sharer"].role == "drive-by"
     assert (people["Sharer"].shares, people["Sharer"].conversation_count) == (1, 0)
-    assert people["Sharer"].counts["repost"] == 1
+    assert (people["Sharer"].counts["share"], people["Sharer"].counts["repost"]) == (
+        1,
+        0,
+    )
     assert "only reacted: 1 share, never a comment" in people["Sharer"].reasons
     assert people["Talker"].role == "one-off"
     view = community.for_post(POST.slug)
     assert [t.person.name for t in view.thanks] == ["Talker"]
-    assert view.reactions["repost"] == 1
+    assert (view.reactions["share"], view.reactions["repost"]) == (1, 0)
     assert [c.name for c in view.conversation] == ["Talker"]
 
 
@@ -182,7 +185,7 @@ def test_nameless_mentions_fold_into_one_line_and_nameless_taps_count():
         ("scraper.example", "https://scraper.example/copy-1"),
         ("aggregator.example", "https://www.aggregator.example/p/9"),
     ]
-    assert view.reactions == {"like": 1, "repost": 0, "bookmark": 1}
+    assert view.reactions == {"like": 1, "repost": 0, "share": 0, "bookmark": 1}
 
 
 def _site_with_mentions(site, entries, people: str = "") -> dict:

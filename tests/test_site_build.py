@@ -238,7 +238,14 @@ def test_report_json_follows_the_contract(site):
         "role": "friend",
         "pinned": True,
         "posts": ["post-1"],
-        "counts": {"comment": 1, "mention": 0, "like": 0, "repost": 0, "bookmark": 1},
+        "counts": {
+            "comment": 1,
+            "mention": 0,
+            "like": 0,
+            "repost": 0,
+            "share": 0,
+            "bookmark": 1,
+        },
         "first_seen": "2011-02-01T10:00:00+00:00",
         "last_seen": "2024-05-01T10:00:00+00:00",
     }
@@ -254,7 +261,12 @@ def test_report_json_follows_the_contract(site):
         {"id": "priya-nair", "first_time": False},
         {"id": "tom-reader", "first_time": False},
     ]
-    assert posts["post-1"]["reactions"] == {"like": 1, "repost": 1, "bookmark": 0}
+    assert posts["post-1"]["reactions"] == {
+        "like": 1,
+        "repost": 1,
+        "share": 0,
+        "bookmark": 0,
+    }
     assert report["unmatched"] == 0
     text = site.page("community/community.json")
     for private in ("mail.example", "192.0.2.10", "private words"):

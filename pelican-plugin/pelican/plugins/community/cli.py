@@ -178,7 +178,7 @@ def _table(community: Community) -> str:
                 str(p.conversation_posts),
                 str(c["comment"]),
                 str(c["mention"]),
-                str(c["like"] + c["repost"] + c["bookmark"]),
+                str(c["like"] + c["repost"] + c["share"] + c["bookmark"]),
                 (p.last_seen or "")[:10],
             )
         )

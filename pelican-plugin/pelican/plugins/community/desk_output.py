@@ -97,9 +97,15 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
     )
     if desk.waiting:
         waiting_table(desk.waiting)
-    else:
+    elif not desk.older_waiting:
         console.print("Nothing waiting: you have answered everyone.")
-    if desk.older_waiting:
+    else:
+        console.print(
+            f"Nothing waiting from the last {desk.waiting_months} months, "
+            f"but {desk.older_waiting} older comment(s) are still unanswered "
+            "(not listed)."
+        )
+    if desk.waiting and desk.older_waiting:
         console.print(
             Text(
                 f"and {counted(desk.older_waiting, 'older unanswered comment')}, "

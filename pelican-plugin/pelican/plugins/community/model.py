@@ -15,7 +15,10 @@ SOCIAL_METADATA = ("mastodon", "bluesky")
 #: Conversation: people talking with the author.
 CONVERSATION_KINDS = ("comment", "mention")
 #: Reactions: a tap, not a word.
-REACTION_KINDS = ("like", "repost", "bookmark")
+#: ``share`` is a mention with no words of its own, as the views count it
+#: (never archived as such): apart from ``repost``, so reposts equal the
+#: source's.
+REACTION_KINDS = ("like", "repost", "share", "bookmark")
 KINDS = CONVERSATION_KINDS + REACTION_KINDS
 #: ``extra`` key of a record its platform says must not be shown publicly.
 WITHHELD = "withheld"

@@ -113,6 +113,51 @@ def name_key(name: str) -> str:
     return _SPACE.sub(" ", text).strip().casefold()
 
 
+#: The local part of an address that reaches no one: platforms' no-reply
+#: senders (``noreply@blogger.com``, ``no-reply@…``, ``do-not-reply@…``).
+_NO_REPLY_LOCAL = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|donotreply|nobody|mailer-daemon|notifications?)"
+    r"(?:[+._-].*)?$",
+    re.I,
+)
+#: Domains that stand for no one: no-reply hosts (``users.noreply.github.com``).
+_NO_ONE_DOMAIN = re.compile(r"(?:^|\.)no-?reply\.", re.I)
+
+
+def is_placeholder_email(email: str) -> bool:
+    """Whether ``email`` identifies no one: blank, a no-reply sender
+    (``noreply@blogger.com``, ``no-reply@…``) or a no-reply host. Every
+    reader's email key goes through this one rule."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at or not local:
+        return True
+    return bool(_NO_REPLY_LOCAL.match(local) or _NO_ONE_DOMAIN.search(domain))
+
+
+#: Names blog engines sign their sample comment with (as :func:`name_key`
+#: makes them), and the addresses it links to.
+_SAMPLE_NAMES = frozenset({"mr wordpress", "a wordpress commenter", "wordpress"})
+_SAMPLE_URL = re.compile(
+    r"^https?://(?:www\.)?(?:wordpress\.org|wordpress\.com|[^/]*wapuu[^/]*)(?:/.*)?$",
+    re.I,
+)
+
+
+def is_sample_comment(name: str, url: str, content: str) -> bool:
+    """Whether a comment is the sample a blog engine ships ("Mr WordPress",
+    "A WordPress Commenter", linking to wordpress.org or a wapuu page, or
+    saying so): nobody wrote it, so it is neither counted nor archived."""
+    if name_key(name) not in _SAMPLE_NAMES:
+        return False
+    text = content.lower()
+    return (
+        not url
+        or bool(_SAMPLE_URL.match(url.strip()))
+        or "this is a comment" in text
+        or "gravatar" in text
+    )
+
+
 def is_placeholder_name(name: str) -> bool:
     """Whether ``name`` says nobody in particular ("Anonymous", "Guest", "")."""
     return name_key(name) in PLACEHOLDER_NAMES

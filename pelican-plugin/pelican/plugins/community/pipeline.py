@@ -130,7 +130,9 @@ def load_people(settings: CommunitySettings) -> PeopleFile:
 
 
 def _with_site_author(people: PeopleFile, settings: CommunitySettings) -> PeopleFile:
-    return people.with_site_author(settings.author_names, settings.site_url)
+    return people.with_site_author(
+        settings.author_names, settings.site_url, settings.author_profiles
+    )
 
 
 def community_from(
@@ -225,7 +227,12 @@ def _build_and_cache(
             people_bytes,
             posts,
             settings.regular_min_posts,
-            (settings.author_names, settings.site_url, settings.max_depth),
+            (
+                settings.author_names,
+                settings.site_url,
+                settings.author_profiles,
+                settings.max_depth,
+            ),
         )
         community = cache.load(inputs)
         if community is not None:

@@ -96,6 +96,9 @@ class CommunitySettings:
     author_names: tuple[str, ...] = ()
     #: Pelican's ``SITEURL``: whoever writes from this site is the author
     site_url: str = ""
+    #: profiles on platforms listed in Pelican's ``SOCIAL`` and ``LINKS``:
+    #: the author's own accounts
+    author_profiles: tuple[str, ...] = ()
 
 
 def apply_defaults(settings: dict) -> None:
@@ -256,6 +259,7 @@ def load_settings(
         avatars=values["COMMUNITY_AVATARS"],
         author_names=site_authors(settings),
         site_url=str(settings.get("SITEURL") or "").strip(),
+        author_profiles=site_profiles(settings),
         desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
         desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
     )
@@ -279,6 +283,27 @@ def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
         values = value if isinstance(value, list | tuple) else [value]
         names += [v.strip() for v in values if isinstance(v, str) and v.strip()]
     return tuple(dict.fromkeys(names))
+
+
+def site_profiles(settings: Mapping[str, Any]) -> tuple[str, ...]:
+    """The profile URLs on platforms (twitter.com/x, a Mastodon account,
+    Bluesky, GitHub...) in Pelican's ``SOCIAL`` and ``LINKS`` (lists of
+    ``(label, url)``): the author's accounts. Other links (a blogroll) are
+    not profiles and are left out; malformed entries are ignored."""
+    from .urls import account_of, identity_keys
+
+    urls: list[str] = []
+    for setting in ("SOCIAL", "LINKS"):
+        entries = settings.get(setting)
+        for entry in entries if isinstance(entries, list | tuple) else ():
+            if not isinstance(entry, list | tuple) or len(entry) < 2:
+                continue
+            url = entry[1]
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                continue
+            if any(account_of(key)[0].startswith("on:") for key in identity_keys(url)):
+                urls.append(url.strip())
+    return tuple(dict.fromkeys(urls))
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 from ..errors import CommunityError
 from ..model import FIELD_NAMES as _FIELD_NAMES
 from ..model import Interaction, SourceResult
+from ..names import is_sample_comment
 from ..sanitize import (
     has_lone_surrogate,
     mask_private,
@@ -282,7 +283,7 @@ class Archive:
         added = updated = removed = withheld = 0
         for item in result.interactions:
             item = _without_private_data(_whole(item))
-            if forgotten(item):
+            if forgotten(item) or _is_sample(item):
                 continue
             old = current.get(item.id)
             if old == item:
@@ -434,3 +435,10 @@ def _stamp(path: Path) -> object:
     except FileNotFoundError:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+def _is_sample(item: Interaction) -> bool:
+    """A blog engine's sample comment ("Mr WordPress"): never archived."""
+    return item.kind == "comment" and is_sample_comment(
+        item.author_name, item.author_url, item.content
+    )

@@ -29,13 +29,15 @@ Input order does not matter: everything is sorted before it is merged.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
+from urllib.parse import unquote
 
 from ..model import Interaction
-from ..names import PLACEHOLDER_NAMES, name_key
+from ..names import PLACEHOLDER_NAMES, is_sample_comment, name_key
 from ..urls import account_of, identity_keys
 from .people_file import PeopleFile, PersonEntry
 
@@ -174,6 +176,42 @@ def _is_full_name(key: str) -> bool:
     return len(key.replace(".", " ").split()) >= 2
 
 
+#: A Bridgy backfeed address names the account that syndicated the post:
+#: ``brid.gy/comment/twitter/nicchan/…`` (comment, like or repost).
+_BRIDGY_ACCOUNT = re.compile(
+    r"^https://(?:www\.)?brid(?:\.gy|-gy\.appspot\.com)/(?:comment|like|repost)/"
+    r"([a-z]+)/([^/?#]+)/"
+)
+_SILO_PROFILE = {
+    "twitter": "https://twitter.com/{}",
+    "github": "https://github.com/{}",
+    "flickr": "https://www.flickr.com/people/{}",
+    "reddit": "https://www.reddit.com/user/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+}
+
+
+def syndicating_accounts(items: list[Interaction]) -> frozenset[str]:
+    """Identity keys of the accounts the items' Bridgy addresses name: the
+    ones the blog's posts were syndicated from (the author's, as a rule)."""
+    keys: set[str] = set()
+    for url in {item.url for item in items if "brid" in item.url}:
+        match = _BRIDGY_ACCOUNT.match(url)
+        if match is None:
+            continue
+        silo, user = match.groups()
+        user = unquote(user)
+        if silo == "mastodon" and user.count("@") == 2:
+            keys.add(f"acct:{user[1:].lower()}")
+        elif silo in _SILO_PROFILE:
+            keys |= identity_keys(_SILO_PROFILE[silo].format(user))
+    return frozenset(keys)
+
+
+def _first_names(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(name.split()[0] for name in names if name.split())
+
+
 @dataclass(frozen=True)
 class _Author:
     """The blog's author as the merge knows them."""
@@ -181,9 +219,14 @@ class _Author:
     names: frozenset[str]  #: name keys
     keys: frozenset[str]
     hosts: frozenset[str]  #: their own sites: anyone writing from one is them
+    #: accounts Bridgy says the posts were syndicated from: the author's
+    #: when signed with the author's name or first name ("Nic" for "Nic Chan")
+    syndicating: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, people: PeopleFile) -> _Author:
+    def of(
+        cls, people: PeopleFile, syndicating: frozenset[str] = frozenset()
+    ) -> _Author:
         me = people.me
         if me is None:
             return cls(frozenset(), frozenset(), frozenset())
@@ -195,12 +238,16 @@ class _Author:
             if where == "site"
         )
         names = frozenset(_name_key(n) for n in me.names if n) - PLACEHOLDER_NAMES
-        return cls(names, keys, hosts)
+        return cls(names, keys, hosts, syndicating - keys)
 
     def wrote(self, item: Interaction, keys: frozenset[str]) -> bool:
         """Proven: the source says so, or the author's key or site."""
         if item.author_is_me or not self.keys.isdisjoint(keys):
             return True
+        if not self.syndicating.isdisjoint(keys):
+            name = _name_key(item.author_name)
+            if name in self.names or name in _first_names(self.names):
+                return True
         return bool(self.hosts) and any(
             where == "site" and account in self.hosts
             for where, account in map(account_of, keys)
@@ -388,11 +435,19 @@ class _Merger:
 
 def is_anonymous(item: Interaction) -> bool:
     """Signed by nobody: a placeholder name (or none), no URL or handle (an
-    email under a placeholder name identifies no one either)."""
+    email under a placeholder name identifies no one either), or a blog
+    engine's sample comment."""
     return (
         _name_key(item.author_name) in PLACEHOLDER_NAMES
         and not item.author_is_me
         and not _frozen_keys(item)
+    ) or is_sample(item)
+
+
+def is_sample(item: Interaction) -> bool:
+    """A blog engine's sample comment ("Mr WordPress"): nobody wrote it."""
+    return item.kind == "comment" and is_sample_comment(
+        item.author_name, item.author_url, item.content
     )
 
 
@@ -409,7 +464,9 @@ def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Ident
     # key tuple per interaction).
     ordered = sorted((item for item in items if not is_anonymous(item)), key=_id_of)
     ordered.sort(key=_source_of)
-    merger = _Merger(_Author.of(people), people.entries, ordered)
+    merger = _Merger(
+        _Author.of(people, syndicating_accounts(ordered)), people.entries, ordered
+    )
     merger.merge_the_author()
     merger.merge_strong_keys()
     merger.merge_author_by_name()

@@ -63,15 +63,20 @@ class PeopleFile:
         return self.friends + self.people
 
     def with_site_author(
-        self, author_names: tuple[str, ...], site_url: str
+        self,
+        author_names: tuple[str, ...],
+        site_url: str,
+        profiles: tuple[str, ...] = (),
     ) -> PeopleFile:
-        """The people file with the site's ``AUTHOR`` (or ``AUTHORS``) and
-        ``SITEURL`` added to ``me``: the author is known without a people
-        file, and ``me`` only needs what Pelican does not know."""
+        """The people file with the site's ``AUTHOR`` (or ``AUTHORS``),
+        ``SITEURL`` and the profiles of ``SOCIAL``/``LINKS`` added to ``me``:
+        the author is known without a people file, and ``me`` only needs
+        what Pelican does not know."""
         me = self.me or PersonEntry(name="")
         names = tuple(dict.fromkeys(n for n in (*me.names, *author_names) if n))
         site = (site_url,) if safe_http_url(site_url) else ()
-        urls = tuple(dict.fromkeys((*me.urls, *site)))
+        profiles = tuple(url for url in profiles if safe_http_url(url))
+        urls = tuple(dict.fromkeys((*me.urls, *site, *profiles)))
         if not names and not urls and not me.handles:
             return self
         author = replace(

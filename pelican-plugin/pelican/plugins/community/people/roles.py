@@ -87,8 +87,7 @@ def activity_of(
         first_post_title=title,
         # The author answered few: most people need no look-up at all.
         answered=sum(answered[(i.source, i.id)] for i in items) if answered else 0,
-        # A share is counted as a repost.
-        shares=sum(1 for i in items if i.kind == "repost" and is_counted_share(i)),
+        shares=sum(1 for i in items if is_counted_share(i)),
     )
 
 
@@ -131,8 +130,8 @@ def reasons_for(activity: Activity, role: str) -> list[str]:
             reasons.append(f"last seen in {last}")
     reactions = [
         (activity.counts["like"], "like"),
-        (activity.counts["repost"] - activity.shares, "repost"),
-        (activity.shares, "share"),
+        (activity.counts["repost"], "repost"),
+        (activity.counts["share"], "share"),
         (activity.counts["bookmark"], "bookmark"),
     ]
     given = [counted(count, word) for count, word in reactions if count]

@@ -115,13 +115,13 @@ def is_share(item: Interaction, title: str = "", slug: str = "") -> bool:
 
 
 def counted_as_share(item: Interaction) -> Interaction:
-    """How a share counts: like a repost, marked as a share (a copy for the
-    views; the archived record stays a mention)."""
-    return replace(item, kind="repost", extra={**item.extra, SHARE: "true"})
+    """How a share counts: as a reaction of its own kind, ``share`` (a copy
+    for the views; the archived record stays a mention)."""
+    return replace(item, kind=SHARE, extra={**item.extra, SHARE: "true"})
 
 
 def is_counted_share(item: Interaction) -> bool:
-    return item.extra.get(SHARE) == "true"
+    return item.kind == SHARE
 
 
 def is_bot(item: Interaction) -> bool:

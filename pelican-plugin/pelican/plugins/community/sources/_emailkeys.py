@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Interaction
-from ..names import is_placeholder_name, name_key
+from ..names import is_placeholder_email, is_placeholder_name, name_key
 
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.
@@ -25,11 +25,22 @@ _HASHES_OF_NO_EMAIL = frozenset(
 
 def signed_email(email: str, name: str) -> str:
     """What an author key stands for: ``email`` as signed by ``name``; ""
-    for no email (blank, or the hash of a blank one) or a placeholder name."""
+    for no email (blank, the hash of a blank one, a no-reply or example
+    address: :func:`~..names.is_placeholder_email`) or a placeholder name."""
     email = email.strip().lower()
-    if not email or email in _HASHES_OF_NO_EMAIL or is_placeholder_name(name):
+    if (
+        not email
+        or email in _HASHES_OF_NO_EMAIL
+        or _no_one(email)
+        or is_placeholder_name(name)
+    ):
         return ""
     return f"{email}\n{name_key(name)}".lower()
+
+
+def _no_one(email: str) -> bool:
+    # A hash (no "@") is judged by its reader; an address by the shared rule.
+    return "@" in email and is_placeholder_email(email.split("\n", 1)[0])
 
 
 def email_keys(
@@ -47,7 +58,7 @@ def email_keys(
     first_id: dict[str, str] = {}
     for email, _published, comment_id in sorted(comments, key=lambda c: (c[1], c[2])):
         email = email.strip().lower()
-        if email and email not in _HASHES_OF_NO_EMAIL:
+        if email and email not in _HASHES_OF_NO_EMAIL and not _no_one(email):
             first_id.setdefault(email, comment_id)
     return {email: f"{source_name}:email:{first}" for email, first in first_id.items()}
 

@@ -22,10 +22,9 @@ KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
 LIVE = "LIVE"
 # "blog-123.post-456" (classic) or "...comment-456": the entry's own number.
 _SHORT_ID = re.compile(r"[.:](?:post|comment|page)-([\w\-]+)$")
+
+
 # Blogger's stand-in address, never a person's.
-_NO_REPLY = re.compile(r"^no-?reply@", re.I)
-
-
 @dataclass(slots=True)
 class _Post:
     url: str
@@ -157,7 +156,6 @@ def _read_comment(entry_id: str, fields: dict[str, list[Element]]) -> _Comment:
         "content": _content(_first(fields, "content")),
         "parent": _parent_comment(fields),
     }
-    email = "" if _NO_REPLY.match(email) else email
     return _Comment(record, post_id, signed_email(email, record["author_name"]))
 
 

@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
+from ..names import is_placeholder_email
 from ..storage import paused_gc
 from ..urls import public_http_url
 from ._emailkeys import signed_email
@@ -150,7 +151,7 @@ class _ExportReader:
         exports list authors without ids)."""
         if user_id and user_id != "0" and user_id in self.author_ids:
             return True
-        return bool(email) and email in self.author_emails
+        return email in self.author_emails and not is_placeholder_email(email)
 
 
 def read_wxr(path: Path, source_name: str) -> SourceResult:

@@ -106,7 +106,7 @@ class Person:
     photo: str = ""
     #: with COMMUNITY_AVATARS, the site's copy of that photo (from the root)
     avatar: str = ""
-    #: mentions that only passed the link on (counted among ``repost``):
+    #: mentions that only passed the link on (``counts["share"]``):
     #: many shares and little conversation is how link aggregators look
     shares: int = 0
 

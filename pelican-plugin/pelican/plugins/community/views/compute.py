@@ -178,7 +178,7 @@ def _computed(
     # never counted, yet their words stay in the post's conversation.
     anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
     del nameless
-    # A share (a mention with no words of its own) counts like a repost.
+    # A share (a mention with no words of its own) is a reaction, ``share``.
     # Handed over, the records are taken one by one from ``items``: each
     # comment or mention goes on without its words (kept by post in
     # ``words``, packed), so the merge below holds no text it does not read.
@@ -316,7 +316,7 @@ def _as_counted(
     item: Interaction, slug_of: RecordMap[str], titles: dict[str, str]
 ) -> Interaction:
     """The interaction as it counts: a share (a mention with no words of its
-    own) like a repost."""
+    own) as a reaction of kind ``share``."""
     if item.kind != "mention":
         return item
     slug = slug_of[item]

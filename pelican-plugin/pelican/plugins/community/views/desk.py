@@ -86,6 +86,7 @@ class Year:
     top_people: int  #: the fewest people who wrote CONCENTRATION of it
     likes: int
     reposts: int
+    shares: int = 0  #: mentions that only passed the link on
 
     @property
     def reply_rate(self) -> float | None:
@@ -93,7 +94,7 @@ class Year:
 
     @property
     def reactions_per_comment(self) -> float | None:
-        taps = self.likes + self.reposts
+        taps = self.likes + self.reposts + self.shares
         return taps / self.conversation if self.conversation else None
 
 
@@ -357,10 +358,11 @@ def _years(
     taps: dict[int, Counter[str]] = defaultdict(Counter)
     for identity in identities.values():
         for item in identity.items:
-            if item.kind in ("like", "repost") and item.published:
+            if item.kind in ("like", "repost", "share") and item.published:
                 taps[int(item.published[:4])][item.kind] += 1
     years = []
-    for year in sorted(set(talk) | set(taps), reverse=True):
+    # A year of reactions only has nothing to show per comment: no row.
+    for year in sorted(set(talk), reverse=True):
         counts = talk[year]
         total = sum(counts.values())
         running, top = 0, 0
@@ -378,6 +380,7 @@ def _years(
                 top_people=top,
                 likes=taps[year]["like"],
                 reposts=taps[year]["repost"],
+                shares=taps[year]["share"],
             )
         )
     return years
