@@ -102,7 +102,8 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
     else:
         console.print(
             f"Nothing waiting from the last {desk.waiting_months} months, "
-            f"but {desk.older_waiting} older comment(s) are still unanswered "
+            f"but {counted(desk.older_waiting, 'older comment')} "
+            f"{'is' if desk.older_waiting == 1 else 'are'} still unanswered "
             "(not listed)."
         )
     if desk.waiting and desk.older_waiting:
