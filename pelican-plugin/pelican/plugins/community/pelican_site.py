@@ -109,7 +109,7 @@ def read_site(settings_file: str) -> tuple[dict[str, Any], CommunitySettings]:
         raise SettingsError(f"{settings_file}: settings file not found")
     try:
         settings = read_settings(str(path))
-    except ValueError as exc:  # Pelican's own check of its settings
+    except Exception as exc:  # Pelican's own checks (Exception before 4.10)
         theme = re.fullmatch(r"Could not find the theme (.*)", str(exc), re.S)
         if theme:
             raise SettingsError(
