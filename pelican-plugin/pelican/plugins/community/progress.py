@@ -42,6 +42,7 @@ def progress_bar(
     if not wanted:
         return None
     from rich.console import Console
+    from rich.errors import LiveError
     from rich.progress import (
         BarColumn,
         DownloadColumn,
@@ -66,5 +67,10 @@ def progress_bar(
         console=console,
         transient=True,
     )
-    progress.start()
+    try:
+        progress.start()
+    except LiveError:
+        # rich before 14 shows one live display at a time, and Pelican's
+        # "Generating..." status is one: the work goes on without a bar.
+        return None
     return Bar(progress, progress.add_task(description, total=total), total)
