@@ -3,12 +3,14 @@ compiled, plural forms right, a whole site built in French and in German."""
 
 from __future__ import annotations
 
+import gettext
 import io
 import json
 import os
 import re
 import shutil
 from pathlib import Path
+from typing import IO
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -53,8 +55,19 @@ def test_each_translation_is_complete_and_compiled(lang):
             assert all(strings) and not message.fuzzy, message.id
     compiled = io.BytesIO()
     write_mo(compiled, catalogue)
+    compiled.seek(0)
     mo = LOCALE / lang / "LC_MESSAGES" / "pelican-community.mo"
-    assert mo.read_bytes() == compiled.getvalue(), "run `make catalogs`"
+    with mo.open("rb") as shipped:
+        # What the plugin reads, compared message by message: the header
+        # ("Generated-By: Babel x.y") differs between Babel versions.
+        assert _messages(shipped) == _messages(compiled), "run `make catalogs`"
+
+
+def _messages(mo: IO[bytes]) -> dict[object, str]:
+    translations = gettext.GNUTranslations(mo)
+    catalog: dict[object, str] = dict(translations._catalog)  # type: ignore[attr-defined]
+    catalog.pop("", None)
+    return catalog
 
 
 @pytest.mark.parametrize(
