@@ -492,7 +492,9 @@ def test_someone_using_the_authors_name_is_not_the_author(site):
     site.build()
     page = site.page("post-1/index.html")
     styled = page.split("community-by-author")
-    assert len(styled) == 3  # the reply from her site, the name-only one
+    # Only the reply from her site is styled as hers: the name-only one is
+    # hers for the desk, but anyone can type a name (issue 25).
+    assert len(styled) == 2 and "The real me." in styled[1].split("</li>")[0]
     assert all(
         "Send your password" not in part.split("</li>")[0] for part in styled[1:]
     )

@@ -160,11 +160,17 @@ class Comment:
     permalink: str
     published: str
     content: Markup
+    #: written by the blog's author, proven or by name: for the desk
+    #: (what the author answered), never for the community
     by_author: bool
     person: Person | None
     initials: str
     summary: str = ""  #: content warning (Mastodon spoiler text), shown collapsed
     sensitive: bool = False
+    #: styled as the author on public pages: only what proves it (the
+    #: source's own author flag, the author's address, site or account);
+    #: anyone can type the author's name into a comment box
+    author_badge: bool = False
     #: the name it answers, when listed flat beside that comment (too deep)
     in_reply_to: str = ""
     replies: list[Comment] = field(default_factory=list)

@@ -199,6 +199,8 @@ def _computed(
     # the author's name: in the conversation and the post's reaction
     # totals, never in the community.
     mine: list[Interaction] = []
+    #: the author's by name only: answers for the desk, no public badge
+    by_name: set[tuple[str, str]] = set()
     unlisted: list[Interaction] = []
     looks_like_author: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
@@ -222,6 +224,7 @@ def _computed(
             ]
         if identity.is_author:
             mine += identity.items
+            by_name |= {(i.source, i.id) for i in identity.items}
         elif identity.author == LOOKS_LIKE_AUTHOR:
             unlisted += identity.items
             looks_like_author.append(identity)
@@ -279,6 +282,7 @@ def _computed(
     post_views = _post_views(
         tallies,
         mine,
+        by_name,
         unlisted,
         anonymous,
         hidden_items,
@@ -607,6 +611,7 @@ def _earliest(first: tuple[tuple[str, str, str], Person]) -> tuple[str, str, str
 def _post_views(
     tallies: _Tallies,
     mine: list[Interaction],
+    by_name: set[tuple[str, str]],
     unlisted: list[Interaction],
     anonymous: list[Interaction],
     hidden_items: set[tuple[str, str]],
@@ -649,6 +654,7 @@ def _post_views(
                 [i for i in items if (i.source, i.id) not in hidden_items],
                 person_of,
                 no_one,
+                by_name,
                 max_depth,
                 words.take(post.slug),
             )
@@ -669,6 +675,7 @@ def _thread(
     items: list[Interaction],
     person_of: RecordMap[Person],
     no_one: set[tuple[str, str]],
+    by_name: set[tuple[str, str]],
     max_depth: int,
     words: Words,
 ) -> list[Comment]:
@@ -681,7 +688,9 @@ def _thread(
     for item in items:
         person = person_of.get(item)
         name, url = _signed(item, person)
-        comments[(item.source, item.id)] = Comment(
+        key = (item.source, item.id)
+        by_author = person is None and key not in no_one
+        comments[key] = Comment(
             id=item.id,
             anchor="c-"
             + hashlib.sha256(f"{item.source}\0{item.id}".encode()).hexdigest()[:12],
@@ -692,7 +701,8 @@ def _thread(
             permalink=safe_http_url(item.url),
             published=item.published,
             content=Markup(clean_html(words.get((item.source, item.id), item.content))),
-            by_author=person is None and (item.source, item.id) not in no_one,
+            by_author=by_author,
+            author_badge=by_author and key not in by_name,
             person=person,
             initials=_initials(name),
             summary=_clean_name(item.extra.get("content_warning", "")),
