@@ -96,6 +96,27 @@ def test_the_old_forgotten_list_is_still_read(tmp_path):
     assert Archive(tmp_path / "archive").load() == []
 
 
+def test_an_old_forgotten_line_survives_a_rename_once_read_again(tmp_path):
+    """``forgotten.txt`` knew records by source and id only: the first read
+    of that source records them by identity too, so a renamed source (or
+    export file) brings no one back."""
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "forgotten.txt").write_text("wp\t7\n", encoding="utf-8")
+    gone, kept = _item("wp", "7", "Gone"), _item("wp", "9", "Kept")
+    Archive(tmp_path / "archive").merge("wp", SourceResult(interactions=[gone, kept]))
+    renamed = Archive(tmp_path / "archive")
+    renamed.merge(
+        "wp-2011",
+        SourceResult(
+            interactions=[_item("wp-2011", "7", "Gone"), _item("wp-2011", "8", "New")]
+        ),
+    )
+    names = sorted(i.author_name for i in Archive(tmp_path / "archive").load())
+    assert names == ["Kept", "New"]
+    listed = (tmp_path / "archive" / "forgotten.ndjson").read_text("utf-8")
+    assert "Gone" not in listed  # digests and ids only
+
+
 def test_a_broken_forgotten_list_is_named(tmp_path):
     from pelican.plugins.community.errors import CommunityError
 

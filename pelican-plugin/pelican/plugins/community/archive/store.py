@@ -259,9 +259,33 @@ class Archive:
     def merge(self, name: str, result: SourceResult) -> MergeStats:
         """Merge one read of source ``name``; drop only what it reports removed."""
         current, stats, dropped = self._merged(name, result)
+        self._remember_identities(name, result)
         if dropped or stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
             self._write_source(name, current.values())
         return stats
+
+    def _remember_identities(self, name: str, result: SourceResult) -> None:
+        """Ids forgotten under this source's name alone (``forgotten.txt``,
+        or erased before they were archived) are also recorded by identity
+        as the source reads them again: from then on renaming the source or
+        its file keeps them forgotten."""
+        forgotten = self.forgotten()
+        ids = forgotten.by_source.get(name)
+        if not ids:
+            return
+        learned = {
+            record_identity(_without_private_data(_whole(item)))
+            for item in result.interactions
+            if item.id in ids
+        } - forgotten.records
+        if learned:
+            forgotten.records |= learned
+            self._write_forgotten(forgotten)
+
+    def _write_forgotten(self, forgotten: Forgotten) -> None:
+        lines = forgotten.lines()
+        write_atomically(self.path / FORGOTTEN_FILE, (f"{line}\n" for line in lines))
+        self._forgotten = None
 
     def load_with(self, pending: dict[str, SourceResult]) -> list[Interaction]:
         """Every archived interaction, as if ``pending`` reads had been
@@ -325,9 +349,7 @@ class Archive:
                 for item_id in ids
                 if item_id in archived[name]
             )
-        lines = forgotten.lines()
-        write_atomically(self.path / FORGOTTEN_FILE, (f"{line}\n" for line in lines))
-        self._forgotten = None
+        self._write_forgotten(forgotten)
         erased: list[Interaction] = []
         for name, ids in sorted(by_source.items()):
             current = archived[name]
