@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 from xml.etree.ElementTree import iterparse as fast_iterparse
@@ -62,27 +62,49 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
             parse = fast_iterparse(stream, events=("end",))
         else:
             parse = defused_iterparse(stream, events=("end",), forbid_dtd=False)
-        wanted: dict[str, bool] = {}
-        try:
-            for _event, element in parse:
-                tag = element.tag
-                hit = wanted.get(tag)
-                if hit is None:
-                    hit = wanted[tag] = local_name(tag) in names
-                if hit:
+        yield from parsed_elements(
+            path, parse, names, lambda: head[start:], utf8_head=head
+        )
+
+
+def parsed_elements(
+    path: Path,
+    parse: Iterator[tuple[str, Element]],
+    names: set[str],
+    head: Callable[[], bytes],
+    *,
+    skip: int = 0,
+    utf8_head: bytes = b"",
+) -> Iterator[Element]:
+    """The elements of ``parse`` (an ``iterparse`` of ``path``) whose local
+    name is in ``names``, past the first ``skip`` of them, each cleared once
+    the caller is done with it; its errors as one line naming the file.
+    ``head()`` is the start of the document as parsed (for an encoding it
+    declares); with ``utf8_head``, a byte that is not UTF-8 is said so."""
+    wanted: dict[str, bool] = {}
+    try:
+        for _event, element in parse:
+            tag = element.tag
+            hit = wanted.get(tag)
+            if hit is None:
+                hit = wanted[tag] = local_name(tag) in names
+            if hit:
+                if skip:
+                    skip -= 1
+                else:
                     yield element
-                    element.clear()
-        except ParseError as exc:
-            if exc.code == _INVALID_TOKEN:
-                # A Latin-1 or Windows-1252 export saved as UTF-8: say so.
-                check_utf8(path, head)
-            raise SourceError(f"{path}: not well-formed XML ({exc})") from None
-        except DefusedXmlException as exc:
-            raise SourceError(
-                f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
-            ) from None
-        except (LookupError, ValueError) as exc:
-            raise unreadable_encoding(path, head[start:], exc) from None
+                element.clear()
+    except ParseError as exc:
+        if utf8_head and exc.code == _INVALID_TOKEN:
+            # A Latin-1 or Windows-1252 export saved as UTF-8: say so.
+            check_utf8(path, utf8_head)
+        raise SourceError(f"{path}: not well-formed XML ({exc})") from None
+    except DefusedXmlException as exc:
+        raise SourceError(
+            f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
+        ) from None
+    except (LookupError, ValueError) as exc:
+        raise unreadable_encoding(path, head(), exc) from None
 
 
 def unreadable_encoding(path: Path, head: bytes, exc: Exception) -> SourceError:

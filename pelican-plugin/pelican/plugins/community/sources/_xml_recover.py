@@ -10,7 +10,6 @@ from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import errors as expat_errors
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
 from ..errors import SourceError
@@ -20,7 +19,7 @@ from ._xml import (
     first_line_not_utf8,
     iter_elements,
     local_name,
-    unreadable_encoding,
+    parsed_elements,
 )
 
 #: A file with more broken records than this is refused, not patched up.
@@ -302,22 +301,8 @@ def _iter_repaired(
     break.)"""
     with path.open("rb") as handle:
         stream = _RepairedStream(handle, repair, start, insert_at)
-        try:
-            for _event, element in iterparse(stream, events=("end",), forbid_dtd=False):
-                if local_name(element.tag) in names:
-                    if skip:
-                        skip -= 1
-                    else:
-                        yield element
-                    element.clear()
-        except ParseError as exc:
-            raise SourceError(f"{path}: not well-formed XML ({exc})") from exc
-        except DefusedXmlException as exc:
-            raise SourceError(
-                f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
-            ) from None
-        except (LookupError, ValueError) as exc:
-            raise unreadable_encoding(path, stream.head, exc) from None
+        parse = iterparse(stream, events=("end",), forbid_dtd=False)
+        yield from parsed_elements(path, parse, names, lambda: stream.head, skip=skip)
 
 
 class _RepairedStream:
@@ -388,19 +373,8 @@ def _iter_spliced(
     with path.open("rb") as handle:
         handle.seek(start)
         stream = _Spliced(head, counted(handle))
-        try:
-            for _event, element in iterparse(stream, events=("end",), forbid_dtd=False):
-                if local_name(element.tag) in names:
-                    yield element
-                    element.clear()
-        except ParseError as exc:
-            raise SourceError(f"{path}: not well-formed XML ({exc})") from exc
-        except DefusedXmlException as exc:
-            raise SourceError(
-                f"{path}: refused: the XML declares entities ({exc.__class__.__name__})"
-            ) from None
-        except (LookupError, ValueError) as exc:
-            raise unreadable_encoding(path, head, exc) from None
+        parse = iterparse(stream, events=("end",), forbid_dtd=False)
+        yield from parsed_elements(path, parse, names, lambda: head)
 
 
 class _Spliced:
