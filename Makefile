@@ -26,10 +26,17 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 
+# $(call install,VENV,REQUIREMENTS[,PIP OPTIONS]): the package, plain as users
+# get it, and REQUIREMENTS into VENV. pip builds in this folder: one build at a
+# time (flock, where the system has it); only pip's own leftovers are removed.
+define install
+$(if $(shell command -v flock 2>/dev/null),flock .install.lock) sh -c '$(1)/bin/python -m pip install --quiet --disable-pip-version-check $(3) . -r $(2) \
+  && $(1)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall . \
+  && rm -rf build/lib build/bdist.* pelican-plugin/*.egg-info'
+endef
+
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml requirements-dev.txt $(PACKAGE_FILES)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check . -r requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
-	rm -rf build pelican-plugin/*.egg-info
+	$(call install,$(VENV),requirements-dev.txt)
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -57,19 +64,14 @@ test-pythons: $(addprefix test-py,$(OTHER_PYTHONS))
 
 test-py%:
 	@test -x .venv-$*/bin/python || $(call python_for,$*) -m venv .venv-$*
-	@# pip builds the package in this folder: one build at a time.
-	@flock .install.lock sh -c '.venv-$*/bin/python -m pip install --quiet --disable-pip-version-check . -r requirements-dev.txt \
-	  && .venv-$*/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall . \
-	  && rm -rf build/lib pelican-plugin/*.egg-info'
+	@$(call install,.venv-$*,requirements-dev.txt)
 	.venv-$*/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
 
 # The lowest versions setup.cfg allows (constraints-lowest.txt), on the
 # oldest supported Python: a floor that no longer works fails here.
 test-lowest:
 	@test -x .venv-lowest/bin/python || $(PYTHON) -m venv .venv-lowest
-	.venv-lowest/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-lowest.txt . -r requirements-dev.txt
-	.venv-lowest/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
-	@rm -rf build/lib pelican-plugin/*.egg-info
+	$(call install,.venv-lowest,requirements-dev.txt,-c constraints-lowest.txt)
 	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
 
 # The manual: Sphinx, Furo and MyST-Parser in their own .venv-docs
@@ -84,9 +86,7 @@ $(DOCS_VENV)/bin/python:
 	$(PYTHON) -m venv $(DOCS_VENV)
 
 $(DOCS_STAMP): $(DOCS_VENV)/bin/python setup.cfg pyproject.toml requirements-docs.txt $(PACKAGE_FILES)
-	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check . -r requirements-docs.txt
-	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall .
-	rm -rf build/lib build/bdist.* pelican-plugin/*.egg-info
+	$(call install,$(DOCS_VENV),requirements-docs.txt)
 	touch $@
 
 docs: $(DOCS_STAMP)
