@@ -71,7 +71,7 @@ def _installed_theme(name: str) -> str:
 
 #: theme -> (THEME, extra settings). Only the project's theme includes the
 #: lists itself; the others get them through COMMUNITY_THANKS_IN_CONTENT,
-#: as the README tells their users.
+#: as docs/themes.md tells their users.
 THEMES = {
     "project": (lambda: str(REPO / "theme"), {}),
     "notmyidea": (lambda: "notmyidea", {"MENUITEMS": MENU}),

@@ -225,7 +225,7 @@ def _read_built(site: Site, slugs) -> Built:
 @cache
 def _build_webmentions(name: str, root: Path, as_children: bool) -> Built:
     """The site, one article per post the mentions address (its old
-    addresses in ``Old_urls``, as the README says), the saved file as a
+    addresses in ``Old_urls``, as docs/import-formats.md says), the saved file as a
     source. ``as_children`` rewraps the same entries as ``{"children": ...}``
     so that a refused shape does not hide every other finding."""
     spec = WEBMENTION_SITES[name]
@@ -472,7 +472,7 @@ def test_names_are_shown_as_written(build_root, name):
     assert shown - written == set()
 
 
-# Characters the README says are removed from every shown name, found at
+# Characters docs/privacy-and-safety.md says are removed from every shown name, found at
 # the ends of four names here: direction marks (they can reorder what a
 # reader sees), the soft hyphen, a private-use character.
 _HIDDEN_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u00ad\ue052"))
@@ -722,7 +722,8 @@ def test_made_mistakes_no_someone(build_root):
 
 def test_made_mistakes_every_comment_counts_for_its_person(build_root):
     """Comments counted per person add up to the files, less the author's
-    own and those of placeholder names the README says are no one."""
+    own and those of placeholder names docs/recognising-people.md says
+    are no one."""
     people = _build_staticman(build_root).people()
     counted = sum(p["counts"]["comment"] for p in people)
     files = [c for post in _staticman_posts().values() for c in post]

@@ -61,7 +61,7 @@ def _read_export(export):
             and _child(c, "comment_user_id") not in author_ids
             and _child(c, "comment_author_email").lower() not in author_emails
             # Signed "Anonymous" with no link: no one, whatever the email
-            # (README, "How people are recognised").
+            # (docs/recognising-people.md).
             and not (
                 _child(c, "comment_author").strip().lower() in ("anonymous", "anon")
                 and not _child(c, "comment_author_url").strip()

@@ -24,27 +24,71 @@ logger = logging.getLogger(__name__)
 _CSS_PATH = "community/community.css"
 #: setting -> (default, allowed type)
 DEFAULTS: dict[str, tuple[Any, type]] = {
+    #: the sources to read, each a dict with a `type` (see Sources and import
+    #: formats, and Live sources)
     "COMMUNITY_SOURCES": ([], list),
+    #: the people file; the default one may be missing (no people file yet), a
+    #: file you name must exist
     "COMMUNITY_PEOPLE_FILE": ("community.yaml", str),
+    #: the archive folder (commit it)
     "COMMUNITY_ARCHIVE_PATH": ("community-archive", str),
+    #: never touch the network; the environment variable
+    #: `PELICAN_COMMUNITY_OFFLINE=1` (or `true`, `yes`, `on`) forces it
     "COMMUNITY_OFFLINE": (False, bool),
+    #: the community page's address
     "COMMUNITY_URL": ("community/", str),
+    #: where the community page is written; `""` turns it off
     "COMMUNITY_SAVE_AS": ("community/index.html", str),
+    #: also publish the JSON report there (off by default)
     "COMMUNITY_JSON_SAVE_AS": ("", str),
+    #: the default templates' stylesheet, as linked
     "COMMUNITY_CSS_URL": (_CSS_PATH, str),
+    #: where the stylesheet is written; `""` leaves it out (no file, no link)
     "COMMUNITY_CSS_SAVE_AS": (_CSS_PATH, str),
+    #: the community page says how few people wrote most of the conversation
+    #: ("13 people wrote 82% of the conversation since 2013")
     "COMMUNITY_CONCENTRATION": (True, bool),
+    #: the community page shows the circle over the years: a small bar chart
+    #: (`circle.svg` next to the page, and `circle-narrow.svg`, drawn for
+    #: phones so its words stay legible) of the people in conversation each
+    #: year, new and returning, with a text alternative and the numbers as a
+    #: table
     "COMMUNITY_CIRCLE_CHART": (True, bool),
+    #: show people's photos: the photo a source gives (a webmention author's,
+    #: a Mastodon or Bluesky avatar) is fetched once, checked, cut to a small
+    #: square and served from your site (`community/photos/`); needs Pillow
+    #: (`pip install 'pelican-community[avatars]'`)
     "COMMUNITY_AVATARS": (False, bool),
+    #: distinct posts of conversation that make a regular (2 or more)
     "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
+    #: add the thank-you list and conversation after each article's content,
+    #: on the article's own page (not in feeds or listings)
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
+    #: show the "Write back" block under each post (Mastodon, Bluesky,
+    #: webmention form, e-mail, whichever apply)
     "COMMUNITY_REPLY": (True, bool),
+    #: an address for a "Reply by email" link under each post (in that link
+    #: only)
     "COMMUNITY_REPLY_EMAIL": ("", str),
+    #: `[post age in days (None: any), hours between checks]` for Mastodon and
+    #: Bluesky
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
+    #: names of archived sources no longer in `COMMUNITY_SOURCES` to keep as
+    #: history, without a warning
     "COMMUNITY_KEEP_SOURCES": ([], list),
+    #: seconds a `pelican content` may spend fetching live sources (and
+    #: photos); what is not fetched by then is fetched at the next build. `0`:
+    #: the build fetches nothing (run `pelican-community fetch`); `None`: no
+    #: limit
     "COMMUNITY_FETCH_BUDGET": (15.0, float),
+    #: how many levels replies nest in a post's conversation (1 or more); a
+    #: reply deeper than that is listed right after its parent, at the last
+    #: level, and says whom it answers
     "COMMUNITY_MAX_DEPTH": (6, int),
+    #: the desk lists unanswered conversation this recent (1 or more)
     "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
+    #: on the desk, "gone quiet" needs at least this long a silence (1 or
+    #: more)
     "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
 }
 

@@ -1,7 +1,7 @@
 """Merging interactions into people: one person, however many names and
 accounts; and telling the blog's author from everyone else.
 
-The rules (README, "How people are recognised"), strongest first:
+The rules (docs/recognising-people.md), strongest first:
 
 1. the same email (only as the source's opaque ``author_key``, and only
    under the same signed name), normalized URL (not a bare platform home

@@ -92,7 +92,7 @@ def activity_of(
 
 
 def classify(activity: Activity, regular_min_posts: int) -> str:
-    """The person's role (see README "How roles are decided")."""
+    """The person's role (see docs/roles.md)."""
     if activity.pinned:
         return "friend"
     posts = activity.conversation_posts

@@ -34,7 +34,7 @@ FIELD_DEFAULTS: dict[str, str] = {
     "parent_index_field": "replying_to",
     "slug_field": "slug",
 }
-#: Staticman option: what ``replying_to`` numbers (see README, Staticman).
+#: Staticman option: what ``replying_to`` numbers (docs/import-formats.md).
 REPLY_NUMBERING = ("auto", "top-level", "all")
 STATICMAN_OPTIONS: dict[str, str] = {**FIELD_DEFAULTS, "replying_to_counts": "auto"}
 
