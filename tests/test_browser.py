@@ -249,16 +249,39 @@ def test_the_community_page_fits_and_reads(browser, sites, theme, width):
     assert avatar["width"] == avatar["height"] >= 24, avatar
     assert avatar["radius"] != "0px" and avatar["background"] != "rgba(0, 0, 0, 0)"
     assert layout["menu"] or theme in NO_MENU, "no Community link in the menu"
-    chart = page.locator(".community-chart img")
-    assert chart.is_visible() and chart.evaluate("(img) => img.naturalWidth") > 0
+    # One drawing of the chart shows: the narrow one on a phone.
+    charts = page.locator(".community-chart svg")
+    shown = [charts.nth(n) for n in range(charts.count()) if charts.nth(n).is_visible()]
+    assert len(shown) == 1, "both drawings of the chart, or neither"
+    [chart] = shown
     box = chart.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     # Its words are drawn at 12 px: shown at no less than 85% of that, on a
     # phone too (where the narrow drawing is chosen), they stay legible.
-    drawn = chart.evaluate("(img) => img.naturalWidth")
+    drawn = float(chart.get_attribute("width"))
     assert box["width"] / drawn >= 0.85, (box["width"], drawn)
     assert layout_key_visible(page)
+    assert chart_in_the_themes_colours(chart, theme)
     page.close()
+
+
+CHART_COLOURS = """(svg) => {
+  const fill = (s) => { const e = svg.querySelector(s);
+    return e && getComputedStyle(e).fill; };
+  return {text: getComputedStyle(svg).color, new: fill(".community-bar-new"),
+          returning: fill(".community-bar-returning")};
+}"""
+
+
+def chart_in_the_themes_colours(chart, theme: str) -> bool:
+    """The bars differ, and take the theme's text colour where the theme
+    sets no colour of its own for them (the project theme does)."""
+    colours = chart.evaluate(CHART_COLOURS)
+    assert colours["new"] and colours["returning"], colours
+    assert colours["new"] != colours["returning"], colours
+    if theme != "project":
+        assert colours["new"] == colours["text"], colours
+    return True
 
 
 def layout_key_visible(page) -> bool:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 # Pelican ships no type information, and mypy sees this repository's
 # namespace folder as ``pelican``: its submodule is unknown to it.
 from pelican import signals  # type: ignore[attr-defined]
@@ -215,9 +217,7 @@ class CommunityPageGenerator(Generator):
                 self.context.get(PHOTOS_KEY) or {},
             )
         if settings.save_as:
-            chart = _write_circle_chart(
-                community, settings, Path(self.output_path), self.settings
-            )
+            chart = _circle_chart(community, settings)
             template = self.env.select_template(PAGE_TEMPLATES)
             writer.write_file(
                 settings.save_as,
@@ -251,28 +251,24 @@ def _write_photos(folder: Path, photos: dict[str, bytes]) -> None:
             logger.debug("community: removed the stale photo %s", path)
 
 
-def _write_circle_chart(
-    community: Community,
-    settings: CommunitySettings,
-    output: Path,
-    pelican_settings: dict,
-) -> dict[str, str]:
-    """The circle over the years, next to the community page, drawn wide and
-    for a phone: their URLs (from the site's root) as ``wide`` and ``narrow``,
-    or {} when there is no chart to draw."""
+def _circle_chart(
+    community: Community, settings: CommunitySettings
+) -> dict[str, Callable[[str], Markup]]:
+    """The circle over the years, drawn wide and for a phone, as ``wide``
+    and ``narrow``: each gives the chart's markup for a text alternative
+    (the page's words, translated); {} when there is no chart to draw."""
     rows = community.circle_by_year
     if not settings.circle_chart or len(rows) < 2:
         return {}
-    folder = posixpath.dirname(settings.save_as)
-    title = f"People in conversation each year on {pelican_settings.get('SITENAME')}"
-    charts = {}
-    for form, name, width in (
-        ("wide", "circle.svg", CHART_WIDTH),
-        ("narrow", "circle-narrow.svg", CHART_NARROW_WIDTH),
-    ):
-        charts[form] = posixpath.join(folder, name)
-        write_atomically(output / charts[form], circle_chart_svg(rows, title, width))
-    return charts
+
+    def drawn(width: int) -> Callable[[str], Markup]:
+        def chart(label: str) -> Markup:
+            plain = label.unescape() if isinstance(label, Markup) else label
+            return Markup(circle_chart_svg(rows, plain, width))
+
+        return chart
+
+    return {"wide": drawn(CHART_WIDTH), "narrow": drawn(CHART_NARROW_WIDTH)}
 
 
 def _copy_stylesheet(path: Path) -> None:
