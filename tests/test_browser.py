@@ -89,7 +89,12 @@ THEMES = {
     ),
     "smallweb": (
         lambda: _installed_theme("smallweb"),
-        {"MENUITEMS": MENU, "ALLOW_GOOGLE_FONTS": False},
+        # Its banner shows the page's title as the heading already.
+        {
+            "MENUITEMS": MENU,
+            "ALLOW_GOOGLE_FONTS": False,
+            "COMMUNITY_PAGE_HEADING": False,
+        },
     ),
     # Alchemy's menu is LINKS (opened in a new tab), not MENUITEMS.
     "alchemy": (lambda: str(VENDORED / "alchemy"), {"LINKS": MENU}),
@@ -249,6 +254,9 @@ def test_the_community_page_fits_and_reads(browser, sites, theme, width):
     assert avatar["width"] == avatar["height"] >= 24, avatar
     assert avatar["radius"] != "0px" and avatar["background"] != "rgba(0, 0, 0, 0)"
     assert layout["menu"] or theme in NO_MENU, "no Community link in the menu"
+    # The page is titled once: the theme's heading or the plugin's.
+    titles = page.locator("h1:visible, h2:visible").all_inner_texts()
+    assert len([t for t in titles if t.strip().startswith("Community")]) == 1, titles
     # One drawing of the chart shows: the narrow one on a phone.
     charts = page.locator(".community-chart svg")
     shown = [charts.nth(n) for n in range(charts.count()) if charts.nth(n).is_visible()]

@@ -775,3 +775,30 @@ def test_the_story_can_be_left_out(site):
     page = site.page("community/index.html")
     assert "of the conversation since" not in page
     assert "<svg" not in page and 'id="over-the-years"' not in page
+
+
+def test_the_page_heading_can_be_left_to_the_theme(site):
+    _busy_years(site)
+    site.settings["COMMUNITY_PAGE_HEADING"] = False
+    site.build()
+    page = site.page("community/index.html")
+    assert "<h1>Community</h1>" not in page
+    assert "The people who read, write back" in page
+
+
+def test_a_site_override_extends_the_plugins_page(site):
+    """The recipe in docs/themes.md: a template in THEME_TEMPLATES_OVERRIDES
+    extends the plugin's page and changes its blocks, theme untouched."""
+    _busy_years(site)
+    site.write(
+        "overrides/community.html",
+        '{% extends "!community/community.html" %}\n'
+        "{% block title %}Our circle{% endblock %}\n"
+        "{% block community_heading %}{% endblock %}\n",
+    )
+    site.settings["THEME_TEMPLATES_OVERRIDES"] = ["overrides"]
+    site.build()
+    page = site.page("community/index.html")
+    assert "<title>Our circle</title>" in page
+    assert "<h1>Community</h1>" not in page
+    assert "3 people wrote 82% of the conversation since 2021." in page

@@ -49,11 +49,14 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     #: ("13 people wrote 82% of the conversation since 2013")
     "COMMUNITY_CONCENTRATION": (True, bool),
     #: the community page shows the circle over the years: a small bar chart
-    #: (`circle.svg` next to the page, and `circle-narrow.svg`, drawn for
-    #: phones so its words stay legible) of the people in conversation each
-    #: year, new and returning, with a text alternative and the numbers as a
-    #: table
+    #: drawn into the page in the theme's colours (wide, and for phones so
+    #: its words stay legible) of the people in conversation each year, new
+    #: and returning, with a text alternative and the numbers as a table
     "COMMUNITY_CIRCLE_CHART": (True, bool),
+    #: the community page opens with its own "Community" heading; `False`
+    #: where the theme already shows the page's title as its heading (a
+    #: banner, as smallweb's)
+    "COMMUNITY_PAGE_HEADING": (True, bool),
     #: show people's photos: the photo a source gives (a webmention author's,
     #: a Mastodon or Bluesky avatar) is fetched once, checked, cut to a small
     #: square and served from your site (`community/photos/`); needs Pillow
