@@ -24,7 +24,15 @@ from pelican.utils import get_relative_path, path_to_url
 
 from .cache import CACHE_DIR
 from .errors import CommunityError
-from .pelican_site import announcements, post_links, post_refs, webmention_endpoint
+from .pelican_site import (
+    announcements,
+    post_links,
+    post_refs,
+    under_autoreload,
+    unpublish_watched_inputs,
+    watch_for_autoreload,
+    webmention_endpoint,
+)
 from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
@@ -43,9 +51,17 @@ SETTINGS_KEY = "_COMMUNITY_SETTINGS"
 PHOTOS_KEY = "_COMMUNITY_PHOTOS"
 
 
+class BuildStopped(Exception):
+    """A build under ``pelican --autoreload`` stopped on bad local input
+    (already logged)."""
+
+
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
     """Bad local input stops the build with one line naming the culprit,
-    not a traceback: Pelican logs any exception with its stack."""
+    not a traceback: Pelican logs any exception with its stack. Under
+    ``pelican --autoreload``, whose loop ends on SystemExit but waits for
+    the next change after an exception, the build stops and the loop goes
+    on: saving the mended file builds again."""
 
     @functools.wraps(receiver)
     def wrapper(*args: Any) -> Any:
@@ -53,6 +69,11 @@ def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
             return receiver(*args)
         except CommunityError as exc:
             logger.critical("%s", exc)
+            if under_autoreload():
+                raise BuildStopped(
+                    "community: the build stopped at the error above; "
+                    "autoreload builds again when a file changes"
+                ) from None
             raise SystemExit(exc.exitcode) from None
 
     return wrapper
@@ -83,6 +104,9 @@ def attach_community(generator: ArticlesGenerator) -> None:
     """``article_generator_finalized``: compute the community, give every
     article its ``community``, share it with all templates."""
     settings = _settings_of(generator)
+    if under_autoreload():
+        # First, so that a people file with an error is watched for its fix.
+        watch_for_autoreload(generator.settings, settings.local_inputs)
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
@@ -295,3 +319,4 @@ def register() -> None:
     signals.article_generator_write_article.connect(add_lists_to_article_page)
     signals.content_written.connect(restore_article_after_its_page)
     signals.finalized.connect(release_frozen_objects)
+    signals.static_generator_finalized.connect(unpublish_watched_inputs)
