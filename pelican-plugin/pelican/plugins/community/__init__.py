@@ -37,7 +37,12 @@ from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
-from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
+from .templating import (
+    PAGE_TEMPLATES,
+    STYLESHEET,
+    add_community_templates,
+    dates_need_babel,
+)
 from .views.chart import NARROW_WIDTH as CHART_NARROW_WIDTH
 from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
@@ -84,6 +89,14 @@ def configure(pelican: Any) -> None:
     """``initialized``: give every setting its default, validate them once."""
     apply_defaults(pelican.settings)
     pelican.settings[SETTINGS_KEY] = load_settings(pelican.settings)
+    lang = pelican.settings.get("DEFAULT_LANG", "en")
+    if dates_need_babel(lang):
+        logger.warning(
+            "community: DEFAULT_LANG %r: the community's words are in this "
+            "language but its dates stay in English until Babel is installed: "
+            'pip install "pelican-community[i18n]"',
+            lang,
+        )
 
 
 def _settings_of(generator: Any) -> CommunitySettings:
