@@ -109,6 +109,7 @@ def reloading(site, tmp_path: Path) -> Iterator[Reloading]:
     command = [
         str(BIN / "pelican"),
         "--autoreload",
+        "--verbose",
         *(listen if os.name == "posix" else []),
         "-s",
         "pelicanconf.py",
@@ -122,7 +123,7 @@ def reloading(site, tmp_path: Path) -> Iterator[Reloading]:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=os.name == "posix",
-            env={**os.environ, "COLUMNS": "200", "TERM": "dumb"},
+            env={**os.environ, "COLUMNS": "4000", "TERM": "dumb"},
         )
     running = Reloading(site.root, log, process)
     try:
@@ -136,6 +137,9 @@ def reloading(site, tmp_path: Path) -> Iterator[Reloading]:
 
 def test_the_people_file_an_export_and_the_archive_rebuild_the_page(reloading) -> None:
     root = reloading.root
+    watching = reloading.text().split("community: autoreload also watches ")[1]
+    for watched in ("community.yaml", "export.xml", "community-archive"):
+        assert watched in watching.split("\n")[0]
     friend = "friends:\n  - name: Ada Quill\n    note: Reads every draft since 2011\n"
     reloading.change(
         root / "community.yaml",

@@ -117,18 +117,21 @@ def attach_community(generator: ArticlesGenerator) -> None:
     """``article_generator_finalized``: compute the community, give every
     article its ``community``, share it with all templates."""
     settings = _settings_of(generator)
-    if under_autoreload():
-        # First, so that a people file with an error is watched for its fix.
-        watch_for_autoreload(generator.settings, settings.local_inputs)
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
-    community = build_community(
-        settings,
-        post_refs(generator.articles, generator.settings, links),
-        cache_path=cache_path,
-        progress=_pelican_console(),
-    )
+    try:
+        community = build_community(
+            settings,
+            post_refs(generator.articles, generator.settings, links),
+            cache_path=cache_path,
+            progress=_pelican_console(),
+        )
+    finally:
+        # After the build has made the archive folder, and after a build
+        # stopped by a mistake in the people file, so that its fix is seen.
+        if under_autoreload():
+            watch_for_autoreload(generator.settings, settings.local_inputs)
     generator.context["community"] = community
     generator.context["community_webmention"] = webmention_endpoint(
         settings, str(generator.settings.get("SITEURL") or "")

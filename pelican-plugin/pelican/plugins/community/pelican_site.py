@@ -24,6 +24,8 @@ from .model import SOCIAL_METADATA, PostRef
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .urls import host_of, public_http_url
 
+logger = logging.getLogger(__name__)
+
 _SPLIT = re.compile(r"[\s,]+")
 #: The community's inputs added to ``STATIC_PATHS`` for ``pelican
 #: --autoreload`` to watch (:func:`watch_for_autoreload`), in Pelican's settings.
@@ -215,6 +217,11 @@ def watch_for_autoreload(settings: dict[str, Any], inputs: Iterable[Path]) -> No
         ):
             watched.append(str(path))
     settings["STATIC_PATHS"] = [*theirs, *watched]
+    if tuple(watched) != settings.get(WATCHED_KEY):
+        logger.info(
+            "community: autoreload also watches %s",
+            ", ".join(watched) or "nothing more",
+        )
     settings[WATCHED_KEY] = tuple(watched)
 
 
