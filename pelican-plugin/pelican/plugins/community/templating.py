@@ -100,8 +100,8 @@ class Words:
             return english_date(day, form)
 
 
-#: English needs no locale data: its month names, whatever the machine's locale.
-#: (calendar.month_name follows the machine's locale.)
+#: English needs no locale data, only its month names (not calendar.month_name:
+#: that follows the machine's locale).
 _ENGLISH_MONTHS = (
     "January",
     "February",
