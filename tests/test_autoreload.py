@@ -103,6 +103,8 @@ def reloading(site, tmp_path: Path) -> Iterator[Reloading]:
     site.settings["COMMUNITY_OFFLINE"] = True
     site.write("data/export.xml", _export("Ada Quill"))
     site.write("community.yaml", "people: []\n")
+    site.settings["STATIC_PATHS"] = ["images"]
+    site.write("content/images/cover.png", b"a picture")
     site.conf()
     # The server too, where its process group can be stopped with it.
     listen = ["--listen", "-b", "127.0.0.1", "-p", str(_free_port())]
@@ -171,8 +173,10 @@ def test_the_people_file_an_export_and_the_archive_rebuild_the_page(reloading) -
     )
     assert "Reads every draft since 2011" in reloading.page()
 
-    # Watched, not published: no input of the community reaches the output.
+    # Watched, not published: no input of the community reaches the output,
+    # and the site's own static files still do.
     published = {path.name for path in (root / "output").rglob("*")}
+    assert "cover.png" in published
     assert not published & {"community.yaml", "export.xml", "forgotten.ndjson"}
     assert not [name for name in published if name.endswith(".jsonl")]
 

@@ -197,7 +197,8 @@ def watch_for_autoreload(settings: dict[str, Any], inputs: Iterable[Path]) -> No
     theme, ``PATH`` and each of ``STATIC_PATHS`` (joined to ``PATH``, so an
     absolute path stays itself), read from the same settings the build
     sees; it offers plugins no other way in. So each input that exists and
-    lies outside ``PATH`` joins ``STATIC_PATHS`` as an absolute path, and
+    lies outside ``PATH`` and the author's own ``STATIC_PATHS`` joins
+    ``STATIC_PATHS`` as an absolute path, and
     :func:`unpublish_watched_inputs` takes it off the static files the
     build copies: watched, never published. Called by every build, so a
     people file or an archive folder made since the last one is watched
@@ -206,12 +207,14 @@ def watch_for_autoreload(settings: dict[str, Any], inputs: Iterable[Path]) -> No
     ours = set(settings.get(WATCHED_KEY, ()))
     theirs = [path for path in settings.get("STATIC_PATHS") or [] if path not in ours]
     content = Path(os.path.realpath(settings.get("PATH") or "."))
+    # Watched already: the content, and what the author publishes as static.
+    covered = [content, *(Path(os.path.realpath(content / p)) for p in theirs)]
     output = Path(os.path.realpath(settings.get("OUTPUT_PATH") or "output"))
     watched: list[str] = []
     for path in (Path(os.path.realpath(path)) for path in inputs):
         if (
             path.exists()
-            and not path.is_relative_to(content)
+            and not any(path.is_relative_to(folder) for folder in covered)
             and not output.is_relative_to(path)
             and str(path) not in watched
         ):
