@@ -20,7 +20,7 @@ python_for = $(firstword $(foreach c,$(shell command -v python$(1) 2>/dev/null) 
   $(if $(shell $(c) -c 'print(1)' 2>/dev/null),$(c))))
 OTHER_PYTHONS := $(foreach v,3.12 3.13,$(if $(call python_for,$(v)),$(v)))
 
-.PHONY: demo test test-pythons test-lowest lint format bench bench-peer serve clean screenshots catalogs docs
+.PHONY: demo test test-pythons test-lowest lint format bench bench-peer serve clean screenshots catalogs docs package-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -73,6 +73,29 @@ test-lowest:
 	@test -x .venv-lowest/bin/python || $(PYTHON) -m venv .venv-lowest
 	$(call install,.venv-lowest,requirements-dev.txt,-c constraints-lowest.txt)
 	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider -m "not browser" -o addopts="" -x | tail -3
+
+# The release as a package index and a new user see it: the sdist and the
+# wheel (built from the sdist) pass `twine check --strict`, and the wheel
+# installed alone into a clean venv builds the sample site offline.
+PACKAGE_VENV := .venv-package
+CHECK_DIR    := build/package-check
+package-check:
+	@test -x $(PACKAGE_VENV)/bin/python || $(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check build twine
+	rm -rf dist $(CHECK_DIR) && mkdir -p $(CHECK_DIR)
+	$(PACKAGE_VENV)/bin/python -m build --outdir dist . > $(CHECK_DIR)/build.log 2>&1 \
+	  || { tail -30 $(CHECK_DIR)/build.log; exit 1; }
+	@rm -rf pelican-plugin/*.egg-info
+	$(PACKAGE_VENV)/bin/twine check --strict dist/*
+	$(PYTHON) -m venv $(CHECK_DIR)/venv
+	$(CHECK_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check dist/*.whl
+	$(CHECK_DIR)/venv/bin/python -m pip check
+	cp -r sample-site theme $(CHECK_DIR)/
+	rm -rf $(CHECK_DIR)/sample-site/output $(CHECK_DIR)/sample-site/cache
+	cd $(CHECK_DIR)/sample-site && PELICAN_COMMUNITY_OFFLINE=1 ../venv/bin/pelican content \
+	  -s pelicanconf.py -o output --fatal warnings
+	grep -q "Ruth Okafor" $(CHECK_DIR)/sample-site/output/community/index.html
+	@echo "The package checks out: dist/ holds the sdist and the wheel."
 
 # The manual: Sphinx, Furo and MyST-Parser in their own .venv-docs
 # (requirements-docs.txt), docs/ into build/docs/; any warning fails it.
@@ -127,4 +150,4 @@ bench-peer: $(STAMP)
 	$(BIN)/python bench/run.py --only peer
 
 clean:
-	rm -rf $(VENV) $(DOCS_VENV) .venv-3.12 .venv-3.13 .venv-lowest node_modules sample-site/output build dist *.egg-info
+	rm -rf $(VENV) $(DOCS_VENV) $(PACKAGE_VENV) .venv-3.12 .venv-3.13 .venv-lowest node_modules sample-site/output build dist *.egg-info

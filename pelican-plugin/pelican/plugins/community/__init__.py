@@ -26,12 +26,25 @@ from pelican.utils import get_relative_path, path_to_url
 
 from .cache import CACHE_DIR
 from .errors import CommunityError
-from .pelican_site import announcements, post_links, post_refs, webmention_endpoint
+from .pelican_site import (
+    announcements,
+    post_links,
+    post_refs,
+    under_autoreload,
+    unpublish_watched_inputs,
+    watch_for_autoreload,
+    webmention_endpoint,
+)
 from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
-from .templating import PAGE_TEMPLATES, STYLESHEET, add_community_templates
+from .templating import (
+    PAGE_TEMPLATES,
+    STYLESHEET,
+    add_community_templates,
+    dates_need_babel,
+)
 from .views.chart import NARROW_WIDTH as CHART_NARROW_WIDTH
 from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
@@ -45,9 +58,17 @@ SETTINGS_KEY = "_COMMUNITY_SETTINGS"
 PHOTOS_KEY = "_COMMUNITY_PHOTOS"
 
 
+class BuildStopped(Exception):
+    """A build under ``pelican --autoreload`` stopped on bad local input
+    (already logged)."""
+
+
 def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
     """Bad local input stops the build with one line naming the culprit,
-    not a traceback: Pelican logs any exception with its stack."""
+    not a traceback: Pelican logs any exception with its stack. Under
+    ``pelican --autoreload``, whose loop ends on SystemExit but waits for
+    the next change after an exception, the build stops and the loop goes
+    on: saving the mended file builds again."""
 
     @functools.wraps(receiver)
     def wrapper(*args: Any) -> Any:
@@ -55,6 +76,11 @@ def _stop_on_bad_input(receiver: Callable[..., Any]) -> Callable[..., Any]:
             return receiver(*args)
         except CommunityError as exc:
             logger.critical("%s", exc)
+            if under_autoreload():
+                raise BuildStopped(
+                    "community: the build stopped at the error above; "
+                    "autoreload builds again when a file changes"
+                ) from None
             raise SystemExit(exc.exitcode) from None
 
     return wrapper
@@ -65,6 +91,14 @@ def configure(pelican: Any) -> None:
     """``initialized``: give every setting its default, validate them once."""
     apply_defaults(pelican.settings)
     pelican.settings[SETTINGS_KEY] = load_settings(pelican.settings)
+    lang = pelican.settings.get("DEFAULT_LANG", "en")
+    if dates_need_babel(lang):
+        logger.warning(
+            "community: DEFAULT_LANG %r: the community's words are in this "
+            "language but its dates stay in English until Babel is installed: "
+            'pip install "pelican-community[i18n]"',
+            lang,
+        )
 
 
 def _settings_of(generator: Any) -> CommunitySettings:
@@ -88,12 +122,18 @@ def attach_community(generator: ArticlesGenerator) -> None:
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
-    community = build_community(
-        settings,
-        post_refs(generator.articles, generator.settings, links),
-        cache_path=cache_path,
-        progress=_pelican_console(),
-    )
+    try:
+        community = build_community(
+            settings,
+            post_refs(generator.articles, generator.settings, links),
+            cache_path=cache_path,
+            progress=_pelican_console(),
+        )
+    finally:
+        # After the build has made the archive folder, and after a build
+        # stopped by a mistake in the people file, so that its fix is seen.
+        if under_autoreload():
+            watch_for_autoreload(generator.settings, settings.local_inputs)
     generator.context["community"] = community
     generator.context["community_webmention"] = webmention_endpoint(
         settings, str(generator.settings.get("SITEURL") or "")
@@ -291,3 +331,4 @@ def register() -> None:
     signals.article_generator_write_article.connect(add_lists_to_article_page)
     signals.content_written.connect(restore_article_after_its_page)
     signals.finalized.connect(release_frozen_objects)
+    signals.static_generator_finalized.connect(unpublish_watched_inputs)

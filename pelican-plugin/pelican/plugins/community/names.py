@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from unidecode import unidecode
+
 from .sanitize import mask_private
 
 #: Longest name shown; longer ones are cut with an ellipsis.
@@ -208,9 +210,22 @@ def initials(name: str) -> str:
 
 
 def slugify_name(name: str) -> str:
-    """A URL- and id-safe slug of a name ("Zoë O'Brien" -> "zoe-obrien")."""
-    text = unicodedata.normalize("NFKD", clean_name(name))
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    text = re.sub(r"['’]", "", text)
+    """A URL- and id-safe slug of a name ("Zoë O'Brien" -> "zoe-obrien").
+
+    A name with no Latin letter or digit is transliterated by Unidecode
+    ("Иван Петров" -> "ivan-petrov", "张伟" -> "zhang-wei"), so that its
+    anchor reads and stays put as others arrive. Only those: a slug made
+    from a name's Latin letters is kept exactly as earlier versions made
+    it, for the links to it that are out there.
+    """
+    shown = clean_name(name)
+    text = unicodedata.normalize("NFKD", shown)
+    return _slug(text.encode("ascii", "ignore").decode("ascii")) or (
+        _slug(unidecode(shown)) or "person"
+    )
+
+
+def _slug(ascii_text: str) -> str:
+    text = re.sub(r"['’]", "", ascii_text.lower())
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:60].strip("-") or "person"
+    return text[:60].strip("-")

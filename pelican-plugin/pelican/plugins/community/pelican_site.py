@@ -7,11 +7,13 @@ import contextlib
 import logging
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
+import pelican
 from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
 from pelican.settings import read_settings
@@ -22,7 +24,12 @@ from .model import SOCIAL_METADATA, PostRef
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .urls import host_of, public_http_url
 
+logger = logging.getLogger(__name__)
+
 _SPLIT = re.compile(r"[\s,]+")
+#: The community's inputs added to ``STATIC_PATHS`` for ``pelican
+#: --autoreload`` to watch (:func:`watch_for_autoreload`), in Pelican's settings.
+WATCHED_KEY = "_COMMUNITY_WATCHED"
 
 
 def _metadata_list(value: Any) -> tuple[str, ...]:
@@ -165,3 +172,79 @@ def webmention_endpoint(settings: CommunitySettings, siteurl: str) -> str:
             endpoint = spec.options.get("endpoint") or "https://webmention.io"
             return f"{endpoint.rstrip('/')}/{quote(domain, safe='.-')}/webmention"
     return ""
+
+
+def under_autoreload() -> bool:
+    """Whether this build runs inside ``pelican --autoreload``'s loop.
+
+    Pelican tells a plugin nothing of it; its loop is the function
+    ``pelican.autoreload``, so the question is whether that function is
+    among the callers (cheap: asked once a build, and on a stopping error).
+    """
+    loop = getattr(getattr(pelican, "autoreload", None), "__code__", None)
+    frame = sys._getframe(1) if loop is not None else None
+    while frame is not None:
+        if frame.f_code is loop:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def watch_for_autoreload(settings: dict[str, Any], inputs: Iterable[Path]) -> None:
+    """Have ``pelican --autoreload`` watch the community's ``inputs`` too.
+
+    Between two builds Pelican's autoreload watches the settings file, the
+    theme, ``PATH`` and each of ``STATIC_PATHS`` (joined to ``PATH``, so an
+    absolute path stays itself), read from the same settings the build
+    sees; it offers plugins no other way in. So each input that exists and
+    lies outside ``PATH`` and the author's own ``STATIC_PATHS`` joins
+    ``STATIC_PATHS`` as an absolute path, and
+    :func:`unpublish_watched_inputs` takes it off the static files the
+    build copies: watched, never published. Called by every build, so a
+    people file or an archive folder made since the last one is watched
+    from then on; a folder holding the output is never added.
+    """
+    ours = set(settings.get(WATCHED_KEY, ()))
+    theirs = [path for path in settings.get("STATIC_PATHS") or [] if path not in ours]
+    content = Path(os.path.realpath(settings.get("PATH") or "."))
+    # Watched already: the content, and what the author publishes as static.
+    covered = [content, *(Path(os.path.realpath(content / p)) for p in theirs)]
+    output = Path(os.path.realpath(settings.get("OUTPUT_PATH") or "output"))
+    watched: list[str] = []
+    for path in (Path(os.path.realpath(path)) for path in inputs):
+        if (
+            path.exists()
+            and not any(path.is_relative_to(folder) for folder in covered)
+            and not output.is_relative_to(path)
+            and str(path) not in watched
+        ):
+            watched.append(str(path))
+    settings["STATIC_PATHS"] = [*theirs, *watched]
+    if tuple(watched) != settings.get(WATCHED_KEY):
+        logger.info(
+            "community: autoreload also watches %s",
+            ", ".join(watched) or "nothing more",
+        )
+    settings[WATCHED_KEY] = tuple(watched)
+
+
+def unpublish_watched_inputs(generator: Any) -> None:
+    """``static_generator_finalized``: the inputs that joined
+    ``STATIC_PATHS`` only to be watched are no static files of the site."""
+    watched = [Path(path) for path in generator.settings.get(WATCHED_KEY, ())]
+    if not watched:
+        return
+
+    def is_input(static: Any) -> bool:
+        source = Path(os.path.realpath(static.source_path))
+        return any(source.is_relative_to(path) for path in watched)
+
+    inputs = {id(static) for static in generator.staticfiles if is_input(static)}
+    found = generator.context.get("static_content", {})
+    for static in generator.staticfiles:
+        if id(static) in inputs:
+            found.pop(static.get_relative_source_path(), None)
+    # The context holds this very list: the writer copies what is left in it.
+    generator.staticfiles[:] = [
+        static for static in generator.staticfiles if id(static) not in inputs
+    ]

@@ -147,6 +147,14 @@ class CommunitySettings:
     #: the author's own accounts
     author_profiles: tuple[str, ...] = ()
 
+    @property
+    def local_inputs(self) -> tuple[Path, ...]:
+        """The files and folders a build reads the community from: the
+        people file, each source read from a file or folder, the archive
+        folder (what ``pelican --autoreload`` must watch)."""
+        sources = (spec.path for spec in self.sources if spec.path is not None)
+        return (self.people_file, *sources, self.archive_path)
+
 
 def apply_defaults(settings: dict) -> None:
     """Give every ``COMMUNITY_*`` setting its default (templates see them)."""

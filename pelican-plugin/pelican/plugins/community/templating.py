@@ -51,7 +51,7 @@ class Words:
         translated = type(self._catalogue) is not gettext.NullTranslations
         self.lang = (lang or "en").replace("-", "_") if translated else "en"
         # A conversation shows a date per comment, and many share a day:
-        # each day is spelled by babel once (its formatting is the dear part).
+        # each day is spelled once (babel's formatting is the dear part).
         self._spelled = lru_cache(maxsize=4096)(self._spell)
         self._locale: Locale | None = None
 
@@ -82,20 +82,61 @@ class Words:
         return self._spelled(when.date(), form)
 
     def _spell(self, day: calendar_day, form: str) -> str:
-        from babel.core import Locale, UnknownLocaleError
-        from babel.dates import format_date, format_skeleton
-
+        if self.lang == "en":
+            return english_date(day, form)
+        try:
+            from babel.core import Locale, UnknownLocaleError
+            from babel.dates import format_date, format_skeleton
+        except ImportError:  # see dates_need_babel: warned once a build
+            return english_date(day, form)
         try:
             # Parsed once: babel would read the language's name on each call.
             if self._locale is None:
                 self._locale = Locale.parse(self.lang)
             if form == "month":
                 return format_skeleton("yMMMM", day, locale=self._locale)
-            # English as the plugin always wrote it; other languages their way.
-            pattern = "d MMMM y" if self.lang == "en" else "long"
-            return format_date(day, pattern, locale=self._locale)
+            return format_date(day, "long", locale=self._locale)
         except (ValueError, LookupError, UnknownLocaleError):  # unknown language
-            return day.strftime("%-d %B %Y" if form == "day" else "%B %Y")
+            return english_date(day, form)
+
+
+#: English needs no locale data, only its month names (not calendar.month_name:
+#: that follows the machine's locale).
+_ENGLISH_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def english_date(day: calendar_day, form: str = "day") -> str:
+    """ "4 March 2013" (``form="day"``) or "March 2013" (``"month"``): what
+    Babel writes for English, without Babel."""
+    month = f"{_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return month if form == "month" else f"{day.day} {month}"
+
+
+def dates_need_babel(lang: str) -> bool:
+    """Whether the site's language, which the plugin speaks, writes its
+    dates with Babel (CLDR's month names and patterns) and Babel is not
+    installed (``pip install "pelican-community[i18n]"``). English, and
+    every language the plugin has no words for, need no Babel."""
+    if Words(lang).lang == "en":
+        return False
+    try:
+        import babel.dates  # noqa: F401
+    except ImportError:
+        return True
+    return False
 
 
 def add_community_templates(env: Environment, lang: str = "en") -> None:
