@@ -118,3 +118,37 @@ def test_a_full_disk_under_the_cache_is_one_warning_and_the_build_goes_on(
     ]
     assert "Karen Bell" in site.page("community/community.json")
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.fixture
+def like_windows(monkeypatch):
+    """A system without ``O_NOFOLLOW``, ``O_NONBLOCK`` and ``os.fchmod``, as
+    Windows is (``fchmod`` came to it in Python 3.13)."""
+    for name in ("O_NOFOLLOW", "O_NONBLOCK"):
+        monkeypatch.delattr(os, name, raising=False)
+    monkeypatch.delattr(os, "fchmod", raising=False)
+    monkeypatch.setattr(storage, "_READ_FLAGS", getattr(os, "O_CLOEXEC", 0))
+
+
+def test_files_are_written_where_open_files_cannot_change_mode(
+    site, umask_022, like_windows
+):
+    _scenario(site)
+    site.build()
+    report = site.output / "community" / "community.json"
+    assert report.stat().st_mode & 0o777 == 0o644
+    assert "Karen" in report.read_text(encoding="utf-8")
+
+
+def test_a_planted_link_is_refused_where_open_cannot_refuse_it(
+    tmp_path, like_windows
+):
+    secret = tmp_path / "environ"
+    secret.write_bytes(b"TOKEN=s3cret")
+    planted = tmp_path / "photo.png"
+    planted.symlink_to(secret)
+    assert storage.read_untrusted_file(planted) is None
+    assert storage.read_untrusted_file(secret) == b"TOKEN=s3cret"
+    hard = tmp_path / "hard.png"
+    os.link(secret, hard)
+    assert storage.read_untrusted_file(hard) is None  # two links now

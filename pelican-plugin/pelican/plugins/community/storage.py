@@ -85,7 +85,7 @@ def replacing(path: Path, *, binary: bool = False) -> Iterator[IO]:
             else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         )
         with handle:
-            os.fchmod(handle.fileno(), file_mode())
+            _set_mode(handle.fileno(), tmp)
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -119,14 +119,24 @@ def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
     written (a CI cache restored from another branch): a symlink (to
     ``/proc/self/environ``, say) is never followed, a FIFO or device never
     opened for reading, and a hard link to a file elsewhere is refused."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
+        # Where open() cannot refuse a link itself (Windows), the path is
+        # looked at first, and must still be the same file once open.
+        before = None if nofollow else os.lstat(path)
+        if before is not None and _is_link(before):
+            return None
+        fd = os.open(path, os.O_RDONLY | nofollow | _READ_FLAGS)
     except OSError:
         return None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return None
+        if before is not None and (info.st_dev, info.st_ino) != (
+            before.st_dev,
+            before.st_ino,
+        ):
             return None
         if limit is not None and info.st_size > limit:
             return None
@@ -137,6 +147,32 @@ def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
     finally:
         os.close(fd)
     return data if limit is None or len(data) <= limit else None
+
+
+#: Never wait on a FIFO, never leak the descriptor, never translate bytes
+#: (each where the system has it: Windows has only O_BINARY).
+_READ_FLAGS = (
+    getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_REPARSE_POINT = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
+
+
+def _is_link(info: os.stat_result) -> bool:
+    """A symlink, or on Windows any reparse point (a junction too)."""
+    attributes = getattr(info, "st_file_attributes", 0)
+    return stat.S_ISLNK(info.st_mode) or bool(attributes & _REPARSE_POINT)
+
+
+def _set_mode(fd: int, path: str) -> None:
+    """Give the new file the umask's mode (:func:`file_mode`); where the
+    system cannot change an open file's mode (Windows before Python 3.13),
+    by its name, and Windows keeps only its read-only flag of it anyway."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, file_mode())
+    else:
+        os.chmod(path, file_mode())
 
 
 def is_real_folder(path: Path) -> bool:
