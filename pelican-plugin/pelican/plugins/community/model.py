@@ -47,6 +47,10 @@ class Interaction:
     target_url: str = ""  #: the post it is about, as the source gave it
     target_slug: str = ""  #: slug hint (WordPress wp:post_name), or ""
     target_title: str = ""  #: the post's title as the source knew it, or ""
+    #: the post's publication date as the source knew it (ISO 8601), or ""
+    target_date: str = ""
+    #: the post's number on the old blog (WordPress ``wp:post_id``), or ""
+    target_id: str = ""
     url: str = ""  #: permalink of the interaction itself
     content: str = ""  #: untrusted HTML (sanitized on render)
     parent: str = ""  #: id of the interaction it replies to, same source
@@ -145,6 +149,8 @@ _REPEATED_SET = frozenset(
         "target_url",
         "target_slug",
         "target_title",
+        "target_date",
+        "target_id",
     )
 )
 
@@ -205,3 +211,5 @@ class PostRef:
     #: platform -> this post's copy there, from the article's metadata of that
     #: name (``mastodon``: a status URL; ``bluesky``: a post URL or at:// URI)
     social: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: the article's source file, as Pelican read it ("" when not known)
+    source_path: str = ""
