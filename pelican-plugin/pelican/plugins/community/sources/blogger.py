@@ -192,6 +192,9 @@ def _resolve(
             record["target_title"] = post.title
             record["target_slug"] = post.slug
             record["target_date"] = post.date
+            # The post's number on Blogger: two posts of one title are two.
+            if comment.post_id.isascii() and comment.post_id.isdigit():
+                record["target_id"] = comment.post_id
         interactions.append(
             Interaction(
                 source=source_name,

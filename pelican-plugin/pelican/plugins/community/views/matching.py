@@ -25,6 +25,7 @@ _Target = tuple[str, str, str, str, str, str]
 _DUPLICATE_SUFFIX = re.compile(r"^(.+)-[2-9]$")
 _TAG = re.compile(r"<[^>]*>")
 _TITLE_WORD = re.compile(r"\w+")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00ab\u00bb\u00b7-]\s+|:\s+")
 #: A publication day and a day either side: a date the old blog kept in
 #: its time zone may fall on the next or the previous day in UTC.
 _DAYS_APART = 1
@@ -41,6 +42,17 @@ def title_key(title: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_TITLE_WORD.findall(text.replace("_", " ")))
+
+
+def _title_keys(title: str) -> list[str]:
+    """The title's key, then the keys of its parts around a separator, of
+    two words or more: a Disqus thread is often titled "Blog name: Post"
+    or "Post | Blog name"."""
+    key = title_key(title)
+    if not key:
+        return []
+    parts = [title_key(part) for part in _TITLE_SEPARATOR.split(title)]
+    return [key, *(p for p in parts if p != key and p.count(" ") >= 1)]
 
 
 def _day(value: str) -> date | None:
@@ -110,15 +122,16 @@ class PostMatcher:
 
         A title matches alone only when one old post of the source bears
         it: fifty "Weekly links" in an export are not the one article of
-        that title."""
+        that title. Old posts are told apart by their number; those with
+        none (Disqus threads) are one page under as many addresses as the
+        thread has."""
         records = list(items) if not isinstance(items, list) else items
         targets = dict.fromkeys(map(_TARGET_OF, records))
         old_posts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for target in targets:
-            source, slug, url, title, _, number = target
+            source, _, _, title, _, number = target
             if title:
-                old_post = number or post_path(url) or slug
-                old_posts[(source, title_key(title))].add(old_post)
+                old_posts[(source, title_key(title))].add(number)
         for target in targets:
             if target not in self._cache:
                 shared = len(old_posts.get((target[0], title_key(target[3])), ())) > 1
@@ -139,7 +152,11 @@ class PostMatcher:
         guess = post_slug_guess(url) if url else ""
         if guess in self._lowered:
             return self._lowered[guess]
-        titled = self._by_title.get(title_key(title), []) if title else []
+        titled: list[tuple[date | None, str]] = []
+        for key in _title_keys(title):
+            titled = self._by_title.get(key, [])
+            if titled:
+                break
         day = _day(when)
         if day is not None:
             near = [
