@@ -63,6 +63,14 @@ def site(site, monkeypatch):
     return site
 
 
+def _export(site, posts: list[WxrPost]) -> None:
+    """The site's one source: a WordPress export of ``posts``."""
+    site.write("data/export.xml", wxr(posts))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+
+
 def _renamed_wordpress_site(site, real_world) -> None:
     """The theme unit test blog moved to Pelican: new slugs, new URLs, some
     titles kept, one post re-titled, three posts not moved at all."""
@@ -176,20 +184,8 @@ def test_a_wordpress_duplicate_slug_finds_the_post_without_its_suffix(site):
     """WordPress names a second post of a taken slug ``my-post-2``: the
     author's Pelican post is ``my-post``."""
     site.article("winter-letters", "Letters, in winter", "2015-01-01")
-    export = wxr(
-        [
-            WxrPost(
-                7,
-                "winter-letters-2",
-                "Winter Letters (again)",
-                [WxrComment(3, "Ada Finch", "2015-01-03 10:00:00", content="Again!")],
-            )
-        ]
-    )
-    site.write("data/export.xml", export)
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "wordpress", "path": "data/export.xml"}
-    ]
+    comment = WxrComment(3, "Ada Finch", "2015-01-03 10:00:00", content="Again!")
+    _export(site, [WxrPost(7, "winter-letters-2", "Winter Letters (again)", [comment])])
     site.build()
     assert "Again!" in site.page("winter-letters/index.html")
 
@@ -208,10 +204,7 @@ def test_one_title_on_many_old_posts_is_not_one_article(site, caplog):
         )
         for n in range(3)
     ]
-    site.write("data/export.xml", wxr(posts))
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "wordpress", "path": "data/export.xml"}
-    ]
+    _export(site, posts)
     with caplog.at_level(logging.WARNING):
         site.build()
     assert _comments_on(site.page("links-one/index.html")) == 0
@@ -254,20 +247,8 @@ def test_disqus_threads_of_one_post_under_two_addresses_find_it_by_title(
 def test_a_hidden_article_shows_its_conversation_and_thanks(site):
     site.article("public-one", "Public", "2015-01-01")
     site.article("quiet-one", "Quiet", "2015-02-01", Status="hidden")
-    export = wxr(
-        [
-            WxrPost(
-                5,
-                "quiet-one",
-                "Quiet",
-                [WxrComment(1, "Hana Ito", "2015-02-02 09:00:00", content="So quiet.")],
-            )
-        ]
-    )
-    site.write("data/export.xml", export)
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "wordpress", "path": "data/export.xml"}
-    ]
+    comment = WxrComment(1, "Hana Ito", "2015-02-02 09:00:00", content="So quiet.")
+    _export(site, [WxrPost(5, "quiet-one", "Quiet", [comment])])
     site.build()
     page = site.page("quiet-one/index.html")
     assert "So quiet." in page
