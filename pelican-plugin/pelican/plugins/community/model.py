@@ -165,6 +165,13 @@ class RecordMap(Generic[V]):
     def __init__(self) -> None:
         self._by_source: dict[str, dict[str, V]] = {}
 
+    @classmethod
+    def by_source(cls, values: dict[str, dict[str, V]]) -> RecordMap[V]:
+        """A map of the values given as source -> id -> value (taken as is)."""
+        made: RecordMap[V] = cls()
+        made._by_source = values
+        return made
+
     def __setitem__(self, item: Interaction, value: V) -> None:
         ids = self._by_source.get(item.source)
         if ids is None:
