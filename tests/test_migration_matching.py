@@ -255,3 +255,90 @@ def test_a_hidden_article_shows_its_conversation_and_thanks(site):
     assert "community-thanks" in page and "Hana Ito" in page
     # Hidden stays hidden: the community page does not link to it.
     assert "quiet-one/" not in site.page("community/index.html")
+
+
+# -- a real blog that moved: CC Labs (WordPress, 2007-2014) --------------------
+
+CC_LABS = "cc-labs/wordpress.xml"
+CC_WP = "{http://wordpress.org/export/1.2/}"
+
+
+def _cc_labs_posts(real_world) -> list[dict]:
+    """Each post with approved comments, read straight from the export: its
+    title, local date, number, old link, and its comments' authors' user
+    ids (pings left out)."""
+    root = ET.parse(real_world / CC_LABS).getroot()
+    posts = []
+    for item in root.iter("item"):
+        users = [
+            c.findtext(f"{CC_WP}comment_user_id") or "0"
+            for c in item.findall(f"{CC_WP}comment")
+            if c.findtext(f"{CC_WP}comment_approved") == "1"
+            and not c.findtext(f"{CC_WP}comment_type")
+        ]
+        if users:
+            posts.append(
+                {
+                    "id": item.findtext(f"{CC_WP}post_id"),
+                    "title": item.findtext("title"),
+                    "date": item.findtext(f"{CC_WP}post_date"),
+                    "link": item.findtext("link"),
+                    "users": users,
+                }
+            )
+    return posts
+
+
+def _cc_labs_site(site, real_world, leave_out: int = 0) -> list[dict]:
+    """The blog moved to Pelican as a migration tool writes it: the same
+    titles and (local) dates, new slugs, a new address; the last
+    ``leave_out`` posts not moved."""
+    shutil.copy(real_world / CC_LABS, site.write("data/wordpress.xml", ""))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/wordpress.xml"}
+    ]
+    posts = _cc_labs_posts(real_world)
+    moved = posts[: len(posts) - leave_out]
+    for number, post in enumerate(moved):
+        site.article(f"entry-{number}", post["title"], post["date"])
+    return posts
+
+
+def test_a_real_blog_moved_without_its_urls_keeps_every_comment_on_its_post(
+    site, real_world, caplog
+):
+    posts = _cc_labs_site(site, real_world)
+    assert len(posts) == 53 and sum(len(p["users"]) for p in posts) == 119
+    with caplog.at_level(logging.INFO):
+        site.build()
+    for number, post in enumerate(posts):
+        page = site.page(f"entry-{number}/index.html")
+        assert _comments_on(page) == len(post["users"]), post["title"]
+        # The old blog is gone: no comment links back to it.
+        assert 'class="community-source" href="http://labs.creativecommons.org' not in (
+            page
+        )
+    assert _community_warnings(caplog) == []
+
+
+def test_a_real_blogs_posts_left_behind_are_one_warning_and_a_short_check(
+    site, real_world, caplog, capsys
+):
+    posts = _cc_labs_site(site, real_world, leave_out=3)
+    authors = {
+        a.findtext(f"{CC_WP}author_id")
+        for a in ET.parse(real_world / CC_LABS).getroot().iter(f"{CC_WP}author")
+    }
+    left = posts[-3:]
+    readers = sum(1 for p in left for user in p["users"] if user not in authors)
+    with caplog.at_level(logging.INFO):
+        site.build()
+    [warning] = _community_warnings(caplog)
+    assert warning.startswith(
+        f"community: no article matches {readers} comments on 3 old posts,"
+    )
+    lines = _check(site, capsys)
+    assert len(lines) <= 120
+    text = "\n".join(lines)
+    for post in left:
+        assert post["link"].rstrip("/") in text
