@@ -342,3 +342,22 @@ def test_a_real_blogs_posts_left_behind_are_one_warning_and_a_short_check(
     text = "\n".join(lines)
     for post in left:
         assert post["link"].rstrip("/") in text
+
+
+def test_check_writes_the_line_as_a_rest_article_reads_it(site, capsys):
+    (site.content / "winter.rst").write_text(
+        "Winter letters, again\n#####################\n\n:date: 2015-01-01\n"
+        ":slug: winter\n:old_urls: https://old.example/2012/winter/\n\nWords.\n",
+        encoding="utf-8",
+    )
+    comment = WxrComment(3, "Ada Finch", "2015-01-03 10:00:00")
+    _export(site, [WxrPost(7, "letters", "Winter Letters", [comment])])
+    lines = _check(site, capsys)
+    at = lines.index(
+        '  content/winter.rst  # "Winter letters, again": the old post '
+        '"Winter Letters", 1 comment'
+    )
+    assert lines[at + 1] == (
+        "    :old_urls: https://old.example/2012/winter/ "
+        "https://old.example/2013/03/04/letters/"
+    )
