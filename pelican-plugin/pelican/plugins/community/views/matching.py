@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from operator import attrgetter
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Interaction, PostRef, RecordMap
@@ -125,15 +126,16 @@ class PostMatcher:
         that title. Old posts are told apart by their number; those with
         none (Disqus threads) are one page under as many addresses as the
         thread has."""
-        # One pass: each record names its old post's key (one tuple per old
-        # post is kept, the others dropped at once), then each key becomes
-        # its slug, source by source.
-        keys: dict[str, dict[str, _Target]] = defaultdict(dict)
+        # One pass: each record is given its old post's key (one tuple per
+        # old post is kept, the others dropped at once); each key is then
+        # resolved once, and replaced by its slug in the same map (no
+        # second map of every record).
+        keys: RecordMap[Any] = RecordMap()
         targets: dict[_Target, _Target] = {}
         target_of, keep = _TARGET_OF, targets.setdefault
         for item in items:
             key = target_of(item)
-            keys[item.source][item.id] = keep(key, key)
+            keys[item] = keep(key, key)
         old_posts: dict[tuple[str, str], set[str]] = defaultdict(set)
         for target in targets:
             source, _, _, title, _, number = target
@@ -143,13 +145,7 @@ class PostMatcher:
             if target not in self._cache:
                 shared = len(old_posts.get((target[0], title_key(target[3])), ())) > 1
                 self._cache[target] = self._match(target, title_shared=shared)
-        slug_of = self._cache.__getitem__
-        return RecordMap.by_source(
-            {
-                source: {id: slug_of(key) for id, key in ids.items()}
-                for source, ids in keys.items()
-            }
-        )
+        return keys.translate(self._cache)
 
     def _match(self, target: _Target, *, title_shared: bool) -> str:
         _source, slug_hint, url, title, when, number = target
