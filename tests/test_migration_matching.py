@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 import pytest
-from builders import WxrComment, WxrPost, wxr
+from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
 from pelican.log import LimitFilter
 from pelican.plugins.community import cli
 
@@ -360,4 +360,27 @@ def test_check_writes_the_line_as_a_rest_article_reads_it(site, capsys):
     assert lines[at + 1] == (
         "    :old_urls: https://old.example/2012/winter/ "
         "https://old.example/2013/03/04/letters/"
+    )
+
+
+def test_likes_of_pages_that_are_not_articles_are_no_warning(site, caplog):
+    """A like of the home page is no lost comment: INFO, not a warning."""
+    site.article("post-one", "One", "2024-04-01")
+    likes = [
+        jf2_entry(1, "like-of", "https://blog.example/", "Ana", "https://ana.example/"),
+        jf2_entry(
+            2, "like-of", "https://blog.example/post-one/", "Bo", "https://bo.example/"
+        ),
+    ]
+    site.write("data/webmentions.json", jf2(likes))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "webmention.io", "path": "data/webmentions.json"}
+    ]
+    with caplog.at_level(logging.INFO):
+        site.build()
+    assert _community_warnings(caplog) == []
+    assert any(
+        r.getMessage().startswith("community: 1 interaction(s) matched no post")
+        for r in caplog.records
+        if r.levelno == logging.INFO
     )
