@@ -100,8 +100,9 @@ def test_check_suggests_pinning_regulars_and_merging_look_alikes(site):
     ) in out
     assert (
         "1 interaction at 1 address matches no post (they still count for "
-        "their person): add an address to its post's 'Old_urls' metadata, or "
-        "ignore it:\n"
+        "their person).\n"
+        "No article is close to these (import the old post as an article, "
+        "or ignore it):\n"
         "      1  https://old.example/gone-post/\n"
     ) in out
 

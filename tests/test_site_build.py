@@ -492,7 +492,7 @@ def test_a_build_where_nothing_matched_says_what_to_do(site, caplog):
             WxrPost(
                 1,
                 "old-slug",
-                "One",
+                "A post the new site does not have",
                 [WxrComment(1, "Nell Ferrars", "2020-01-02 10:00:00")],
                 link="https://old.example/?p=1",
             )

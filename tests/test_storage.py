@@ -140,9 +140,7 @@ def test_files_are_written_where_open_files_cannot_change_mode(
     assert "Karen" in report.read_text(encoding="utf-8")
 
 
-def test_a_planted_link_is_refused_where_open_cannot_refuse_it(
-    tmp_path, like_windows
-):
+def test_a_planted_link_is_refused_where_open_cannot_refuse_it(tmp_path, like_windows):
     secret = tmp_path / "environ"
     secret.write_bytes(b"TOKEN=s3cret")
     planted = tmp_path / "photo.png"

@@ -119,13 +119,16 @@ def attach_community(generator: ArticlesGenerator) -> None:
     """``article_generator_finalized``: compute the community, give every
     article its ``community``, share it with all templates."""
     settings = _settings_of(generator)
+    # Only published articles are linked from the community page; a hidden
+    # one (``Status: hidden``) keeps its conversation on its own page.
     links = post_links(generator.articles)
     generator.context["community_posts"] = links
+    hidden = list(getattr(generator, "hidden_articles", ()))
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
     try:
         community = build_community(
             settings,
-            post_refs(generator.articles, generator.settings, links),
+            post_refs([*generator.articles, *hidden], generator.settings, links),
             cache_path=cache_path,
             progress=_pelican_console(),
         )
@@ -143,7 +146,12 @@ def attach_community(generator: ArticlesGenerator) -> None:
             community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
         )
     _keep_out_of_garbage_collection()
-    articles = [*generator.articles, *generator.translations]
+    articles = [
+        *generator.articles,
+        *generator.translations,
+        *hidden,
+        *getattr(generator, "hidden_translations", ()),
+    ]
     for article in articles:
         article.community = community.for_post(article.slug)
         article.community_announcements = announcements(article)
@@ -200,7 +208,7 @@ def add_lists_to_article_page(generator: Any, content: Any) -> None:
     tag and category pages after them, so none of them carries the lists."""
     if not _settings_of(generator).thanks_in_content:
         return
-    if getattr(content, "community", None) is None:  # a draft, a hidden post
+    if getattr(content, "community", None) is None:  # a draft
         return
     settings = generator.settings
     siteurl = settings.get("SITEURL", "")

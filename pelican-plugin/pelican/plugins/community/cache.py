@@ -72,7 +72,7 @@ CACHE_DIR = "pelican-community"
 KEY_FILE = "community.key"
 DATA_FILE = "community.pickle"
 #: Bump when the cached object's shape changes in a way file times miss.
-FORMAT = 12
+FORMAT = 13
 #: What every cache file starts with; its HMAC-SHA256 tag ends it.
 MAGIC = b"pelican-community cache, HMAC-SHA256 signed\n"
 TAG_SIZE = hashlib.sha256().digest_size

@@ -222,7 +222,9 @@ def _check(args: argparse.Namespace) -> int:
     where = cs.people_file if cs.people_file.exists() else "none yet"
     print(f"people file: ok ({where})")
     print(f"archive: {counted(len(seen.items), 'interaction')} in {cs.archive_path}")
-    suggestions = suggest_edits(seen.computed, seen.items, seen.people_file, posts)
+    suggestions = suggest_edits(
+        seen.computed, seen.items, seen.people_file, posts, root=cs.root
+    )
     if not suggestions:
         print("no suggestions: everything looks in order")
     for line in suggestions:

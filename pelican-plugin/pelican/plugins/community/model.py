@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
 SOCIAL_METADATA = ("mastodon", "bluesky")
@@ -23,6 +23,7 @@ KINDS = CONVERSATION_KINDS + REACTION_KINDS
 #: ``extra`` key of a record its platform says must not be shown publicly.
 WITHHELD = "withheld"
 V = TypeVar("V")
+W = TypeVar("W")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,10 @@ class Interaction:
     target_url: str = ""  #: the post it is about, as the source gave it
     target_slug: str = ""  #: slug hint (WordPress wp:post_name), or ""
     target_title: str = ""  #: the post's title as the source knew it, or ""
+    #: the post's publication date as the source knew it (ISO 8601), or ""
+    target_date: str = ""
+    #: the post's number on the old blog (WordPress ``wp:post_id``), or ""
+    target_id: str = ""
     url: str = ""  #: permalink of the interaction itself
     content: str = ""  #: untrusted HTML (sanitized on render)
     parent: str = ""  #: id of the interaction it replies to, same source
@@ -145,6 +150,8 @@ _REPEATED_SET = frozenset(
         "target_url",
         "target_slug",
         "target_title",
+        "target_date",
+        "target_id",
     )
 )
 
@@ -158,6 +165,14 @@ class RecordMap(Generic[V]):
 
     def __init__(self) -> None:
         self._by_source: dict[str, dict[str, V]] = {}
+
+    def translate(self, table: Mapping[V, W]) -> RecordMap[W]:
+        """This map with each value replaced by ``table[value]``, in place:
+        a million records' second map is never made."""
+        for ids in self._by_source.values():
+            for id, value in ids.items():
+                ids[id] = table[value]  # type: ignore[assignment]
+        return cast("RecordMap[W]", self)
 
     def __setitem__(self, item: Interaction, value: V) -> None:
         ids = self._by_source.get(item.source)
@@ -205,3 +220,5 @@ class PostRef:
     #: platform -> this post's copy there, from the article's metadata of that
     #: name (``mastodon``: a status URL; ``bluesky``: a post URL or at:// URI)
     social: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: the article's source file, as Pelican read it ("" when not known)
+    source_path: str = ""

@@ -79,6 +79,7 @@ def post_ref(
             for platform in SOCIAL_METADATA
             if (address := str(metadata.get(platform) or "").strip())
         },
+        source_path=str(getattr(article, "source_path", "") or ""),
     )
 
 
@@ -130,7 +131,8 @@ def read_site(settings_file: str) -> tuple[dict[str, Any], CommunitySettings]:
 
 
 def read_posts(settings: dict[str, Any]) -> list[PostRef]:
-    """The site's articles, read by Pelican's own readers, as PostRefs."""
+    """The site's articles (published and hidden), read by Pelican's own
+    readers, as PostRefs."""
     context = settings.copy()
     context.update(generated_content={}, static_links=set(), static_content={})
     context["localsiteurl"] = settings["SITEURL"]
@@ -145,7 +147,8 @@ def read_posts(settings: dict[str, Any]) -> list[PostRef]:
         )
         generator.generate_context()
     os.chdir(cwd)
-    return post_refs(generator.articles, settings)
+    hidden = getattr(generator, "hidden_articles", [])
+    return post_refs([*generator.articles, *hidden], settings)
 
 
 def announcements(article: Any) -> dict[str, str]:

@@ -22,6 +22,7 @@ from .settings import CommunitySettings
 from .storage import paused_gc
 from .views.community import Community
 from .views.compute import Computed, compute_community, compute_with_identities
+from .words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,10 @@ def community_from(
 
 
 def _log_unmatched(community: Community, building: bool) -> None:
+    """One line for what matches no article: a warning for comments (words
+    people wrote on a post that no page shows), INFO for the rest (a like
+    of the home page is no loss)."""
+    comments = sum(community.unmatched_comments.values())
     if building and community.unmatched and not community.posts:
         # Nothing reached any post: the first build of a new setup, whose
         # old addresses Pelican's posts do not answer to yet. (The commands
@@ -166,10 +171,20 @@ def _log_unmatched(community: Community, building: bool) -> None:
         logger.warning(
             "community: none of the %d interaction(s) matched a post, so no "
             "article shows a thank-you list or a conversation. Next step: "
-            "`pelican-community check` lists the addresses they point at; add "
-            "them to the posts' Old_urls metadata, or set SITEURL to the blog's "
-            "address",
+            "`pelican-community check` names the article each old post most "
+            "likely is, with the Old_urls line to paste into it, or set SITEURL "
+            "to the blog's address",
             community.unmatched,
+        )
+    elif building and comments:
+        logger.warning(
+            "community: no article matches %s on %s, so no page shows them (they "
+            "still count for their person). Next step: `pelican-community check` "
+            "names the article each old post most likely is, with the Old_urls "
+            "line to paste into it",
+            counted(comments, "comment"),
+            counted(len(community.unmatched_comments), "old post"),
+            extra={"limit_msg": "community: more unmatched comments"},
         )
     elif community.unmatched:
         logger.info(

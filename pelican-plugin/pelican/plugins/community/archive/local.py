@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 #: one signed name (archives of version 1 linked comments signed with
 #: different names). 3: a webmention's author link counts only where its
 #: source vouches for it; addresses are masked after decoding entities.
-READ_VERSION = 3
+#: 4: exports give each comment its post's date and number (matching).
+READ_VERSION = 4
 READ_VERSION_KEY = "(pelican-community reader version)"
 
 

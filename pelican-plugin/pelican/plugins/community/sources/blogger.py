@@ -31,6 +31,7 @@ class _Post:
     title: str
     slug: str
     author_url: str
+    date: str  #: when it was published (ISO 8601, UTC), or ""
 
 
 @dataclass(slots=True)
@@ -116,6 +117,7 @@ def _read_post(fields: dict[str, list[Element]]) -> _Post:
         title=_clean_text(text_of(_first(fields, "title"))),
         slug=post_slug_guess(filename or url),
         author_url=public_http_url(text_of(_first(author, "uri"))),
+        date=to_utc_iso(text_of(_first(fields, "published"))),
     )
 
 
@@ -189,6 +191,10 @@ def _resolve(
             record["target_url"] = post.url or record["target_url"]
             record["target_title"] = post.title
             record["target_slug"] = post.slug
+            record["target_date"] = post.date
+            # The post's number on Blogger: two posts of one title are two.
+            if comment.post_id.isascii() and comment.post_id.isdigit():
+                record["target_id"] = comment.post_id
         interactions.append(
             Interaction(
                 source=source_name,

@@ -30,6 +30,8 @@ _TRUE = frozenset({"true", "1"})
 class _Thread:
     url: str
     title: str
+    #: when Disqus first saw the page: near its publication, for matching
+    date: str
 
 
 @dataclass(slots=True)
@@ -109,6 +111,7 @@ def _read_thread(element: Element) -> _Thread:
     return _Thread(
         url=public_http_url(text_of(fields.get("link"))),
         title=_clean_text(text_of(fields.get("title"))),
+        date=to_utc_iso(text_of(fields.get("createdAt"))),
     )
 
 
@@ -152,6 +155,7 @@ def _attach_threads(posts: list[_Post], threads: dict[str, _Thread]) -> int:
             continue
         post.record["target_url"] = thread.url
         post.record["target_title"] = thread.title
+        post.record["target_date"] = thread.date
     return orphans
 
 

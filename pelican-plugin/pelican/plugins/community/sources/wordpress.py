@@ -47,6 +47,8 @@ class _Post:
     url: str
     slug: str
     title: str
+    date: str  #: when it was published (ISO 8601, UTC), or ""
+    number: str  #: its ``wp:post_id`` (or the ``?p=`` of its guid), or ""
 
 
 class _ExportReader:
@@ -128,6 +130,8 @@ class _ExportReader:
             "target_url": post.url,
             "target_slug": post.slug,
             "target_title": post.title,
+            "target_date": post.date,
+            "target_id": post.number,
             # The comment's permalink on the old blog: how a comment feed of
             # the same blog names it, so the two count it once (dedup.py).
             "url": f"{post.url}#comment-{number}"
@@ -211,17 +215,21 @@ def _assign_author_keys(reader: _ExportReader, source_name: str) -> list[Interac
 
 def _post_of(fields: dict[str, Element], ordinal: int) -> _Post:
     url = public_http_url(text_of(fields.get("link")))
-    post_id = (
+    number = (
         text_of(fields.get("post_id"))
         or _query_post_id(text_of(fields.get("guid")))
         or _query_post_id(url)
-        or f"item{ordinal}"
     )
     return _Post(
-        id=post_id,
+        id=number or f"item{ordinal}",
         url=url,
         slug=text_of(fields.get("post_name")),
         title=_clean_name(text_of(fields.get("title"))),
+        # The export's own words for "published": GMT first (drafts say
+        # 0000-00-00, which reads as no date), then the item's pubDate.
+        date=_gmt_iso(text_of(fields.get("post_date_gmt")))
+        or to_utc_iso(text_of(fields.get("pubDate"))),
+        number=number if number.isascii() and number.isdigit() else "",
     )
 
 

@@ -334,6 +334,10 @@ class Community:
     #: address -> how many of the community's interactions point at it
     #: and match no post (``unmatched`` is their sum)
     unmatched_targets: dict[str, int] = field(default_factory=dict)
+    #: address -> how many of those are comments (a build warns of them)
+    unmatched_comments: dict[str, int] = field(default_factory=dict)
+    #: address -> the old post's title as its source knew it, if it did
+    unmatched_titles: dict[str, str] = field(default_factory=dict)
 
     def for_post(self, slug: str) -> PostCommunity:
         return self.posts.get(slug) or PostCommunity(slug)

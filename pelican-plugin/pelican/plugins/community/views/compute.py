@@ -161,11 +161,7 @@ def _computed(
 ) -> Computed:
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
-    matcher = PostMatcher(posts)
-
-    slug_of: RecordMap[str] = RecordMap()
-    for item in items:
-        slug_of[item] = matcher.match(item)
+    slug_of = PostMatcher(posts).match_all(items)
     # Nameless mentions (a page that links, no author) are no one: folded
     # into one line per post. Nameless reactions still count on the post.
     nameless = [i for i in items if is_anonymous(i)]
@@ -259,6 +255,8 @@ def _computed(
     first_records: list[tuple[str, str]] = []
     tallies = _Tallies(slug_of)
     unmatched_targets: Counter[str] = Counter()
+    unmatched_comments: Counter[str] = Counter()
+    unmatched_titles: dict[str, str] = {}
     shared: dict[tuple, object] = {}
     for identity in shown if keep_identities else _handed_over(shown):
         person = _person(identity, slug_of, titles, answered, regular_min_posts, shared)
@@ -267,7 +265,12 @@ def _computed(
         tallies.add(person, identity.items)
         for item in identity.items:
             if not slug_of[item]:
-                unmatched_targets[unmatched_address(item)] += 1
+                address = unmatched_address(item)
+                unmatched_targets[address] += 1
+                if item.kind == "comment":
+                    unmatched_comments[address] += 1
+                if item.target_title and address not in unmatched_titles:
+                    unmatched_titles[address] = item.target_title
         if keep_identities:
             kept.append((person, identity))
     _assign_ids(people, first_records)
@@ -298,6 +301,8 @@ def _computed(
         unmatched=sum(unmatched_targets.values()),
         post_order=[p.slug for p in posts],
         unmatched_targets=dict(unmatched_targets),
+        unmatched_comments=dict(unmatched_comments),
+        unmatched_titles=unmatched_titles,
     )
     return Computed(
         community,
@@ -657,10 +662,25 @@ def _post_views(
                 by_name,
                 max_depth,
                 words.take(post.slug),
+                site_host(post.url),
             )
         )
         views[post.slug] = view
     return views
+
+
+def _original_link(item: Interaction, site: str) -> str:
+    """The comment's own page elsewhere, for its "original" link; "" for
+    a comment on the old blog (its permalink on the host of the post it
+    was on, which is not this site's host ``site``): that page is usually
+    gone after the move, and the comment is here, at its anchor."""
+    # Each permalink is one of a kind: not worth remembering here.
+    url = safe_http_url(item.url)
+    if url and item.target_url:
+        host = site_host(url)
+        if host != site and host == site_host(item.target_url):
+            return ""
+    return url
 
 
 def _handed_over(items: list[T]) -> Iterator[T]:
@@ -678,6 +698,7 @@ def _thread(
     by_name: set[tuple[str, str]],
     max_depth: int,
     words: Words,
+    site: str = "",
 ) -> list[Comment]:
     """Comments nested under the ones they reply to (same source), oldest
     first, at most ``max_depth`` levels deep (each one's words from
@@ -697,8 +718,7 @@ def _thread(
             kind=item.kind,
             name=name,
             url=url,
-            # Each permalink is one of a kind: not worth remembering here.
-            permalink=safe_http_url(item.url),
+            permalink=_original_link(item, site),
             published=item.published,
             content=Markup(clean_html(words.get((item.source, item.id), item.content))),
             by_author=by_author,

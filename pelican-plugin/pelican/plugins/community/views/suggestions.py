@@ -4,20 +4,26 @@ people file. Linear in the number of people and interactions."""
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..model import Interaction, PostRef
 from ..names import clean_name, name_key
 from ..people.identity import Identity, interaction_keys
 from ..people.people_file import PeopleFile, PersonEntry
 from ..sanitize import plain_text
-from ..urls import public_http_url
+from ..urls import post_slug_guess, public_http_url
 from ..words import counted
-from .community import Person
+from .community import Community, Person
 from .compute import Computed
+from .matching import title_key
 
 #: At most this many lines per group; the rest are counted ("and N more").
 MAX_PER_GROUP = 12
@@ -65,6 +71,7 @@ def suggest_edits(
     items: list[Interaction],
     people: PeopleFile,
     posts: list[PostRef],
+    root: Path | None = None,
 ) -> list[str]:
     """Every suggestion, as lines to print: warnings about the people file
     first, then decisions, grouped, then addresses that match no post."""
@@ -83,7 +90,7 @@ def suggest_edits(
         *_regulars_to_pin(community.regulars, computed.identity_of, share_only),
         *_one_person_twice(community.people, computed.identity_of),
         *_name_only_in_friends(community.friends, computed.identity_of),
-        *_unmatched(community.unmatched, community.unmatched_targets),
+        *_unmatched(community, posts, root),
     ]
 
 
@@ -397,15 +404,124 @@ def _name_only_in_friends(
     ]
 
 
-def _unmatched(total: int, targets: dict[str, int]) -> list[str]:
+#: Old addresses looked at for a likely article, the busiest first (each
+#: one compares its title with every article's).
+MAX_ADDRESSES_COMPARED = 200
+#: How alike (difflib's ratio) an old post's title and an article's must
+#: be for ``check`` to propose the article.
+MIN_TITLE_LIKENESS = 0.6
+
+
+@dataclass
+class _Proposal:
+    """Old addresses ``check`` proposes to list in one article's ``Old_urls``."""
+
+    post: PostRef
+    addresses: list[str] = field(default_factory=list)
+    old_titles: list[str] = field(default_factory=list)
+    comments: int = 0
+    interactions: int = 0
+
+
+class _ArticleFinder:
+    """The article an old post most likely is, by its title (or, with no
+    title, the words of its address's last segment)."""
+
+    def __init__(self, posts: list[PostRef]) -> None:
+        self.by_key: dict[str, PostRef] = {}
+        for post in sorted(posts, key=lambda p: (p.date, p.slug)):
+            for key in (title_key(post.title), title_key(post.slug)):
+                if key:
+                    self.by_key.setdefault(key, post)
+        self.keys = list(self.by_key)
+
+    def likeliest(self, title: str, address: str) -> PostRef | None:
+        if not address.startswith(("http://", "https://", "/")):
+            return None
+        wanted = title_key(title) or title_key(post_slug_guess(address))
+        if not wanted:
+            return None
+        found = difflib.get_close_matches(
+            wanted, self.keys, n=1, cutoff=MIN_TITLE_LIKENESS
+        )
+        return self.by_key[found[0]] if found else None
+
+
+def _unmatched(
+    community: Community, posts: list[PostRef], root: Path | None
+) -> list[str]:
+    """Per old post that matches no article, the ``Old_urls`` line to paste
+    into the article it most likely is (grouped by article), or that none
+    is close."""
+    total = community.unmatched
     if not total:
         return []
+    targets = community.unmatched_targets
     ordered = sorted(targets.items(), key=lambda tc: (-tc[1], tc[0]))
-    lines = [f"  {count:5d}  {address}" for address, count in ordered]
-    return [
+    finder = _ArticleFinder(posts)
+    proposals: dict[str, _Proposal] = {}
+    far: list[str] = []
+    for address, count in ordered[:MAX_ADDRESSES_COMPARED]:
+        title = community.unmatched_titles.get(address, "")
+        comments = community.unmatched_comments.get(address, 0)
+        post = finder.likeliest(title, address)
+        if post is None:
+            about = f"  {_quoted(title)}" if title else ""
+            far.append(f"  {count:5d}  {address}{about}")
+            continue
+        proposal = proposals.setdefault(post.slug, _Proposal(post))
+        proposal.addresses.append(address)
+        if title and title not in proposal.old_titles:
+            proposal.old_titles.append(title)
+        proposal.comments += comments
+        proposal.interactions += count
+    lines = [
         f"{counted(total, 'interaction')} at {counted(len(targets), 'address')} "
-        f"{'matches' if total == 1 else 'match'} no post (they "
-        "still count for their person): add an address to its post's 'Old_urls' "
-        "metadata, or ignore it:",
-        *_capped(lines, " addresses"),
+        f"{'matches' if total == 1 else 'match'} no post (they still count for "
+        "their person)."
+    ]
+    if proposals:
+        lines.append(
+            "Each looks like an article: paste the 'Old_urls:' line into the "
+            "metadata of the file named above it (replacing any Old_urls it has):"
+        )
+        for proposal in list(proposals.values())[:MAX_PER_GROUP]:
+            lines += _proposal_lines(proposal, root)
+        if len(proposals) > MAX_PER_GROUP:
+            lines.append(f"  # ... and {len(proposals) - MAX_PER_GROUP} more articles")
+    if far:
+        lines.append(
+            "No article is close to these (import the old post as an article, "
+            "or ignore it):"
+        )
+        lines += _capped(far, " addresses")
+    if len(ordered) > MAX_ADDRESSES_COMPARED:
+        lines.append(
+            f"  # ... and {len(ordered) - MAX_ADDRESSES_COMPARED} more addresses, "
+            "fewer interactions each"
+        )
+    return lines
+
+
+def _proposal_lines(proposal: _Proposal, root: Path | None) -> list[str]:
+    post = proposal.post
+    source = post.source_path or post.slug
+    if root is not None and post.source_path:
+        with contextlib.suppress(ValueError):
+            source = os.path.relpath(post.source_path, root)
+    what = (
+        counted(proposal.comments, "comment")
+        if proposal.comments
+        else counted(proposal.interactions, "interaction")
+    )
+    was = (
+        f"the old post {_quoted(proposal.old_titles[0])}, "
+        if proposal.old_titles
+        else ""
+    )
+    urls = " ".join(dict.fromkeys((*post.old_urls, *proposal.addresses)))
+    key = ":old_urls:" if source.endswith(".rst") else "Old_urls:"
+    return [
+        f"  {source}  # {_quoted(plain_text(post.title))}: {was}{what}",
+        f"    {key} {urls}",
     ]
