@@ -51,9 +51,14 @@ class _Post:
     number: str  #: its ``wp:post_id`` (or the ``?p=`` of its guid), or ""
 
 
+#: The blog's authors: ``wp:author``, or ``wp:wp_author`` (old WordPress.com).
+_AUTHOR_TAGS = frozenset({"author", "wp_author"})
+
+
 class _ExportReader:
     """The state of one pass over an export: the blog's own authors (the
-    ``wp:author`` elements come before the items) and what each comment
+    ``wp:author`` elements come before the items; ``wp:wp_author`` in
+    WordPress.com's exports of 2013 and before) and what each comment
     became."""
 
     def __init__(self) -> None:
@@ -169,7 +174,7 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
     recovery = Recovery()
     elements = iter_records(
         path,
-        {"item", "author"},
+        {"item", *_AUTHOR_TAGS},
         label="WordPress",
         root="rss",
         record="item",
@@ -179,7 +184,7 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
     # A large export makes a hundred thousand records that are never garbage.
     with paused_gc():
         for ordinal, element in enumerate(elements):
-            if local_name(element.tag) != "author":
+            if local_name(element.tag) not in _AUTHOR_TAGS:
                 reader.read_item(element, ordinal)
             elif _is_wordpress_tag(element.tag):
                 reader.add_author(element)
