@@ -185,8 +185,8 @@ def test_waiting_lists_the_unanswered_and_leaves_out_the_answered(site):
     assert "Rita long ago" not in out
     assert "and 5 older unanswered comments, not listed" in waiting
     # Cora's and Sam's wait too, newest first.
-    rows = [line for line in waiting.splitlines() if re.match(r"\d+ \w+ 20\d\d", line)]
-    assert [row.split("│")[1].strip() for row in rows] == [
+    names = re.findall(r"^\d+ \w+ 20\d\d  (.+?) \(\w+\) on ", waiting, re.M)
+    assert names == [
         "Cora Comeback",
         "Sam Steady",
         "Sam Steady",
@@ -480,3 +480,59 @@ def test_a_year_with_reactions_only_prints_no_row(site):
     years = [line.split("│")[0].strip() for line in numbers.splitlines()]
     assert "2023" in years
     assert "2019" not in years
+
+
+def sample_desk(**env: str) -> str:
+    """The sample site's terminal desk, as an 80-column terminal shows it."""
+    result = run(
+        None,
+        "desk",
+        settings=SAMPLE / "pelicanconf.py",
+        env={"COLUMNS": "80", "FORCE_HYPERLINK": "0", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+BLUESKY_LINK = (
+    "https://bsky.app/profile/did:plc:ayear6rxqjxjcxpq32uu66qz/post/3mvo22hagq2km"
+)
+
+
+def test_in_80_columns_addresses_stay_whole_and_names_uncut():
+    out = sample_desk()
+    lines = out.splitlines()
+    # Each address whole, on a line of its own, to click or copy.
+    assert f"  {BLUESKY_LINK}" in lines
+    addresses = [line for line in lines if line.startswith("  https://")]
+    assert len(addresses) == 7 and all(" " not in a.strip() for a in addresses)
+    others = [line for line in lines if "https://" in line and line not in addresses]
+    assert all(re.fullmatch(r" +- https://\S+", line) for line in others), others
+    # Everything else fits the 80 columns, the summary in one line.
+    assert [line for line in lines if len(line) > 80 and line not in addresses] == []
+    assert (
+        lines[1] == "6 waiting for you · 1 first-timer · 2 gone quiet · 1 coming back"
+    )
+    for name in ("Kit Marlowe-Reyes", "Dolores O'Brien", "Grace Lindqvist"):
+        assert name in out
+    assert not re.search(r"\w…\s*[│┃]", out), "a name cut short"
+    # Gone quiet has no empty column: no "still reading" when nobody is.
+    quiet = section(out, "Gone quiet")
+    header = next(line for line in quiet.splitlines() if line.startswith("who "))
+    assert header.split("┃")[-1].strip() == "silent for"
+    assert "still reading" not in quiet
+
+
+def test_a_terminal_that_shows_hyperlinks_gets_short_clickable_links():
+    linked = sample_desk(FORCE_COLOR="1", FORCE_HYPERLINK="1")
+    assert "\x1b]8;id=" in linked and f";{BLUESKY_LINK}\x1b\\" in linked
+    assert "open on bsky.app" in linked
+    visible = re.sub(r"\x1b\]8;[^\x1b]*\x1b\\|\x1b\[[0-9;]*m", "", linked)
+    assert BLUESKY_LINK not in visible
+    # A terminal not known to show them gets the whole address, in colour.
+    plain = sample_desk(FORCE_COLOR="1", TERM_PROGRAM="", TERM="xterm")
+    assert "\x1b]8;" not in plain and "\x1b[" in plain
+    assert f"  \x1b[36m{BLUESKY_LINK}\x1b[0m" in plain.splitlines()
+    # Piped to a file: never an escape code, whatever the terminal says.
+    piped = sample_desk(TERM_PROGRAM="WezTerm")
+    assert "\x1b" not in piped and f"  {BLUESKY_LINK}" in piped.splitlines()
