@@ -22,6 +22,7 @@ from .settings import CommunitySettings
 from .storage import paused_gc
 from .views.community import Community
 from .views.compute import Computed, compute_community, compute_with_identities
+from .words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -164,18 +165,18 @@ def _log_unmatched(community: Community, building: bool) -> None:
         # old addresses Pelican's posts do not answer to yet. (The commands
         # that only look say it their own way: `check` lists them.)
         logger.warning(
-            "community: none of the %d interaction(s) matched a post, so no "
+            "community: none of the %s matched a post, so no "
             "article shows a thank-you list or a conversation. Next step: "
             "`pelican-community check` lists the addresses they point at; add "
             "them to the posts' Old_urls metadata, or set SITEURL to the blog's "
             "address",
-            community.unmatched,
+            counted(community.unmatched, "interaction"),
         )
     elif community.unmatched:
         logger.info(
-            "community: %d interaction(s) matched no post "
+            "community: %s matched no post "
             "(they still count for their person; `pelican-community check` lists them)",
-            community.unmatched,
+            counted(community.unmatched, "interaction"),
             extra={"limit_msg": "community: more unmatched interactions"},
         )
 
