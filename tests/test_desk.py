@@ -230,12 +230,11 @@ def test_coming_back_offers_a_snippet_that_merges_them_when_pasted(site):
         if not line.strip():
             break
         snippet.append(line)
+    # One-line lists, as the people file writes them (names: [Jane Author]).
     assert snippet == [
         "  - name: Cora Comeback",
-        "    urls:",
-        "      - https://mastodon.example/@cora",
-        "    handles:",
-        "      - '@cora@mastodon.example'",
+        "    urls: [https://mastodon.example/@cora]",
+        "    handles: ['@cora@mastodon.example']",
     ]
     assert "Rita" not in back  # a regular since 2025: not news
     assert "Sam Steady  regular since 1 May 2026" in back  # his third post
@@ -301,12 +300,9 @@ def test_pin_keeps_every_other_byte_and_moves_a_people_entry(site):
         "# quoted, with a comment\n",
         "# quoted, with a comment\n"
         "- name: Cora Comeback\n"
-        "  aliases:\n"
-        "    - C. Comeback\n"
-        "  urls:\n"
-        "    - https://mastodon.example/@cora\n"
-        "  handles:\n"
-        "    - '@cora@mastodon.example'\n",
+        "  aliases: [C. Comeback]\n"
+        "  urls: [https://mastodon.example/@cora]\n"
+        "  handles: ['@cora@mastodon.example']\n",
     )
     # A new entry goes at the end of friends, every other line untouched.
     result = run(site, "pin", "Sam Steady")
@@ -367,8 +363,7 @@ def test_pin_and_hide_refuse_an_ambiguous_name(site):
     assert "no one on the community page matches 'No Such Person'" in nobody.stderr
     one = run(site, "pin", "https://sam-two.example/")
     assert one.returncode == 0, one.stderr
-    assert "      - https://sam-two.example/" not in path.read_text(encoding="utf-8")
-    assert "    - https://sam-two.example/\n" in path.read_text(encoding="utf-8")
+    assert "  urls: [https://sam-two.example/]\n" in path.read_text(encoding="utf-8")
 
 
 def test_hide_adds_a_rule_per_address_and_the_person_is_gone(site):
@@ -536,3 +531,37 @@ def test_a_terminal_that_shows_hyperlinks_gets_short_clickable_links():
     # Piped to a file: never an escape code, whatever the terminal says.
     piped = sample_desk(TERM_PROGRAM="WezTerm")
     assert "\x1b" not in piped and f"  {BLUESKY_LINK}" in piped.splitlines()
+
+
+BLOCK_FILE = """\
+friends:
+  - name: Fay Friend
+    urls:
+      - https://fay.example/
+      - https://mastodon.example/@fay
+    handles: ["@fay@mastodon.example"]
+"""
+
+
+def test_pin_writes_each_list_as_the_file_writes_it(site):
+    """URLs as block lists and handles on one line, as the file does; a
+    list the file never writes follows the file as a whole."""
+    desk_site(site)
+    path = site.write("community.yaml", "me:\n  names: [Jane Author]\n" + BLOCK_FILE)
+    result = run(site, "pin", "Cora Comeback")
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == (
+        "me:\n  names: [Jane Author]\n" + BLOCK_FILE + "  - name: Cora Comeback\n"
+        "    urls:\n"
+        "      - https://mastodon.example/@cora\n"
+        "    handles: ['@cora@mastodon.example']\n"
+    )
+    # A file of block lists only: the new entry's lists are blocks too.
+    block_only = BLOCK_FILE.replace(
+        '["@fay@mastodon.example"]', "\n      - '@fay@mastodon.example'"
+    )
+    path = site.write("community.yaml", block_only)
+    assert run(site, "pin", "Cora Comeback").returncode == 0
+    assert path.read_text(encoding="utf-8").endswith(
+        "    handles:\n      - '@cora@mastodon.example'\n"
+    )
