@@ -40,6 +40,9 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
     "COMMUNITY_REPLY": (True, bool),
     "COMMUNITY_REPLY_EMAIL": ("", str),
+    #: the badge beside your own comments, in your words (e.g. "autrice");
+    #: "" says "author" in the site's language
+    "COMMUNITY_AUTHOR_BADGE": ("", str),
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
     "COMMUNITY_KEEP_SOURCES": ([], list),
     "COMMUNITY_FETCH_BUDGET": (15.0, float),
