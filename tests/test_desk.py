@@ -565,3 +565,21 @@ def test_pin_writes_each_list_as_the_file_writes_it(site):
     assert path.read_text(encoding="utf-8").endswith(
         "    handles:\n      - '@cora@mastodon.example'\n"
     )
+
+
+def test_a_mistyped_name_gets_a_did_you_mean(site):
+    desk_site(site)
+    path = site.write("community.yaml", PEOPLE_FILE)
+    site.build()  # forget looks in the archive the build fills
+    typo = run(site, "pin", "Rita Regulr")
+    assert typo.returncode == 1
+    assert typo.stderr.strip() == (
+        "pelican-community: no one on the community page matches 'Rita Regulr'; "
+        "did you mean 'Rita Regular'?"
+    )
+    assert "did you mean 'Quinn Quiet'?" in run(site, "hide", "quinn").stderr
+    assert "did you mean 'Olga Onetime'?" in run(site, "forget", "Olga Ontime").stderr
+    # Nothing close: no guess, and never an address.
+    far = run(site, "pin", "Zzyzx")
+    assert far.stderr.strip().endswith("matches 'Zzyzx'")
+    assert path.read_text(encoding="utf-8") == PEOPLE_FILE
