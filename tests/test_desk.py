@@ -583,3 +583,23 @@ def test_a_mistyped_name_gets_a_did_you_mean(site):
     far = run(site, "pin", "Zzyzx")
     assert far.stderr.strip().endswith("matches 'Zzyzx'")
     assert path.read_text(encoding="utf-8") == PEOPLE_FILE
+
+
+def test_gone_quiet_says_who_still_reads(site):
+    """A like since their last comment shows in a "still reading" column;
+    the column is there only when someone is."""
+    desk_site(site)
+    like = jf2_entry(
+        9,
+        "like-of",
+        "https://blog.example/post-4/",
+        "Quinn Quiet",
+        "https://mastodon.example/@quinn",
+        published="2026-03-02T10:00:00+00:00",
+    )
+    site.write("data/webmentions.json", jf2([cora_likes(7, "2026-05-16"), like]))
+    quiet = section(run(site, "desk", "--now", NOW).stdout, "Gone quiet")
+    header = next(line for line in quiet.splitlines() if line.startswith("who "))
+    assert [cell.strip() for cell in header.split("┃")][-1] == "still reading"
+    (row,) = [line for line in quiet.splitlines() if line.startswith("Quinn Quiet")]
+    assert row.split("│")[-1].strip() == "Mar 2026"
