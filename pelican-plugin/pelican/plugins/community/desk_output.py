@@ -1,5 +1,4 @@
-"""The author's desk, shown: rich tables in the terminal (colour only on a
-terminal) or one self-contained HTML page (no script, no outside request)."""
+"""The author's desk, shown: in a terminal (80 columns and up) or as one HTML page."""
 
 from __future__ import annotations
 
