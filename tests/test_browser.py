@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,68 @@ def test_a_reader_can_write_back_under_a_post(browser, sites, theme):
         head = page.locator('head link[rel="webmention"]')
         assert head.get_attribute("href") == WEBMENTION
     page.close()
+
+
+@pytest.fixture(scope="module")
+def desk_page(tmp_path_factory) -> Path:
+    """The sample site's private desk page (``pelican-community desk --html``)."""
+    page = tmp_path_factory.mktemp("desk") / "desk.html"
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "pelican.plugins.community.cli", "desk"),
+            *("--html", str(page), "-s", str(SAMPLE / "pelicanconf.py")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_desk_page_fits_and_passes_axe(browser, desk_page, width):
+    """The desk on a phone and a desktop: the page never scrolls sideways
+    (the YAML to paste and the table of years scroll in their own boxes,
+    which a keyboard can reach), and axe finds nothing serious in it."""
+    page = _open(browser, desk_page, width)
+    _screenshot(page, "desk", "desk", width)
+    fits = page.evaluate(
+        """() => ({scrollWidth: document.documentElement.scrollWidth,
+          boxes: [...document.querySelectorAll('.card, pre, .numbers, .summary')]
+            .map((el) => { const r = el.getBoundingClientRect();
+              return [el.className || el.tagName, r.left, r.right]; })})"""
+    )
+    assert fits["scrollWidth"] <= width, "scrolls sideways"
+    assert fits["boxes"] and all(
+        left >= 0 and right <= width for _, left, right in fits["boxes"]
+    ), fits["boxes"]
+    for scroller in (page.locator(".numbers"), page.locator("pre").first):
+        assert scroller.get_attribute("tabindex") == "0"
+    assert page.get_by_text("Kit Marlowe-Reyes", exact=True).first.is_visible()
+    if not AXE.exists():
+        pytest.skip("axe-core is not in node_modules/: make test installs it")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']}))
+          .violations.filter((v) => ['serious', 'critical'].includes(v.impact))
+          .map((v) => v.id + ': ' + v.nodes.map((n) => n.target[0]).join(', '))"""
+    )
+    page.close()
+    assert found == []
+
+
+def test_the_desk_page_is_valid_html(desk_page):
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        pytest.skip("the HTML check needs java and node_modules/vnu-jar: make test")
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--errors-only", str(desk_page)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    errors = json.loads(run.stderr)["messages"]
+    assert [f"line {e.get('lastLine')}: {e['message']}" for e in errors] == []

@@ -185,8 +185,8 @@ def test_waiting_lists_the_unanswered_and_leaves_out_the_answered(site):
     assert "Rita long ago" not in out
     assert "and 5 older unanswered comments, not listed" in waiting
     # Cora's and Sam's wait too, newest first.
-    rows = [line for line in waiting.splitlines() if re.match(r"\d+ \w+ 20\d\d", line)]
-    assert [row.split("│")[1].strip() for row in rows] == [
+    names = re.findall(r"^\d+ \w+ 20\d\d  (.+?) \(\w+\) on ", waiting, re.M)
+    assert names == [
         "Cora Comeback",
         "Sam Steady",
         "Sam Steady",
@@ -230,12 +230,11 @@ def test_coming_back_offers_a_snippet_that_merges_them_when_pasted(site):
         if not line.strip():
             break
         snippet.append(line)
+    # One-line lists, as the people file writes them (names: [Jane Author]).
     assert snippet == [
         "  - name: Cora Comeback",
-        "    urls:",
-        "      - https://mastodon.example/@cora",
-        "    handles:",
-        "      - '@cora@mastodon.example'",
+        "    urls: [https://mastodon.example/@cora]",
+        "    handles: ['@cora@mastodon.example']",
     ]
     assert "Rita" not in back  # a regular since 2025: not news
     assert "Sam Steady  regular since 1 May 2026" in back  # his third post
@@ -301,12 +300,9 @@ def test_pin_keeps_every_other_byte_and_moves_a_people_entry(site):
         "# quoted, with a comment\n",
         "# quoted, with a comment\n"
         "- name: Cora Comeback\n"
-        "  aliases:\n"
-        "    - C. Comeback\n"
-        "  urls:\n"
-        "    - https://mastodon.example/@cora\n"
-        "  handles:\n"
-        "    - '@cora@mastodon.example'\n",
+        "  aliases: [C. Comeback]\n"
+        "  urls: [https://mastodon.example/@cora]\n"
+        "  handles: ['@cora@mastodon.example']\n",
     )
     # A new entry goes at the end of friends, every other line untouched.
     result = run(site, "pin", "Sam Steady")
@@ -367,8 +363,7 @@ def test_pin_and_hide_refuse_an_ambiguous_name(site):
     assert "no one on the community page matches 'No Such Person'" in nobody.stderr
     one = run(site, "pin", "https://sam-two.example/")
     assert one.returncode == 0, one.stderr
-    assert "      - https://sam-two.example/" not in path.read_text(encoding="utf-8")
-    assert "    - https://sam-two.example/\n" in path.read_text(encoding="utf-8")
+    assert "  urls: [https://sam-two.example/]\n" in path.read_text(encoding="utf-8")
 
 
 def test_hide_adds_a_rule_per_address_and_the_person_is_gone(site):
@@ -480,3 +475,132 @@ def test_a_year_with_reactions_only_prints_no_row(site):
     years = [line.split("│")[0].strip() for line in numbers.splitlines()]
     assert "2023" in years
     assert "2019" not in years
+
+
+def sample_desk(**env: str) -> str:
+    """The sample site's terminal desk, as an 80-column terminal shows it."""
+    result = run(
+        None,
+        "desk",
+        settings=SAMPLE / "pelicanconf.py",
+        env={"COLUMNS": "80", "FORCE_HYPERLINK": "0", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+BLUESKY_LINK = (
+    "https://bsky.app/profile/did:plc:ayear6rxqjxjcxpq32uu66qz/post/3mvo22hagq2km"
+)
+
+
+def test_in_80_columns_addresses_stay_whole_and_names_uncut():
+    out = sample_desk()
+    lines = out.splitlines()
+    # Each address whole, on a line of its own, to click or copy.
+    assert f"  {BLUESKY_LINK}" in lines
+    addresses = [line for line in lines if line.startswith("  https://")]
+    # (Comments imported from the old blog carry no address: it is gone.)
+    assert len(addresses) == 4 and all(" " not in a.strip() for a in addresses)
+    others = [line for line in lines if "https://" in line and line not in addresses]
+    assert all(re.fullmatch(r" +- https://\S+", line) for line in others), others
+    # Everything else fits the 80 columns, the summary in one line.
+    assert [line for line in lines if len(line) > 80 and line not in addresses] == []
+    assert (
+        lines[1] == "6 waiting for you · 1 first-timer · 2 gone quiet · 1 coming back"
+    )
+    for name in ("Kit Marlowe-Reyes", "Dolores O'Brien", "Grace Lindqvist"):
+        assert name in out
+    assert not re.search(r"\w…\s*[│┃]", out), "a name cut short"
+    # Gone quiet has no empty column: no "still reading" when nobody is.
+    quiet = section(out, "Gone quiet")
+    header = next(line for line in quiet.splitlines() if line.startswith("who "))
+    assert header.split("┃")[-1].strip() == "silent for"
+    assert "still reading" not in quiet
+
+
+def test_a_terminal_that_shows_hyperlinks_gets_short_clickable_links():
+    linked = sample_desk(FORCE_COLOR="1", FORCE_HYPERLINK="1")
+    assert "\x1b]8;id=" in linked and f";{BLUESKY_LINK}\x1b\\" in linked
+    assert "open on bsky.app" in linked
+    visible = re.sub(r"\x1b\]8;[^\x1b]*\x1b\\|\x1b\[[0-9;]*m", "", linked)
+    assert BLUESKY_LINK not in visible
+    # A terminal not known to show them gets the whole address, in colour.
+    plain = sample_desk(FORCE_COLOR="1", TERM_PROGRAM="", TERM="xterm")
+    assert "\x1b]8;" not in plain and "\x1b[" in plain
+    assert f"  \x1b[36m{BLUESKY_LINK}\x1b[0m" in plain.splitlines()
+    # Piped to a file: never an escape code, whatever the terminal says.
+    piped = sample_desk(TERM_PROGRAM="WezTerm")
+    assert "\x1b" not in piped and f"  {BLUESKY_LINK}" in piped.splitlines()
+
+
+BLOCK_FILE = """\
+friends:
+  - name: Fay Friend
+    urls:
+      - https://fay.example/
+      - https://mastodon.example/@fay
+    handles: ["@fay@mastodon.example"]
+"""
+
+
+def test_pin_writes_each_list_as_the_file_writes_it(site):
+    """URLs as block lists and handles on one line, as the file does; a
+    list the file never writes follows the file as a whole."""
+    desk_site(site)
+    path = site.write("community.yaml", "me:\n  names: [Jane Author]\n" + BLOCK_FILE)
+    result = run(site, "pin", "Cora Comeback")
+    assert result.returncode == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == (
+        "me:\n  names: [Jane Author]\n" + BLOCK_FILE + "  - name: Cora Comeback\n"
+        "    urls:\n"
+        "      - https://mastodon.example/@cora\n"
+        "    handles: ['@cora@mastodon.example']\n"
+    )
+    # A file of block lists only: the new entry's lists are blocks too.
+    block_only = BLOCK_FILE.replace(
+        '["@fay@mastodon.example"]', "\n      - '@fay@mastodon.example'"
+    )
+    path = site.write("community.yaml", block_only)
+    assert run(site, "pin", "Cora Comeback").returncode == 0
+    assert path.read_text(encoding="utf-8").endswith(
+        "    handles:\n      - '@cora@mastodon.example'\n"
+    )
+
+
+def test_a_mistyped_name_gets_a_did_you_mean(site):
+    desk_site(site)
+    path = site.write("community.yaml", PEOPLE_FILE)
+    site.build()  # forget looks in the archive the build fills
+    typo = run(site, "pin", "Rita Regulr")
+    assert typo.returncode == 1
+    assert typo.stderr.strip() == (
+        "pelican-community: no one on the community page matches 'Rita Regulr'; "
+        "did you mean 'Rita Regular'?"
+    )
+    assert "did you mean 'Quinn Quiet'?" in run(site, "hide", "quinn").stderr
+    assert "did you mean 'Olga Onetime'?" in run(site, "forget", "Olga Ontime").stderr
+    # Nothing close: no guess, and never an address.
+    far = run(site, "pin", "Zzyzx")
+    assert far.stderr.strip().endswith("matches 'Zzyzx'")
+    assert path.read_text(encoding="utf-8") == PEOPLE_FILE
+
+
+def test_gone_quiet_says_who_still_reads(site):
+    """A like since their last comment shows in a "still reading" column;
+    the column is there only when someone is."""
+    desk_site(site)
+    like = jf2_entry(
+        9,
+        "like-of",
+        "https://blog.example/post-4/",
+        "Quinn Quiet",
+        "https://mastodon.example/@quinn",
+        published="2026-03-02T10:00:00+00:00",
+    )
+    site.write("data/webmentions.json", jf2([cora_likes(7, "2026-05-16"), like]))
+    quiet = section(run(site, "desk", "--now", NOW).stdout, "Gone quiet")
+    header = next(line for line in quiet.splitlines() if line.startswith("who "))
+    assert [cell.strip() for cell in header.split("┃")][-1] == "still reading"
+    (row,) = [line for line in quiet.splitlines() if line.startswith("Quinn Quiet")]
+    assert row.split("│")[-1].strip() == "Mar 2026"

@@ -197,7 +197,7 @@ def test_a_failing_appview_loses_nothing_and_warns_once(
     _, [report] = _sync(tmp_path, replay, _post())
     assert archive_snapshot(archive.path)["bluesky.jsonl"] == before
     [warning] = live_warnings(caplog)
-    assert "community: bluesky: 1 of 1 post(s) could not be fetched" in warning
+    assert "community: bluesky: 1 of 1 post could not be fetched" in warning
     assert reason in warning
     assert report.new == 0 and report.failure
 

@@ -150,9 +150,7 @@ def test_a_failing_instance_loses_nothing_and_warns_once(
     after = archive_snapshot(archive.path)
     assert after["mastodon.jsonl"] == before["mastodon.jsonl"]
     [warning] = live_warnings(caplog)
-    assert warning.startswith(
-        "community: mastodon: 1 of 1 post(s) could not be fetched"
-    )
+    assert warning.startswith("community: mastodon: 1 of 1 post could not be fetched")
     assert reason in warning and "the archive keeps what it had" in warning
     assert report.failure and reason in report.failure
     assert report.new == report.updated == report.removed == 0

@@ -373,7 +373,7 @@ def test_every_source_at_once_then_every_source_down(tmp_path, replay, caplog):
 def test_a_report_reads_as_one_line():
     ok = FetchReport("mastodon", new=3, requests=7, not_due=2)
     assert describe_report(ok) == (
-        "mastodon: 3 new, 0 updated, 0 removed (7 request(s), 2 post(s) not due yet)"
+        "mastodon: 3 new, 0 updated, 0 removed (7 requests, 2 posts not due yet)"
     )
     failed = FetchReport("old-blog", requests=2, failure="https://x/feed: HTTP 500")
     assert describe_report(failed).endswith("; FAILED: https://x/feed: HTTP 500")

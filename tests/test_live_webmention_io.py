@@ -158,7 +158,7 @@ def test_a_listing_cut_short_keeps_what_it_read_and_removes_nothing(
     ]
     assert live_warnings(caplog) == [
         f"community: {NAME}: webmention.io listed more than 3 pages; kept the "
-        "2 mention(s) read and removed none (the listing is not complete)"
+        "2 mentions read and removed none (the listing is not complete)"
     ]
     # As full as it gets: the next full listing is due in a week.
     assert archive.read_state()[NAME]["last_full"] == "2024-03-14T12:00:00+00:00"
@@ -263,18 +263,24 @@ def _fetch_command(tmp_path, endpoint, monkeypatch, capsys) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-NOT_ENTRIES = "held {} item(s) that are not entries with an id"
-TOO_SHORT = "lacks 3 of the 3 archived mention(s), more than 50%"
+NOT_ENTRIES = "held {} that are not entries with an id"
+TOO_SHORT = "lacks 3 of the 3 archived mentions, more than 50%"
 
 
 @pytest.mark.parametrize(
     ("pages", "doubt"),
     [
-        ([{"children": [{"type": "entry"}]}], NOT_ENTRIES.format(1)),
-        ([{"children": [1, "x"]}], NOT_ENTRIES.format(2)),
-        ([{"children": [None, [], "entry", {}]}], NOT_ENTRIES.format(4)),
-        ([{"children": [{"type": "entry", "wm-id": True}]}], NOT_ENTRIES.format(1)),
-        ([{"children": [{"type": "card", "wm-id": 1702003}]}], NOT_ENTRIES.format(1)),
+        ([{"children": [{"type": "entry"}]}], NOT_ENTRIES.format("1 item")),
+        ([{"children": [1, "x"]}], NOT_ENTRIES.format("2 items")),
+        ([{"children": [None, [], "entry", {}]}], NOT_ENTRIES.format("4 items")),
+        (
+            [{"children": [{"type": "entry", "wm-id": True}]}],
+            NOT_ENTRIES.format("1 item"),
+        ),
+        (
+            [{"children": [{"type": "card", "wm-id": 1702003}]}],
+            NOT_ENTRIES.format("1 item"),
+        ),
         ([], TOO_SHORT),
         ([{"children": [{"type": "entry", "wm-id": 9}]}], TOO_SHORT),
     ],
@@ -307,7 +313,7 @@ def test_a_listing_not_fully_understood_removes_nothing(
     assert archive.load_source(NAME) == before
     assert live_warnings(caplog) == [
         f"community: {NAME}: webmention.io's full listing {doubt}; kept all 3 "
-        "archived mention(s) and removed none"
+        "archived mentions and removed none"
     ]
     # Not trusted, not recorded: the next fetch lists everything again.
     assert archive.read_state()[NAME]["last_full"] == "2024-03-06T12:00:00+00:00"

@@ -505,7 +505,7 @@ def test_a_build_where_nothing_matched_says_what_to_do(site, caplog):
     with caplog.at_level("WARNING"):
         site.build()
     [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert warning.startswith("community: none of the 1 interaction(s) matched a post")
+    assert warning.startswith("community: none of the 1 interaction matched a post")
     assert "`pelican-community check`" in warning and "Old_urls" in warning
 
 

@@ -150,3 +150,20 @@ def test_the_sample_site_builds_in_french(tmp_path):
     report = json.loads((root / "output/community/community.json").read_text())
     assert report["people"]  # the report itself stays in English, for tools
     assert not re.search(r"\bconversations since\b", page)
+
+
+@pytest.mark.parametrize(
+    ("lang", "badge", "shown"),
+    [("fr", "", "auteur"), ("fr", "autrice", "autrice"), ("en", "", "author")],
+)
+def test_the_authors_badge_says_their_own_word(site, lang, badge, shown):
+    """French says "auteur", not "autrice ou auteur"; COMMUNITY_AUTHOR_BADGE
+    lets the author say what they are."""
+    _scenario(site)
+    site.settings["DEFAULT_LANG"] = lang
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    if badge:
+        site.settings["COMMUNITY_AUTHOR_BADGE"] = badge
+    site.build()
+    article = site.page("post-1/index.html")
+    assert re.findall(r'class="community-badge">([^<]*)<', article) == [shown]

@@ -10,7 +10,7 @@ import os
 import sys
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,7 +23,8 @@ from .desk_output import desk_html, is_inside, print_desk
 from .errors import CommunityError, SettingsError
 from .names import name_key, slugify_name
 from .pelican_site import read_posts, read_site
-from .people.find import AmbiguousPerson, find_identity, find_person
+from .people.find import AmbiguousPerson, find_identity, find_person, names_like
+from .people.identity import Identity, merge_identities
 from .people.people_edit import entry_for, hide_in_text, hide_rules_for, pin_in_text
 from .people.roles import ROLES
 from .photos import PHOTOS_DIR, forget_photos
@@ -298,7 +299,8 @@ def _forget(args: argparse.Namespace) -> int:
     except AmbiguousPerson as exc:
         return _ambiguous(args.who, exc)
     if match is None:
-        return _nobody(args.who, "in the archive")
+        everyone = merge_identities(archive.load(), people_file)
+        return _nobody(args.who, "in the archive", everyone)
     by_source = Counter(item.source for item in match.items)
     detail = ", ".join(f"{n} from {source}" for source, n in sorted(by_source.items()))
     if args.dry_run:
@@ -338,8 +340,10 @@ def _ambiguous(who: str, exc: AmbiguousPerson) -> int:
     return 1
 
 
-def _nobody(who: str, where: str) -> int:
-    print(f"pelican-community: no one {where} matches {who!r}", file=sys.stderr)
+def _nobody(who: str, where: str, identities: Iterable[Identity]) -> int:
+    close = names_like(who, identities)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    print(f"pelican-community: no one {where} matches {who!r}{hint}", file=sys.stderr)
     return 1
 
 
@@ -403,7 +407,7 @@ def _edit_people_file(args: argparse.Namespace) -> int:
     except AmbiguousPerson as exc:
         return _ambiguous(args.who, exc)
     if identity is None:
-        return _nobody(args.who, "on the community page")
+        return _nobody(args.who, "on the community page", seen.identities.values())
     person = next(p for p in seen.community.people if seen.identities[p.id] is identity)
     entry = entry_for(identity, person.name, seen.people_file)
     text = path.read_text(encoding="utf-8") if path.exists() else ""

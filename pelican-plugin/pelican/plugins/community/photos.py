@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .storage import is_real_folder, read_untrusted_file, write_atomically
+from .words import counted
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +106,16 @@ def local_photos(
             write_atomically(_failure_marker(path), f"{int(now)}\n")
     if cut_short:
         logger.info(
-            "community: the fetch budget ran out: %d photo(s) fetched at the next "
+            "community: the fetch budget ran out: %s fetched at the next "
             "build; those people show their initials until then",
-            cut_short,
+            counted(cut_short, "photo"),
         )
     if failed:
         logger.info(
-            "community: %d of %d photo(s) could not be fetched or read; those "
+            "community: %d of %s could not be fetched or read; those "
             "people keep their initials (tried again in a week)",
             failed,
-            len(wanted),
+            counted(len(wanted), "photo"),
         )
     return found
 

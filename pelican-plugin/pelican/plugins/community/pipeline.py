@@ -169,12 +169,12 @@ def _log_unmatched(community: Community, building: bool) -> None:
         # old addresses Pelican's posts do not answer to yet. (The commands
         # that only look say it their own way: `check` lists them.)
         logger.warning(
-            "community: none of the %d interaction(s) matched a post, so no "
+            "community: none of the %s matched a post, so no "
             "article shows a thank-you list or a conversation. Next step: "
             "`pelican-community check` names the article each old post most "
             "likely is, with the Old_urls line to paste into it, or set SITEURL "
             "to the blog's address",
-            community.unmatched,
+            counted(community.unmatched, "interaction"),
         )
     elif building and comments:
         logger.warning(
@@ -188,9 +188,9 @@ def _log_unmatched(community: Community, building: bool) -> None:
         )
     elif community.unmatched:
         logger.info(
-            "community: %d interaction(s) matched no post "
+            "community: %s matched no post "
             "(they still count for their person; `pelican-community check` lists them)",
-            community.unmatched,
+            counted(community.unmatched, "interaction"),
             extra={"limit_msg": "community: more unmatched interactions"},
         )
 

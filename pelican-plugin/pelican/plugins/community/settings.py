@@ -73,6 +73,9 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
     #: an address for a "Reply by email" link under each post (in that link
     #: only)
     "COMMUNITY_REPLY_EMAIL": ("", str),
+    #: the badge beside your own comments, in your words (e.g. "autrice");
+    #: "" says "author" in the site's language
+    "COMMUNITY_AUTHOR_BADGE": ("", str),
     #: `[post age in days (None: any), hours between checks]` for Mastodon and
     #: Bluesky
     "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),

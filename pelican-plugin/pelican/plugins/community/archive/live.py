@@ -27,6 +27,7 @@ from ..sources._live import (
     Work,
     combine_results,
 )
+from ..words import counted
 from .store import Archive
 
 logger = logging.getLogger(__name__)
@@ -53,11 +54,11 @@ class FetchReport:
 
 def describe_report(report: FetchReport) -> str:
     """One line for a person: what a source brought, and why it failed."""
-    details = [f"{report.requests} request(s)"]
+    details = [counted(report.requests, "request")]
     if report.not_modified:
         details.append(f"{report.not_modified} not modified")
     if report.not_due:
-        details.append(f"{report.not_due} post(s) not due yet")
+        details.append(f"{counted(report.not_due, 'post')} not due yet")
     if report.cut_short:
         details.append(f"{report.cut_short} cut short by the fetch budget")
     withheld = f", {report.withheld} withheld" if report.withheld else ""
@@ -284,8 +285,8 @@ def _failure_message(plan: _Plan, problems: list[str], fetcher: Fetcher) -> str:
     first = fetcher.redact(problems[0])
     if plan.spec.type in ("mastodon", "bluesky") and not plan.failure:
         return (
-            f"{len(problems)} of {len(plan.jobs)} post(s) could not be fetched "
-            f"(first: {first})"
+            f"{len(problems)} of {counted(len(plan.jobs), 'post')} could not be "
+            f"fetched (first: {first})"
         )
     return first
 

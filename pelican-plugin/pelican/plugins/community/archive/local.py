@@ -14,6 +14,7 @@ from ..model import SourceResult
 from ..progress import progress_bar
 from ..sources import SOURCE_TYPES, Reader, SourceSpec
 from ..sources._files import watching_reads
+from ..words import counted
 from .store import Archive
 
 logger = logging.getLogger(__name__)
@@ -175,10 +176,9 @@ def ingest_local_sources(
         state[spec.name] = {"type": spec.type, "sha256": digest}
         left_out = ", ".join(f"{n} {why}" for why, n in result.skipped.items())
         logger.info(
-            "community: %s: read %d interaction(s) from %s "
-            "(%d new, %d updated, %d removed)%s",
+            "community: %s: read %s from %s (%d new, %d updated, %d removed)%s",
             spec.name,
-            len(result.interactions),
+            counted(len(result.interactions), "interaction"),
             spec.path.name,
             stats.added,
             stats.updated,

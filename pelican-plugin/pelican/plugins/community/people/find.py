@@ -3,6 +3,7 @@ for pinning or hiding someone from the command line."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,6 +62,35 @@ def find_identity(query: str, identities: Iterable[Identity]) -> Identity | None
     if len(found) > 1:
         found = [identity for identity in found if identity.keys & keys]
     return found[0]
+
+
+def names_like(query: str, identities: Iterable[Identity], n: int = 3) -> list[str]:
+    """Up to ``n`` people whose name is close to ``query``, a mistyped or
+    partial name ("Kit Marlow"), best first, one name each: what a "did you
+    mean" offers. Names only, never an address."""
+    wanted = name_key(query)
+    if not wanted:
+        return []
+    scored: dict[str, float] = {}
+    for identity in identities:
+        if not identity.items or identity.author == AUTHOR:
+            continue
+        names = [identity.entry.name] if identity.entry else []
+        names += [clean_name(item.author_name) for item in identity.items]
+        best, label = 0.0, ""
+        for name in dict.fromkeys(names):
+            key = name_key(name)
+            if not key:
+                continue
+            score = difflib.SequenceMatcher(None, wanted, key).ratio()
+            if key.startswith(wanted) or f" {wanted}" in key:
+                score = max(score, 0.7)
+            if score > best:
+                best, label = score, name
+        if best >= 0.7:
+            shown = identity.entry.name if identity.entry else label
+            scored[shown] = max(best, scored.get(shown, 0.0))
+    return sorted(scored, key=lambda name: (-scored[name], name))[:n]
 
 
 def _display(identity: Identity) -> str:

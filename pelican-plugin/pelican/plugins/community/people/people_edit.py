@@ -23,7 +23,7 @@ from ..model import Interaction
 from ..names import clean_name, name_key
 from ..urls import handle_key, safe_http_url, url_key
 from .identity import PLACEHOLDER_NAMES, Identity, interaction_keys
-from .people_file import PeopleFile, PersonEntry, read_people_yaml
+from .people_file import LIST_FIELDS, PeopleFile, PersonEntry, read_people_yaml
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
@@ -102,18 +102,22 @@ def _urls_of(item: Interaction) -> list[str]:
     return [url for url in found if url]
 
 
-def entry_yaml(entry: NewEntry, indent: int = 2) -> str:
+def entry_yaml(
+    entry: NewEntry, indent: int = 2, flow: frozenset[str] = frozenset()
+) -> str:
     """``entry`` as a list item of YAML (``- name: ...``), its dash
-    ``indent`` columns in: the snippet to paste under ``friends:``."""
-    from ruamel.yaml.comments import CommentedMap
+    ``indent`` columns in: the snippet to paste under ``friends:``. The
+    lists named in ``flow`` are written on one line (``aliases: [A, B]``),
+    as the people file writes them (:attr:`PeopleFile.flow_lists`)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     data = CommentedMap(name=entry.name)
-    if entry.aliases:
-        data["aliases"] = list(entry.aliases)
-    if entry.urls:
-        data["urls"] = list(entry.urls)
-    if entry.handles:
-        data["handles"] = list(entry.handles)
+    for field in LIST_FIELDS:
+        values = CommentedSeq(getattr(entry, field))
+        if values:
+            if field in flow:
+                values.fa.set_flow_style()
+            data[field] = values
     if entry.note:
         data["note"] = entry.note
     return _list_item(data, indent)
@@ -143,6 +147,7 @@ def pin_in_text(
     moved there. Raises :class:`PeopleFileError` when that cannot be done
     without touching the rest of the file."""
     doc = _Document(path, text)
+    flow = read_people_yaml(path, text).flow_lists
     edits: list[tuple[int, int, list[str]]] = []
     if existing is not None and not existing.pinned:
         start, end, block = doc.entry_block("people", existing.line - 1)
@@ -155,10 +160,12 @@ def pin_in_text(
         ):
             # Something to add: the entry is written anew, its comments kept.
             comments = [line for line in block if line.lstrip().startswith("#")]
-            block = comments + entry_yaml(entry, indent).splitlines(keepends=True)
+            written = entry_yaml(entry, indent, flow)
+            block = comments + written.splitlines(keepends=True)
         edits.append(doc.append_to("friends", block, indent))
     else:
-        edits.append(doc.append_to("friends", entry_yaml(entry, 0).splitlines(True), 0))
+        written = entry_yaml(entry, 0, flow)
+        edits.append(doc.append_to("friends", written.splitlines(True), 0))
     return doc.apply(edits)
 
 

@@ -3,6 +3,7 @@ read from YAML node by node so that every error names its line."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +14,9 @@ from ..urls import handle_key, identity_keys, safe_http_url
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
+
+#: The lists an entry of ``friends`` or ``people`` may hold.
+LIST_FIELDS = ("aliases", "urls", "handles")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class PeopleFile:
     friends: tuple[PersonEntry, ...] = ()
     people: tuple[PersonEntry, ...] = ()
     hide: tuple[HideRule, ...] = ()
+    #: The list fields (aliases, urls, handles) the file writes on one line,
+    #: ``[a, b]``: what ``pin`` and the desk write the same way.
+    flow_lists: frozenset[str] = frozenset()
 
     @property
     def entries(self) -> tuple[PersonEntry, ...]:
@@ -138,6 +145,8 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.claimed_names: dict[str, int] = {}
+        #: (field, written on one line) -> how many lists are written so
+        self.list_styles: Counter[tuple[str, bool]] = Counter()
 
     def fail(self, node: Node | None, message: str) -> PeopleFileError:
         line = f":{node.start_mark.line + 1}" if node is not None else ""
@@ -175,6 +184,9 @@ class _Reader:
             return ()
         if not _is(node, "sequence"):
             raise self.fail(node, f"{what} must be a list, e.g. [first, second]")
+        if node.value:
+            field = what.rpartition(".")[2]
+            self.list_styles[field, bool(getattr(node, "flow_style", False))] += 1
         return tuple(self.text(item, f"each of {what}") for item in node.value)
 
     def urls(self, node: Node, what: str) -> tuple[str, ...]:
@@ -203,7 +215,27 @@ class _Reader:
         friends = self.entries(top.get("friends"), "friends", pinned=True)
         people = self.entries(top.get("people"), "people", pinned=False)
         hide = self.hide(top.get("hide"))
-        return PeopleFile(me=me, friends=friends, people=people, hide=hide)
+        return PeopleFile(
+            me=me,
+            friends=friends,
+            people=people,
+            hide=hide,
+            flow_lists=self.flow_lists(),
+        )
+
+    def flow_lists(self) -> frozenset[str]:
+        """The list fields the file mostly writes on one line; a field it
+        never writes follows the file's lists as a whole."""
+        styles = self.list_styles
+        overall = Counter(flow for _, flow in styles.elements())
+        flow = set()
+        for field in LIST_FIELDS:
+            one_line, block = styles[field, True], styles[field, False]
+            if not one_line + block:
+                one_line, block = overall[True], overall[False]
+            if one_line > block:
+                flow.add(field)
+        return frozenset(flow)
 
     def me(self, node: Node) -> PersonEntry:
         fields = self.mapping(node, _ME_KEYS, "me")

@@ -25,6 +25,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse as defused_iterparse
 
 from ..errors import SourceError
+from ..words import counted as counted_words
 from ._files import counted
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,9 @@ def _junk_before_xml(path: Path, head: bytes) -> int:
     junk = head[:start]
     if junk.lstrip(b"\xef\xbb\xbf").strip():
         logger.warning(
-            "%s: skipped %d stray byte(s) before the XML declaration", path, start
+            "%s: skipped %s before the XML declaration",
+            path,
+            counted_words(start, "stray byte"),
         )
     return start
 

@@ -273,7 +273,7 @@ def _repaired(
     if byte and byte in _CONTROLS and not repair.controls:
         repair.controls = True
         return 0, (
-            f"removed control character(s) XML does not allow (the first: "
+            f"removed control characters XML does not allow (the first: "
             f"U+{byte[0]:04X})"
         )
     if not repair.transcode:

@@ -13,6 +13,7 @@ from xml.etree.ElementTree import Element
 from ..dates import to_utc_iso
 from ..model import Interaction, SourceResult
 from ..urls import public_http_url
+from ..words import counted
 from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
@@ -95,7 +96,8 @@ def read_disqus(path: Path, source_name: str) -> SourceResult:
     orphans = _attach_threads(posts, threads)
     if orphans:
         warnings.append(
-            f"{path}: {orphans} post(s) belong to no thread in the export; "
+            f"{path}: {counted(orphans, 'post')} "
+            f"{'belongs' if orphans == 1 else 'belong'} to no thread in the export; "
             "kept without a post to match"
         )
     return SourceResult(

@@ -11,6 +11,7 @@ from ..dates import to_utc_iso
 from ..errors import SourceError
 from ..model import SourceResult
 from ..urls import public_http_url
+from ..words import counted
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, read_text
 
@@ -55,8 +56,8 @@ def read_pelican_comment_system(path: Path, source_name: str) -> SourceResult:
             comments.append(_read_comment(file, folder.name, aliases))
     if skipped["not-markdown"]:
         warnings.append(
-            f"{path}: left out {skipped['not-markdown']} comment file(s) that are "
-            "not Markdown (only .md files are read)"
+            f"{path}: left out {counted(skipped['not-markdown'], 'comment file')} "
+            "that are not Markdown (only .md files are read)"
         )
     if not comments and not skipped:
         warnings.append(f"{path}: no comment files (<article-slug>/<id>.md) found")

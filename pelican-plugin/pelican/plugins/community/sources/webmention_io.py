@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..model import Interaction, SourceResult
 from ..urls import host_of, public_http_url
 from ..vouching import is_bridgy, page_host, vouches_for
+from ..words import counted
 from . import SourceSpec
 from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
@@ -519,10 +520,10 @@ def _fetch_webmentions(
         # (the archive only grows) and remove nothing.
         logger.warning(
             "community: %s: webmention.io listed more than %d pages; kept the "
-            "%d mention(s) read and removed none (the listing is not complete)",
+            "%s read and removed none (the listing is not complete)",
             spec.name,
             MAX_PAGES,
-            len(result.interactions),
+            counted(len(result.interactions), "mention"),
         )
         # A full listing is as full as it gets: due again in a week. After an
         # incremental one, the next since_id would skip what lies below the
@@ -535,11 +536,11 @@ def _fetch_webmentions(
             # garbled answer could empty the archive: keep everything and
             # list in full again on the next fetch.
             logger.warning(
-                "community: %s: webmention.io's full listing %s; kept all %d "
-                "archived mention(s) and removed none",
+                "community: %s: webmention.io's full listing %s; kept all %s "
+                "and removed none",
                 spec.name,
                 doubt,
-                len(archived),
+                counted(len(archived), "archived mention"),
             )
         else:
             listed = {_usable_id(entry) for entry in entries}
@@ -571,12 +572,12 @@ def _listing_doubt(entries: list, archived: set[str]) -> str:
     must keep at least half of what is archived."""
     unusable = sum(1 for entry in entries if not _usable_id(entry))
     if unusable:
-        return f"held {unusable} item(s) that are not entries with an id"
+        return f"held {counted(unusable, 'item')} that are not entries with an id"
     listed = {_usable_id(entry) for entry in entries}
     gone = len(archived - listed)
     if archived and gone > len(archived) * MAX_REMOVED_SHARE:
         return (
-            f"lacks {gone} of the {len(archived)} archived mention(s), more than "
-            f"{MAX_REMOVED_SHARE:.0%}"
+            f"lacks {gone} of the {counted(len(archived), 'archived mention')}, "
+            f"more than {MAX_REMOVED_SHARE:.0%}"
         )
     return ""

@@ -17,6 +17,7 @@ from ..model import Interaction, SourceResult
 from ..names import is_placeholder_email
 from ..storage import paused_gc
 from ..urls import public_http_url
+from ..words import counted
 from ._emailkeys import signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
@@ -189,7 +190,7 @@ def read_wxr(path: Path, source_name: str) -> SourceResult:
             elif _is_wordpress_tag(element.tag):
                 reader.add_author(element)
         interactions = _assign_author_keys(reader, source_name)
-    logger.debug("%s: %d comment(s) kept", path, len(interactions))
+    logger.debug("%s: %s kept", path, counted(len(interactions), "comment"))
     if recovery.broken:
         reader.skipped["malformed"] += recovery.broken
     return SourceResult(

@@ -336,7 +336,7 @@ def _coming_back(
                 person=person,
                 crossed=crossed,
                 entry_line=identity.entry.line if identity.entry else 0,
-                snippet=entry_yaml(entry),
+                snippet=entry_yaml(entry, flow=people_file.flow_lists),
             )
         )
     return sorted(found, key=lambda c: (c.crossed, c.person.id), reverse=True)
