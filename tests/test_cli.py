@@ -409,7 +409,7 @@ def test_every_check_snippet_works_when_pasted(site):
     assert names == ["Lynn Mason", "Lynn Mason", "Priya Nair", "Rhy Moore"]
     out = run(site, "check").stdout
     assert "These accounts carry your name (Jane Author)" in out
-    assert '  - {url: "https://twitter.com/morewry"}  # Rhy Moore (regular): ' in out
+    assert '  - {url: "https://twitter.com/morewry"}  # Rhy Moore (drive-by): ' in out
     pasted = "".join(
         _pasted(out, header)
         for header in (

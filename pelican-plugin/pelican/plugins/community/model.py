@@ -205,3 +205,7 @@ class PostRef:
     #: platform -> this post's copy there, from the article's metadata of that
     #: name (``mastodon``: a status URL; ``bluesky``: a post URL or at:// URI)
     social: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: the site's name (SITENAME, SITESUBTITLE), as a page's title ends
+    site: str = ""
+    #: the post's summary and body (HTML): a share may quote them
+    text: str = ""

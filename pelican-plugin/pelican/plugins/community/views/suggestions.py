@@ -5,15 +5,14 @@ people file. Linear in the number of people and interactions."""
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from ..model import Interaction, PostRef
 from ..names import clean_name, name_key
 from ..people.identity import Identity, interaction_keys
 from ..people.people_file import PeopleFile, PersonEntry
-from ..sanitize import plain_text
+from ..people.shares import is_bot, is_counted_share
 from ..urls import public_http_url
 from ..words import counted
 from .community import Person
@@ -24,40 +23,6 @@ MAX_PER_GROUP = 12
 #: A person is proposed for hiding when at least this many of their
 #: mentions, and every one, only share a link.
 MIN_SHARES = 2
-#: Words a share may add to the post's title and its links ("I want",
-#: "via", "new post"): more than this is a word of one's own.
-_SHARE_WORDS = 3
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
-_TAGS = re.compile(r"[@#][\w.@-]+")
-# A title quoted in a share: « … », "…", “…”.
-_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
-#: Words of a title a share button puts between its fixed words.
-_TITLE_WORDS = 16
-_LINK_WORDS = frozenset(
-    {
-        "via",
-        "by",
-        "from",
-        "rt",
-        "link",
-        "links",
-        "new",
-        "post",
-        "article",
-        "read",
-        "reading",
-        "see",
-        "on",
-        "at",
-        "in",
-        "the",
-        "a",
-        "to",
-        "of",
-        "and",
-    }
-)
-_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def suggest_edits(
@@ -68,13 +33,12 @@ def suggest_edits(
 ) -> list[str]:
     """Every suggestion, as lines to print: warnings about the people file
     first, then decisions, grouped, then addresses that match no post."""
-    titles = {post.slug: post.title for post in posts}
     community = computed.community
     share_only = {
         person.id: shares
         for person in community.people
-        if person.role in ("regular", "returning")
-        and (shares := _share_only(computed.identity_of[person.id], titles))
+        if not person.pinned
+        and (shares := _share_only(computed.identity_of[person.id]))
     }
     return [
         *_no_op_entries(people, items),
@@ -197,54 +161,16 @@ def _looks_like_you(found: list[Identity], people: PeopleFile) -> list[str]:
     ]
 
 
-def _share_only(identity: Identity, titles: dict[str, str]) -> int:
-    """How many mentions ``identity`` made if each one only shares a link
-    (or the platform flags the account as a bot), else 0."""
-    talk = [item for item in identity.items if item.is_conversation]
-    if any(item.extra.get("bot") == "true" for item in identity.items):
-        return max(len(talk), 1)
-    # A comment is written to the blog: only mentions made elsewhere can be
-    # shares.
-    if len(talk) < MIN_SHARES or any(item.kind != "mention" for item in talk):
+def _share_only(identity: Identity) -> int:
+    """How many mentions ``identity`` made if every one is a share (as the
+    computation counted them, people/shares.py) and none of its interactions
+    is conversation, or the platform flags the account as a bot; else 0."""
+    if any(is_bot(item) for item in identity.items):
+        return max(len(identity.items), 1)
+    if any(item.is_conversation for item in identity.items):
         return 0
-    known_titles = list(titles.values())
-    words = [_words(item, known_titles) for item in talk]
-    if all(
-        item.extra.get("share") == "true"
-        or len([w for w in found if w not in _LINK_WORDS]) <= _SHARE_WORDS
-        for item, found in zip(talk, words, strict=True)
-    ):
-        return len(talk)
-    return len(talk) if _one_template(words) else 0
-
-
-def _words(item: Interaction, titles: Iterable[str]) -> list[str]:
-    """The words a mention adds to the post's title, quoted titles, links,
-    hashtags and handles."""
-    text = plain_text(item.content).casefold()
-    for title in (item.target_title, *titles):
-        if title and len(title) > 3:
-            text = text.replace(clean_name(title).casefold(), " ")
-    text = _QUOTED.sub(" ", _TAGS.sub(" ", _URLISH.sub(" ", text)))
-    return _WORD.findall(text)
-
-
-def _one_template(texts: list[list[str]]) -> bool:
-    """Every mention is the same words around a title: a share button's
-    text ("I want <title> via @site"), or one text again and again."""
-    prefix = _common_start(texts)
-    suffix = _common_start([list(reversed(words)) for words in texts])
-    if not prefix and not suffix:
-        return False
-    return all(len(words) - prefix - suffix <= _TITLE_WORDS for words in texts)
-
-
-def _common_start(texts: list[list[str]]) -> int:
-    shortest = min(len(words) for words in texts)
-    for index in range(shortest):
-        if len({words[index] for words in texts}) > 1:
-            return index
-    return shortest
+    shares = sum(1 for item in identity.items if is_counted_share(item))
+    return shares if shares >= MIN_SHARES else 0
 
 
 def _bots_to_hide(
@@ -264,7 +190,7 @@ def _bots_to_hide(
             if handles
             else {"name": person.name}
         )
-        bot = any(item.extra.get("bot") == "true" for item in identity.items)
+        bot = any(is_bot(item) for item in identity.items)
         why = (
             "the platform flags it as a bot"
             if bot
