@@ -45,7 +45,10 @@ def suggest_edits(
         *_looks_like_you(computed.looks_like_author, people),
         *_bots_to_hide(community.people, computed.identity_of, share_only),
         *_regulars_to_pin(community.regulars, computed.identity_of, share_only),
-        *_one_person_twice(community.people, computed.identity_of),
+        *_one_person_twice(
+            [p for p in community.people if p.id not in share_only],
+            computed.identity_of,
+        ),
         *_name_only_in_friends(community.friends, computed.identity_of),
         *_unmatched(community.unmatched, community.unmatched_targets),
     ]
@@ -200,8 +203,9 @@ def _bots_to_hide(
     if not lines:
         return []
     return [
-        "These look like bots or link aggregators, not readers: to leave them "
-        "out, paste under 'hide:' in community.yaml:",
+        "These accounts only ever passed your links on (bots and link "
+        "aggregators look like this; so does a reader who shares): to leave "
+        "them out, paste under 'hide:' in community.yaml:",
         "hide:",
         *_capped(lines),
     ]
