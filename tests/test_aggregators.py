@@ -80,10 +80,18 @@ def mxb(tmp_path_factory):
     return _built(tmp_path_factory.mktemp("aggregators"))
 
 
-def _check(site: Site) -> str:
+def _check(site: Site, command: str = "check", *args: str) -> str:
     conf = str(site.conf())
     done = subprocess.run(
-        [sys.executable, "-m", "pelican.plugins.community.cli", "check", "-s", conf],
+        [
+            sys.executable,
+            "-m",
+            "pelican.plugins.community.cli",
+            command,
+            *args,
+            "-s",
+            conf,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -188,6 +196,11 @@ def test_two_andy_bells_are_told_apart_and_check_offers_the_merge(mxb):
         '  - {name: "Andy Bell", urls: ["https://twitter.com/hankchizljaw", '
         '"https://twitter.com/andybelldesign"]}  # regular + regular'
     ) in people
+    desk = _check(site, "desk", "--now", "2020-07-01")
+    assert "One name, two cards" in desk
+    assert (
+        desk.count('{name: "Andy Bell", urls: ["https://twitter.com/hankchizljaw"') == 1
+    )
 
 
 def test_the_author_is_not_in_the_community(mxb):

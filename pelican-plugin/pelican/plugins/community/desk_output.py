@@ -165,6 +165,15 @@ def print_desk(desk: Desk, site: str, out: IO[str], *, color: bool | None) -> No
         )
         console.print(Text(c.snippet.rstrip("\n")), soft_wrap=True)
 
+    if desk.one_name_twice:
+        heading(
+            "One name, two cards",
+            "the pages tell them apart; if each is one person, paste under "
+            "people: in community.yaml",
+        )
+        for line in desk.one_name_twice:
+            console.print(Text(line), soft_wrap=True)
+
     heading("The circle in numbers", "per year, newest first")
     table = Table(show_edge=False, pad_edge=False)
     for column in (

@@ -42,7 +42,9 @@ def suggest_edits(
     }
     return [
         *_no_op_entries(people, items),
-        *_looks_like_you(computed.looks_like_author, people),
+        *_looks_like_you(
+            computed.looks_like_author, _first_named(computed, people), people
+        ),
         *_bots_to_hide(community.people, computed.identity_of, share_only),
         *_regulars_to_pin(community.regulars, computed.identity_of, share_only),
         *_one_person_twice(
@@ -132,28 +134,71 @@ def _no_op_entries(people: PeopleFile, items: list[Interaction]) -> list[str]:
     return warnings
 
 
-def _looks_like_you(found: list[Identity], people: PeopleFile) -> list[str]:
-    if not found:
+def _first_named(computed: Computed, people: PeopleFile) -> list[Identity]:
+    """Readers who sign with the author's first name alone ("Nic" for "Nic
+    Chan") from an account the author has not listed, and answer other
+    readers on the blog, as the author does: perhaps the author."""
+    me = people.me
+    if me is None:
+        return []
+    firsts = {name_key(n).split()[0] for n in me.names if len(name_key(n).split()) > 1}
+    return [
+        computed.identity_of[person.id]
+        for person in computed.community.people
+        if name_key(person.name) in firsts
+        and not person.pinned
+        and computed.identity_of[person.id].keys
+        and any(
+            item.parent and item.is_conversation
+            for item in computed.identity_of[person.id].items
+        )
+    ]
+
+
+def _looks_like_you(
+    found: list[Identity], first_named: list[Identity], people: PeopleFile
+) -> list[str]:
+    """The ``me:`` block that makes these accounts the author's, and what
+    to do if one is someone else."""
+    if not found and not first_named:
         return []
     me = people.me or PersonEntry(name="")
     urls, handles = list(me.urls), list(me.handles)
     listed = []
-    for identity in sorted(found, key=lambda i: -len(i.items)):
+    full = {id(identity) for identity in found}
+    for identity in sorted(found, key=lambda i: -len(i.items)) + first_named:
         found_urls, found_handles = _addresses(identity)
         urls += [u for u in found_urls if u not in urls]
         handles += [h for h in found_handles if h not in handles]
         signed = [clean_name(i.author_name) for i in identity.items]
+        why = "under your name" if id(identity) in full else "under your first name"
         listed.append(
             _entry_line(
                 max(signed, key=signed.count),
                 identity,
-                f"{counted(len(identity.items), 'interaction')} under your name",
+                f"{counted(len(identity.items), 'interaction')} {why}",
             )
         )
     block = {"urls": urls, "handles": handles}
+    said = []
+    if found:
+        said.append(
+            f"These accounts carry your name ({me.name}) but none of your "
+            "addresses, so they are neither shown as you nor listed in the "
+            "community."
+        )
+    if first_named:
+        first = me.name.split()[0] if me.name else ""
+        one = len(first_named) == 1
+        said.append(
+            f"This looks like you: {'an account' if one else 'accounts'} "
+            f"signed {_quoted(first)} (your first name) "
+            f"{'answers' if one else 'answer'} your readers, and "
+            f"{'is' if one else 'are'} listed in the community as "
+            f"{'a reader' if one else 'readers'}."
+        )
     return [
-        f"These accounts carry your name ({me.name}) but none of your addresses, "
-        "so they are neither shown as you nor listed in the community.",
+        *said,
         "If they are you, put this 'me:' in community.yaml (replacing any 'me:' "
         "it has):",
         "me:",
@@ -238,14 +283,37 @@ def _initial_key(key: str) -> tuple[str, str] | None:
 def _one_person_twice(
     people: list[Person], identity_of: dict[str, Identity]
 ) -> list[str]:
-    """People who look like one person: the same full name kept apart by
-    what contradicted it, or "K. Bell" and "Karen Bell". A bare first name
-    is paired with no one: too many strangers share one."""
+    lines = one_person_twice(people, identity_of)
+    if not lines:
+        return []
+    return [
+        "These look like one person each: if they are, paste under 'people:' "
+        "(or 'friends:') in community.yaml, in place of the entry a line names:",
+        "people:",
+        *_capped(lines),
+    ]
+
+
+#: Roles shown as cards: two of them under one bare first name are asked
+#: about too (the pages tell them apart meanwhile).
+_CARDS = ("friend", "regular", "returning")
+
+
+def one_person_twice(
+    people: list[Person], identity_of: dict[str, Identity]
+) -> list[str]:
+    """People who look like one person, one ``people:`` line each to paste:
+    the same full name kept apart by what contradicted it, "K. Bell" and
+    "Karen Bell", or two cards of one bare first name. Otherwise a bare
+    first name is paired with no one: too many strangers share one."""
     groups: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in people:
-        initial = _initial_key(name_key(person.name))
+        key = name_key(person.name)
+        initial = _initial_key(key)
         if initial is not None:
             groups[initial].append(person)
+        elif key and person.role in _CARDS:
+            groups[key, ""].append(person)
     lines = []
     for members in groups.values():
         if len(members) < 2:
@@ -264,14 +332,7 @@ def _one_person_twice(
             line = _merge_line(together, identity_of)
             if line:
                 lines.append(line)
-    if not lines:
-        return []
-    return [
-        "These look like one person each: if they are, paste under 'people:' "
-        "(or 'friends:') in community.yaml, in place of the entry a line names:",
-        "people:",
-        *_capped(sorted(lines)),
-    ]
+    return sorted(lines)
 
 
 def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str:
