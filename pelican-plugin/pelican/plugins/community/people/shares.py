@@ -53,7 +53,8 @@ _ATTRIBUTION = re.compile(
 _HANDLE = re.compile(r"(?<!\w)@[\w.\-]+(?:@[\w.\-]+)?")
 _HASHTAG = re.compile(r"#[^\W_][\w\-]*")
 _WORD = re.compile(r"[^\W_]+")
-#: What every link ``_LINK`` or label ``_LABEL`` finds has (most words
+_DIGIT = re.compile(r"\d")
+#: What every link ``_LINK`` finds has (most words
 #: lack it: no scan then).
 _MAYBE_LINK = re.compile(r"[\w\-]\.[A-Za-z]|://|www\.", re.I)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -165,17 +166,17 @@ def _words_besides_links(text: str) -> list[str]:
     """Every word but links and their labels, @handles with their
     "via"/"by", hashtags, dates and numbers."""
     # Each pattern needs a character most words lack: no scan without it.
+    if ":" in text:
+        text = _LABEL.sub(" ", text)
     if _MAYBE_LINK.search(text):
-        text = _LINK.sub(" ", _LABEL.sub(" ", text))
+        text = _LINK.sub(" ", text)
     if "@" in text:
         text = _HANDLE.sub(" ", _ATTRIBUTION.sub(" ", text))
     if "#" in text:
         text = _HASHTAG.sub(" ", text)
-    words = words_of(text)
-    if any(w[0].isdigit() or w[-1].isdigit() for w in words):
-        words = words_of(_LABEL.sub(" ", _DATE.sub(" ", text)))
-        words = [w for w in words if not any(c.isdigit() for c in w)]
-    return words
+    if _DIGIT.search(text) is None:
+        return words_of(text)
+    return [w for w in words_of(_DATE.sub(" ", text)) if not _DIGIT.search(w)]
 
 
 @dataclass(frozen=True)
