@@ -410,12 +410,12 @@ def test_every_check_snippet_works_when_pasted(site):
     assert names == ["Lynn Mason", "Lynn Mason", "Priya Nair", "Rhy Moore"]
     out = run(site, "check").stdout
     assert "These accounts carry your name (Jane Author)" in out
-    assert '  - {url: "https://twitter.com/morewry"}  # Rhy Moore (regular): ' in out
+    assert '  - {url: "https://twitter.com/morewry"}  # Rhy Moore (drive-by): ' in out
     pasted = "".join(
         _pasted(out, header)
         for header in (
             "If they are you",
-            "These look like bots",
+            "These accounts only ever passed your links on",
             "Regulars you have not pinned",
             "These look like one person each",
         )
@@ -428,7 +428,7 @@ def test_every_check_snippet_works_when_pasted(site):
     assert lynn["counts"]["comment"] == 3
     again = run(site, "check").stdout
     assert "carry your name" not in again and "look like one person" not in again
-    assert "These look like bots" not in again
+    assert "only ever passed your links on" not in again
 
 
 def test_check_warns_of_people_file_entries_that_do_nothing(site):

@@ -324,15 +324,20 @@ _SHARE_PIECES = (
     "-",
     "/",
     ":",
+    "L: ",
+    "Points: 101",
+    "March 23, 2020 at 12:33AM",
+    "pt1",
 )
 
 
 def _words_by_every_scan(text: str) -> list[str]:
     """shares._words_besides_links with every pattern run, word by word."""
-    text = shares._LINK.sub(" ", text)
+    text = shares._LINK.sub(" ", shares._LABEL.sub(" ", text))
     text = shares._HANDLE.sub(" ", shares._ATTRIBUTION.sub(" ", text))
-    text = shares._HASHTAG.sub(" ", text)
-    return [word.casefold() for word in shares._WORD.findall(text)]
+    text = shares._DATE.sub(" ", shares._HASHTAG.sub(" ", text))
+    words = [word.casefold() for word in shares._WORD.findall(text)]
+    return [word for word in words if not re.search(r"\d", word)]
 
 
 @settings(max_examples=EXAMPLES * 10, deadline=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 from pelican.plugins.community.model import Interaction, PostRef
-from pelican.plugins.community.people.people_file import PeopleFile
+from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.views.compute import compute_with_identities
 from pelican.plugins.community.views.suggestions import suggest_edits
 
@@ -92,4 +92,49 @@ def test_check_on_a_big_site_is_grouped_capped_and_pastes_as_yaml():
     assert (
         '  - {name: "Reader Twin0", aliases: ["R. Twin0"]}  # one-off + one-off'
         in lines
+    )
+
+
+def test_check_says_this_looks_like_you_for_a_first_name_that_answers_readers():
+    """The author replying from an account she never listed, signed with her
+    first name: check offers the me: block; a stranger of that first name who
+    only comments is left alone."""
+    me = PeopleFile(me=PersonEntry(name="Nic Chan", urls=("https://nicchan.me",)))
+    items = [
+        _said("1", "Reader Person", "p1", author_url="https://reader.example/"),
+        _said(
+            "2",
+            "Nic",
+            "p1",
+            parent="1",
+            author_url="https://mastodon.social/@nicchan",
+            content="Thank you so much!",
+        ),
+        _said("3", "Nic", "p2", author_url="https://twitter.com/othernic"),
+    ]
+    computed = compute_with_identities(items, me, POSTS, 3, max_depth=6)
+    lines = suggest_edits(computed, items, me, POSTS)
+    assert (
+        'This looks like you: an account signed "Nic" (your first name) answers '
+        "your readers, and is listed in the community as a reader."
+    ) in lines
+    block = lines[lines.index("me:") : lines.index("me:") + 3]
+    assert (
+        block[1] == '  urls: ["https://nicchan.me", "https://mastodon.social/@nicchan"]'
+    )
+    assert not any("othernic" in line for line in lines)
+    # Pasted, the account is the author's: no longer in the community.
+    pasted = PeopleFile(
+        me=PersonEntry(
+            name="Nic Chan",
+            urls=("https://nicchan.me", "https://mastodon.social/@nicchan"),
+        )
+    )
+    again = compute_with_identities(items, pasted, POSTS, 3, max_depth=6)
+    assert "https://mastodon.social/@nicchan" not in {
+        p.url for p in again.community.people
+    }
+    assert not any(
+        line.startswith("This looks like you")
+        for line in suggest_edits(again, items, pasted, POSTS)
     )

@@ -227,6 +227,15 @@ def print_desk(
         console.print(Text(where, style="dim"))
         console.print(Text(c.snippet.rstrip("\n")), soft_wrap=True)
 
+    if desk.one_name_twice:
+        heading(
+            "One name, two cards",
+            "the pages tell them apart; if each is one person, paste under "
+            "people: in community.yaml",
+        )
+        for line in desk.one_name_twice:
+            console.print(Text(line), soft_wrap=True)
+
     heading("The circle in numbers", "per year, newest first")
     console.print(numbers_table(desk))
 

@@ -222,3 +222,7 @@ class PostRef:
     social: Mapping[str, str] = field(default_factory=dict, hash=False)
     #: the article's source file, as Pelican read it ("" when not known)
     source_path: str = ""
+    #: the site's name (SITENAME, SITESUBTITLE), as a page's title ends
+    site: str = ""
+    #: the post's summary and body (HTML): a share may quote them
+    text: str = ""

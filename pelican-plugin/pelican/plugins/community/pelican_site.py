@@ -80,7 +80,18 @@ def post_ref(
             if (address := str(metadata.get(platform) or "").strip())
         },
         source_path=str(getattr(article, "source_path", "") or ""),
+        site=" ".join(
+            str(settings.get(name) or "") for name in ("SITENAME", "SITESUBTITLE")
+        ).strip(),
+        text=_summary_and_body(article),
     )
+
+
+def _summary_and_body(article: Any) -> str:
+    """The article's summary and content as Pelican renders them (HTML): a
+    share may quote them (people/shares.py)."""
+    parts = (str(getattr(article, name, "") or "") for name in ("summary", "content"))
+    return "\n".join(dict.fromkeys(part for part in parts if part))
 
 
 def post_refs(

@@ -400,3 +400,24 @@ def account_of(key: str) -> tuple[str, str]:
             segments.pop(0)
         return f"on:{host}", f"{host}/{segments[0] if segments else ''}"
     return "site", host
+
+
+def shown_account(url: str) -> str:
+    """How a person's address reads beside their name, to tell them from
+    someone of the same name: ``@user@instance`` on the fediverse, the
+    Bluesky handle, ``@x`` on Twitter/X, ``github.com/x`` on other
+    platforms, else their site's host ("" for no http(s) address)."""
+    url = public_http_url(url)
+    if not url:
+        return ""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    for where, account in sorted({account_of(key) for key in identity_keys(url)}):
+        kind, _, name = account.partition(":")
+        if kind in ("acct", "bsky"):
+            return f"@{name}"
+        if where.startswith("on:"):
+            host, _, user = account.partition("/")
+            # As the address writes it (keys are case folded).
+            user = next((s for s in segments if s.casefold() == user), user)
+            return f"@{user}" if host == "twitter.com" else f"{host}/{user}"
+    return site_host(url)

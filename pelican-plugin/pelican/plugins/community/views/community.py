@@ -4,7 +4,7 @@ and conversations (the view model templates render; built by ``compute``)."""
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -12,8 +12,11 @@ from typing import NoReturn, TypeVar
 
 from markupsafe import Markup
 
+from ..dates import month_year
 from ..model import REACTION_KINDS
+from ..names import name_key
 from ..storage import packed, unpacked
+from ..urls import shown_account
 
 T = TypeVar("T")
 
@@ -109,6 +112,9 @@ class Person:
     #: mentions that only passed the link on (``counts["share"]``):
     #: many shares and little conversation is how link aggregators look
     shares: int = 0
+    #: shown after the name when someone else has the same one: their
+    #: handle or site ("@andybelldesign"), else when they were first here
+    aka: str = ""
 
     @property
     def conversation_count(self) -> int:
@@ -312,6 +318,30 @@ def _unpack_conversation(conversation: tuple[bytes, list[Person]]) -> list[Comme
     for comment, parent in zip(flat, parents, strict=True):
         (roots if parent < 0 else flat[parent].replies).append(comment)
     return roots
+
+
+def tell_apart(people: list[Person]) -> None:
+    """Give each of the people who share a shown name what tells them
+    apart on a page (``aka``): their handle or site, else the month they
+    were first seen, else a number. No two cards read the same."""
+    by_name: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        by_name[name_key(person.name)].append(person)
+    for same in by_name.values():
+        if len(same) < 2:
+            continue
+        for person in same:
+            person.aka = shown_account(person.url) or month_year(
+                person.first_seen or ""
+            )
+        labels = Counter(person.aka for person in same)
+        seen: Counter[str] = Counter()
+        for person in same:
+            if labels[person.aka] > 1 or not person.aka:
+                seen[person.aka] += 1
+                person.aka = " ".join(
+                    filter(None, (person.aka, f"#{seen[person.aka]}"))
+                )
 
 
 #: People pickled together in one chunk of the community's cache.

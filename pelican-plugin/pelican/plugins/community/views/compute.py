@@ -29,7 +29,7 @@ from ..people.identity import (
 )
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
-from ..people.shares import counted_as_share, is_bot, is_share
+from ..people.shares import ShareDetector, counted_as_share, is_bot
 from ..sanitize import clean_html
 from ..urls import (
     forget_remembered,
@@ -46,6 +46,7 @@ from .community import (
     PostCommunity,
     ReadOnlyCounts,
     Thanks,
+    tell_apart,
 )
 from .matching import PostMatcher
 from .post_words import PostWords, Words
@@ -180,8 +181,10 @@ def _computed(
     # ``words``, packed), so the merge below holds no text it does not read.
     words = PostWords()
     counted: list[Interaction] = []
+    shares = ShareDetector(posts, people_file.me).shares_among(items, slug_of)
     for item in _handed_over(items) if consume else items:
-        item = _as_counted(item, slug_of, titles)
+        if shares and item.kind == "mention" and (item.source, item.id) in shares:
+            item = counted_as_share(item)
         if consume and item.content and item.is_conversation:
             slug = slug_of[item]
             # Words that reach no post are shown nowhere.
@@ -275,6 +278,7 @@ def _computed(
             kept.append((person, identity))
     _assign_ids(people, first_records)
     del first_records
+    tell_apart(people)
     _in_listing_order(people)
 
     # Everyone is merged and described: what was remembered to do it (a
@@ -319,18 +323,6 @@ def unmatched_address(item: Interaction) -> str:
         return f"(no address, source {item.source})"
     address = item.target_url.split("#", 1)[0]
     return address.rstrip("/") if address.count("/") <= 3 else address
-
-
-def _as_counted(
-    item: Interaction, slug_of: RecordMap[str], titles: dict[str, str]
-) -> Interaction:
-    """The interaction as it counts: a share (a mention with no words of its
-    own) as a reaction of kind ``share``."""
-    if item.kind != "mention":
-        return item
-    slug = slug_of[item]
-    title = titles.get(slug, "") if slug else item.target_title
-    return counted_as_share(item) if is_share(item, title, slug) else item
 
 
 def _count_reactions(

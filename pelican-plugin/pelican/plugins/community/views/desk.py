@@ -24,6 +24,7 @@ from ..people.people_file import PeopleFile
 from ..sanitize import plain_text
 from ..urls import safe_http_url
 from .community import Comment, Community, Person
+from .suggestions import one_person_twice
 
 #: Roles whose unanswered words wait for the author.
 WAITING_ROLES = ("friend", "regular", "returning")
@@ -111,6 +112,8 @@ class Desk:
     years: list[Year]
     waiting_months: int
     quiet_months: int
+    #: people of one shown name, each a ``people:`` line merging them
+    one_name_twice: tuple[str, ...] = ()
 
 
 def newest_interaction(items: Iterable[Interaction]) -> datetime | None:
@@ -174,6 +177,7 @@ def compute_desk(
         years=_years(community, said, identities),
         waiting_months=waiting_months,
         quiet_months=quiet_months,
+        one_name_twice=tuple(one_person_twice(community.people, identities)),
     )
 
 

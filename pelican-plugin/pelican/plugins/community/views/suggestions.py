@@ -8,9 +8,8 @@ import contextlib
 import difflib
 import json
 import os
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ..model import Interaction, PostRef
 from ..names import clean_name, name_key
 from ..people.identity import Identity, interaction_keys
 from ..people.people_file import PeopleFile, PersonEntry
+from ..people.shares import is_bot, is_counted_share
 from ..sanitize import plain_text
 from ..urls import post_slug_guess, public_http_url
 from ..words import counted
@@ -30,40 +30,6 @@ MAX_PER_GROUP = 12
 #: A person is proposed for hiding when at least this many of their
 #: mentions, and every one, only share a link.
 MIN_SHARES = 2
-#: Words a share may add to the post's title and its links ("I want",
-#: "via", "new post"): more than this is a word of one's own.
-_SHARE_WORDS = 3
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)+/\S*", re.IGNORECASE)
-_TAGS = re.compile(r"[@#][\w.@-]+")
-# A title quoted in a share: « … », "…", “…”.
-_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”")
-#: Words of a title a share button puts between its fixed words.
-_TITLE_WORDS = 16
-_LINK_WORDS = frozenset(
-    {
-        "via",
-        "by",
-        "from",
-        "rt",
-        "link",
-        "links",
-        "new",
-        "post",
-        "article",
-        "read",
-        "reading",
-        "see",
-        "on",
-        "at",
-        "in",
-        "the",
-        "a",
-        "to",
-        "of",
-        "and",
-    }
-)
-_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def suggest_edits(
@@ -75,20 +41,24 @@ def suggest_edits(
 ) -> list[str]:
     """Every suggestion, as lines to print: warnings about the people file
     first, then decisions, grouped, then addresses that match no post."""
-    titles = {post.slug: post.title for post in posts}
     community = computed.community
     share_only = {
         person.id: shares
         for person in community.people
-        if person.role in ("regular", "returning")
-        and (shares := _share_only(computed.identity_of[person.id], titles))
+        if not person.pinned
+        and (shares := _share_only(computed.identity_of[person.id]))
     }
     return [
         *_no_op_entries(people, items),
-        *_looks_like_you(computed.looks_like_author, people),
+        *_looks_like_you(
+            computed.looks_like_author, _first_named(computed, people), people
+        ),
         *_bots_to_hide(community.people, computed.identity_of, share_only),
         *_regulars_to_pin(community.regulars, computed.identity_of, share_only),
-        *_one_person_twice(community.people, computed.identity_of),
+        *_one_person_twice(
+            [p for p in community.people if p.id not in share_only],
+            computed.identity_of,
+        ),
         *_name_only_in_friends(community.friends, computed.identity_of),
         *_unmatched(community, posts, root),
     ]
@@ -172,28 +142,71 @@ def _no_op_entries(people: PeopleFile, items: list[Interaction]) -> list[str]:
     return warnings
 
 
-def _looks_like_you(found: list[Identity], people: PeopleFile) -> list[str]:
-    if not found:
+def _first_named(computed: Computed, people: PeopleFile) -> list[Identity]:
+    """Readers who sign with the author's first name alone ("Nic" for "Nic
+    Chan") from an account the author has not listed, and answer other
+    readers on the blog, as the author does: perhaps the author."""
+    me = people.me
+    if me is None:
+        return []
+    firsts = {name_key(n).split()[0] for n in me.names if len(name_key(n).split()) > 1}
+    return [
+        computed.identity_of[person.id]
+        for person in computed.community.people
+        if name_key(person.name) in firsts
+        and not person.pinned
+        and computed.identity_of[person.id].keys
+        and any(
+            item.parent and item.is_conversation
+            for item in computed.identity_of[person.id].items
+        )
+    ]
+
+
+def _looks_like_you(
+    found: list[Identity], first_named: list[Identity], people: PeopleFile
+) -> list[str]:
+    """The ``me:`` block that makes these accounts the author's, and what
+    to do if one is someone else."""
+    if not found and not first_named:
         return []
     me = people.me or PersonEntry(name="")
     urls, handles = list(me.urls), list(me.handles)
     listed = []
-    for identity in sorted(found, key=lambda i: -len(i.items)):
+    full = {id(identity) for identity in found}
+    for identity in sorted(found, key=lambda i: -len(i.items)) + first_named:
         found_urls, found_handles = _addresses(identity)
         urls += [u for u in found_urls if u not in urls]
         handles += [h for h in found_handles if h not in handles]
         signed = [clean_name(i.author_name) for i in identity.items]
+        why = "under your name" if id(identity) in full else "under your first name"
         listed.append(
             _entry_line(
                 max(signed, key=signed.count),
                 identity,
-                f"{counted(len(identity.items), 'interaction')} under your name",
+                f"{counted(len(identity.items), 'interaction')} {why}",
             )
         )
     block = {"urls": urls, "handles": handles}
+    said = []
+    if found:
+        said.append(
+            f"These accounts carry your name ({me.name}) but none of your "
+            "addresses, so they are neither shown as you nor listed in the "
+            "community."
+        )
+    if first_named:
+        first = me.name.split()[0] if me.name else ""
+        one = len(first_named) == 1
+        said.append(
+            f"This looks like you: {'an account' if one else 'accounts'} "
+            f"signed {_quoted(first)} (your first name) "
+            f"{'answers' if one else 'answer'} your readers, and "
+            f"{'is' if one else 'are'} listed in the community as "
+            f"{'a reader' if one else 'readers'}."
+        )
     return [
-        f"These accounts carry your name ({me.name}) but none of your addresses, "
-        "so they are neither shown as you nor listed in the community.",
+        *said,
         "If they are you, put this 'me:' in community.yaml (replacing any 'me:' "
         "it has):",
         "me:",
@@ -204,54 +217,16 @@ def _looks_like_you(found: list[Identity], people: PeopleFile) -> list[str]:
     ]
 
 
-def _share_only(identity: Identity, titles: dict[str, str]) -> int:
-    """How many mentions ``identity`` made if each one only shares a link
-    (or the platform flags the account as a bot), else 0."""
-    talk = [item for item in identity.items if item.is_conversation]
-    if any(item.extra.get("bot") == "true" for item in identity.items):
-        return max(len(talk), 1)
-    # A comment is written to the blog: only mentions made elsewhere can be
-    # shares.
-    if len(talk) < MIN_SHARES or any(item.kind != "mention" for item in talk):
+def _share_only(identity: Identity) -> int:
+    """How many mentions ``identity`` made if every one is a share (as the
+    computation counted them, people/shares.py) and none of its interactions
+    is conversation, or the platform flags the account as a bot; else 0."""
+    if any(is_bot(item) for item in identity.items):
+        return max(len(identity.items), 1)
+    if any(item.is_conversation for item in identity.items):
         return 0
-    known_titles = list(titles.values())
-    words = [_words(item, known_titles) for item in talk]
-    if all(
-        item.extra.get("share") == "true"
-        or len([w for w in found if w not in _LINK_WORDS]) <= _SHARE_WORDS
-        for item, found in zip(talk, words, strict=True)
-    ):
-        return len(talk)
-    return len(talk) if _one_template(words) else 0
-
-
-def _words(item: Interaction, titles: Iterable[str]) -> list[str]:
-    """The words a mention adds to the post's title, quoted titles, links,
-    hashtags and handles."""
-    text = plain_text(item.content).casefold()
-    for title in (item.target_title, *titles):
-        if title and len(title) > 3:
-            text = text.replace(clean_name(title).casefold(), " ")
-    text = _QUOTED.sub(" ", _TAGS.sub(" ", _URLISH.sub(" ", text)))
-    return _WORD.findall(text)
-
-
-def _one_template(texts: list[list[str]]) -> bool:
-    """Every mention is the same words around a title: a share button's
-    text ("I want <title> via @site"), or one text again and again."""
-    prefix = _common_start(texts)
-    suffix = _common_start([list(reversed(words)) for words in texts])
-    if not prefix and not suffix:
-        return False
-    return all(len(words) - prefix - suffix <= _TITLE_WORDS for words in texts)
-
-
-def _common_start(texts: list[list[str]]) -> int:
-    shortest = min(len(words) for words in texts)
-    for index in range(shortest):
-        if len({words[index] for words in texts}) > 1:
-            return index
-    return shortest
+    shares = sum(1 for item in identity.items if is_counted_share(item))
+    return shares if shares >= MIN_SHARES else 0
 
 
 def _bots_to_hide(
@@ -271,7 +246,7 @@ def _bots_to_hide(
             if handles
             else {"name": person.name}
         )
-        bot = any(item.extra.get("bot") == "true" for item in identity.items)
+        bot = any(is_bot(item) for item in identity.items)
         why = (
             "the platform flags it as a bot"
             if bot
@@ -281,8 +256,9 @@ def _bots_to_hide(
     if not lines:
         return []
     return [
-        "These look like bots or link aggregators, not readers: to leave them "
-        "out, paste under 'hide:' in community.yaml:",
+        "These accounts only ever passed your links on (bots and link "
+        "aggregators look like this; so does a reader who shares): to leave "
+        "them out, paste under 'hide:' in community.yaml:",
         "hide:",
         *_capped(lines),
     ]
@@ -315,14 +291,37 @@ def _initial_key(key: str) -> tuple[str, str] | None:
 def _one_person_twice(
     people: list[Person], identity_of: dict[str, Identity]
 ) -> list[str]:
-    """People who look like one person: the same full name kept apart by
-    what contradicted it, or "K. Bell" and "Karen Bell". A bare first name
-    is paired with no one: too many strangers share one."""
+    lines = one_person_twice(people, identity_of)
+    if not lines:
+        return []
+    return [
+        "These look like one person each: if they are, paste under 'people:' "
+        "(or 'friends:') in community.yaml, in place of the entry a line names:",
+        "people:",
+        *_capped(lines),
+    ]
+
+
+#: Roles shown as cards: two of them under one bare first name are asked
+#: about too (the pages tell them apart meanwhile).
+_CARDS = ("friend", "regular", "returning")
+
+
+def one_person_twice(
+    people: list[Person], identity_of: dict[str, Identity]
+) -> list[str]:
+    """People who look like one person, one ``people:`` line each to paste:
+    the same full name kept apart by what contradicted it, "K. Bell" and
+    "Karen Bell", or two cards of one bare first name. Otherwise a bare
+    first name is paired with no one: too many strangers share one."""
     groups: dict[tuple[str, str], list[Person]] = defaultdict(list)
     for person in people:
-        initial = _initial_key(name_key(person.name))
+        key = name_key(person.name)
+        initial = _initial_key(key)
         if initial is not None:
             groups[initial].append(person)
+        elif key and person.role in _CARDS:
+            groups[key, ""].append(person)
     lines = []
     for members in groups.values():
         if len(members) < 2:
@@ -341,14 +340,7 @@ def _one_person_twice(
             line = _merge_line(together, identity_of)
             if line:
                 lines.append(line)
-    if not lines:
-        return []
-    return [
-        "These look like one person each: if they are, paste under 'people:' "
-        "(or 'friends:') in community.yaml, in place of the entry a line names:",
-        "people:",
-        *_capped(sorted(lines)),
-    ]
+    return sorted(lines)
 
 
 def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str:
