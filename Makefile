@@ -119,9 +119,11 @@ docs: $(DOCS_STAMP)
 # The README's pictures: the community page in two themes, as the browser
 # tests see it (needs Chromium: apt-get install chromium).
 screenshots: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest tests/test_browser.py -q -k "community_page and 1280 and (project or notmyidea)"
+	$(BIN)/python -m pytest tests/test_browser.py -q -k "(community_page and 1280 and (project or notmyidea)) or (desk_page and 390)"
 	cp build/browser/project-community-1280-top.png docs/community-project-theme.png
 	cp build/browser/notmyidea-community-1280-top.png docs/community-notmyidea.png
+	cp build/browser/desk-desk-390-top.png docs/screenshots/desk-390.png
+	$(BIN)/python docs/screenshots/terminal_desk.py docs/screenshots/desk-terminal-80.svg
 
 # The templates' words: extract them into the .pot, merge it into each .po
 # (translate there), compile the .mo files the plugin reads.
