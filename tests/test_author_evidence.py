@@ -48,13 +48,16 @@ def test_the_syndicating_account_under_another_name_is_not_her():
     assert _authors(items)["Mia"] != AUTHOR
 
 
-def test_social_and_links_profiles_are_the_authors_blogroll_links_are_not():
+def test_social_links_and_links_profiles_are_the_authors_blogroll_links_are_not():
     from pelican.plugins.community.settings import site_profiles
 
     settings = {
         "SOCIAL": [
             ("Mastodon", "https://mastodon.social/@nic"),
             ("Twitter", "https://twitter.com/nicchan"),
+            # Her own other site: SOCIAL is the author's own links.
+            ("Notes", "https://notes.nicchan.example/"),
+            ("Twitter home", "https://twitter.com/"),  # names no one
             "not a pair",
         ],
         "LINKS": [
@@ -67,6 +70,7 @@ def test_social_and_links_profiles_are_the_authors_blogroll_links_are_not():
     assert profiles == (
         "https://mastodon.social/@nic",
         "https://twitter.com/nicchan",
+        "https://notes.nicchan.example/",
         "https://github.com/nicchan",
     )
     people = PeopleFile().with_site_author(("Nic Chan",), "", profiles)

@@ -364,14 +364,6 @@ def test_thechels_every_person_is_someone_the_file_names(build_root):
     assert 0 < len(people) <= len(authors)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "FINDINGS.md, thechels-uk: 'Nuchronic' (https://nuchronic.uk/, the "
-        "author's own syndication site, in his rel=me links and SOCIAL) only "
-        "republishes his posts, yet is the site's one regular, on 51 posts"
-    ),
-)
 def test_thechels_the_authors_own_syndication_site_is_not_a_regular(build_root):
     regulars = [
         p
@@ -411,13 +403,6 @@ def test_check_answers_in_a_few_lines(build_root, name):
     assert 0 < len(result.stdout.splitlines()) <= 120
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "FINDINGS.md, thechels-uk: check proposes pinning 'Nuchronic', the "
-        "author's own syndication site, as a friend"
-    ),
-)
 def test_thechels_check_does_not_propose_the_authors_own_site_as_a_friend(
     build_root,
 ):

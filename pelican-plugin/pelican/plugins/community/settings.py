@@ -344,10 +344,14 @@ def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def site_profiles(settings: Mapping[str, Any]) -> tuple[str, ...]:
-    """The profile URLs on platforms (twitter.com/x, a Mastodon account,
-    Bluesky, GitHub...) in Pelican's ``SOCIAL`` and ``LINKS`` (lists of
-    ``(label, url)``): the author's accounts. Other links (a blogroll) are
-    not profiles and are left out; malformed entries are ignored."""
+    """The author's own addresses in Pelican's ``SOCIAL`` and ``LINKS``
+    (lists of ``(label, url)``). ``SOCIAL`` is the author's social links by
+    Pelican's convention: each of its addresses that names someone (a
+    profile on a platform, or a site of their own) is the author's.
+    ``LINKS`` is a blogroll as often as not: only its profiles on platforms
+    (twitter.com/x, a Mastodon account, Bluesky, GitHub...) are taken.
+    Malformed entries and addresses that name no one (a platform's home
+    page) are ignored."""
     from .urls import account_of, identity_keys
 
     urls: list[str] = []
@@ -359,7 +363,10 @@ def site_profiles(settings: Mapping[str, Any]) -> tuple[str, ...]:
             url = entry[1]
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 continue
-            if any(account_of(key)[0].startswith("on:") for key in identity_keys(url)):
+            keys = identity_keys(url)
+            if any(account_of(key)[0].startswith("on:") for key in keys) or (
+                setting == "SOCIAL" and keys
+            ):
                 urls.append(url.strip())
     return tuple(dict.fromkeys(urls))
 
