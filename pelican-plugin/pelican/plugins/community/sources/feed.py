@@ -7,7 +7,6 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -201,16 +200,6 @@ def _parse(
     )
 
 
-def _public_url(value: object) -> str:
-    """:func:`public_http_url` of an address many comments share (the
-    commenter's site, the post's URL): checked once per distinct value."""
-    return _public_url_of(value) if isinstance(value, str) else ""
-
-
-# A large feed repeats its regulars' sites and its posts' URLs thousands of times.
-_public_url_of = lru_cache(maxsize=8192)(public_http_url)
-
-
 def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
     link = safe_http_url(raw.get("link"))
     feed_id = string_text(raw.get("id"))
@@ -236,8 +225,8 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         "published": to_utc_iso(raw.get("published_parsed"))
         or to_utc_iso(raw.get("updated_parsed")),
         "author_name": name,
-        "author_url": _public_url((raw.get("author_detail") or {}).get("href")),
-        "target_url": _public_url(
+        "author_url": public_http_url((raw.get("author_detail") or {}).get("href")),
+        "target_url": public_http_url(
             _post_url(link) or _post_url(safe_http_url(thread_href))
         ),
         "target_title": post_title or feed_title,

@@ -10,34 +10,27 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import attrgetter
-from typing import Any, TypeVar, overload
+from typing import TypeVar, overload
 
 from markupsafe import Markup
 
+from ..memo import Memo, Table
 from ..model import Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
-from ..people.hiding import hidden_interactions, hides_entry
+from ..people.hiding import hidden_interactions, hides_entry, rule_index
 from ..people.identity import (
     AUTHOR,
     LOOKS_LIKE_AUTHOR,
     Identity,
-    clear_caches,
-    is_anonymous,
+    Signatures,
     merge_identities,
 )
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import counted_as_share, is_bot, is_share
 from ..sanitize import clean_html
-from ..urls import (
-    forget_remembered,
-    public_http_url,
-    safe_http_url,
-    site_host,
-    url_key,
-)
+from ..urls import public_http_url, safe_http_url, site_host, url_key
 from .community import (
     Comment,
     Community,
@@ -52,15 +45,30 @@ from .post_words import PostWords, Words
 
 T = TypeVar("T")
 
-# Names and addresses repeat across a person's interactions: each distinct
-# one is cleaned once per computation (emptied when it ends).
-_CACHE_SIZE = 1 << 18
-_clean_name = lru_cache(maxsize=_CACHE_SIZE)(clean_name)
-_safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
-_url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
-_public_url = lru_cache(maxsize=_CACHE_SIZE)(public_http_url)
-_name_key = lru_cache(maxsize=_CACHE_SIZE)(name_key)
-_initials = lru_cache(maxsize=_CACHE_SIZE)(initials)
+
+@dataclass(frozen=True, slots=True)
+class _Cleaners:
+    """Names and addresses repeat across a person's interactions: each
+    distinct one is cleaned once, in the computation's memo (``memo.py``),
+    which dies with the computation."""
+
+    clean_name: Table[str, str]
+    initials: Table[str, str]
+    name_key: Table[str, str]
+    safe_url: Table[str, str]
+    url_key: Table[str, str]
+    public_url: Table[str, str]
+
+    @classmethod
+    def of(cls, memo: Memo) -> _Cleaners:
+        return cls(
+            memo.table(clean_name),
+            memo.table(initials),
+            memo.table(name_key),
+            memo.table(safe_http_url),
+            memo.table(url_key),
+            memo.table(public_http_url),
+        )
 
 
 @dataclass
@@ -113,15 +121,6 @@ def compute_with_identities(
     return _compute_community(items, people_file, posts, regular_min_posts, max_depth)
 
 
-def _forget(*cached: Any) -> None:
-    """Empty these memoized functions and those of the merge and of URLs
-    (they hold strangers' names and addresses)."""
-    for function in cached:
-        function.cache_clear()
-    clear_caches()
-    forget_remembered()
-
-
 def _compute_community(
     items: list[Interaction],
     people_file: PeopleFile,
@@ -135,7 +134,9 @@ def _compute_community(
     """The community; with ``keep_identities``, each person's merged
     interactions too (``check`` reads them). Without it, each person's
     merged identity is let go once the person is described and counted."""
-    try:
+    # What the computation remembers (strangers' names and addresses) lives
+    # in this memo, and dies with it, whether the computation ends or fails.
+    with Memo() as memo:
         return _computed(
             items,
             people_file,
@@ -144,9 +145,8 @@ def _compute_community(
             max_depth,
             keep_identities=keep_identities,
             consume=consume,
+            memo=memo,
         )
-    finally:
-        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
 
 
 def _computed(
@@ -158,7 +158,11 @@ def _computed(
     *,
     keep_identities: bool,
     consume: bool,
+    memo: Memo,
 ) -> Computed:
+    signatures = Signatures(memo)
+    cleaners = _Cleaners.of(memo)
+    hide = rule_index(people_file.hide)
     posts = sorted(posts, key=lambda p: (p.date, p.slug))
     titles = {p.slug: p.title for p in posts}
     matcher = PostMatcher(posts)
@@ -168,8 +172,10 @@ def _computed(
         slug_of[item] = matcher.match(item)
     # Nameless mentions (a page that links, no author) are no one: folded
     # into one line per post. Nameless reactions still count on the post.
-    nameless = [i for i in items if is_anonymous(i)]
-    linked_from = _linked_pages([i for i in nameless if i.kind == "mention"], slug_of)
+    nameless = [i for i in items if signatures.is_anonymous(i)]
+    linked_from = _linked_pages(
+        [i for i in nameless if i.kind == "mention"], slug_of, cleaners
+    )
     unattributed: dict[str, Counter[str]] = defaultdict(Counter)
     _count_reactions(
         unattributed, (i for i in nameless if not i.is_conversation), slug_of
@@ -202,18 +208,18 @@ def _computed(
     unlisted: list[Interaction] = []
     looks_like_author: list[Identity] = []
     hidden_items: set[tuple[str, str]] = set()
-    identities = merge_identities(counted, people_file)
+    identities = merge_identities(counted, people_file, signatures)
     del counted
     for identity in identities:
         if identity.author == AUTHOR:  # the proven author: never hidden
             mine += identity.items
             continue
-        if hides_entry(identity.entry, people_file.hide):
+        if hides_entry(identity.entry, hide):
             hidden_items |= {(i.source, i.id) for i in identity.items}
             continue
         # A rule hides what matches it, not everyone merged with it.
         hidden = {
-            (i.source, i.id) for i in hidden_interactions(identity, people_file.hide)
+            (i.source, i.id) for i in hidden_interactions(identity, hide, signatures)
         }
         if hidden:
             hidden_items |= hidden
@@ -245,7 +251,7 @@ def _computed(
     )
     del identities
     # The merge is done: what it remembered of every signature goes.
-    clear_caches()
+    signatures.forget()
 
     # Each person is described, then their interactions are added to their
     # posts' tallies; unless kept for ``check``, the person's merged
@@ -258,7 +264,9 @@ def _computed(
     unmatched_targets: Counter[str] = Counter()
     shared: dict[tuple, object] = {}
     for identity in shown if keep_identities else _handed_over(shown):
-        person = _person(identity, slug_of, titles, answered, regular_min_posts, shared)
+        person = _person(
+            identity, slug_of, titles, answered, regular_min_posts, shared, cleaners
+        )
         people.append(person)
         first_records.append(_first_record(identity))
         tallies.add(person, identity.items)
@@ -274,7 +282,7 @@ def _computed(
     # Everyone is merged and described: what was remembered to do it (a
     # large archive's keys, sites and addresses) makes room for the
     # conversations.
-    _forget(_safe_url, _url_key)
+    memo.forget(safe_http_url, url_key)
 
     post_views = _post_views(
         tallies,
@@ -287,6 +295,7 @@ def _computed(
         linked_from,
         max_depth,
         words,
+        cleaners,
     )
     community = Community(
         people=people,
@@ -337,17 +346,17 @@ def _count_reactions(
 
 
 def _linked_pages(
-    items: list[Interaction], slug_of: RecordMap[str]
+    items: list[Interaction], slug_of: RecordMap[str], cleaners: _Cleaners
 ) -> dict[str, list[LinkedPage]]:
     """Per post, the pages that link to it without naming an author: one
     each (http(s) only), in the order they linked."""
     pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
     for item in sorted(items, key=in_time_order):
         slug = slug_of[item]
-        url = _safe_url(item.url)
+        url = cleaners.safe_url[item.url]
         host = site_host(url)
         if slug and url:
-            pages[slug].setdefault(_url_key(url) or url, LinkedPage(host, url))
+            pages[slug].setdefault(cleaners.url_key[url] or url, LinkedPage(host, url))
     return {slug: list(found.values()) for slug, found in pages.items()}
 
 
@@ -358,6 +367,7 @@ def _person(
     answered: Counter[tuple[str, str]],
     regular_min_posts: int,
     shared: dict[tuple, object],
+    cleaners: _Cleaners,
 ) -> Person:
     """The person as pages show them. What many people have alike (the
     same counts, posts, reasons or years: a long tail of one-off visitors
@@ -367,16 +377,16 @@ def _person(
     role = classify(activity, regular_min_posts)
     entry = identity.entry
     if entry:
-        name = _clean_name(entry.name)
+        name = cleaners.clean_name[entry.name]
     else:
-        name = _most_used_name(sorted(identity.items, key=in_time_order))
+        name = _most_used_name(sorted(identity.items, key=in_time_order), cleaners)
     posts = [key for key in activity.conversation_keys if not key.startswith("?")]
     reasons = reasons_for(activity, role)
     years = _conversation_years(identity)
     return Person(
         id="",
         name=name,
-        url=_best_url(identity),
+        url=_best_url(identity, cleaners),
         role=role,
         pinned=activity.pinned,
         note=entry.note if entry else "",
@@ -385,7 +395,7 @@ def _person(
         first_seen=activity.first_seen or None,
         last_seen=activity.last_seen or None,
         reasons=_one_of(shared, ("reasons", *reasons), reasons),
-        initials=_initials(name),
+        initials=cleaners.initials[name],
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
         conversation_years=_one_of(shared, ("years", *years), years),
@@ -457,32 +467,32 @@ def _conversation_years(identity: Identity) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-def _most_used_name(items: list[Interaction]) -> str:
-    names = Counter(
-        _clean_name(i.author_name) for i in items if _clean_name(i.author_name)
-    )
+def _most_used_name(items: list[Interaction], cleaners: _Cleaners) -> str:
+    clean = cleaners.clean_name
+    names = Counter(clean[i.author_name] for i in items if clean[i.author_name])
     if not names:
         # No name given anywhere: the site they wrote from.
         for item in items:
-            if site := site_host(_safe_url(item.author_url)):
+            if site := site_host(cleaners.safe_url[item.author_url]):
                 return site
         return "Anonymous"
     # Most used; on a tie the one used last, then alphabetical.
-    last_used = {_clean_name(i.author_name): (i.published, i.id) for i in items}
+    last_used = {clean[i.author_name]: (i.published, i.id) for i in items}
     return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
 
 
-def _best_url(identity: Identity) -> str:
+def _best_url(identity: Identity, cleaners: _Cleaners) -> str:
     """The people-file URL, else the site they link most (conversation
     first), in the newest form they used (https preferred)."""
+    safe_url, url_key_of = cleaners.safe_url, cleaners.url_key
     if identity.entry:
         for url in identity.entry.urls:
-            if _safe_url(url):
-                return _safe_url(url)
+            if safe_url[url]:
+                return safe_url[url]
     used: dict[str, list[tuple[bool, str, bool, str]]] = defaultdict(list)
     for item in identity.items:
-        url = _safe_url(item.author_url)
-        key = _url_key(url)
+        url = safe_url[item.author_url]
+        key = url_key_of[url]
         if key:
             used[key].append(
                 (item.is_conversation, item.published, url.startswith("https:"), url)
@@ -615,6 +625,7 @@ def _post_views(
     linked_from: dict[str, list[LinkedPage]],
     max_depth: int,
     words: PostWords,
+    cleaners: _Cleaners,
 ) -> dict[str, PostCommunity]:
     """Each post's thanks, reactions and conversation. Each post's comments
     are let go once its conversation is packed."""
@@ -651,6 +662,7 @@ def _post_views(
                 no_one,
                 max_depth,
                 words.take(post.slug),
+                cleaners,
             )
         )
         views[post.slug] = view
@@ -671,6 +683,7 @@ def _thread(
     no_one: set[tuple[str, str]],
     max_depth: int,
     words: Words,
+    cleaners: _Cleaners,
 ) -> list[Comment]:
     """Comments nested under the ones they reply to (same source), oldest
     first, at most ``max_depth`` levels deep (each one's words from
@@ -680,7 +693,7 @@ def _thread(
     roots: list[Comment] = []
     for item in items:
         person = person_of.get(item)
-        name, url = _signed(item, person)
+        name, url = _signed(item, person, cleaners)
         comments[(item.source, item.id)] = Comment(
             id=item.id,
             anchor="c-"
@@ -694,8 +707,8 @@ def _thread(
             content=Markup(clean_html(words.get((item.source, item.id), item.content))),
             by_author=person is None and (item.source, item.id) not in no_one,
             person=person,
-            initials=_initials(name),
-            summary=_clean_name(item.extra.get("content_warning", "")),
+            initials=cleaners.initials[name],
+            summary=cleaners.clean_name[item.extra.get("content_warning", "")],
             sensitive=item.extra.get("sensitive") == "true",
         )
     position = {key: index for index, key in enumerate(comments)}
@@ -723,21 +736,23 @@ def _thread(
     return roots
 
 
-def _signed(item: Interaction, person: Person | None) -> tuple[str, str]:
+def _signed(
+    item: Interaction, person: Person | None, cleaners: _Cleaners
+) -> tuple[str, str]:
     """The name and link a comment is shown with: those it was signed with
     (a person's other names and links stay theirs to show). A comment
     signed with the person's shown name and no link gets the person's only
     if it carries more than a name (an email key, a handle): anyone can type
     a friend's name in a comment box."""
-    name = _clean_name(item.author_name)
-    url = _public_url(item.author_url)
+    name = cleaners.clean_name[item.author_name]
+    url = cleaners.public_url[item.author_url]
     if person is not None:
         if not name:
             name = person.name
         if (
             not url
             and (item.author_key or item.author_handle)
-            and _name_key(name) == _name_key(person.name)
+            and cleaners.name_key[name] == cleaners.name_key[person.name]
         ):
             url = person.url
     return name or "Someone", url
