@@ -21,7 +21,12 @@ from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
 from .storage import paused_gc
 from .views.community import Community
-from .views.compute import Computed, compute_community, compute_with_identities
+from .views.compute import (
+    Computed,
+    HandedOver,
+    compute_community,
+    compute_with_identities,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -147,12 +152,11 @@ def community_from(
     interactions that match no post. ``items`` is handed over: emptied
     once read, each record let go when the computation is done with it."""
     community = compute_community(
-        items,
+        HandedOver(items),
         people_file,
         posts,
         settings.regular_min_posts,
         max_depth=settings.max_depth,
-        consume=True,
     )
     _log_unmatched(community, building)
     return community
