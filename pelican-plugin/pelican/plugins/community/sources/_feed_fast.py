@@ -394,9 +394,25 @@ class _EntryParts:
             raw["title"] = _settled(
                 element.text or "", "title", _declared_type(element), version
             )
+        self._add_id_and_link(raw, version)
+        for name in ("published", "updated"):
+            if name in texts:
+                text = _settled(texts[name].text or "", name, None, version)
+                raw[name + "_parsed"] = _parse_date(text)
+        self._add_content(raw, version)
+        if "author" in texts:
+            text = _settled(texts["author"].text or "", "author", None, version)
+            raw.update(_rss_author(text))
+        elif self.author is not None:
+            raw["author_detail"] = self.author
+        if self.reply_to is not None:
+            raw["thr_in-reply-to"] = self.reply_to
+        return raw
+
+    def _add_id_and_link(self, raw: dict, version: str) -> None:
         link = self.link(version)
-        if "guid" in texts:
-            element = texts["guid"]
+        if "guid" in self.texts:
+            element = self.texts["guid"]
             # feedparser reads Atom's id as a guid that is a permalink.
             is_link = element.tag == _A + "id" or (
                 _lower_keys(element.attrib).get("ispermalink", "true") == "true"
@@ -408,10 +424,9 @@ class _EntryParts:
                 link = raw["id"]
         if link is not None:
             raw["link"] = link
-        for name in ("published", "updated"):
-            if name in texts:
-                text = _settled(texts[name].text or "", name, None, version)
-                raw[name + "_parsed"] = _parse_date(text)
+
+    def _add_content(self, raw: dict, version: str) -> None:
+        texts = self.texts
         values = {
             name: _settled(
                 texts[name].text or "", name, _declared_type(texts[name]), version
@@ -423,14 +438,6 @@ class _EntryParts:
             raw["content"] = [{"value": values["content"]}]
         if values:
             raw["summary"] = values.get("summary", values.get("content"))
-        if "author" in texts:
-            text = _settled(texts["author"].text or "", "author", None, version)
-            raw.update(_rss_author(text))
-        elif self.author is not None:
-            raw["author_detail"] = self.author
-        if self.reply_to is not None:
-            raw["thr_in-reply-to"] = self.reply_to
-        return raw
 
     def link(self, version: str) -> str | None:
         """The entry's link: its RSS ``link`` or last alternate HTML Atom
