@@ -32,6 +32,50 @@ from feedparser.urls import _urljoin, resolve_relative_uris
 
 from ._xml import _prolog_is_plain
 
+#: The feedparser releases this reader is tested with (the helpers above
+#: are not feedparser's public API): from the lowest the package allows
+#: (constraints-lowest.txt) up to, not including, the next minor release.
+TESTED_FEEDPARSER = ((6, 0, 11), (6, 1, 0))
+
+#: A comment feed with what the reader must read as feedparser does: an
+#: entity, HTML to sanitize and a relative link, a reply, a date. Read by
+#: both once per process before the fast reader is trusted (feed.py).
+SAMPLE_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Comments on: First light</title>
+<link>https://blog.example/first-light/</link>
+<item><title>By: Ann &amp; Bo</title>
+<link>https://blog.example/first-light/#comment-7</link>
+<dc:creator><![CDATA[Ann & Bo]]></dc:creator>
+<pubDate>Mon, 04 Mar 2013 15:00:00 +0000</pubDate>
+<guid isPermaLink="false">https://blog.example/?p=1#comment-7</guid>
+<description><![CDATA[Lovely &amp; bright.]]></description>
+<content:encoded><![CDATA[<p>In reply to
+<a href="https://blog.example/first-light/#comment-6">Cy</a>.</p>
+<p>Lovely <a href="/about/" onclick="x()">post</a> &amp;
+<script>x()</script>bright.</p>]]></content:encoded>
+</item></channel></rss>
+"""
+
+
+def untested_feedparser(version: str | None = None) -> str:
+    """Why the installed feedparser (or ``version``) is outside
+    :data:`TESTED_FEEDPARSER`, or "" when it is inside."""
+    import feedparser
+
+    version = feedparser.__version__ if version is None else version
+    low, high = TESTED_FEEDPARSER
+    parts = version.split(".")[:3]
+    numbers = tuple(int(part) for part in parts if part.isdigit())
+    if len(numbers) == len(parts) == 3 and low <= numbers < high:
+        return ""
+    return (
+        f"feedparser {version} is not a version it is tested with "
+        f"({'.'.join(map(str, low))} up to {'.'.join(map(str, high))}, not included)"
+    )
+
+
 _CHUNK = 1 << 16
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML = "http://www.w3.org/XML/1998/namespace"
