@@ -112,8 +112,15 @@ def test_a_feedparser_without_the_helpers_reads_feeds_alone(
 
 @pytest.mark.parametrize(
     ("version", "fits"),
-    [("6.0.11", True), ("6.0.14", True), ("6.0.10", False), ("6.1.0", False)]
-    + [("7.0.0", False), ("6.0.12b1", False), ("6", False)],
+    [
+        ("6.0.11", True),
+        ("6.0.14", True),
+        ("6.0.10", False),
+        ("6.1.0", False),
+        ("7.0.0", False),
+        ("6.0.12b1", False),
+        ("6", False),
+    ],
 )
 def test_the_tested_range(version, fits):
     assert (_feed_fast.untested_feedparser(version) == "") is fits
