@@ -123,7 +123,9 @@ class Signatures:
             table.clear()
 
     def is_anonymous(self, item: Interaction) -> bool:
-        """:func:`is_anonymous`, with this computation's memo."""
+        """Signed by nobody: a placeholder name (or none), no URL or handle
+        (an email under a placeholder name identifies no one either), or a
+        blog engine's sample comment."""
         return (
             self.name_key[item.author_name] in PLACEHOLDER_NAMES
             and not item.author_is_me
@@ -147,14 +149,6 @@ class Identity:
     def is_author(self) -> bool:
         """Shown as the author: proven, or by a name nothing contradicts."""
         return self.author in (AUTHOR, AUTHOR_BY_NAME)
-
-
-def interaction_keys(
-    item: Interaction, signatures: Signatures | None = None
-) -> frozenset[str]:
-    """Strong identity keys of an interaction's author (``signatures``: the
-    computation's, so each signature is read once)."""
-    return (signatures or Signatures(Memo())).keys(item)
 
 
 _NO_NAME: frozenset[str] = frozenset()
@@ -446,13 +440,6 @@ class _Merger:
             ):
                 identity.author = LOOKS_LIKE_AUTHOR
         return [by_root[root] for root in sorted(by_root)]
-
-
-def is_anonymous(item: Interaction, signatures: Signatures | None = None) -> bool:
-    """Signed by nobody: a placeholder name (or none), no URL or handle (an
-    email under a placeholder name identifies no one either), or a blog
-    engine's sample comment."""
-    return (signatures or Signatures(Memo())).is_anonymous(item)
 
 
 def is_sample(item: Interaction) -> bool:
