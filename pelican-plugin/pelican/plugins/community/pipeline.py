@@ -15,6 +15,7 @@ from .archive.store import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
+from .memo import Memo
 from .model import Interaction, PostRef
 from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file, parse_people_file
@@ -62,7 +63,8 @@ def look(
     archive = Archive(settings.archive_path)
     warn_unconfigured_sources(archive, settings)
     pending = read_changed_local_sources(archive, settings.sources, progress)
-    items = dedupe_interactions(archive.load_with(pending))
+    with Memo():  # the duplicates' addresses, read apart once each
+        items = dedupe_interactions(archive.load_with(pending))
     computed = compute_with_identities(
         items,
         people_file,
@@ -199,7 +201,9 @@ def build_community(
     site's folder) instead of reading the archive again.
     """
     try:
-        with hold_archive(settings.archive_path):
+        # What the build remembers (memo.py: each address read apart once)
+        # dies with it; each read and the computation have their own.
+        with hold_archive(settings.archive_path), Memo():
             return _build_and_cache(settings, posts, cache_path, progress)
     except ArchiveBusy as busy:
         # Another writer is at work: its cache and archive are not ours
