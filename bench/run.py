@@ -994,11 +994,21 @@ FIGURES = {
 }
 
 
-def _results_parts(path: Path) -> tuple[str, str]:
-    """The results file as (the main table and its notes, the peer section)."""
+#: Sections written by hand from ``--baseline`` runs: every run keeps them.
+BASELINE_HEADING = "## Beside a baseline"
+
+
+def _results_parts(path: Path) -> tuple[str, str, str]:
+    """The results file as (the main table and its notes, the peer section,
+    the sections beside a baseline, at the end)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    main, heading, peer = text.partition(PEER_HEADING)
-    return main.rstrip("\n"), (heading + peer).rstrip("\n")
+    text, heading, baseline = text.partition(BASELINE_HEADING)
+    main, peer_heading, peer = text.partition(PEER_HEADING)
+    return (
+        main.rstrip("\n"),
+        (peer_heading + peer).rstrip("\n"),
+        (heading + baseline).rstrip("\n"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1072,7 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
             peer = bench_peer(work, sizes, command)
     took = time.perf_counter() - started
     # A run of some figures keeps the other part of the file as it was.
-    kept_main, kept_peer = _results_parts(args.results)
+    kept_main, kept_peer, kept_baseline = _results_parts(args.results)
     main_text = kept_main
     if figures:
         main_text = "\n".join(
@@ -1089,7 +1099,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = BENCH / "FLOORS.md"
         if notes.exists() and any(r.met is False for r in rows):
             main_text += "\n\n" + notes.read_text(encoding="utf-8").rstrip("\n")
-    text = "\n\n".join(part for part in (main_text, peer or kept_peer) if part) + "\n"
+    parts = (main_text, peer or kept_peer, kept_baseline)
+    text = "\n\n".join(part for part in parts if part) + "\n"
     print(text)
     args.results.write_text(text, encoding="utf-8")
     return 0
