@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import io
 import json
@@ -353,9 +354,36 @@ def _reference_work() -> float:
     return time.perf_counter() - started
 
 
-def pipeline_child(site: Path) -> None:
+def _use_package(folder: Path) -> None:
+    """Make ``pelican.plugins.community`` the package in ``folder`` (a
+    baseline exported by ``git archive``) instead of the installed one."""
+    import importlib.util
+
+    import pelican.plugins  # noqa: F401 - the namespace the package lives in
+
+    spec = importlib.util.spec_from_file_location(
+        "pelican.plugins.community",
+        folder / "__init__.py",
+        submodule_search_locations=[str(folder)],
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+
+
+def pipeline_child(site: Path, package: Path | None = None, phase: str = "") -> None:
     """Run in a fresh process: the whole pipeline on ``site``, cold then
-    warm; print timings and peak memory as JSON."""
+    warm; print timings and peak memory as JSON. ``package``: the package
+    to measure instead of the installed one (a baseline). ``phase`` "ci":
+    one build of a site whose archive is there and cache is not (what a CI
+    build or a build after a code change pays: the archive read, the
+    community computed)."""
+    if package is not None:
+        _use_package(package)
+    if phase == "ci":
+        _pipeline_ci(site)
+        return
     from pelican.plugins.community.pipeline import build_community
     from pelican.plugins.community.settings import apply_defaults, load_settings
     from pelican.settings import read_settings
@@ -367,7 +395,9 @@ def pipeline_child(site: Path) -> None:
     posts = sitegen.site_posts(site)
     reference = [_reference_work()]
     started = time.perf_counter()
+    cpu = time.process_time()
     community = build_community(community_settings, posts)
+    cold_cpu = time.process_time() - cpu
     cold = time.perf_counter() - started
     reference.append(_reference_work())
     people = len(community.people)
@@ -381,6 +411,7 @@ def pipeline_child(site: Path) -> None:
         json.dumps(
             {
                 "cold": cold,
+                "cold_cpu": cold_cpu,
                 "warm": warm,
                 "peak": peak,
                 "people": people,
@@ -388,6 +419,113 @@ def pipeline_child(site: Path) -> None:
             }
         )
     )
+
+
+def _pipeline_ci(site: Path) -> None:
+    from pelican.plugins.community.pipeline import build_community
+    from pelican.plugins.community.settings import apply_defaults, load_settings
+    from pelican.settings import read_settings
+
+    os.chdir(site)
+    settings = read_settings(str(site / "pelicanconf.py"))
+    apply_defaults(settings)
+    community_settings = load_settings(settings, root=site)
+    posts = sitegen.site_posts(site)
+    started = time.perf_counter()
+    cpu = time.process_time()
+    build_community(community_settings, posts)
+    cpu = time.process_time() - cpu
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"ci": seconds, "ci_cpu": cpu, "ci_peak": peak}))
+
+
+def _child(site: Path, package: Path | None, phase: str = "") -> dict[str, float]:
+    command = [sys.executable, str(BENCH / "run.py"), "--pipeline-child", str(site)]
+    if package is not None:
+        command += ["--pipeline-package", str(package)]
+    if phase:
+        command += ["--pipeline-phase", phase]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def _export_baseline(ref: str, work: Path) -> Path:
+    """The package as it is at git ``ref``, exported into ``work``."""
+    package = "pelican-plugin/pelican/plugins/community"
+    archive = subprocess.run(
+        ["git", "-C", str(BENCH.parent), "archive", ref, package],
+        check=True,
+        capture_output=True,
+    ).stdout
+    import tarfile
+
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(work, filter="data")
+    return work / package
+
+
+def bench_pipeline(work: Path, sizes: Sizes, baseline: str, rounds: int) -> str:
+    """The pipeline at each size, this checkout beside ``baseline`` (a git
+    ref) in the same run: interleaved round by round (baseline, then this
+    code, each on a fresh copy of one generated site), so a slow minute of
+    the machine slows both. Per round: cold (every export read, then the
+    community computed) and warm in one process; CI (the archive there, no
+    cache) in another, each with its own peak memory."""
+    base_package = _export_baseline(baseline, work / "baseline")
+    variants: dict[str, Path | None] = {baseline: base_package, "this code": None}
+    lines = [
+        "| interactions | code | cold s (median) | cold CPU s | µs/interaction | "
+        "warm s | CI s (median) | CI CPU s | peak cold MiB | peak CI MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    summary = []
+    for count in sizes.scaling:
+        pristine = work / f"site-{count}"
+        _say(f"pipeline: generating {count:,} interactions")
+        sitegen.generate_site(pristine, sitegen.SiteSize(1000, count, seed=count))
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in variants}
+        for round_number in range(rounds):
+            for name, package in variants.items():
+                _say(f"pipeline: {count:,}, round {round_number + 1}, {name}")
+                site = work / f"run-{count}"
+                shutil.copytree(pristine, site)
+                result = _child(site, package)
+                shutil.rmtree(site / "cache")
+                result |= _child(site, package, "ci")
+                shutil.rmtree(site)
+                runs[name].append(result)
+        medians = {}
+        for name, results in runs.items():
+
+            def median(field: str, results: list[dict[str, float]] = results) -> float:
+                return statistics.median(r[field] for r in results)
+
+            medians[name] = {f: median(f) for f in results[0] if f != "reference"}
+            m = medians[name]
+            lines.append(
+                f"| {count:,} | {name} | {m['cold']:.2f} | {m['cold_cpu']:.2f} | "
+                f"{m['cold'] / count * 1e6:.0f} | {m['warm']:.2f} | {m['ci']:.2f} | "
+                f"{m['ci_cpu']:.2f} | {m['peak'] / MIB:.0f} | "
+                f"{m['ci_peak'] / MIB:.0f} |"
+            )
+        base, ours = medians[baseline], medians["this code"]
+        summary.append(
+            f"- {count:,}: cold {ours['cold'] / base['cold'] - 1:+.1%} "
+            f"(CPU {ours['cold_cpu'] / base['cold_cpu'] - 1:+.1%}), "
+            f"CI {ours['ci'] / base['ci'] - 1:+.1%} "
+            f"(CPU {ours['ci_cpu'] / base['ci_cpu'] - 1:+.1%}), "
+            f"peak cold {(ours['peak'] - base['peak']) / MIB:+.0f} MiB, "
+            f"peak CI {(ours['ci_peak'] - base['ci_peak']) / MIB:+.0f} MiB; "
+            "every round (cold / CI s): "
+            + "; ".join(
+                f"{name} "
+                + ", ".join(f"{r['cold']:.2f} / {r['ci']:.2f}" for r in results)
+                for name, results in runs.items()
+            )
+        )
+        shutil.rmtree(pristine)
+    return "\n".join([*lines, "", "this code against the baseline:", "", *summary])
 
 
 def bench_scaling(work: Path, sizes: Sizes) -> list[Row]:
@@ -856,11 +994,21 @@ FIGURES = {
 }
 
 
-def _results_parts(path: Path) -> tuple[str, str]:
-    """The results file as (the main table and its notes, the peer section)."""
+#: Sections written by hand from ``--baseline`` runs: every run keeps them.
+BASELINE_HEADING = "## Beside a baseline"
+
+
+def _results_parts(path: Path) -> tuple[str, str, str]:
+    """The results file as (the main table and its notes, the peer section,
+    the sections beside a baseline, at the end)."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    main, heading, peer = text.partition(PEER_HEADING)
-    return main.rstrip("\n"), (heading + peer).rstrip("\n")
+    text, heading, baseline = text.partition(BASELINE_HEADING)
+    main, peer_heading, peer = text.partition(PEER_HEADING)
+    return (
+        main.rstrip("\n"),
+        (peer_heading + peer).rstrip("\n"),
+        (heading + baseline).rstrip("\n"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -878,10 +1026,42 @@ def main(argv: list[str] | None = None) -> int:
         default=BENCH / "RESULTS.md",
         help="where to write the table (default bench/RESULTS.md)",
     )
+    parser.add_argument(
+        "--baseline",
+        metavar="GIT_REF",
+        help="the pipeline only: this checkout beside the package at GIT_REF "
+        "(e.g. main), interleaved in the same run; prints a table and writes "
+        "nothing to the results file",
+    )
+    parser.add_argument(
+        "--sizes",
+        help="with --baseline: interactions per site, comma-separated "
+        "(default: the scaling sizes)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="with --baseline: rounds (default 3)"
+    )
     parser.add_argument("--pipeline-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pipeline-package", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pipeline-phase", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.pipeline_child:
-        pipeline_child(args.pipeline_child)
+        pipeline_child(args.pipeline_child, args.pipeline_package, args.pipeline_phase)
+        return 0
+    if args.baseline:
+        sizes = QUICK if args.quick else FULL
+        if args.sizes:
+            counts = tuple(int(n.replace("_", "")) for n in args.sizes.split(","))
+            sizes = dataclasses.replace(sizes, scaling=counts)
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="community-bench-") as tmp:
+            text = bench_pipeline(Path(tmp), sizes, args.baseline, args.rounds)
+        print(
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n- machine: {machine()}\n"
+            f"- run: `python bench/run.py --baseline {args.baseline}"
+            f" --sizes {','.join(map(str, sizes.scaling))} --rounds {args.rounds}`, "
+            f"{(time.perf_counter() - started) / 60:.1f} min\n\n{text}"
+        )
         return 0
     sizes = QUICK if args.quick else FULL
     figures = [name for name in FIGURES if not args.only or name in args.only]
@@ -902,7 +1082,7 @@ def main(argv: list[str] | None = None) -> int:
             peer = bench_peer(work, sizes, command)
     took = time.perf_counter() - started
     # A run of some figures keeps the other part of the file as it was.
-    kept_main, kept_peer = _results_parts(args.results)
+    kept_main, kept_peer, kept_baseline = _results_parts(args.results)
     main_text = kept_main
     if figures:
         main_text = "\n".join(
@@ -919,7 +1099,8 @@ def main(argv: list[str] | None = None) -> int:
         notes = BENCH / "FLOORS.md"
         if notes.exists() and any(r.met is False for r in rows):
             main_text += "\n\n" + notes.read_text(encoding="utf-8").rstrip("\n")
-    text = "\n\n".join(part for part in (main_text, peer or kept_peer) if part) + "\n"
+    parts = (main_text, peer or kept_peer, kept_baseline)
+    text = "\n\n".join(part for part in parts if part) + "\n"
     print(text)
     args.results.write_text(text, encoding="utf-8")
     return 0

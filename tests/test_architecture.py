@@ -20,6 +20,7 @@ GROUND = {
     "model",
     "errors",
     "urls",
+    "memo",
     "names",
     "dates",
     "sanitize",

@@ -14,7 +14,7 @@ import pytest
 from pelican.plugins.community.pipeline import look
 from pelican.plugins.community.settings import apply_defaults, load_settings
 from pelican.plugins.community.views.community import Comment, Community
-from pelican.plugins.community.views.compute import compute_community
+from pelican.plugins.community.views.compute import HandedOver, compute_community
 from pelican.plugins.community.views.matching import PostMatcher
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -93,7 +93,7 @@ def test_a_build_shows_what_records_kept_whole_show(tmp_path, monkeypatch, seed)
 
     whole = compute_community(kept, seen.people_file, posts, 3, max_depth=2)
     consumed = compute_community(
-        handed_over, seen.people_file, posts, 3, max_depth=2, consume=True
+        HandedOver(handed_over), seen.people_file, posts, 3, max_depth=2
     )
 
     assert handed_over == []  # the computation took every record

@@ -15,13 +15,19 @@ from .archive.store import Archive
 from .cache import CACHE_DIR, CommunityCache, inputs_digest
 from .errors import PeopleFileError
 from .fingerprints import DigestMemo
+from .memo import Memo
 from .model import Interaction, PostRef
 from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file, parse_people_file
 from .settings import CommunitySettings
 from .storage import paused_gc
 from .views.community import Community
-from .views.compute import Computed, compute_community, compute_with_identities
+from .views.compute import (
+    Computed,
+    HandedOver,
+    compute_community,
+    compute_with_identities,
+)
 from .words import counted
 
 logger = logging.getLogger(__name__)
@@ -58,7 +64,8 @@ def look(
     archive = Archive(settings.archive_path)
     warn_unconfigured_sources(archive, settings)
     pending = read_changed_local_sources(archive, settings.sources, progress)
-    items = dedupe_interactions(archive.load_with(pending))
+    with Memo():  # the duplicates' addresses, read apart once each
+        items = dedupe_interactions(archive.load_with(pending))
     computed = compute_with_identities(
         items,
         people_file,
@@ -148,12 +155,11 @@ def community_from(
     interactions that match no post. ``items`` is handed over: emptied
     once read, each record let go when the computation is done with it."""
     community = compute_community(
-        items,
+        HandedOver(items),
         people_file,
         posts,
         settings.regular_min_posts,
         max_depth=settings.max_depth,
-        consume=True,
     )
     _log_unmatched(community, building)
     return community
@@ -210,7 +216,9 @@ def build_community(
     site's folder) instead of reading the archive again.
     """
     try:
-        with hold_archive(settings.archive_path):
+        # What the build remembers (memo.py: each address read apart once)
+        # dies with it; each read and the computation have their own.
+        with hold_archive(settings.archive_path), Memo():
             return _build_and_cache(settings, posts, cache_path, progress)
     except ArchiveBusy as busy:
         # Another writer is at work: its cache and archive are not ours

@@ -223,79 +223,15 @@ def load_settings(
 ) -> CommunitySettings:
     """Validate the ``COMMUNITY_*`` settings once; raise :class:`SettingsError`
     naming the first bad setting."""
-    unknown = sorted(
-        k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS
-    )
-    if unknown:
-        closest = closest_setting(unknown[0])
-        raise SettingsError(
-            f"{unknown[0]}: unknown setting; did you mean {closest}?"
-            if closest
-            else f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
-        )
-    for key in sorted(settings):
-        closest = "" if key in DEFAULTS or not key.isupper() else closest_setting(key)
-        if closest and not key.startswith("COMMUNITY_"):
-            logger.warning(
-                "community: %s is not a setting of the plugin; did you mean %s?",
-                key,
-                closest,
-            )
-    values: dict[str, Any] = {}
-    for key, (default, kind) in DEFAULTS.items():
-        value = settings.get(key, default)
-        if key == "COMMUNITY_FETCH_BUDGET" and value is None:
-            values[key] = None  # no limit
-            continue
-        if kind is float:
-            number = isinstance(value, int | float) and not isinstance(value, bool)
-            if not number or not 0 <= value < float("inf"):
-                raise SettingsError(
-                    f"{key}: must be a number of seconds, 0 or more (or None for "
-                    f"no limit), not {value!r}"
-                )
-            value = float(value)
-        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            raise SettingsError(f"{key}: must be a whole number, not {value!r}")
-        if kind is list and isinstance(value, tuple):
-            value = list(value)
-        if not isinstance(value, kind):
-            raise SettingsError(
-                f"{key}: must be a {kind.__name__}, not {type(value).__name__}"
-            )
-        values[key] = value
-    if values["COMMUNITY_REGULAR_MIN_POSTS"] < 2:
-        raise SettingsError(
-            "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
-            f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
-        )
-    for key in (
-        "COMMUNITY_DESK_WAITING_MONTHS",
-        "COMMUNITY_DESK_QUIET_MONTHS",
-        "COMMUNITY_MAX_DEPTH",
-    ):
-        if values[key] < 1:
-            raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
-    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
-        if values[key].startswith("/") or ".." in Path(values[key]).parts:
-            raise SettingsError(f"{key}: must be a path inside the output folder")
-    if values["COMMUNITY_AVATARS"] and importlib.util.find_spec("PIL") is None:
-        raise SettingsError(
-            "COMMUNITY_AVATARS: photos are resized with Pillow, which is not "
-            "installed: pip install 'pelican-community[avatars]'"
-        )
+    _refuse_unknown(settings)
+    _warn_near_misses(settings)
+    values = {
+        key: _checked(key, settings.get(key, default), kind)
+        for key, (default, kind) in DEFAULTS.items()
+    }
+    _check_bounds(values)
     root = root or site_root(settings)
-    people_file = root / values["COMMUNITY_PEOPLE_FILE"]
-    if (
-        values["COMMUNITY_PEOPLE_FILE"] != DEFAULTS["COMMUNITY_PEOPLE_FILE"][0]
-        and not people_file.exists()
-    ):
-        # The default file may be missing (no people file yet); one named on
-        # purpose is surely mistyped or misplaced.
-        raise SettingsError(
-            f"COMMUNITY_PEOPLE_FILE: {people_file} not found (leave the setting "
-            "out to build without a people file)"
-        )
+    people_file = _people_file(values["COMMUNITY_PEOPLE_FILE"], root)
     offline = values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ)
     return CommunitySettings(
         root=root,
@@ -321,6 +257,92 @@ def load_settings(
         desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
         desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
     )
+
+
+def _refuse_unknown(settings: Mapping[str, Any]) -> None:
+    unknown = sorted(
+        k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS
+    )
+    if unknown:
+        closest = closest_setting(unknown[0])
+        raise SettingsError(
+            f"{unknown[0]}: unknown setting; did you mean {closest}?"
+            if closest
+            else f"{unknown[0]}: unknown setting (known: {', '.join(sorted(DEFAULTS))})"
+        )
+
+
+def _warn_near_misses(settings: Mapping[str, Any]) -> None:
+    """A warning for a setting without the prefix that looks like one of ours."""
+    for key in sorted(settings):
+        closest = "" if key in DEFAULTS or not key.isupper() else closest_setting(key)
+        if closest and not key.startswith("COMMUNITY_"):
+            logger.warning(
+                "community: %s is not a setting of the plugin; did you mean %s?",
+                key,
+                closest,
+            )
+
+
+def _checked(key: str, value: Any, kind: type) -> Any:
+    """``value`` of setting ``key`` if it is of its ``kind`` (a tuple for a
+    list made a list, a number of seconds a float)."""
+    if key == "COMMUNITY_FETCH_BUDGET" and value is None:
+        return None  # no limit
+    if kind is float:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value < float("inf"):
+            raise SettingsError(
+                f"{key}: must be a number of seconds, 0 or more (or None for "
+                f"no limit), not {value!r}"
+            )
+        value = float(value)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise SettingsError(f"{key}: must be a whole number, not {value!r}")
+    if kind is list and isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, kind):
+        raise SettingsError(
+            f"{key}: must be a {kind.__name__}, not {type(value).__name__}"
+        )
+    return value
+
+
+def _check_bounds(values: dict[str, Any]) -> None:
+    """The checks beyond a value's type: its range, a path inside the
+    output, the library a setting needs."""
+    if values["COMMUNITY_REGULAR_MIN_POSTS"] < 2:
+        raise SettingsError(
+            "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
+            f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
+        )
+    for key in (
+        "COMMUNITY_DESK_WAITING_MONTHS",
+        "COMMUNITY_DESK_QUIET_MONTHS",
+        "COMMUNITY_MAX_DEPTH",
+    ):
+        if values[key] < 1:
+            raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
+    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
+        if values[key].startswith("/") or ".." in Path(values[key]).parts:
+            raise SettingsError(f"{key}: must be a path inside the output folder")
+    if values["COMMUNITY_AVATARS"] and importlib.util.find_spec("PIL") is None:
+        raise SettingsError(
+            "COMMUNITY_AVATARS: photos are resized with Pillow, which is not "
+            "installed: pip install 'pelican-community[avatars]'"
+        )
+
+
+def _people_file(name: str, root: Path) -> Path:
+    people_file = root / name
+    if name != DEFAULTS["COMMUNITY_PEOPLE_FILE"][0] and not people_file.exists():
+        # The default file may be missing (no people file yet); one named on
+        # purpose is surely mistyped or misplaced.
+        raise SettingsError(
+            f"COMMUNITY_PEOPLE_FILE: {people_file} not found (leave the setting "
+            "out to build without a people file)"
+        )
+    return people_file
 
 
 def _load_keep_sources(names: list) -> tuple[str, ...]:
@@ -419,51 +441,62 @@ def _load_fetch_schedule(entries: list) -> FetchSchedule:
 def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
     specs: list[SourceSpec] = []
     for index, entry in enumerate(entries):
-        where = f"COMMUNITY_SOURCES[{index}]"
-        if not isinstance(entry, Mapping):
+        spec = _source_spec(f"COMMUNITY_SOURCES[{index}]", entry, root)
+        if any(known.name == spec.name for known in specs):
             raise SettingsError(
-                f"{where}: must be a dict such as {{'type': ..., 'path': ...}}"
+                f"COMMUNITY_SOURCES[{index}]: two sources are named {spec.name!r}; "
+                "give each a distinct 'name'"
             )
-        kind = entry.get("type")
-        if kind not in SOURCE_TYPES:
-            raise SettingsError(
-                f"{where}: 'type' must be one of {', '.join(sorted(SOURCE_TYPES))}, "
-                f"not {kind!r}"
-            )
-        source_type = SOURCE_TYPES[kind]
-        allowed = {"type", "name", *source_type.location_keys}
-        allowed |= {key for key, _ in source_type.option_keys}
-        for key, value in entry.items():
-            if key not in allowed:
-                raise SettingsError(
-                    f"{where}: unknown key {key!r} for type {kind!r} "
-                    f"(allowed: {', '.join(sorted(allowed))})"
-                )
-            if not isinstance(value, str) or not value.strip():
-                raise SettingsError(f"{where}: {key!r} must be a non-empty string")
-        given = [key for key in source_type.location_keys if key in entry]
-        if source_type.location_keys and len(given) != 1:
-            raise SettingsError(
-                f"{where}: give exactly one of {', '.join(source_type.location_keys)} "
-                f"for type {kind!r}"
-            )
-        location = given[0] if given else ""
-        options = {key: default for key, default in source_type.option_keys}
-        options.update(
-            {k: v.strip() for k, v in entry.items() if k not in ("type", "name")}
-        )
-        path = root / options.pop("path") if location == "path" else None
-        name = entry.get("name") or _default_name(kind, path, options)
-        if not _NAME.match(name):
-            raise SettingsError(
-                f"{where}: 'name' {name!r} must be letters, digits, '.', '_' or '-'"
-            )
-        if any(spec.name == name for spec in specs):
-            raise SettingsError(
-                f"{where}: two sources are named {name!r}; give each a distinct 'name'"
-            )
-        specs.append(SourceSpec(kind, name, path, MappingProxyType(options)))
+        specs.append(spec)
     return tuple(specs)
+
+
+def _source_spec(where: str, entry: object, root: Path) -> SourceSpec:
+    """One entry of ``COMMUNITY_SOURCES`` (``where`` names it), checked."""
+    if not isinstance(entry, Mapping):
+        raise SettingsError(
+            f"{where}: must be a dict such as {{'type': ..., 'path': ...}}"
+        )
+    kind = entry.get("type")
+    if kind not in SOURCE_TYPES:
+        raise SettingsError(
+            f"{where}: 'type' must be one of {', '.join(sorted(SOURCE_TYPES))}, "
+            f"not {kind!r}"
+        )
+    source_type = SOURCE_TYPES[kind]
+    _check_source_keys(where, entry, kind)
+    given = [key for key in source_type.location_keys if key in entry]
+    if source_type.location_keys and len(given) != 1:
+        raise SettingsError(
+            f"{where}: give exactly one of {', '.join(source_type.location_keys)} "
+            f"for type {kind!r}"
+        )
+    options = {key: default for key, default in source_type.option_keys}
+    options.update(
+        {k: v.strip() for k, v in entry.items() if k not in ("type", "name")}
+    )
+    path = root / options.pop("path") if given == ["path"] else None
+    name = entry.get("name") or _default_name(kind, path, options)
+    if not _NAME.match(name):
+        raise SettingsError(
+            f"{where}: 'name' {name!r} must be letters, digits, '.', '_' or '-'"
+        )
+    return SourceSpec(kind, name, path, MappingProxyType(options))
+
+
+def _check_source_keys(where: str, entry: Mapping[str, Any], kind: str) -> None:
+    """Every key of the entry is one its type knows, each a non-empty string."""
+    source_type = SOURCE_TYPES[kind]
+    allowed = {"type", "name", *source_type.location_keys}
+    allowed |= {key for key, _ in source_type.option_keys}
+    for key, value in entry.items():
+        if key not in allowed:
+            raise SettingsError(
+                f"{where}: unknown key {key!r} for type {kind!r} "
+                f"(allowed: {', '.join(sorted(allowed))})"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(f"{where}: {key!r} must be a non-empty string")
 
 
 def _default_name(kind: str, path: Path | None, options: Mapping[str, str]) -> str:

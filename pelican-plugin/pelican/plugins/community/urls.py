@@ -5,36 +5,16 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from collections.abc import Callable
-from functools import lru_cache, update_wrapper
-from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlsplit
 
-_F = TypeVar("_F", bound=Callable[[Any], str])
+from .memo import remembered
 
-
-_REMEMBERING: list[Callable[[], None]] = []
-
-
-def forget_remembered() -> None:
-    """Forget the URLs remembered (strangers' text: not kept between builds
-    of a long-running ``pelican --autoreload``)."""
-    for clear in _REMEMBERING:
-        clear()
-
-
-def _remembered(function: _F) -> _F:
-    """``function`` with its answers for the last few thousand strings kept:
-    a large archive names the same sites and posts on thousands of records,
-    and reading a URL apart is the dearest step of reading a record.
-    (Anything but a string is passed through, never cached.)"""
-    cached = lru_cache(maxsize=16384)(function)
-    _REMEMBERING.append(cached.cache_clear)
-
-    def lookup(value: Any) -> str:
-        return cached(value) if type(value) is str else function(value)
-
-    return cast(_F, update_wrapper(lookup, function))
+#: Functions read a URL apart once per distinct value within a computation or
+#: a read (``memo.py``): a large archive names the same sites and posts on
+#: thousands of records, and reading a URL apart is the dearest step of
+#: reading a record. The addresses of people repeat; those of pages and
+#: posts (``host_of``, ``post_path``) are many: their tables stay small.
+_PER_PAGE = 16384
 
 
 # Homepages of shared platforms: a bare one says nothing about who someone is.
@@ -126,7 +106,7 @@ _EMAIL_IN_URL = re.compile(
 )
 
 
-@_remembered
+@remembered()
 def safe_http_url(value: object) -> str:
     """Return ``value`` as a clean absolute http(s) URL, or "" if it is not one.
 
@@ -173,7 +153,7 @@ def safe_http_url(value: object) -> str:
     return url
 
 
-@_remembered
+@remembered()
 def public_http_url(value: object) -> str:
     """Like :func:`safe_http_url`, for a link shown or archived for everyone
     (a commenter's site, avatar or permalink): "" also when the URL would
@@ -218,7 +198,7 @@ def split_http(url: str) -> tuple[str, str, str, str] | None:
     return plain["host"].lower(), path, query, fragment
 
 
-@_remembered
+@remembered(_PER_PAGE)
 def host_of(url: str) -> str:
     """The host name of a URL, in lower case ("" when it has none or is not
     a URL), as ``urlsplit(url).hostname`` reads it."""
@@ -252,7 +232,7 @@ def _host(parts) -> str:
     return PLATFORM_HOST_ALIASES.get(host, host)
 
 
-@_remembered
+@remembered()
 def url_key(url: str) -> str:
     """Identity key of a person's URL: scheme, ``www.``, case and trailing slash
     do not matter. "" when the URL identifies no one (not http(s), or the bare
@@ -286,7 +266,7 @@ def handle_key(handle: str) -> str:
     return ""
 
 
-@_remembered
+@remembered()
 def profile_handle_key(url: str) -> str:
     """Handle key of a profile URL (``https://instance/@user`` is
     ``@user@instance``; ``https://bsky.app/profile/x`` is Bluesky's ``x``)."""
@@ -329,7 +309,7 @@ def site_of_handle(key: str) -> str:
 _SHARED_HANDLE_HOSTS = (".bsky.social", ".brid.gy", ".bsky.app")
 
 
-@_remembered
+@remembered(_PER_PAGE)
 def post_path(url: str) -> str:
     """The part of a post URL that identifies the post, for matching.
 

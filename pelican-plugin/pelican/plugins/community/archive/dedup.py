@@ -51,9 +51,20 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
     The result does not depend on the order of ``items``; survivors keep
     their input order.
     """
-    # A key is held as one string, and a record without a twin as itself:
-    # a million records that are each one of a kind need no list apiece.
-    groups: dict[str, Interaction | list[Interaction]] = {}
+    # The groups are read by the choice and held by no name: they go
+    # before the survivors are gathered.
+    chosen, dropped = _choose_in_groups(_groups_of_copies(items))
+    return _survivors(items, chosen, dropped)
+
+
+_Group = Interaction | list[Interaction]
+
+
+def _groups_of_copies(items: list[Interaction]) -> dict[str, _Group]:
+    """The records by duplicate key. A key is held as one string, and a
+    record without a twin as itself: a million records that are each one
+    of a kind need no list apiece."""
+    groups: dict[str, _Group] = {}
     for item in items:
         key = duplicate_key(item)
         if key:
@@ -65,6 +76,14 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
                 found.append(item)
             else:
                 groups[joined] = [found, item]  # type: ignore[list-item]
+    return groups
+
+
+def _choose_in_groups(
+    groups: dict[str, _Group],
+) -> tuple[dict[tuple[str, str], Interaction], set[tuple[str, str]]]:
+    """Of each group of copies, the record kept (by (source, id)) and the
+    copies dropped."""
     chosen: dict[tuple[str, str], Interaction] = {}
     dropped: set[tuple[str, str]] = set()
     for group in groups.values():
@@ -83,7 +102,16 @@ def dedupe_interactions(items: list[Interaction]) -> list[Interaction]:
                 continue
             dropped.add((item.source, item.id))
         dropped.discard((best.source, best.id))
-    del groups
+    return chosen, dropped
+
+
+def _survivors(
+    items: list[Interaction],
+    chosen: dict[tuple[str, str], Interaction],
+    dropped: set[tuple[str, str]],
+) -> list[Interaction]:
+    """``items`` without the dropped copies and the withheld, each chosen
+    one in its place, each (source, id) once, in input order."""
     survivors: list[Interaction] = []
     seen: dict[str, set[str]] = {}  # source -> ids (the records' own strings)
     for item in items:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..fetcher import BudgetSpent, Fetcher, FetchError
+from ..memo import Memo
 from ..model import PostRef
 from ..settings import CommunitySettings
 from ..sources import SOURCE_TYPES, SourceSpec
@@ -160,7 +161,9 @@ class _Job:
     client: Client
 
     def run(self) -> Outcome:
-        return self.work(self.client)
+        # What the job remembers (names, addresses) dies with it.
+        with Memo():
+            return self.work(self.client)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
+from ..memo import Memo
 from ..model import SourceResult
 from ..progress import progress_bar
 from ..sources import SOURCE_TYPES, Reader, SourceSpec
@@ -66,7 +67,8 @@ def _changed_sources(
                 result = None
             else:
                 read_file = cast(Reader, source_type.read_file)
-                with _bar_while_reading(spec.path, progress):
+                # What the reader remembers (names, addresses) dies with the read.
+                with _bar_while_reading(spec.path, progress), Memo():
                     result = read_file(spec.path, spec.name, **options)
         if result is not None:
             for warning in result.warnings:

@@ -10,17 +10,17 @@ of one of its URLs) hides that whole person: the author said who that is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlsplit
 
+from ..memo import Memo
 from ..model import Interaction
 from ..names import name_key
 from ..urls import handle_key, site_host, url_key
-from .identity import Identity, interaction_keys, signed_name_key
+from .identity import Identity, Signatures
 from .people_file import HideRule, PersonEntry
 
 
-def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
+def hides_entry(entry: PersonEntry | None, rules: Rules) -> bool:
     """Whether a rule names this people-file entry (one of its names, URLs
     or handles, or the domain of one of its URLs): the whole person is
     hidden then, pinned or not."""
@@ -28,7 +28,7 @@ def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
         return False
     if not rules:
         return False
-    index = _index(rules)
+    index = rule_index(rules)
     return (
         not index.names.isdisjoint(name_key(name) for name in entry.names)
         or not index.keys.isdisjoint(entry.identity_keys())
@@ -37,20 +37,23 @@ def hides_entry(entry: PersonEntry | None, rules: tuple[HideRule, ...]) -> bool:
 
 
 def hidden_interactions(
-    identity: Identity, rules: tuple[HideRule, ...]
+    identity: Identity, rules: Rules, signatures: Signatures | None = None
 ) -> list[Interaction]:
     """The person's interactions that a rule matches by what each one shows:
     its name, its author's address or handle, or where it was written (a
-    mention's page counts: that is where a spoofed mention comes from)."""
+    mention's page counts: that is where a spoofed mention comes from).
+    ``signatures``: the computation's (each signature read once)."""
     if not rules:
         return []
-    index = _index(rules)
+    index = rule_index(rules)
+    signatures = signatures or Signatures(Memo())
+    name_key_of, keys_of = signatures.name_key, signatures.keys
     # A person signs many interactions alike: each signature (the name, keys
     # and site the rules compare) is checked once.
     signed: dict[tuple[str, frozenset[str], str], bool] = {}
     hidden = []
     for item in identity.items:
-        name, keys = signed_name_key(item), interaction_keys(item)
+        name, keys = name_key_of[item.author_name], keys_of(item)
         signature = (name, keys, item.author_url)
         by_author = signed.get(signature)
         if by_author is None:
@@ -65,15 +68,19 @@ def hidden_interactions(
 
 
 @dataclass(frozen=True)
-class _RuleIndex:
+class RuleIndex:
     """The rules' terms gathered by what they compare, so that checking an
-    interaction costs a few set lookups whatever the number of rules."""
+    interaction costs a few set lookups whatever the number of rules. Made
+    once per computation (:func:`rule_index`) and passed to each check."""
 
     names: frozenset[str]  #: name keys of ``name`` rules
     keys: frozenset[str]  #: identity keys of ``handle`` and ``url`` rules
     sites: frozenset[str]  #: hosts of ``url`` rules that name a bare site
     domains: frozenset[str]  #: ``domain`` rules: the domain and its subdomains
     terms: tuple[str, ...]  #: the sites and domains, as a URL writes them
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.keys or self.sites or self.domains)
 
     def hides_url_host(self, url: str) -> bool:
         """Whether a rule hides the site ``url`` is on."""
@@ -101,8 +108,14 @@ class _RuleIndex:
         return False
 
 
-@lru_cache(maxsize=16)
-def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
+#: The rules as the people file gives them, or already gathered.
+Rules = tuple[HideRule, ...] | RuleIndex
+
+
+def rule_index(rules: Rules) -> RuleIndex:
+    """The rules gathered by what they compare (as they are, if already)."""
+    if isinstance(rules, RuleIndex):
+        return rules
     names, keys, sites, domains = set(), set(), set(), set()
     for rule in rules:
         key, host = _rule_terms(rule)
@@ -115,7 +128,7 @@ def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
             sites.add(host)
     keys.discard("")
     sites.discard("")
-    return _RuleIndex(
+    return RuleIndex(
         frozenset(names),
         frozenset(keys),
         frozenset(sites),
@@ -124,7 +137,6 @@ def _index(rules: tuple[HideRule, ...]) -> _RuleIndex:
     )
 
 
-@lru_cache(maxsize=1024)
 def _rule_terms(rule: HideRule) -> tuple[str, str]:
     """What a rule compares, normalized once: (identity key, host or domain).
 

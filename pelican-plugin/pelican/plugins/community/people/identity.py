@@ -32,10 +32,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter
 from urllib.parse import unquote
 
+from ..memo import Memo
 from ..model import Interaction
 from ..names import PLACEHOLDER_NAMES, is_sample_comment, name_key
 from ..urls import account_of, identity_keys
@@ -50,23 +50,10 @@ AUTHOR_BY_NAME = "author by name"
 LOOKS_LIKE_AUTHOR = "looks like the author"
 
 
-# The same few thousand people write most interactions: the normalizers run
-# once per distinct name or address, not once per interaction. Bounded, and
-# emptied by :func:`clear_caches` after each computation.
-_CACHE_SIZE = 1 << 18
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _name_key(name: str) -> str:
-    return name_key(name)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
 def _identity_keys(url: str, handle: str) -> frozenset[str]:
     return frozenset(identity_keys(url, handle))
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def _accounts(keys: frozenset[str]) -> dict[str, frozenset[str]]:
     """The keys grouped by where they live (:func:`urls.account_of`)."""
     found: dict[str, set[str]] = defaultdict(set)
@@ -76,16 +63,74 @@ def _accounts(keys: frozenset[str]) -> dict[str, frozenset[str]]:
     return {where: frozenset(accounts) for where, accounts in found.items()}
 
 
-def clear_caches() -> None:
-    """Forget the memoized names and addresses (they hold strangers' text)."""
-    for cached in (
-        _name_key,
-        _identity_keys,
-        _keys_with_email,
-        _one_name,
-        _accounts,
-    ):
-        cached.cache_clear()
+def _keys_with_email(
+    url: str, handle: str, author_key: str, name: str
+) -> frozenset[str]:
+    """An email key holds only under the name it was signed with (an email
+    seen under two names is no public link between them), and never under
+    a placeholder name."""
+    keys = _identity_keys(url, handle)
+    signed = name_key(name)
+    if not author_key or signed in PLACEHOLDER_NAMES:
+        return keys
+    return keys | {f"email:{author_key}#{signed}"}
+
+
+def _one_name(key: str) -> frozenset[str]:
+    return frozenset((key,))
+
+
+class Signatures:
+    """What the merge reads of each interaction's author (its keys, its
+    name's key), worked out once per distinct signature: the same few
+    thousand people write most interactions. The answers live in the
+    tables of one computation's memo (``memo.py``) and die with it."""
+
+    __slots__ = ("_accounts", "_extra_keys", "_keys", "_one_name", "name_key")
+
+    def __init__(self, memo: Memo) -> None:
+        #: a name -> its key (:func:`names.name_key`), shared with the whole
+        #: computation (one table per memo)
+        self.name_key = memo.table(name_key)
+        self._keys = memo.spread_table(_keys_with_email)
+        self._extra_keys = memo.spread_table(_identity_keys)
+        self._accounts = memo.table(_accounts)
+        self._one_name = memo.table(_one_name)
+
+    def keys(self, item: Interaction) -> frozenset[str]:
+        """The keys of ``item``'s author, shared between the interactions of
+        one author (see :func:`_keys_with_email`)."""
+        keys = self._keys[
+            (item.author_url, item.author_handle, item.author_key, item.author_name)
+        ]
+        if item.extra:
+            # A Mastodon profile's verified website; a Bluesky DID's handle.
+            keys = keys | self._extra_keys[(item.extra.get("verified_url", ""), "")]
+            keys = keys | self._extra_keys[("", item.extra.get("handle", ""))]
+        return keys
+
+    def accounts(self, keys: frozenset[str]) -> dict[str, frozenset[str]]:
+        return self._accounts[keys]
+
+    def names(self, key: str) -> frozenset[str]:
+        """The names set of a node signed with name key ``key``."""
+        return _NO_NAME if key in PLACEHOLDER_NAMES else self._one_name[key]
+
+    def forget(self) -> None:
+        """Let go of every signature's keys (the merge is done); the name
+        keys stay: the rest of the computation reads them."""
+        for table in (self._keys, self._extra_keys, self._accounts, self._one_name):
+            table.clear()
+
+    def is_anonymous(self, item: Interaction) -> bool:
+        """Signed by nobody: a placeholder name (or none), no URL or handle
+        (an email under a placeholder name identifies no one either), or a
+        blog engine's sample comment."""
+        return (
+            self.name_key[item.author_name] in PLACEHOLDER_NAMES
+            and not item.author_is_me
+            and not self.keys(item)
+        ) or is_sample(item)
 
 
 @dataclass(slots=True)
@@ -106,45 +151,7 @@ class Identity:
         return self.author in (AUTHOR, AUTHOR_BY_NAME)
 
 
-def interaction_keys(item: Interaction) -> frozenset[str]:
-    """Strong identity keys of an interaction's author (shared: not a copy)."""
-    return _frozen_keys(item)
-
-
-def signed_name_key(item: Interaction) -> str:
-    """The name key of the name ``item`` was signed with (remembered until
-    :func:`clear_caches`)."""
-    return _name_key(item.author_name)
-
-
-def _frozen_keys(item: Interaction) -> frozenset[str]:
-    """The keys of ``item``'s author, shared between the interactions of one
-    author. An email key holds only under the name it was signed with (an
-    email seen under two names is no public link between them), and never
-    under a placeholder name."""
-    keys = _keys_with_email(
-        item.author_url, item.author_handle, item.author_key, item.author_name
-    )
-    if item.extra:
-        # A Mastodon profile's verified website; a Bluesky DID's handle.
-        keys = keys | _identity_keys(item.extra.get("verified_url", ""), "")
-        keys = keys | _identity_keys("", item.extra.get("handle", ""))
-    return keys
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _keys_with_email(
-    url: str, handle: str, author_key: str, name: str
-) -> frozenset[str]:
-    keys = _identity_keys(url, handle)
-    signed = _name_key(name)
-    if not author_key or signed in PLACEHOLDER_NAMES:
-        return keys
-    return keys | {f"email:{author_key}#{signed}"}
-
-
 _NO_NAME: frozenset[str] = frozenset()
-_one_name = lru_cache(maxsize=_CACHE_SIZE)(lambda key: frozenset((key,)))
 
 
 def _all_compatible(accounts: list[dict[str, frozenset[str]]]) -> bool:
@@ -237,7 +244,7 @@ class _Author:
             for where, account in [account_of(key)]
             if where == "site"
         )
-        names = frozenset(_name_key(n) for n in me.names if n) - PLACEHOLDER_NAMES
+        names = frozenset(name_key(n) for n in me.names if n) - PLACEHOLDER_NAMES
         return cls(names, keys, hosts, syndicating - keys)
 
     def wrote(self, item: Interaction, keys: frozenset[str]) -> bool:
@@ -245,7 +252,7 @@ class _Author:
         if item.author_is_me or not self.keys.isdisjoint(keys):
             return True
         if not self.syndicating.isdisjoint(keys):
-            name = _name_key(item.author_name)
+            name = name_key(item.author_name)
             if name in self.names or name in _first_names(self.names):
                 return True
         return bool(self.hosts) and any(
@@ -266,8 +273,10 @@ class _Merger:
         author: _Author,
         entries: tuple[PersonEntry, ...],
         items: list[Interaction],
+        signatures: Signatures,
     ):
         self.author = author
+        self.signatures = signatures
         self.entries = list(entries)
         self.items = items
         #: node 0 is the author; then the entries; then the signatures
@@ -293,9 +302,10 @@ class _Merger:
         #: the first interaction of each signature's node, in node order
         self.signed_by: list[Interaction] = []
         signed: dict[tuple[frozenset[str], str, bool], int] = {}
+        keys_of, name_key_of = signatures.keys, signatures.name_key
         for item in items:
-            keys = _frozen_keys(item)
-            key = _name_key(item.author_name)
+            keys = keys_of(item)
+            key = name_key_of[item.author_name]
             signature = (keys, key, item.author_is_me)
             node = signed.get(signature) if keys else None
             if node is None:
@@ -304,9 +314,7 @@ class _Merger:
                     signed[signature] = node
                 self.signed_by.append(item)
                 self.keys.append(keys)
-                self.names.append(
-                    _NO_NAME if key in PLACEHOLDER_NAMES else _one_name(key)
-                )
+                self.names.append(signatures.names(key))
             self.node_of.append(node)
         self.parent = list(range(len(self.keys)))
         #: roots that take no part in merging by name (the author's)
@@ -403,7 +411,8 @@ class _Merger:
             return merged
         if not _is_full_name(name):
             return False
-        if _all_compatible([_accounts(self.keys[m]) for m in members]):
+        accounts = self.signatures.accounts
+        if _all_compatible([accounts(self.keys[m]) for m in members]):
             for member in members[1:]:
                 self.union(members[0], member)
             return True
@@ -433,17 +442,6 @@ class _Merger:
         return [by_root[root] for root in sorted(by_root)]
 
 
-def is_anonymous(item: Interaction) -> bool:
-    """Signed by nobody: a placeholder name (or none), no URL or handle (an
-    email under a placeholder name identifies no one either), or a blog
-    engine's sample comment."""
-    return (
-        _name_key(item.author_name) in PLACEHOLDER_NAMES
-        and not item.author_is_me
-        and not _frozen_keys(item)
-    ) or is_sample(item)
-
-
 def is_sample(item: Interaction) -> bool:
     """A blog engine's sample comment ("Mr WordPress"): nobody wrote it."""
     return item.kind == "comment" and is_sample_comment(
@@ -455,17 +453,25 @@ _id_of = attrgetter("id")
 _source_of = attrgetter("source")
 
 
-def merge_identities(items: list[Interaction], people: PeopleFile) -> list[Identity]:
+def merge_identities(
+    items: list[Interaction], people: PeopleFile, signatures: Signatures | None = None
+) -> list[Identity]:
     """Group the interactions into people, with people-file entries
     attached and the author's marked (``Identity.author``). Anonymous
     interactions (no name, no URL, no key) belong to no one and are left
-    out."""
+    out. ``signatures``: the computation's (each signature read once);
+    without it, the merge's own, gone when it returns."""
+    signatures = signatures or Signatures(Memo())
     # By source, then id: sorted by the id, then stably by the source (no
     # key tuple per interaction).
-    ordered = sorted((item for item in items if not is_anonymous(item)), key=_id_of)
+    anonymous = signatures.is_anonymous
+    ordered = sorted((item for item in items if not anonymous(item)), key=_id_of)
     ordered.sort(key=_source_of)
     merger = _Merger(
-        _Author.of(people, syndicating_accounts(ordered)), people.entries, ordered
+        _Author.of(people, syndicating_accounts(ordered)),
+        people.entries,
+        ordered,
+        signatures,
     )
     merger.merge_the_author()
     merger.merge_strong_keys()

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import PeopleFileError
+from ..memo import Memo
 from ..model import Interaction
 from ..names import clean_name, name_key
 from ..urls import handle_key, safe_http_url, url_key
-from .identity import PLACEHOLDER_NAMES, Identity, interaction_keys
+from .identity import PLACEHOLDER_NAMES, Identity, Signatures
 from .people_file import LIST_FIELDS, PeopleFile, PersonEntry, read_people_yaml
 
 if TYPE_CHECKING:
@@ -52,12 +53,35 @@ def entry_for(identity: Identity, name: str, people: PeopleFile) -> NewEntry:
     often committed.
     """
     entry = identity.entry
-    names = [name, *(entry.names if entry else ())]
-    urls = list(entry.urls if entry else ())
-    handles = list(entry.handles if entry else ())
+    items = sorted(identity.items, key=lambda i: (i.published or "9999", i.id))
+    urls, handles = _addresses_used(
+        items, list(entry.urls if entry else ()), list(entry.handles if entry else ())
+    )
+    claimed = {
+        name_key(n)
+        for other in people.entries
+        if other is not entry
+        for n in other.names
+    }
+    names = _with_aliases(items, [name, *(entry.names if entry else ())], claimed)
+    return NewEntry(
+        name=name,
+        aliases=tuple(
+            n for n in dict.fromkeys(names[1:]) if name_key(n) != name_key(name)
+        ),
+        urls=tuple(urls),
+        handles=tuple(handles),
+        note=entry.note if entry else "",
+    )
+
+
+def _addresses_used(
+    items: list[Interaction], urls: list[str], handles: list[str]
+) -> tuple[list[str], list[str]]:
+    """``urls`` and ``handles`` with every other one ``items`` used added,
+    in the order first used (one per key)."""
     url_keys = {url_key(u) for u in urls}
     handle_keys = {handle_key(h) for h in handles}
-    items = sorted(identity.items, key=lambda i: (i.published or "9999", i.id))
     for item in items:
         for url in _urls_of(item):
             key = url_key(url)
@@ -69,29 +93,25 @@ def entry_for(identity: Identity, name: str, people: PeopleFile) -> NewEntry:
             if key and key not in handle_keys:
                 handle_keys.add(key)
                 handles.append(handle.strip())
-    claimed = {
-        name_key(n)
-        for other in people.entries
-        if other is not entry
-        for n in other.names
-    }
+    return urls, handles
+
+
+def _with_aliases(
+    items: list[Interaction], names: list[str], claimed: set[str]
+) -> list[str]:
+    """``names`` with the other names ``items`` were signed with where
+    nothing but the name tied the comment to them (none another entry
+    ``claimed``, no placeholder)."""
+    signatures = Signatures(Memo())
     known = {name_key(n) for n in names}
     for item in items:
         alias = clean_name(item.author_name)
         key = name_key(alias)
-        name_only = not interaction_keys(item)
+        name_only = not signatures.keys(item)
         if name_only and key not in known | claimed and key not in PLACEHOLDER_NAMES:
             known.add(key)
             names.append(alias)
-    return NewEntry(
-        name=name,
-        aliases=tuple(
-            n for n in dict.fromkeys(names[1:]) if name_key(n) != name_key(name)
-        ),
-        urls=tuple(urls),
-        handles=tuple(handles),
-        note=entry.note if entry else "",
-    )
+    return names
 
 
 def _urls_of(item: Interaction) -> list[str]:

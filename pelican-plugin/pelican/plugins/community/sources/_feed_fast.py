@@ -32,6 +32,50 @@ from feedparser.urls import _urljoin, resolve_relative_uris
 
 from ._xml import _prolog_is_plain
 
+#: The feedparser releases this reader is tested with (the helpers above
+#: are not feedparser's public API): from the lowest the package allows
+#: (constraints-lowest.txt) up to, not including, the next minor release.
+TESTED_FEEDPARSER = ((6, 0, 11), (6, 1, 0))
+
+#: A comment feed with what the reader must read as feedparser does: an
+#: entity, HTML to sanitize and a relative link, a reply, a date. Read by
+#: both once per process before the fast reader is trusted (feed.py).
+SAMPLE_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Comments on: First light</title>
+<link>https://blog.example/first-light/</link>
+<item><title>By: Ann &amp; Bo</title>
+<link>https://blog.example/first-light/#comment-7</link>
+<dc:creator><![CDATA[Ann & Bo]]></dc:creator>
+<pubDate>Mon, 04 Mar 2013 15:00:00 +0000</pubDate>
+<guid isPermaLink="false">https://blog.example/?p=1#comment-7</guid>
+<description><![CDATA[Lovely &amp; bright.]]></description>
+<content:encoded><![CDATA[<p>In reply to
+<a href="https://blog.example/first-light/#comment-6">Cy</a>.</p>
+<p>Lovely <a href="/about/" onclick="x()">post</a> &amp;
+<script>x()</script>bright.</p>]]></content:encoded>
+</item></channel></rss>
+"""
+
+
+def untested_feedparser(version: str | None = None) -> str:
+    """Why the installed feedparser (or ``version``) is outside
+    :data:`TESTED_FEEDPARSER`, or "" when it is inside."""
+    import feedparser
+
+    version = feedparser.__version__ if version is None else version
+    low, high = TESTED_FEEDPARSER
+    parts = version.split(".")[:3]
+    numbers = tuple(int(part) for part in parts if part.isdigit())
+    if len(numbers) == len(parts) == 3 and low <= numbers < high:
+        return ""
+    return (
+        f"feedparser {version} is not a version it is tested with "
+        f"({'.'.join(map(str, low))} up to {'.'.join(map(str, high))}, not included)"
+    )
+
+
 _CHUNK = 1 << 16
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML = "http://www.w3.org/XML/1998/namespace"
@@ -394,9 +438,25 @@ class _EntryParts:
             raw["title"] = _settled(
                 element.text or "", "title", _declared_type(element), version
             )
+        self._add_id_and_link(raw, version)
+        for name in ("published", "updated"):
+            if name in texts:
+                text = _settled(texts[name].text or "", name, None, version)
+                raw[name + "_parsed"] = _parse_date(text)
+        self._add_content(raw, version)
+        if "author" in texts:
+            text = _settled(texts["author"].text or "", "author", None, version)
+            raw.update(_rss_author(text))
+        elif self.author is not None:
+            raw["author_detail"] = self.author
+        if self.reply_to is not None:
+            raw["thr_in-reply-to"] = self.reply_to
+        return raw
+
+    def _add_id_and_link(self, raw: dict, version: str) -> None:
         link = self.link(version)
-        if "guid" in texts:
-            element = texts["guid"]
+        if "guid" in self.texts:
+            element = self.texts["guid"]
             # feedparser reads Atom's id as a guid that is a permalink.
             is_link = element.tag == _A + "id" or (
                 _lower_keys(element.attrib).get("ispermalink", "true") == "true"
@@ -408,10 +468,9 @@ class _EntryParts:
                 link = raw["id"]
         if link is not None:
             raw["link"] = link
-        for name in ("published", "updated"):
-            if name in texts:
-                text = _settled(texts[name].text or "", name, None, version)
-                raw[name + "_parsed"] = _parse_date(text)
+
+    def _add_content(self, raw: dict, version: str) -> None:
+        texts = self.texts
         values = {
             name: _settled(
                 texts[name].text or "", name, _declared_type(texts[name]), version
@@ -423,14 +482,6 @@ class _EntryParts:
             raw["content"] = [{"value": values["content"]}]
         if values:
             raw["summary"] = values.get("summary", values.get("content"))
-        if "author" in texts:
-            text = _settled(texts["author"].text or "", "author", None, version)
-            raw.update(_rss_author(text))
-        elif self.author is not None:
-            raw["author_detail"] = self.author
-        if self.reply_to is not None:
-            raw["thr_in-reply-to"] = self.reply_to
-        return raw
 
     def link(self, version: str) -> str | None:
         """The entry's link: its RSS ``link`` or last alternate HTML Atom

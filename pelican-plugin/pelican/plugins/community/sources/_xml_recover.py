@@ -201,23 +201,8 @@ def iter_records(
                 recovery.repairs.append(f"line {fixed[0] or original_line}: {fixed[1]}")
                 elements = _iter_repaired(path, names, repair, base, insert_at, given)
                 continue
-        if failure.code == _JUNK_AFTER_END:
-            recovery.repairs.append(f"ignored what follows the end of the <{root}>")
+        if _ends_the_read(failure, recovery, root, records, original_line, where):
             return
-        if failure.code in _TRUNCATION or failure.code in _FATAL:
-            truncated = failure.code in _TRUNCATION
-            reason = (
-                "the file ends in the middle of the XML (truncated?): "
-                if truncated
-                else ""
-            ) + _reason(failure)
-            if records and truncated:
-                recovery.repairs.append(
-                    f"line {original_line}: {reason}; kept the {records} "
-                    f"<{record}> before it"
-                )
-                return
-            raise SourceError(f"{where}: {reason}. {_NEXT_STEP}") from None
         if failure.code == _INVALID_TOKEN and not repair.transcode:
             check_utf8(path, head)
         recovery.broken += 1
@@ -228,16 +213,8 @@ def iter_records(
             ) from None
         end = _record_end_after(path, offset, record)
         if end is None:
-            if records:
-                recovery.repairs.append(
-                    f"line {original_line}: stopped reading at XML that is not "
-                    f"well-formed ({_reason(failure)}); kept the {records} "
-                    f"<{record}> before it"
-                )
-                return
-            raise SourceError(
-                f"{where}: not well-formed XML ({_reason(failure)}). {_NEXT_STEP}"
-            ) from None
+            _stop_at_broken_xml(failure, recovery, records, original_line, where)
+            return
         recovery.skipped.append((original_line, _reason(failure)))
         spliced = True
         spliced_head = prelude + _declare(root_bytes, repair.declarations) + opened
@@ -245,6 +222,51 @@ def iter_records(
         base_line = original_line + _newlines(path, offset, end)
         base = end
         elements = _iter_spliced(path, names, spliced_head, end)
+
+
+def _ends_the_read(
+    failure: ParseError,
+    recovery: Recovery,
+    root: str,
+    records: int,
+    line: int,
+    where: str,
+) -> bool:
+    """Whether ``failure`` ends the read: what follows the root (ignored),
+    a file cut short after some records (kept); raises for a fatal error
+    or a file cut short before any record. False: a broken record, the
+    caller skips it."""
+    if failure.code == _JUNK_AFTER_END:
+        recovery.repairs.append(f"ignored what follows the end of the <{root}>")
+        return True
+    if failure.code not in _TRUNCATION and failure.code not in _FATAL:
+        return False
+    truncated = failure.code in _TRUNCATION
+    reason = (
+        "the file ends in the middle of the XML (truncated?): " if truncated else ""
+    ) + _reason(failure)
+    if records and truncated:
+        recovery.repairs.append(
+            f"line {line}: {reason}; kept the {records} <{recovery.record}> before it"
+        )
+        return True
+    raise SourceError(f"{where}: {reason}. {_NEXT_STEP}") from None
+
+
+def _stop_at_broken_xml(
+    failure: ParseError, recovery: Recovery, records: int, line: int, where: str
+) -> None:
+    """A broken record with no end to skip to: the records before it are
+    kept (noted in ``recovery``); with none, the file is refused."""
+    if not records:
+        raise SourceError(
+            f"{where}: not well-formed XML ({_reason(failure)}). {_NEXT_STEP}"
+        ) from None
+    recovery.repairs.append(
+        f"line {line}: stopped reading at XML that is not "
+        f"well-formed ({_reason(failure)}); kept the {records} "
+        f"<{recovery.record}> before it"
+    )
 
 
 def _repaired(

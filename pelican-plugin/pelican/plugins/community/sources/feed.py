@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
+import logging
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import feedparser
+
+    from ._feed_fast import FastFeed
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
@@ -22,6 +26,8 @@ from ..urls import public_http_url, safe_http_url
 from . import SourceSpec
 from ._files import read_bounded, string_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
+
+logger = logging.getLogger(__name__)
 
 #: Saved feeds larger than this are refused rather than read into memory.
 MAX_FEED_BYTES = 256 * 1024**2
@@ -91,6 +97,11 @@ def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
     parsed = _read_fast(data)
     if parsed is None:
         parsed = _read_with_feedparser(data, origin)
+    return _result(parsed, source_name, origin)
+
+
+def _result(parsed: _ParsedFeed, source_name: str, origin: str) -> SourceResult:
+    """The records of a feed read by either reader."""
     warnings = parsed.warnings
     if parsed.problem:
         if not parsed.entries:
@@ -143,18 +154,56 @@ class _ParsedFeed:
 def _read_fast(data: bytes) -> _ParsedFeed | None:
     """The standard library's streaming reading of a plain RSS 2.0 or Atom
     1.0 feed (about 20 times faster than feedparser), or None for any
-    document it does not understand with certainty."""
-    try:
-        from ._feed_fast import read_plain_feed
-    except ImportError:
-        # It calls a few of feedparser's own helpers, which are not its
-        # public API: a feedparser without them is read the slow way.
+    document it does not understand with certainty, or when the fast reader
+    does not fit the installed feedparser (:func:`_fast_reader`)."""
+    read_plain_feed = _fast_reader()
+    if read_plain_feed is None:
         return None
-
     fast = read_plain_feed(data)
     if fast is None:
         return None
     return _ParsedFeed(fast.entries, string_text(fast.title), fast.version)
+
+
+@functools.cache
+def _fast_reader() -> Callable[[bytes], FastFeed | None] | None:
+    """The fast reader, once per process, if it fits the installed
+    feedparser: it calls a few of feedparser's own helpers, which are not
+    its public API. A feedparser without them, of a version the reader was
+    not tested with, or that reads a sample feed otherwise than the reader
+    does, leaves every feed to feedparser alone (slower, never worse), said
+    in one DEBUG line. (A decision about the installed libraries, not a
+    memo: nothing read from a feed is kept here.)"""
+    try:
+        from . import _feed_fast
+    except ImportError as exc:
+        problem = f"it needs feedparser helpers this feedparser lacks ({exc})"
+    else:
+        problem = _feed_fast.untested_feedparser() or _reads_unlike_feedparser(
+            _feed_fast.read_plain_feed, _feed_fast.SAMPLE_FEED
+        )
+        if not problem:
+            return _feed_fast.read_plain_feed
+    logger.debug(
+        "community: comment feeds are read by feedparser alone, not by the "
+        "fast reader: %s",
+        problem,
+    )
+    return None
+
+
+def _reads_unlike_feedparser(
+    read_plain_feed: Callable[[bytes], FastFeed | None], sample: bytes
+) -> str:
+    """Why the fast reader's records of ``sample`` are not feedparser's, or ""."""
+    fast = read_plain_feed(sample)
+    if fast is None:
+        return "it does not read its sample feed"
+    ours = _ParsedFeed(fast.entries, string_text(fast.title), fast.version)
+    theirs = _read_with_feedparser(sample, "sample")
+    if _result(ours, "sample", "sample") != _result(theirs, "sample", "sample"):
+        return "its records of a sample feed are not feedparser's"
+    return ""
 
 
 def _read_with_feedparser(data: bytes, origin: str) -> _ParsedFeed:
@@ -201,16 +250,6 @@ def _parse(
     )
 
 
-def _public_url(value: object) -> str:
-    """:func:`public_http_url` of an address many comments share (the
-    commenter's site, the post's URL): checked once per distinct value."""
-    return _public_url_of(value) if isinstance(value, str) else ""
-
-
-# A large feed repeats its regulars' sites and its posts' URLs thousands of times.
-_public_url_of = lru_cache(maxsize=8192)(public_http_url)
-
-
 def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
     link = safe_http_url(raw.get("link"))
     feed_id = string_text(raw.get("id"))
@@ -236,8 +275,8 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         "published": to_utc_iso(raw.get("published_parsed"))
         or to_utc_iso(raw.get("updated_parsed")),
         "author_name": name,
-        "author_url": _public_url((raw.get("author_detail") or {}).get("href")),
-        "target_url": _public_url(
+        "author_url": public_http_url((raw.get("author_detail") or {}).get("href")),
+        "target_url": public_http_url(
             _post_url(link) or _post_url(safe_http_url(thread_href))
         ),
         "target_title": post_title or feed_title,

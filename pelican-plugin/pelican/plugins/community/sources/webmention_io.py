@@ -9,13 +9,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
+from ..memo import remembered
 from ..model import Interaction, SourceResult
 from ..urls import host_of, public_http_url
 from ..vouching import is_bridgy, page_host, vouches_for
@@ -402,7 +402,7 @@ def _site_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-@lru_cache(maxsize=8192)  # an author's link, on each of their mentions
+@remembered()  # an author's link, on each of their mentions (memo.py)
 def _profile_handle(url: str) -> str:
     """``https://host/@user`` -> ``@user@host``; ``https://bsky.app/profile/x``
     -> ``x``. Bridgy gives these as the author URL of social replies."""
@@ -421,12 +421,8 @@ def _profile_handle(url: str) -> str:
     return ""
 
 
+@remembered()  # one photo, on each of a person's mentions (memo.py)
 def _avatar_url(value: object) -> str:
-    return _avatar_of(value) if isinstance(value, str) else ""
-
-
-@lru_cache(maxsize=8192)  # one photo, on each of a person's mentions
-def _avatar_of(value: str) -> str:
     url = public_http_url(value)
     return "" if _EMAIL_HASH_AVATAR.search(url) else url
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
+from ..memo import remembered
 from ..model import Interaction, SourceResult
 from ..names import is_placeholder_email
 from ..storage import paused_gc
@@ -131,7 +132,7 @@ class _ExportReader:
             "published": _gmt_iso(fields.get("comment_date_gmt", ""))
             or to_utc_iso(fields.get("comment_date", "")),
             "author_name": _clean_author(fields.get("comment_author", "")),
-            "author_url": _author_url(fields.get("comment_author_url", "")),
+            "author_url": public_http_url(fields.get("comment_author_url", "")),
             "author_is_me": self.is_me(fields.get("comment_user_id", ""), email),
             "target_url": post.url,
             "target_slug": post.slug,
@@ -290,11 +291,10 @@ def _children_by_name(element: Element) -> dict[str, Element]:
     return {_tag_name(child.tag): child for child in reversed(element)}
 
 
-# A WXR file has a few dozen distinct tags and, in a large export, many
-# comments by the same people: caching keeps the per-comment cost low.
+# A WXR file has a few dozen distinct tags: each is read apart once per
+# process (the export format's names, nobody's data).
 _tag_name = lru_cache(maxsize=512)(local_name)
 _TAG_NAMES: dict[str, str] = {}
-_author_url = lru_cache(maxsize=8192)(public_http_url)
 
 
 def _is_wordpress_tag(tag: str) -> bool:
@@ -313,8 +313,9 @@ def _clean_name(value: str) -> str:
     return " ".join(html.unescape(value).split())
 
 
-# Regulars sign hundreds of comments with the same name.
-_clean_author = lru_cache(maxsize=8192)(_clean_name)
+# Regulars sign hundreds of comments with the same name: cleaned once per
+# read (in the read's memo, memo.py).
+_clean_author = remembered()(_clean_name)
 
 
 def _as_number(value: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -37,6 +38,22 @@ class YearOfConversation:
     @property
     def total(self) -> int:
         return self.new + self.returning
+
+
+def fewest_who_wrote(counts: Iterable[int], share: int = CONCENTRATION_SHARE) -> int:
+    """How few of the writers of ``counts`` (each one's comments and
+    mentions) wrote ``share`` percent of them all: the most prolific first,
+    until their running total reaches that share. The community page's
+    concentration line and the desk's years count alike."""
+    ordered = sorted(counts, reverse=True)
+    total = sum(ordered)
+    running = how_many = 0
+    for count in ordered:
+        if running * 100 >= share * total:
+            break
+        running += count
+        how_many += 1
+    return how_many
 
 
 @dataclass(frozen=True)
@@ -487,12 +504,8 @@ class Community:
         total = sum(count for count, _ in written)
         if len(written) < 5 or total < 20:
             return None
-        running = how_many = 0
-        for count, _ in written:
-            running += count
-            how_many += 1
-            if running * 100 >= CONCENTRATION_SHARE * total:
-                break
+        how_many = fewest_who_wrote(count for count, _ in written)
+        running = sum(count for count, _ in written[:how_many])
         return Concentration(
             people=how_many,
             share=round(running * 100 / total),

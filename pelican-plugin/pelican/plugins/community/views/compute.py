@@ -10,34 +10,27 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import attrgetter
-from typing import Any, TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 from markupsafe import Markup
 
+from ..memo import Memo, Table
 from ..model import Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
-from ..people.hiding import hidden_interactions, hides_entry
+from ..people.hiding import hidden_interactions, hides_entry, rule_index
 from ..people.identity import (
     AUTHOR,
     LOOKS_LIKE_AUTHOR,
     Identity,
-    clear_caches,
-    is_anonymous,
+    Signatures,
     merge_identities,
 )
 from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import ShareDetector, counted_as_share, is_bot
 from ..sanitize import clean_html
-from ..urls import (
-    forget_remembered,
-    public_http_url,
-    safe_http_url,
-    site_host,
-    url_key,
-)
+from ..urls import public_http_url, safe_http_url, site_host, url_key
 from .community import (
     Comment,
     Community,
@@ -53,15 +46,30 @@ from .post_words import PostWords, Words
 
 T = TypeVar("T")
 
-# Names and addresses repeat across a person's interactions: each distinct
-# one is cleaned once per computation (emptied when it ends).
-_CACHE_SIZE = 1 << 18
-_clean_name = lru_cache(maxsize=_CACHE_SIZE)(clean_name)
-_safe_url = lru_cache(maxsize=_CACHE_SIZE)(safe_http_url)
-_url_key = lru_cache(maxsize=_CACHE_SIZE)(url_key)
-_public_url = lru_cache(maxsize=_CACHE_SIZE)(public_http_url)
-_name_key = lru_cache(maxsize=_CACHE_SIZE)(name_key)
-_initials = lru_cache(maxsize=_CACHE_SIZE)(initials)
+
+@dataclass(frozen=True, slots=True)
+class _Cleaners:
+    """Names and addresses repeat across a person's interactions: each
+    distinct one is cleaned once, in the computation's memo (``memo.py``),
+    which dies with the computation."""
+
+    clean_name: Table[str, str]
+    initials: Table[str, str]
+    name_key: Table[str, str]
+    safe_url: Table[str, str]
+    url_key: Table[str, str]
+    public_url: Table[str, str]
+
+    @classmethod
+    def of(cls, memo: Memo) -> _Cleaners:
+        return cls(
+            memo.table(clean_name),
+            memo.table(initials),
+            memo.table(name_key),
+            memo.table(safe_http_url),
+            memo.table(url_key),
+            memo.table(public_http_url),
+        )
 
 
 @dataclass
@@ -74,32 +82,54 @@ class Computed:
     looks_like_author: list[Identity]
 
 
+class HandedOver(Generic[T]):
+    """Records handed over to the computation (a build's, read from the
+    archive for it alone): it takes them from ``records`` one by one, so
+    the list is empty once read and each record is let go as soon as the
+    computation is done with it. A caller that keeps its records (``check``
+    shows them) passes the plain list instead."""
+
+    __slots__ = ("records",)
+
+    def __init__(self, records: list[T]) -> None:
+        self.records = records
+
+    def taken(self) -> Iterator[T]:
+        """Each record in order, taken from the list as it is given."""
+        return _handed_over(self.records)
+
+
+Records = list[Interaction] | HandedOver[Interaction]
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the computation reads besides the records."""
+
+    people_file: PeopleFile
+    posts: list[PostRef]  #: sorted by date, then slug
+    regular_min_posts: int
+    max_depth: int
+
+
 def compute_community(
-    items: list[Interaction],
+    items: Records,
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int,
     *,
     max_depth: int,
-    consume: bool = False,
 ) -> Community:
     """Match, merge, classify and arrange every interaction; replies nest at
     most ``max_depth`` levels (COMMUNITY_MAX_DEPTH); deeper replies are
     listed flat at the last level, each saying whom it answers.
 
-    ``consume``: ``items`` is emptied once it has been read, and each
-    record is let go as soon as the computation is done with it (a build
-    hands over a large archive's records: they are not held twice, and
-    reactions are gone before the conversations are arranged)."""
-    return _compute_community(
-        items,
-        people_file,
-        posts,
-        regular_min_posts,
-        max_depth,
-        keep_identities=False,
-        consume=consume,
-    ).community
+    ``items`` as :class:`HandedOver` records: the list is emptied as it is
+    read, and each record is let go as soon as the computation is done with
+    it (a build hands over a large archive's records: they are not held
+    twice, and reactions are gone before the conversations are arranged)."""
+    inputs = _inputs(people_file, posts, regular_min_posts, max_depth)
+    return _compute(items, inputs, keep_identities=False).community
 
 
 def compute_with_identities(
@@ -111,208 +141,281 @@ def compute_with_identities(
     max_depth: int,
 ) -> Computed:
     """:func:`compute_community`, keeping who is who for ``check``."""
-    return _compute_community(items, people_file, posts, regular_min_posts, max_depth)
+    inputs = _inputs(people_file, posts, regular_min_posts, max_depth)
+    return _compute(items, inputs, keep_identities=True)
 
 
-def _forget(*cached: Any) -> None:
-    """Empty these memoized functions and those of the merge and of URLs
-    (they hold strangers' names and addresses)."""
-    for function in cached:
-        function.cache_clear()
-    clear_caches()
-    forget_remembered()
-
-
-def _compute_community(
-    items: list[Interaction],
+def _inputs(
     people_file: PeopleFile,
     posts: list[PostRef],
     regular_min_posts: int,
     max_depth: int,
-    *,
-    keep_identities: bool = True,
-    consume: bool = False,
-) -> Computed:
+) -> _Inputs:
+    ordered = sorted(posts, key=lambda p: (p.date, p.slug))
+    return _Inputs(people_file, ordered, regular_min_posts, max_depth)
+
+
+def _compute(items: Records, inputs: _Inputs, *, keep_identities: bool) -> Computed:
     """The community; with ``keep_identities``, each person's merged
     interactions too (``check`` reads them). Without it, each person's
-    merged identity is let go once the person is described and counted."""
-    try:
-        return _computed(
-            items,
-            people_file,
-            posts,
-            regular_min_posts,
-            max_depth,
-            keep_identities=keep_identities,
-            consume=consume,
+    merged identity is let go once the person is described and counted.
+
+    The steps hand their work on by one rule: what a step returns is read
+    by the next and held by no name here, so it goes when that step is
+    done (the records, then the merged identities), and what outlives a
+    step is an attribute of the computation, named for what it holds."""
+    # What the computation remembers (strangers' names and addresses) lives
+    # in this memo, and dies with it, whether the computation ends or fails.
+    with Memo() as memo:
+        work = _Computation(inputs, memo)
+        work.match(items.records if isinstance(items, HandedOver) else items)
+        work.sort_identities(work.merge(work.counted(items)))
+        work.describe_people(keep_identities)
+        # Everyone is merged and described: what was remembered to do it (a
+        # large archive's keys, sites and addresses) makes room for the
+        # conversations.
+        memo.forget(safe_http_url, url_key)
+        return work.result()
+
+
+class _Computation:
+    """One computation of the community, step by step: the state each step
+    leaves for the next, as attributes."""
+
+    def __init__(self, inputs: _Inputs, memo: Memo) -> None:
+        self.inputs = inputs
+        self.titles = {p.slug: p.title for p in inputs.posts}
+        self.signatures = Signatures(memo)
+        self.cleaners = _Cleaners.of(memo)
+        self.hide = rule_index(inputs.people_file.hide)
+        #: each record's post ("" for none)
+        self.slug_of: RecordMap[str] = RecordMap()
+        #: the mentions that are shares (no words of their own)
+        self.shares: set[tuple[str, str]] = set()
+        #: per post, the pages that link to it without naming an author
+        self.linked_from: dict[str, list[LinkedPage]] = {}
+        #: per post, reactions no listed person gave (nameless, a bot's)
+        self.unattributed: dict[str, Counter[str]] = defaultdict(Counter)
+        #: comments signed by nobody: no one's, yet in the conversation
+        self.anonymous: list[Interaction] = []
+        #: per post, the words set aside from handed-over records
+        self.words = PostWords()
+        # Filled by sort_identities: the author's own interactions, and
+        # those of accounts that only carry the author's name: in the
+        # conversation and the post's reaction totals, never in the community.
+        self.mine: list[Interaction] = []
+        #: the author's by name only: answers for the desk, no public badge
+        self.by_name: set[tuple[str, str]] = set()
+        self.unlisted: list[Interaction] = []
+        self.looks_like_author: list[Identity] = []
+        self.hidden_items: set[tuple[str, str]] = set()
+        self.shown: list[Identity] = []
+        #: the comments the author answered, and how often
+        self.answered: Counter[tuple[str, str]] = Counter()
+        # Filled by describe_people.
+        self.people: list[Person] = []
+        self.kept: list[tuple[Person, Identity]] = []  #: for ``check``
+        self.tallies = _Tallies(self.slug_of)
+        self.unmatched_targets: Counter[str] = Counter()
+        #: per unmatched address, its comments, and its old post's title
+        self.unmatched_comments: Counter[str] = Counter()
+        self.unmatched_titles: dict[str, str] = {}
+
+    def match(self, items: list[Interaction]) -> None:
+        """Each record's post; the nameless ones set apart. Nameless mentions
+        (a page that links, no author) are no one: folded into one line per
+        post. Nameless reactions still count on the post. Comments signed by
+        nobody ("Anonymous", no link, no email) are no one's: never counted,
+        yet their words stay in the post's conversation."""
+        slug_of = self.slug_of = PostMatcher(self.inputs.posts).match_all(items)
+        self.tallies = _Tallies(slug_of)
+        people_file = self.inputs.people_file
+        self.shares = ShareDetector(self.inputs.posts, people_file.me).shares_among(
+            items, slug_of
         )
-    finally:
-        _forget(_clean_name, _safe_url, _url_key, _public_url, _name_key, _initials)
+        nameless = [i for i in items if self.signatures.is_anonymous(i)]
+        self.linked_from = _linked_pages(
+            [i for i in nameless if i.kind == "mention"], slug_of, self.cleaners
+        )
+        _count_reactions(
+            self.unattributed, (i for i in nameless if not i.is_conversation), slug_of
+        )
+        self.anonymous = [
+            i for i in nameless if i.kind == "comment" and i.content.strip()
+        ]
 
+    def counted(self, items: Records) -> list[Interaction]:
+        """The records as they count: a share (a mention with no words of its
+        own) as a reaction, ``share``. Handed over, each comment or mention
+        goes on without its words (kept by post in ``words``, packed), so the
+        merge holds no text it does not read."""
+        handed_over = isinstance(items, HandedOver)
+        records = items.taken() if isinstance(items, HandedOver) else items
+        counted: list[Interaction] = []
+        shares = self.shares
+        for item in records:
+            if shares and item.kind == "mention" and (item.source, item.id) in shares:
+                item = counted_as_share(item)
+            if handed_over and item.content and item.is_conversation:
+                slug = self.slug_of[item]
+                # Words that reach no post are shown nowhere.
+                item = (
+                    self.words.set_aside(slug, item) if slug else item.without_content()
+                )
+            counted.append(item)
+        self.words.pack()
+        return counted
 
-def _computed(
-    items: list[Interaction],
-    people_file: PeopleFile,
-    posts: list[PostRef],
-    regular_min_posts: int,
-    max_depth: int,
-    *,
-    keep_identities: bool,
-    consume: bool,
-) -> Computed:
-    posts = sorted(posts, key=lambda p: (p.date, p.slug))
-    titles = {p.slug: p.title for p in posts}
-    slug_of = PostMatcher(posts).match_all(items)
-    # Nameless mentions (a page that links, no author) are no one: folded
-    # into one line per post. Nameless reactions still count on the post.
-    nameless = [i for i in items if is_anonymous(i)]
-    linked_from = _linked_pages([i for i in nameless if i.kind == "mention"], slug_of)
-    unattributed: dict[str, Counter[str]] = defaultdict(Counter)
-    _count_reactions(
-        unattributed, (i for i in nameless if not i.is_conversation), slug_of
-    )
-    # Comments signed by nobody ("Anonymous", no link, no email) are no one's:
-    # never counted, yet their words stay in the post's conversation.
-    anonymous = [i for i in nameless if i.kind == "comment" and i.content.strip()]
-    del nameless
-    # A share (a mention with no words of its own) is a reaction, ``share``.
-    # Handed over, the records are taken one by one from ``items``: each
-    # comment or mention goes on without its words (kept by post in
-    # ``words``, packed), so the merge below holds no text it does not read.
-    words = PostWords()
-    counted: list[Interaction] = []
-    shares = ShareDetector(posts, people_file.me).shares_among(items, slug_of)
-    for item in _handed_over(items) if consume else items:
-        if shares and item.kind == "mention" and (item.source, item.id) in shares:
-            item = counted_as_share(item)
-        if consume and item.content and item.is_conversation:
-            slug = slug_of[item]
-            # Words that reach no post are shown nowhere.
-            item = words.set_aside(slug, item) if slug else item.without_content()
-        counted.append(item)
-    words.pack()
-    del items  # what follows reads the records as they count
+    def merge(self, counted: list[Interaction]) -> list[Identity]:
+        """The records merged into people."""
+        return merge_identities(counted, self.inputs.people_file, self.signatures)
 
-    shown: list[Identity] = []
-    # The author's own interactions, and those of accounts that only carry
-    # the author's name: in the conversation and the post's reaction
-    # totals, never in the community.
-    mine: list[Interaction] = []
-    #: the author's by name only: answers for the desk, no public badge
-    by_name: set[tuple[str, str]] = set()
-    unlisted: list[Interaction] = []
-    looks_like_author: list[Identity] = []
-    hidden_items: set[tuple[str, str]] = set()
-    identities = merge_identities(counted, people_file)
-    del counted
-    for identity in identities:
-        if identity.author == AUTHOR:  # the proven author: never hidden
-            mine += identity.items
-            continue
-        if hides_entry(identity.entry, people_file.hide):
-            hidden_items |= {(i.source, i.id) for i in identity.items}
-            continue
+    def sort_identities(self, identities: list[Identity]) -> None:
+        """Who is shown, who is the author, who looks like them, what is
+        hidden."""
+        for identity in identities:
+            if identity.author == AUTHOR:  # the proven author: never hidden
+                self.mine += identity.items
+            elif hides_entry(identity.entry, self.hide):
+                self.hidden_items |= {(i.source, i.id) for i in identity.items}
+            else:
+                self._sort_reader(identity)
+        # The comments the author answered (only those are looked up: a map
+        # of every record would be one more entry per interaction).
+        answers = Counter((i.source, i.parent) for i in self.mine if i.parent)
+        self.answered = Counter(
+            {key: count for key, count in answers.items() if self.slug_of.holds(*key)}
+        )
+        # The merge and the hiding are done: what they remembered of every
+        # signature goes.
+        self.signatures.forget()
+
+    def _sort_reader(self, identity: Identity) -> None:
         # A rule hides what matches it, not everyone merged with it.
         hidden = {
-            (i.source, i.id) for i in hidden_interactions(identity, people_file.hide)
+            (i.source, i.id)
+            for i in hidden_interactions(identity, self.hide, self.signatures)
         }
         if hidden:
-            hidden_items |= hidden
+            self.hidden_items |= hidden
             identity.items = [
                 i for i in identity.items if (i.source, i.id) not in hidden
             ]
         if identity.is_author:
-            mine += identity.items
-            by_name |= {(i.source, i.id) for i in identity.items}
+            self.mine += identity.items
+            self.by_name |= {(i.source, i.id) for i in identity.items}
         elif identity.author == LOOKS_LIKE_AUTHOR:
-            unlisted += identity.items
-            looks_like_author.append(identity)
+            self.unlisted += identity.items
+            self.looks_like_author.append(identity)
         elif any(is_bot(i) for i in identity.items):
             # Accounts their platform flags as bots are never in the
             # community; what they tapped still counts on the post.
-            hidden_items |= {(i.source, i.id) for i in identity.items}
+            self.hidden_items |= {(i.source, i.id) for i in identity.items}
             _count_reactions(
-                unattributed,
+                self.unattributed,
                 (i for i in identity.items if not i.is_conversation),
-                slug_of,
+                self.slug_of,
             )
         elif identity.items or (identity.entry and identity.entry.pinned):
-            shown.append(identity)
+            self.shown.append(identity)
 
-    # The comments the author answered (only those are looked up: a map of
-    # every record would be one more entry per interaction).
-    answers = Counter((i.source, i.parent) for i in mine if i.parent)
-    answered: Counter[tuple[str, str]] = Counter(
-        {key: count for key, count in answers.items() if slug_of.holds(*key)}
-    )
-    del identities
-    # The merge is done: what it remembered of every signature goes.
-    clear_caches()
+    def describe_people(self, keep_identities: bool) -> None:
+        """Each person is described, then their interactions are added to
+        their posts' tallies; unless kept for ``check``, the person's merged
+        identity is let go right after (a large archive's likes do not wait
+        for the conversations)."""
+        first_records: list[tuple[str, str]] = []
+        shared: dict[tuple[object, ...], object] = {}
+        shown = self.shown if keep_identities else _handed_over(self.shown)
+        for identity in shown:
+            person = _person(identity, self, shared)
+            self.people.append(person)
+            first_records.append(_first_record(identity))
+            self.tallies.add(person, identity.items)
+            for item in identity.items:
+                if not self.slug_of[item]:
+                    self._unmatched(item)
+            if keep_identities:
+                self.kept.append((person, identity))
+        _assign_ids(self.people, first_records)
+        tell_apart(self.people)
+        _in_listing_order(self.people)
 
-    # Each person is described, then their interactions are added to their
-    # posts' tallies; unless kept for ``check``, the person's merged
-    # identity is let go right after (a large archive's likes do not wait
-    # for the conversations).
-    people: list[Person] = []
-    kept: list[tuple[Person, Identity]] = []  # for ``check``: who is who
-    first_records: list[tuple[str, str]] = []
-    tallies = _Tallies(slug_of)
-    unmatched_targets: Counter[str] = Counter()
-    unmatched_comments: Counter[str] = Counter()
-    unmatched_titles: dict[str, str] = {}
-    shared: dict[tuple, object] = {}
-    for identity in shown if keep_identities else _handed_over(shown):
-        person = _person(identity, slug_of, titles, answered, regular_min_posts, shared)
-        people.append(person)
-        first_records.append(_first_record(identity))
-        tallies.add(person, identity.items)
-        for item in identity.items:
-            if not slug_of[item]:
-                address = unmatched_address(item)
-                unmatched_targets[address] += 1
-                if item.kind == "comment":
-                    unmatched_comments[address] += 1
-                if item.target_title and address not in unmatched_titles:
-                    unmatched_titles[address] = item.target_title
-        if keep_identities:
-            kept.append((person, identity))
-    _assign_ids(people, first_records)
-    del first_records
-    tell_apart(people)
-    _in_listing_order(people)
+    def _unmatched(self, item: Interaction) -> None:
+        address = unmatched_address(item)
+        self.unmatched_targets[address] += 1
+        if item.kind == "comment":
+            self.unmatched_comments[address] += 1
+        if item.target_title and address not in self.unmatched_titles:
+            self.unmatched_titles[address] = item.target_title
 
-    # Everyone is merged and described: what was remembered to do it (a
-    # large archive's keys, sites and addresses) makes room for the
-    # conversations.
-    _forget(_safe_url, _url_key)
+    def post_views(self) -> dict[str, PostCommunity]:
+        """Each post's thanks, reactions and conversation. Each post's
+        comments are let go once its conversation is packed."""
+        tallies = self.tallies
+        threader = _Threader(
+            tallies.person_of,
+            {(item.source, item.id) for item in self.anonymous + self.unlisted},
+            self.by_name,
+            self.inputs.max_depth,
+            self.cleaners,
+        )
+        tallies.add_no_ones((*self.mine, *self.unlisted, *self.anonymous))
+        views: dict[str, PostCommunity] = {}
+        for post in self.inputs.posts:
+            view = self._post_view(post, threader)
+            if view is not None:
+                views[post.slug] = view
+        return views
 
-    post_views = _post_views(
-        tallies,
-        mine,
-        by_name,
-        unlisted,
-        anonymous,
-        hidden_items,
-        posts,
-        unattributed,
-        linked_from,
-        max_depth,
-        words,
-    )
-    community = Community(
-        people=people,
-        posts=post_views,
-        unmatched=sum(unmatched_targets.values()),
-        post_order=[p.slug for p in posts],
-        unmatched_targets=dict(unmatched_targets),
-        unmatched_comments=dict(unmatched_comments),
-        unmatched_titles=unmatched_titles,
-    )
-    return Computed(
-        community,
-        {person.id: identity for person, identity in kept},
-        looks_like_author,
-    )
+    def _post_view(self, post: PostRef, threader: _Threader) -> PostCommunity | None:
+        slug = post.slug
+        tallies = self.tallies
+        items = sorted(tallies.conversations.pop(slug, []), key=in_time_order)
+        counted = tallies.reactions.get(slug)
+        extra_reactions = self.unattributed.get(slug)
+        links = self.linked_from.get(slug, [])
+        if not items and not counted and not extra_reactions and not links:
+            return None
+        view = PostCommunity(slug, linked_from=links)
+        for tally in (extra_reactions, counted):
+            for kind, count in (tally or {}).items():
+                view.reactions[kind] += count
+        seen: set[str] = set()
+        for item in items:
+            who = tallies.person_of.get(item)
+            if who is not None and who.id not in seen:
+                seen.add(who.id)
+                first_time = tallies.first_post.get(id(who)) == slug
+                view.thanks.append(Thanks(who, first_time))
+        view.reactors = tallies.reactors(slug, seen)
+        # Packed at once: a large archive's comments, threaded and
+        # sanitized, would otherwise all be in memory together.
+        hidden = self.hidden_items
+        view.keep_packed(
+            threader.thread(
+                [i for i in items if (i.source, i.id) not in hidden],
+                self.words.take(slug),
+                site_host(post.url),
+            )
+        )
+        return view
+
+    def result(self) -> Computed:
+        community = Community(
+            people=self.people,
+            posts=self.post_views(),
+            unmatched=sum(self.unmatched_targets.values()),
+            post_order=[p.slug for p in self.inputs.posts],
+            unmatched_targets=dict(self.unmatched_targets),
+            unmatched_comments=dict(self.unmatched_comments),
+            unmatched_titles=self.unmatched_titles,
+        )
+        return Computed(
+            community,
+            {person.id: identity for person, identity in self.kept},
+            self.looks_like_author,
+        )
 
 
 def unmatched_address(item: Interaction) -> str:
@@ -338,46 +441,42 @@ def _count_reactions(
 
 
 def _linked_pages(
-    items: list[Interaction], slug_of: RecordMap[str]
+    items: list[Interaction], slug_of: RecordMap[str], cleaners: _Cleaners
 ) -> dict[str, list[LinkedPage]]:
     """Per post, the pages that link to it without naming an author: one
     each (http(s) only), in the order they linked."""
     pages: dict[str, dict[str, LinkedPage]] = defaultdict(dict)
     for item in sorted(items, key=in_time_order):
         slug = slug_of[item]
-        url = _safe_url(item.url)
+        url = cleaners.safe_url[item.url]
         host = site_host(url)
         if slug and url:
-            pages[slug].setdefault(_url_key(url) or url, LinkedPage(host, url))
+            pages[slug].setdefault(cleaners.url_key[url] or url, LinkedPage(host, url))
     return {slug: list(found.values()) for slug, found in pages.items()}
 
 
 def _person(
-    identity: Identity,
-    slug_of: RecordMap[str],
-    titles: dict[str, str],
-    answered: Counter[tuple[str, str]],
-    regular_min_posts: int,
-    shared: dict[tuple, object],
+    identity: Identity, work: _Computation, shared: dict[tuple[object, ...], object]
 ) -> Person:
     """The person as pages show them. What many people have alike (the
     same counts, posts, reasons or years: a long tail of one-off visitors
     has a few hundred distinct ones) is one shared value in ``shared``,
     read-only like the rest of the result."""
-    activity = activity_of(identity, slug_of, titles, answered)
-    role = classify(activity, regular_min_posts)
+    cleaners = work.cleaners
+    activity = activity_of(identity, work.slug_of, work.titles, work.answered)
+    role = classify(activity, work.inputs.regular_min_posts)
     entry = identity.entry
     if entry:
-        name = _clean_name(entry.name)
+        name = cleaners.clean_name[entry.name]
     else:
-        name = _most_used_name(sorted(identity.items, key=in_time_order))
+        name = _most_used_name(sorted(identity.items, key=in_time_order), cleaners)
     posts = [key for key in activity.conversation_keys if not key.startswith("?")]
     reasons = reasons_for(activity, role)
     years = _conversation_years(identity)
     return Person(
         id="",
         name=name,
-        url=_best_url(identity),
+        url=_best_url(identity, cleaners),
         role=role,
         pinned=activity.pinned,
         note=entry.note if entry else "",
@@ -386,7 +485,7 @@ def _person(
         first_seen=activity.first_seen or None,
         last_seen=activity.last_seen or None,
         reasons=_one_of(shared, ("reasons", *reasons), reasons),
-        initials=_initials(name),
+        initials=cleaners.initials[name],
         first_conversation=activity.first_conversation,
         conversation_posts=activity.conversation_posts,
         conversation_years=_one_of(shared, ("years", *years), years),
@@ -458,32 +557,32 @@ def _conversation_years(identity: Identity) -> tuple[int, ...]:
     return tuple(sorted(years))
 
 
-def _most_used_name(items: list[Interaction]) -> str:
-    names = Counter(
-        _clean_name(i.author_name) for i in items if _clean_name(i.author_name)
-    )
+def _most_used_name(items: list[Interaction], cleaners: _Cleaners) -> str:
+    clean = cleaners.clean_name
+    names = Counter(clean[i.author_name] for i in items if clean[i.author_name])
     if not names:
         # No name given anywhere: the site they wrote from.
         for item in items:
-            if site := site_host(_safe_url(item.author_url)):
+            if site := site_host(cleaners.safe_url[item.author_url]):
                 return site
         return "Anonymous"
     # Most used; on a tie the one used last, then alphabetical.
-    last_used = {_clean_name(i.author_name): (i.published, i.id) for i in items}
+    last_used = {clean[i.author_name]: (i.published, i.id) for i in items}
     return max(names, key=lambda n: (names[n], last_used.get(n, ("", "")), n))
 
 
-def _best_url(identity: Identity) -> str:
+def _best_url(identity: Identity, cleaners: _Cleaners) -> str:
     """The people-file URL, else the site they link most (conversation
     first), in the newest form they used (https preferred)."""
+    safe_url, url_key_of = cleaners.safe_url, cleaners.url_key
     if identity.entry:
         for url in identity.entry.urls:
-            if _safe_url(url):
-                return _safe_url(url)
+            if safe_url[url]:
+                return safe_url[url]
     used: dict[str, list[tuple[bool, str, bool, str]]] = defaultdict(list)
     for item in identity.items:
-        url = _safe_url(item.author_url)
-        key = _url_key(url)
+        url = safe_url[item.author_url]
+        key = url_key_of[url]
         if key:
             used[key].append(
                 (item.is_conversation, item.published, url.startswith("https:"), url)
@@ -605,60 +704,30 @@ def _earliest(first: tuple[tuple[str, str, str], Person]) -> tuple[str, str, str
     return first[0]
 
 
-def _post_views(
-    tallies: _Tallies,
-    mine: list[Interaction],
-    by_name: set[tuple[str, str]],
-    unlisted: list[Interaction],
-    anonymous: list[Interaction],
-    hidden_items: set[tuple[str, str]],
-    posts: list[PostRef],
-    unattributed: dict[str, Counter[str]],
-    linked_from: dict[str, list[LinkedPage]],
-    max_depth: int,
-    words: PostWords,
-) -> dict[str, PostCommunity]:
-    """Each post's thanks, reactions and conversation. Each post's comments
-    are let go once its conversation is packed."""
-    views: dict[str, PostCommunity] = {}
-    no_one = {(item.source, item.id) for item in anonymous + unlisted}
-    tallies.add_no_ones((*mine, *unlisted, *anonymous))
-    person_of = tallies.person_of
+def _handed_over(items: list[T]) -> Iterator[T]:
+    """Each of ``items`` in order, taken from the list as it is given (the
+    list is empty at the end, and holds no item given)."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
-    for post in posts:
-        items = sorted(tallies.conversations.pop(post.slug, []), key=in_time_order)
-        counted = tallies.reactions.get(post.slug)
-        extra_reactions = unattributed.get(post.slug)
-        links = linked_from.get(post.slug, [])
-        if not items and not counted and not extra_reactions and not links:
-            continue
-        view = PostCommunity(post.slug, linked_from=links)
-        for tally in (extra_reactions, counted):
-            for kind, count in (tally or {}).items():
-                view.reactions[kind] += count
-        seen: set[str] = set()
-        for item in items:
-            who = person_of.get(item)
-            if who is not None and who.id not in seen:
-                seen.add(who.id)
-                first_time = tallies.first_post.get(id(who)) == post.slug
-                view.thanks.append(Thanks(who, first_time))
-        view.reactors = tallies.reactors(post.slug, seen)
-        # Packed at once: a large archive's comments, threaded and
-        # sanitized, would otherwise all be in memory together.
-        view.keep_packed(
-            _thread(
-                [i for i in items if (i.source, i.id) not in hidden_items],
-                person_of,
-                no_one,
-                by_name,
-                max_depth,
-                words.take(post.slug),
-                site_host(post.url),
-            )
-        )
-        views[post.slug] = view
-    return views
+
+@dataclass(frozen=True)
+class _Threader:
+    """What threading a post's conversation reads besides its comments."""
+
+    person_of: RecordMap[Person]
+    #: comments by no one (anonymous, or carrying only the author's name)
+    no_one: set[tuple[str, str]]
+    #: the author's comments by name only: hers, but shown without the badge
+    by_name: set[tuple[str, str]]
+    max_depth: int
+    cleaners: _Cleaners
+
+    def thread(
+        self, items: list[Interaction], words: Words, site: str = ""
+    ) -> list[Comment]:
+        return _thread(items, self, words, site)
 
 
 def _original_link(item: Interaction, site: str) -> str:
@@ -675,32 +744,20 @@ def _original_link(item: Interaction, site: str) -> str:
     return url
 
 
-def _handed_over(items: list[T]) -> Iterator[T]:
-    """Each of ``items`` in order, taken from the list as it is given (the
-    list is empty at the end, and holds no item given)."""
-    items.reverse()
-    while items:
-        yield items.pop()
-
-
 def _thread(
-    items: list[Interaction],
-    person_of: RecordMap[Person],
-    no_one: set[tuple[str, str]],
-    by_name: set[tuple[str, str]],
-    max_depth: int,
-    words: Words,
-    site: str = "",
+    items: list[Interaction], threader: _Threader, words: Words, site: str = ""
 ) -> list[Comment]:
     """Comments nested under the ones they reply to (same source), oldest
     first, at most ``max_depth`` levels deep (each one's words from
     ``words`` where they were set aside). One pass, no recursion: a chain
     of any length costs what its comments cost."""
+    person_of, no_one, cleaners = threader.person_of, threader.no_one, threader.cleaners
+    max_depth = threader.max_depth
     comments: dict[tuple[str, str], Comment] = {}
     roots: list[Comment] = []
     for item in items:
         person = person_of.get(item)
-        name, url = _signed(item, person)
+        name, url = _signed(item, person, cleaners)
         key = (item.source, item.id)
         by_author = person is None and key not in no_one
         comments[key] = Comment(
@@ -714,10 +771,10 @@ def _thread(
             published=item.published,
             content=Markup(clean_html(words.get((item.source, item.id), item.content))),
             by_author=by_author,
-            author_badge=by_author and key not in by_name,
+            author_badge=by_author and key not in threader.by_name,
             person=person,
-            initials=_initials(name),
-            summary=_clean_name(item.extra.get("content_warning", "")),
+            initials=cleaners.initials[name],
+            summary=cleaners.clean_name[item.extra.get("content_warning", "")],
             sensitive=item.extra.get("sensitive") == "true",
         )
     position = {key: index for index, key in enumerate(comments)}
@@ -745,21 +802,23 @@ def _thread(
     return roots
 
 
-def _signed(item: Interaction, person: Person | None) -> tuple[str, str]:
+def _signed(
+    item: Interaction, person: Person | None, cleaners: _Cleaners
+) -> tuple[str, str]:
     """The name and link a comment is shown with: those it was signed with
     (a person's other names and links stay theirs to show). A comment
     signed with the person's shown name and no link gets the person's only
     if it carries more than a name (an email key, a handle): anyone can type
     a friend's name in a comment box."""
-    name = _clean_name(item.author_name)
-    url = _public_url(item.author_url)
+    name = cleaners.clean_name[item.author_name]
+    url = cleaners.public_url[item.author_url]
     if person is not None:
         if not name:
             name = person.name
         if (
             not url
             and (item.author_key or item.author_handle)
-            and _name_key(name) == _name_key(person.name)
+            and cleaners.name_key[name] == cleaners.name_key[person.name]
         ):
             url = person.url
     return name or "Someone", url

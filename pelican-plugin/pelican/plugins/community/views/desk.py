@@ -23,7 +23,7 @@ from ..people.people_edit import entry_for, entry_yaml
 from ..people.people_file import PeopleFile
 from ..sanitize import plain_text
 from ..urls import safe_http_url
-from .community import Comment, Community, Person
+from .community import Comment, Community, Person, fewest_who_wrote
 from .suggestions import one_person_twice
 
 #: Roles whose unanswered words wait for the author.
@@ -35,7 +35,7 @@ COMING_BACK_DAYS = 90
 #: Gone quiet: silent for this many times their usual gap...
 QUIET_RHYTHM = 3
 #: ...and for COMMUNITY_DESK_QUIET_MONTHS at least.
-CONCENTRATION = 0.8
+
 FIRST_WORDS = 160
 
 
@@ -84,7 +84,7 @@ class Year:
     new_people: int  #: of whom in conversation for the first time
     conversation: int  #: comments and mentions
     answered: int  #: of which the author answered
-    top_people: int  #: the fewest people who wrote CONCENTRATION of it
+    top_people: int  #: the fewest people who wrote CONCENTRATION_SHARE % of it
     likes: int
     reposts: int
     shares: int = 0  #: mentions that only passed the link on
@@ -369,11 +369,7 @@ def _years(
     for year in sorted(set(talk), reverse=True):
         counts = talk[year]
         total = sum(counts.values())
-        running, top = 0, 0
-        for n in sorted(counts.values(), reverse=True):
-            if running >= CONCENTRATION * total:
-                break
-            running, top = running + n, top + 1
+        top = fewest_who_wrote(counts.values())
         years.append(
             Year(
                 year=year,

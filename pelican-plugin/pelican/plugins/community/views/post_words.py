@@ -1,8 +1,8 @@
 """The conversation's words, set aside by post while the people are computed.
 
 A build hands its records over to the computation (``compute_community``
-with ``consume``). Only the post views show what people wrote, and only for
-comments and mentions that reached a post: their words are kept here, by
+of ``HandedOver`` records). Only the post views show what people wrote, and
+only for comments and mentions that reached a post: their words are kept here, by
 post, packed (pickled and compressed at once), and each record goes on
 without them. A large archive's words are then not held, as text, beside
 every record while the people are merged and described.

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..memo import Memo
 from ..model import Interaction, PostRef
 from ..names import clean_name, name_key
-from ..people.identity import Identity, interaction_keys
+from ..people.identity import Identity, Signatures
 from ..people.people_file import PeopleFile, PersonEntry
 from ..people.shares import is_bot, is_counted_share
 from ..sanitize import plain_text
@@ -376,11 +377,12 @@ def _name_only_in_friends(
     """Comments counted for a friend by her name alone (no link, no email:
     every comment feed): anyone can type a name, so the author checks."""
     lines = []
+    keys_of = Signatures(Memo()).keys  # each signature read once
     for person in friends:
         identity = identity_of[person.id]
         if not identity.entry or not (identity.entry.urls or identity.entry.handles):
             continue
-        bare = [item for item in identity.items if not interaction_keys(item)]
+        bare = [item for item in identity.items if not keys_of(item)]
         if bare:
             lines.append(
                 f"  # {person.name}: {counted(len(bare), 'interaction')} signed only "
