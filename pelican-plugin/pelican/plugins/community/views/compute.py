@@ -188,8 +188,10 @@ class _Computation:
         self.signatures = Signatures(memo)
         self.cleaners = _Cleaners.of(memo)
         self.hide = rule_index(inputs.people_file.hide)
-        #: each record's post ("" for none)
-        self.slug_of: RecordMap[str] = RecordMap()
+        # Set by match: each record's post ("" for none), and the tallies
+        # per post that read it.
+        self.slug_of: RecordMap[str]
+        self.tallies: _Tallies
         #: the mentions that are shares (no words of their own)
         self.shares: set[tuple[str, str]] = set()
         #: per post, the pages that link to it without naming an author
@@ -215,7 +217,6 @@ class _Computation:
         # Filled by describe_people.
         self.people: list[Person] = []
         self.kept: list[tuple[Person, Identity]] = []  #: for ``check``
-        self.tallies = _Tallies(self.slug_of)
         self.unmatched_targets: Counter[str] = Counter()
         #: per unmatched address, its comments, and its old post's title
         self.unmatched_comments: Counter[str] = Counter()
