@@ -258,29 +258,14 @@ class Archive:
 
     def merge(self, name: str, result: SourceResult) -> MergeStats:
         """Merge one read of source ``name``; drop only what it reports removed."""
-        current, stats, dropped = self._merged(name, result)
-        self._remember_identities(name, result)
+        current, stats, dropped, learned = self._merged(name, result)
+        if learned:
+            forgotten = self.forgotten()
+            forgotten.records |= learned
+            self._write_forgotten(forgotten)
         if dropped or stats.changed or not (self.path / f"{name}{SUFFIX}").exists():
             self._write_source(name, current.values())
         return stats
-
-    def _remember_identities(self, name: str, result: SourceResult) -> None:
-        """Ids forgotten under this source's name alone (``forgotten.txt``,
-        or erased before they were archived) are also recorded by identity
-        as the source reads them again: from then on renaming the source or
-        its file keeps them forgotten."""
-        forgotten = self.forgotten()
-        ids = forgotten.by_source.get(name)
-        if not ids:
-            return
-        learned = {
-            record_identity(_without_private_data(_whole(item)))
-            for item in result.interactions
-            if item.id in ids
-        } - forgotten.records
-        if learned:
-            forgotten.records |= learned
-            self._write_forgotten(forgotten)
 
     def _write_forgotten(self, forgotten: Forgotten) -> None:
         lines = forgotten.lines()
@@ -293,7 +278,7 @@ class Archive:
         items: list[Interaction] = []
         for name in sorted(set(self.source_names()) | set(pending)):
             if name in pending:
-                current, _stats, _dropped = self._merged(name, pending[name])
+                current, *_ = self._merged(name, pending[name])
             else:
                 current = self.load_source(name)
             items.extend(current.values())
@@ -301,13 +286,24 @@ class Archive:
 
     def _merged(
         self, name: str, result: SourceResult
-    ) -> tuple[dict[str, Interaction], MergeStats, int]:
-        forgotten = self.forgotten().of(name)
+    ) -> tuple[dict[str, Interaction], MergeStats, int, set[str]]:
+        """The source's records with ``result`` merged in, what changed, how
+        many forgotten ones its file held, and the identities of the records
+        read again that were forgotten under this source's name alone
+        (``forgotten.txt``, or erased before they were archived): recorded,
+        they stay forgotten when the source or its file is renamed."""
+        known = self.forgotten()
+        forgotten, by_id = known.of(name), known.by_source.get(name, set())
         current, dropped = self._load_source(name, forgotten)
         added = updated = removed = withheld = 0
+        learned: set[str] = set()
         for item in result.interactions:
             item = _without_private_data(_whole(item))
-            if forgotten(item) or _is_sample(item):
+            if forgotten(item):
+                if item.id in by_id:
+                    learned.add(record_identity(item))
+                continue
+            if _is_sample(item):
                 continue
             old = current.get(item.id)
             if old == item:
@@ -325,7 +321,8 @@ class Archive:
             item_id = mask_private(whole_characters(item_id), numbers=False)
             if current.pop(item_id, None) is not None:
                 removed += 1
-        return current, MergeStats(added, updated, removed, withheld), dropped
+        stats = MergeStats(added, updated, removed, withheld)
+        return current, stats, dropped, learned - known.records
 
     def forget(self, keys: set[tuple[str, str]]) -> list[Interaction]:
         """Erase the interactions ``(source, id)`` in ``keys`` for good: they
