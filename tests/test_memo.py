@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 import pytest
-from builders import WxrComment, WxrPost, wxr
+from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
 from pelican.plugins.community import pipeline
 from pelican.plugins.community.memo import Memo, Table, active_memo, remembered
 from pelican.plugins.community.model import PostRef
@@ -28,10 +28,22 @@ def _site(root: Path) -> tuple[object, list[PostRef]]:
     (root / "data" / "export.xml").write_text(
         wxr([WxrPost(1, "first-light", "First light", comments)]), encoding="utf-8"
     )
+    # And a mention of the post on their own site (shares are told by the
+    # words of the posting account's name too).
+    mention = jf2_entry(
+        9,
+        "mention-of",
+        "https://blog.example/first-light/",
+        NAME,
+        SITE,
+        content="I wrote about first light at length.",
+    )
+    (root / "data" / "webmentions.json").write_text(jf2([mention]), encoding="utf-8")
     settings = load_settings(
         {
             "COMMUNITY_SOURCES": [
-                {"type": "wordpress", "path": "data/export.xml", "name": "wp"}
+                {"type": "wordpress", "path": "data/export.xml", "name": "wp"},
+                {"type": "webmention.io", "path": "data/webmentions.json"},
             ],
             "COMMUNITY_OFFLINE": True,
         },

@@ -23,8 +23,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
+from ..memo import remembered
 from ..model import Interaction, PostRef, RecordMap
 from .people_file import PersonEntry
 
@@ -151,7 +151,7 @@ def words_of(text: str) -> list[str]:
     return [word.casefold() for word in _WORD.findall(text)]
 
 
-@lru_cache(maxsize=4096)
+@remembered()  # a posting account's name, on each of its mentions (memo.py)
 def _name_words(text: str) -> frozenset[str]:
     # "`href`s" and "Cloudinary's" are "hrefs" and "cloudinarys" too.
     compact = _MARKS_IN_WORDS.sub("", text)
