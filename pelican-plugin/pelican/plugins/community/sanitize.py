@@ -386,10 +386,16 @@ _WORDS = r"[^<>&\x00\r\xa0\ufeff\ud800-\udfff]*"
 _PLAIN = re.compile(rf"{_WORDS}(?:<br>{_WORDS})*|(?:<p>{_WORDS}(?:<br>{_WORDS})*</p>)+")
 
 
+def markup_free(text: str) -> str:
+    """``text`` without its tags, entities read ("<em>L&#8217;Été</em>" is
+    " L’Été "): words to compare or count, never to show as HTML."""
+    return html.unescape(_TAG.sub(" ", text))
+
+
 def plain_text(content: str, limit: int = 240) -> str:
     """A short plain-text excerpt of untrusted HTML (for titles and summaries);
     the caller escapes it like any other text."""
-    text = html.unescape(_TAG.sub(" ", clean_html(content)))
+    text = markup_free(clean_html(content))
     text = mask_private(re.sub(r"\s+", " ", text).strip())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"

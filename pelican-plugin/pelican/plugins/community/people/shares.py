@@ -18,7 +18,6 @@ as the source gave it; only how it counts is decided here."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from ..memo import remembered
 from ..model import Interaction, PostRef, RecordMap
+from ..sanitize import markup_free
 from .people_file import PersonEntry
 
 #: ``extra`` key the view puts on a mention it counts as a share.
@@ -33,7 +33,6 @@ SHARE = "share"
 #: ``extra`` key (``"true"``) of an account its platform flags as a bot.
 BOT = "bot"
 
-_TAG = re.compile(r"<[^>]*>")
 # Links, with or without a scheme (tweets show "example.com/path…").
 _LINK = re.compile(
     r"(?:https?://|www\.)\S+|(?<![\w@.])(?:[\w\-]+\.)+[A-Za-z]{2,}(?:/\S*)?", re.I
@@ -159,7 +158,7 @@ def _name_words(text: str) -> frozenset[str]:
 
 
 def _text_of(content: str) -> str:
-    return html.unescape(_TAG.sub(" ", content)).strip()
+    return markup_free(content).strip()
 
 
 def _words_besides_links(text: str) -> list[str]:

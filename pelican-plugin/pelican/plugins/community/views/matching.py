@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections import defaultdict
@@ -13,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Interaction, PostRef, RecordMap
+from ..sanitize import markup_free
 from ..urls import post_path, post_slug_guess
 
 #: What an interaction says about the post it is on: every record of one
@@ -24,7 +24,6 @@ _Target = tuple[str, str, str, str, str, str]
 #: WordPress's suffix for a slug already taken ("my-post-2"): 2 to 9 only,
 #: so that "top-10" stays a slug of its own.
 _DUPLICATE_SUFFIX = re.compile(r"^(.+)-[2-9]$")
-_TAG = re.compile(r"<[^>]*>")
 _TITLE_WORD = re.compile(r"\w+")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00ab\u00bb\u00b7-]\s+|:\s+")
 #: A publication day and a day either side: a date the old blog kept in
@@ -37,9 +36,7 @@ def title_key(title: str) -> str:
     punctuation or spacing ("L&#8217;Été, again!" is "l ete again")."""
     if not title:
         return ""
-    text = (
-        html.unescape(_TAG.sub(" ", title)) if "<" in title or "&" in title else title
-    )
+    text = markup_free(title) if "<" in title or "&" in title else title
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_TITLE_WORD.findall(text.replace("_", " ")))
