@@ -36,21 +36,21 @@ def _rows(markdown: str) -> dict[str, list[str]]:
 
 def test_settings_page_names_every_setting_with_default_and_type():
     rows = _rows(reference.settings_markdown())
-    assert set(rows) == set(settings.DEFAULTS)
-    for name, (default, kind) in settings.DEFAULTS.items():
-        assert rows[name][:2] == [f"`{default!r}`", f"`{kind.__name__}`"], name
+    assert set(rows) == set(settings.DECLARED)
+    for setting in settings.SETTINGS:
+        expected = [f"`{setting.default!r}`", f"`{setting.kind.__name__}`"]
+        assert rows[setting.name][:2] == expected, setting.name
 
 
-def test_settings_page_follows_the_table(tmp_path):
+def test_settings_page_follows_the_declarations(tmp_path):
     table = tmp_path / "fake_settings.py"
     table.write_text(
-        "DEFAULTS = {\n"
-        '    "COMMUNITY_A": (1, int),\n'
-        "    #: the b setting,\n"
-        "    #: over two lines\n"
-        '    "COMMUNITY_B": ("x|y", str),\n'
-        '    "COMMUNITY_C": ([], list),  #: the c setting\n'
-        "}\n",
+        "from pelican.plugins.community.settings import Setting\n"
+        "SETTINGS = (\n"
+        '    Setting("COMMUNITY_A", 1, int, ""),\n'
+        '    Setting("COMMUNITY_B", "x|y", str, "the b setting, over two lines"),\n'
+        '    Setting("COMMUNITY_C", [], list, "the c setting"),\n'
+        ")\n",
         encoding="utf-8",
     )
     rows = _rows(

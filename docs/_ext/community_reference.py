@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import inspect
 import logging
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +16,6 @@ logger = logging.getLogger(__name__)
 #: The generated pages, relative to the docs folder (kept out of git).
 SETTINGS_PAGE = Path("reference/settings.md")
 CLI_PAGE = Path("reference/cli.md")
-
-_KEY_LINE = re.compile(r'^\s*"(?P<name>[A-Z][A-Z0-9_]*)"\s*:')
-_DOC_COMMENT = re.compile(r"#:\s?(?P<text>.*)$")
 
 
 @dataclass(frozen=True)
@@ -34,49 +29,17 @@ class SettingRow:
 
 
 def setting_rows(module: ModuleType | None = None) -> list[SettingRow]:
-    """Every setting of the plugin's defaults table, in the table's order.
+    """Every setting the plugin declares, in the declarations' order.
 
-    The one place that knows the table's shape (today
-    ``DEFAULTS: dict[name, (default, type)]``, with optional ``#:`` comments
-    on or above an entry as its documentation): change only this function
-    when the table changes.
+    The one place that knows the declarations' shape (today
+    ``SETTINGS: tuple[Setting, ...]``, each with its ``name``, ``default``,
+    ``kind`` and ``doc`` line): change only this function when it changes.
     """
     if module is None:
         from pelican.plugins.community import settings as module
-    docs = _doc_comments(module)
     return [
-        SettingRow(name, default, kind.__name__, docs.get(name, ""))
-        for name, (default, kind) in module.DEFAULTS.items()
+        SettingRow(s.name, s.default, s.kind.__name__, s.doc) for s in module.SETTINGS
     ]
-
-
-def _doc_comments(module: ModuleType) -> dict[str, str]:
-    """``#:`` comments on or right above each entry of the table, by setting."""
-    try:
-        source = inspect.getsource(module)
-    except (OSError, TypeError):
-        return {}
-    docs: dict[str, str] = {}
-    pending: list[str] = []
-    in_table = False
-    for line in source.splitlines():
-        if not in_table:
-            in_table = line.startswith("DEFAULTS")
-            continue
-        if line.startswith("}"):
-            break
-        key = _KEY_LINE.match(line)
-        comment = _DOC_COMMENT.search(line)
-        if key:
-            text = pending + ([comment["text"]] if comment else [])
-            if text:
-                docs[key["name"]] = " ".join(part.strip() for part in text)
-            pending = []
-        elif comment and line.strip().startswith("#:"):
-            pending.append(comment["text"])
-        else:
-            pending = []
-    return docs
 
 
 def _cell(text: str) -> str:
@@ -92,7 +55,7 @@ def settings_markdown(rows: list[SettingRow] | None = None) -> str:
         "",
         "Every `COMMUNITY_*` setting the plugin reads from `pelicanconf.py`, with",
         "its default and the type it must have. This page is generated from the",
-        "plugin's defaults table (`pelican.plugins.community.settings.DEFAULTS`)",
+        "plugin's declarations (`pelican.plugins.community.settings.SETTINGS`)",
         "at each docs build, so it always matches the installed code. An unknown",
         "`COMMUNITY_*` setting, a wrong type or a bad value stops the build with",
         "one line naming it.",

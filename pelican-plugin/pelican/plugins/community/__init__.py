@@ -109,9 +109,14 @@ def _settings_of(generator: Any) -> CommunitySettings:
     return found
 
 
+@_stop_on_bad_input
 def add_templates(generator: Any) -> None:
     """``generator_init``: the default ``community/`` templates, behind the theme."""
-    add_community_templates(generator.env, generator.settings.get("DEFAULT_LANG", "en"))
+    add_community_templates(
+        generator.env,
+        generator.settings.get("DEFAULT_LANG", "en"),
+        _settings_of(generator),
+    )
 
 
 @_stop_on_bad_input

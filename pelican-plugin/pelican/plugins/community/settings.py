@@ -1,7 +1,8 @@
-"""The plugin's settings: one table of defaults, validated once into a frozen object."""
+"""The plugin's settings: one declaration each, validated once into a frozen object."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import importlib.util
 import logging
@@ -9,7 +10,7 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -20,89 +21,332 @@ from .sources import SOURCE_TYPES, FetchSchedule, SourceSpec
 
 logger = logging.getLogger(__name__)
 
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
+
+
+def _load_fetch_schedule(entries: list[Any]) -> FetchSchedule:
+    """``[[days, hours], ...]``: posts younger than ``days`` (``None``: any
+    age) are checked at most every ``hours``; older posts are not checked."""
+    key = "COMMUNITY_FETCH_SCHEDULE"
+    schedule: list[tuple[int | None, float]] = []
+    for entry in entries:
+        ok = isinstance(entry, list | tuple) and len(entry) == 2
+        days, hours = entry if ok else (None, -1)
+        ok = ok and (days is None or (type(days) is int and days > 0))
+        ok = ok and type(hours) in (int, float) and hours >= 0
+        if not ok:
+            raise SettingsError(
+                f"{key}: each entry must be [days, hours] (days a whole number "
+                f"above 0 or None for any age, hours 0 or more), not {entry!r}"
+            )
+        last = schedule[-1][0] if schedule else 0
+        if last is None or (days is not None and days <= last):
+            raise SettingsError(f"{key}: list entries by growing age, None last")
+        schedule.append((days, float(hours)))
+    return tuple(schedule)
+
+
+def _load_keep_sources(names: list[Any]) -> tuple[str, ...]:
+    for name in names:
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise SettingsError(
+                f"COMMUNITY_KEEP_SOURCES: {name!r} is not a source name (the name "
+                "of a file in the archive, without .jsonl)"
+            )
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One ``COMMUNITY_*`` setting: its default, what it accepts, what it
+    means (the line the settings reference shows) and the
+    :class:`CommunitySettings` field it fills."""
+
+    name: str
+    default: Any
+    kind: type
+    doc: str
+    #: the :class:`CommunitySettings` field it fills ("": templates read the
+    #: Pelican setting, or :func:`load_settings` fills it from the site root)
+    field: str = ""
+    #: the smallest whole number allowed
+    minimum: int | None = None
+    #: ``None`` is allowed (for "no limit")
+    none_allowed: bool = False
+    #: a path that must stay inside the output folder
+    inside_output: bool = False
+    #: (module, why): the library the setting needs when it is on
+    needs: tuple[str, str] | None = None
+    #: the checked value -> the field's value (checks its entries)
+    convert: Callable[[Any], Any] | None = None
+
+    def check(self, value: Any) -> Any:
+        """``value`` if this setting allows it (a tuple for a list made a
+        list, a number of seconds a float); else :class:`SettingsError`
+        naming the setting, what it allows and the value."""
+        if value is None and self.none_allowed:
+            return None
+        value = _CHECK_KIND.get(self.kind, _check_instance)(self, value)
+        if self.minimum is not None and value < self.minimum:
+            raise SettingsError(
+                f"{self.name}: must be {self.minimum} or more, not {value}"
+            )
+        if self.inside_output and (value.startswith("/") or ".." in Path(value).parts):
+            raise SettingsError(f"{self.name}: must be a path inside the output folder")
+        if self.needs and value and importlib.util.find_spec(self.needs[0]) is None:
+            raise SettingsError(f"{self.name}: {self.needs[1]}")
+        return value
+
+    def field_value(self, value: Any) -> Any:
+        """The checked ``value`` as its :class:`CommunitySettings` field holds it."""
+        return self.convert(value) if self.convert else value
+
+    @property
+    def default_value(self) -> Any:
+        """The default as its :class:`CommunitySettings` field holds it."""
+        return self.field_value(copy.deepcopy(self.default))
+
+
+def _check_seconds(setting: Setting, value: Any) -> float:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not number or not 0 <= value < float("inf"):
+        raise SettingsError(
+            f"{setting.name}: must be a number of seconds, 0 or more (or None for "
+            f"no limit), not {value!r}"
+        )
+    return float(value)
+
+
+def _check_whole(setting: Setting, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError(f"{setting.name}: must be a whole number, not {value!r}")
+    return value
+
+
+def _check_instance(setting: Setting, value: Any) -> Any:
+    if setting.kind is list and isinstance(value, tuple):
+        value = list(value)
+    if not isinstance(value, setting.kind):
+        raise SettingsError(
+            f"{setting.name}: must be a {setting.kind.__name__}, not "
+            f"{type(value).__name__} {value!r}"
+        )
+    return value
+
+
+_CHECK_KIND: Mapping[type, Callable[[Setting, Any], Any]] = MappingProxyType(
+    {float: _check_seconds, int: _check_whole}
+)
+
 #: the stylesheet is linked where it is written, unless told otherwise
 _CSS_PATH = "community/community.css"
-#: setting -> (default, allowed type)
-DEFAULTS: dict[str, tuple[Any, type]] = {
-    #: the sources to read, each a dict with a `type` (see Sources and import
-    #: formats, and Live sources)
-    "COMMUNITY_SOURCES": ([], list),
-    #: the people file; the default one may be missing (no people file yet), a
-    #: file you name must exist
-    "COMMUNITY_PEOPLE_FILE": ("community.yaml", str),
-    #: the archive folder (commit it)
-    "COMMUNITY_ARCHIVE_PATH": ("community-archive", str),
-    #: never touch the network; the environment variable
-    #: `PELICAN_COMMUNITY_OFFLINE=1` (or `true`, `yes`, `on`) forces it
-    "COMMUNITY_OFFLINE": (False, bool),
-    #: the community page's address
-    "COMMUNITY_URL": ("community/", str),
-    #: where the community page is written; `""` turns it off
-    "COMMUNITY_SAVE_AS": ("community/index.html", str),
-    #: also publish the JSON report there (off by default)
-    "COMMUNITY_JSON_SAVE_AS": ("", str),
-    #: the default templates' stylesheet, as linked
-    "COMMUNITY_CSS_URL": (_CSS_PATH, str),
-    #: where the stylesheet is written; `""` leaves it out (no file, no link)
-    "COMMUNITY_CSS_SAVE_AS": (_CSS_PATH, str),
-    #: the community page says how few people wrote most of the conversation
-    #: ("13 people wrote 82% of the conversation since 2013")
-    "COMMUNITY_CONCENTRATION": (True, bool),
-    #: the community page shows the circle over the years: a small bar chart
-    #: drawn into the page in the theme's colours (wide, and for phones so
-    #: its words stay legible) of the people in conversation each year, new
-    #: and returning, with a text alternative and the numbers as a table
-    "COMMUNITY_CIRCLE_CHART": (True, bool),
-    #: the community page opens with its own "Community" heading; `False`
-    #: where the theme already shows the page's title as its heading (a
-    #: banner, as smallweb's)
-    "COMMUNITY_PAGE_HEADING": (True, bool),
-    #: show people's photos: the photo a source gives (a webmention author's,
-    #: a Mastodon or Bluesky avatar) is fetched once, checked, cut to a small
-    #: square and served from your site (`community/photos/`); needs Pillow
-    #: (`pip install 'pelican-community[avatars]'`)
-    "COMMUNITY_AVATARS": (False, bool),
-    #: distinct posts of conversation that make a regular (2 or more)
-    "COMMUNITY_REGULAR_MIN_POSTS": (3, int),
-    #: add the thank-you list and conversation after each article's content,
-    #: on the article's own page (not in feeds or listings)
-    "COMMUNITY_THANKS_IN_CONTENT": (False, bool),
-    #: show the "Write back" block under each post (Mastodon, Bluesky,
-    #: webmention form, e-mail, whichever apply)
-    "COMMUNITY_REPLY": (True, bool),
-    #: an address for a "Reply by email" link under each post (in that link
-    #: only)
-    "COMMUNITY_REPLY_EMAIL": ("", str),
-    #: the badge beside your own comments, in your words (e.g. "autrice");
-    #: "" says "author" in the site's language
-    "COMMUNITY_AUTHOR_BADGE": ("", str),
-    #: `[post age in days (None: any), hours between checks]` for Mastodon and
-    #: Bluesky
-    "COMMUNITY_FETCH_SCHEDULE": ([[7, 0], [60, 6], [365, 24], [None, 168]], list),
-    #: names of archived sources no longer in `COMMUNITY_SOURCES` to keep as
-    #: history, without a warning
-    "COMMUNITY_KEEP_SOURCES": ([], list),
-    #: seconds a `pelican content` may spend fetching live sources (and
-    #: photos); what is not fetched by then is fetched at the next build. `0`:
-    #: the build fetches nothing (run `pelican-community fetch`); `None`: no
-    #: limit
-    "COMMUNITY_FETCH_BUDGET": (15.0, float),
-    #: how many levels replies nest in a post's conversation (1 or more); a
-    #: reply deeper than that is listed right after its parent, at the last
-    #: level, and says whom it answers
-    "COMMUNITY_MAX_DEPTH": (6, int),
-    #: the desk lists unanswered conversation this recent (1 or more)
-    "COMMUNITY_DESK_WAITING_MONTHS": (12, int),
-    #: on the desk, "gone quiet" needs at least this long a silence (1 or
-    #: more)
-    "COMMUNITY_DESK_QUIET_MONTHS": (6, int),
-}
+
+#: Every setting the plugin reads, in the order the settings reference shows.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "COMMUNITY_SOURCES",
+        [],
+        list,
+        "the sources to read, each a dict with a `type` (see Sources and import "
+        "formats, and Live sources)",
+    ),
+    Setting(
+        "COMMUNITY_PEOPLE_FILE",
+        "community.yaml",
+        str,
+        "the people file; the default one may be missing (no people file yet), "
+        "a file you name must exist",
+    ),
+    Setting(
+        "COMMUNITY_ARCHIVE_PATH",
+        "community-archive",
+        str,
+        "the archive folder (commit it)",
+    ),
+    Setting(
+        "COMMUNITY_OFFLINE",
+        False,
+        bool,
+        "never touch the network; the environment variable "
+        "`PELICAN_COMMUNITY_OFFLINE=1` (or `true`, `yes`, `on`) forces it",
+    ),
+    Setting(
+        "COMMUNITY_URL", "community/", str, "the community page's address", field="url"
+    ),
+    Setting(
+        "COMMUNITY_SAVE_AS",
+        "community/index.html",
+        str,
+        'where the community page is written; `""` turns it off',
+        field="save_as",
+        inside_output=True,
+    ),
+    Setting(
+        "COMMUNITY_JSON_SAVE_AS",
+        "",
+        str,
+        "also publish the JSON report there (off by default)",
+        field="json_save_as",
+        inside_output=True,
+    ),
+    Setting(
+        "COMMUNITY_CSS_URL",
+        _CSS_PATH,
+        str,
+        "the default templates' stylesheet, as linked",
+        field="css_url",
+    ),
+    Setting(
+        "COMMUNITY_CSS_SAVE_AS",
+        _CSS_PATH,
+        str,
+        'where the stylesheet is written; `""` leaves it out (no file, no link)',
+        field="css_save_as",
+        inside_output=True,
+    ),
+    Setting(
+        "COMMUNITY_CONCENTRATION",
+        True,
+        bool,
+        "the community page says how few people wrote most of the conversation "
+        '("13 people wrote 82% of the conversation since 2013")',
+        field="concentration",
+    ),
+    Setting(
+        "COMMUNITY_CIRCLE_CHART",
+        True,
+        bool,
+        "the community page shows the circle over the years: a small bar chart "
+        "drawn into the page in the theme's colours (wide, and for phones so "
+        "its words stay legible) of the people in conversation each year, new "
+        "and returning, with a text alternative and the numbers as a table",
+        field="circle_chart",
+    ),
+    Setting(
+        "COMMUNITY_PAGE_HEADING",
+        True,
+        bool,
+        'the community page opens with its own "Community" heading; `False` '
+        "where the theme already shows the page's title as its heading (a "
+        "banner, as smallweb's)",
+    ),
+    Setting(
+        "COMMUNITY_AVATARS",
+        False,
+        bool,
+        "show people's photos: the photo a source gives (a webmention author's, "
+        "a Mastodon or Bluesky avatar) is fetched once, checked, cut to a small "
+        "square and served from your site (`community/photos/`); needs Pillow "
+        "(`pip install 'pelican-community[avatars]'`)",
+        field="avatars",
+        needs=(
+            "PIL",
+            "photos are resized with Pillow, which is not installed: "
+            "pip install 'pelican-community[avatars]'",
+        ),
+    ),
+    Setting(
+        "COMMUNITY_REGULAR_MIN_POSTS",
+        3,
+        int,
+        "distinct posts of conversation that make a regular (2 or more)",
+        field="regular_min_posts",
+        minimum=2,
+    ),
+    Setting(
+        "COMMUNITY_THANKS_IN_CONTENT",
+        False,
+        bool,
+        "add the thank-you list and conversation after each article's content, "
+        "on the article's own page (not in feeds or listings)",
+        field="thanks_in_content",
+    ),
+    Setting(
+        "COMMUNITY_REPLY",
+        True,
+        bool,
+        'show the "Write back" block under each post (Mastodon, Bluesky, '
+        "webmention form, e-mail, whichever apply)",
+    ),
+    Setting(
+        "COMMUNITY_REPLY_EMAIL",
+        "",
+        str,
+        'an address for a "Reply by email" link under each post (in that link only)',
+    ),
+    Setting(
+        "COMMUNITY_AUTHOR_BADGE",
+        "",
+        str,
+        'the badge beside your own comments, in your words (e.g. "autrice"); '
+        '"" says "author" in the site\'s language',
+    ),
+    Setting(
+        "COMMUNITY_FETCH_SCHEDULE",
+        [[7, 0], [60, 6], [365, 24], [None, 168]],
+        list,
+        "`[post age in days (None: any), hours between checks]` for Mastodon and "
+        "Bluesky",
+        field="fetch_schedule",
+        convert=_load_fetch_schedule,
+    ),
+    Setting(
+        "COMMUNITY_KEEP_SOURCES",
+        [],
+        list,
+        "names of archived sources no longer in `COMMUNITY_SOURCES` to keep as "
+        "history, without a warning",
+        field="keep_sources",
+        convert=_load_keep_sources,
+    ),
+    Setting(
+        "COMMUNITY_FETCH_BUDGET",
+        15.0,
+        float,
+        "seconds a `pelican content` may spend fetching live sources (and "
+        "photos); what is not fetched by then is fetched at the next build. `0`: "
+        "the build fetches nothing (run `pelican-community fetch`); `None`: no "
+        "limit",
+        field="fetch_budget",
+        none_allowed=True,
+    ),
+    Setting(
+        "COMMUNITY_MAX_DEPTH",
+        6,
+        int,
+        "how many levels replies nest in a post's conversation (1 or more); a "
+        "reply deeper than that is listed right after its parent, at the last "
+        "level, and says whom it answers",
+        field="max_depth",
+        minimum=1,
+    ),
+    Setting(
+        "COMMUNITY_DESK_WAITING_MONTHS",
+        12,
+        int,
+        "the desk lists unanswered conversation this recent (1 or more)",
+        field="desk_waiting_months",
+        minimum=1,
+    ),
+    Setting(
+        "COMMUNITY_DESK_QUIET_MONTHS",
+        6,
+        int,
+        'on the desk, "gone quiet" needs at least this long a silence (1 or more)',
+        field="desk_quiet_months",
+        minimum=1,
+    ),
+)
+
+#: setting name -> its declaration
+DECLARED: Mapping[str, Setting] = MappingProxyType({s.name: s for s in SETTINGS})
+#: setting name -> its default, as ``pelicanconf.py`` would write it
+DEFAULTS: Mapping[str, Any] = MappingProxyType({s.name: s.default for s in SETTINGS})
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
 _OFFLINE_YES = frozenset({"1", "true", "yes", "on"})
 _OFFLINE_NO = frozenset({"", "0", "false", "no", "off"})
 _offline_values_warned: set[str] = set()  # settings are read again on autoreload
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
 
 
 @dataclass(frozen=True)
@@ -119,26 +363,30 @@ class CommunitySettings:
     json_save_as: str
     regular_min_posts: int
     thanks_in_content: bool
-    fetch_schedule: FetchSchedule = ((7, 0), (60, 6), (365, 24), (None, 168))
+    fetch_schedule: FetchSchedule
     #: the desk lists unanswered conversation this recent
-    desk_waiting_months: int = DEFAULTS["COMMUNITY_DESK_WAITING_MONTHS"][0]
+    desk_waiting_months: int
     #: the desk's "gone quiet" needs at least this long a silence
-    desk_quiet_months: int = DEFAULTS["COMMUNITY_DESK_QUIET_MONTHS"][0]
+    desk_quiet_months: int
     #: archived sources no longer configured, kept as history without a warning
-    keep_sources: tuple[str, ...] = ()
-    css_save_as: str = DEFAULTS["COMMUNITY_CSS_SAVE_AS"][0]
-    circle_chart: bool = True
+    keep_sources: tuple[str, ...]
+    #: the default templates' stylesheet, as linked
+    css_url: str
+    css_save_as: str
+    #: the community page says how few people wrote most of the conversation
+    concentration: bool
+    circle_chart: bool
     #: reply levels shown nested; deeper replies are listed flat
-    max_depth: int = DEFAULTS["COMMUNITY_MAX_DEPTH"][0]
+    max_depth: int
     #: seconds a build may spend fetching (None: no limit, 0: nothing fetched)
-    fetch_budget: float | None = 15.0
-    avatars: bool = False
+    fetch_budget: float | None
+    avatars: bool
 
     @property
     def photos_folder(self) -> str:
         """Where the output keeps the photos: beside the stylesheet."""
         return posixpath.join(
-            posixpath.dirname(self.css_save_as or DEFAULTS["COMMUNITY_CSS_SAVE_AS"][0]),
+            posixpath.dirname(self.css_save_as or _CSS_PATH),
             "photos",
         )
 
@@ -159,12 +407,10 @@ class CommunitySettings:
         return (self.people_file, *sources, self.archive_path)
 
 
-def apply_defaults(settings: dict) -> None:
+def apply_defaults(settings: dict[str, Any]) -> None:
     """Give every ``COMMUNITY_*`` setting its default (templates see them)."""
-    for key, (default, _kind) in DEFAULTS.items():
-        settings.setdefault(
-            key, list(default) if isinstance(default, list) else default
-        )
+    for setting in SETTINGS:
+        settings.setdefault(setting.name, copy.deepcopy(setting.default))
 
 
 def site_root(settings: Mapping[str, Any]) -> Path:
@@ -225,37 +471,19 @@ def load_settings(
     naming the first bad setting."""
     _refuse_unknown(settings)
     _warn_near_misses(settings)
-    values = {
-        key: _checked(key, settings.get(key, default), kind)
-        for key, (default, kind) in DEFAULTS.items()
-    }
-    _check_bounds(values)
+    values = {s.name: s.check(settings.get(s.name, s.default)) for s in SETTINGS}
+    fields = {s.field: s.field_value(values[s.name]) for s in SETTINGS if s.field}
     root = root or site_root(settings)
-    people_file = _people_file(values["COMMUNITY_PEOPLE_FILE"], root)
-    offline = values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ)
     return CommunitySettings(
         root=root,
         sources=_load_sources(values["COMMUNITY_SOURCES"], root),
-        people_file=people_file,
+        people_file=_people_file(values["COMMUNITY_PEOPLE_FILE"], root),
         archive_path=root / values["COMMUNITY_ARCHIVE_PATH"],
-        offline=offline,
-        url=values["COMMUNITY_URL"],
-        save_as=values["COMMUNITY_SAVE_AS"],
-        json_save_as=values["COMMUNITY_JSON_SAVE_AS"],
-        regular_min_posts=values["COMMUNITY_REGULAR_MIN_POSTS"],
-        thanks_in_content=values["COMMUNITY_THANKS_IN_CONTENT"],
-        fetch_schedule=_load_fetch_schedule(values["COMMUNITY_FETCH_SCHEDULE"]),
-        keep_sources=_load_keep_sources(values["COMMUNITY_KEEP_SOURCES"]),
-        css_save_as=values["COMMUNITY_CSS_SAVE_AS"],
-        circle_chart=values["COMMUNITY_CIRCLE_CHART"],
-        fetch_budget=values["COMMUNITY_FETCH_BUDGET"],
-        max_depth=values["COMMUNITY_MAX_DEPTH"],
-        avatars=values["COMMUNITY_AVATARS"],
+        offline=values["COMMUNITY_OFFLINE"] or offline_by_environment(os.environ),
         author_names=site_authors(settings),
         site_url=str(settings.get("SITEURL") or "").strip(),
         author_profiles=site_profiles(settings),
-        desk_waiting_months=values["COMMUNITY_DESK_WAITING_MONTHS"],
-        desk_quiet_months=values["COMMUNITY_DESK_QUIET_MONTHS"],
+        **fields,
     )
 
 
@@ -284,58 +512,9 @@ def _warn_near_misses(settings: Mapping[str, Any]) -> None:
             )
 
 
-def _checked(key: str, value: Any, kind: type) -> Any:
-    """``value`` of setting ``key`` if it is of its ``kind`` (a tuple for a
-    list made a list, a number of seconds a float)."""
-    if key == "COMMUNITY_FETCH_BUDGET" and value is None:
-        return None  # no limit
-    if kind is float:
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not number or not 0 <= value < float("inf"):
-            raise SettingsError(
-                f"{key}: must be a number of seconds, 0 or more (or None for "
-                f"no limit), not {value!r}"
-            )
-        value = float(value)
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise SettingsError(f"{key}: must be a whole number, not {value!r}")
-    if kind is list and isinstance(value, tuple):
-        value = list(value)
-    if not isinstance(value, kind):
-        raise SettingsError(
-            f"{key}: must be a {kind.__name__}, not {type(value).__name__}"
-        )
-    return value
-
-
-def _check_bounds(values: dict[str, Any]) -> None:
-    """The checks beyond a value's type: its range, a path inside the
-    output, the library a setting needs."""
-    if values["COMMUNITY_REGULAR_MIN_POSTS"] < 2:
-        raise SettingsError(
-            "COMMUNITY_REGULAR_MIN_POSTS: must be 2 or more, not "
-            f"{values['COMMUNITY_REGULAR_MIN_POSTS']}"
-        )
-    for key in (
-        "COMMUNITY_DESK_WAITING_MONTHS",
-        "COMMUNITY_DESK_QUIET_MONTHS",
-        "COMMUNITY_MAX_DEPTH",
-    ):
-        if values[key] < 1:
-            raise SettingsError(f"{key}: must be 1 or more, not {values[key]}")
-    for key in ("COMMUNITY_SAVE_AS", "COMMUNITY_JSON_SAVE_AS", "COMMUNITY_CSS_SAVE_AS"):
-        if values[key].startswith("/") or ".." in Path(values[key]).parts:
-            raise SettingsError(f"{key}: must be a path inside the output folder")
-    if values["COMMUNITY_AVATARS"] and importlib.util.find_spec("PIL") is None:
-        raise SettingsError(
-            "COMMUNITY_AVATARS: photos are resized with Pillow, which is not "
-            "installed: pip install 'pelican-community[avatars]'"
-        )
-
-
 def _people_file(name: str, root: Path) -> Path:
     people_file = root / name
-    if name != DEFAULTS["COMMUNITY_PEOPLE_FILE"][0] and not people_file.exists():
+    if name != DEFAULTS["COMMUNITY_PEOPLE_FILE"] and not people_file.exists():
         # The default file may be missing (no people file yet); one named on
         # purpose is surely mistyped or misplaced.
         raise SettingsError(
@@ -343,16 +522,6 @@ def _people_file(name: str, root: Path) -> Path:
             "out to build without a people file)"
         )
     return people_file
-
-
-def _load_keep_sources(names: list) -> tuple[str, ...]:
-    for name in names:
-        if not isinstance(name, str) or not _NAME.match(name):
-            raise SettingsError(
-                f"COMMUNITY_KEEP_SOURCES: {name!r} is not a source name (the name "
-                "of a file in the archive, without .jsonl)"
-            )
-    return tuple(names)
 
 
 def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
@@ -416,29 +585,7 @@ def offline_by_environment(environ: Mapping[str, str]) -> bool:
     return True
 
 
-def _load_fetch_schedule(entries: list) -> FetchSchedule:
-    """``[[days, hours], ...]``: posts younger than ``days`` (``None``: any
-    age) are checked at most every ``hours``; older posts are not checked."""
-    key = "COMMUNITY_FETCH_SCHEDULE"
-    schedule: list[tuple[int | None, float]] = []
-    for entry in entries:
-        ok = isinstance(entry, list | tuple) and len(entry) == 2
-        days, hours = entry if ok else (None, -1)
-        ok = ok and (days is None or (type(days) is int and days > 0))
-        ok = ok and type(hours) in (int, float) and hours >= 0
-        if not ok:
-            raise SettingsError(
-                f"{key}: each entry must be [days, hours] (days a whole number "
-                f"above 0 or None for any age, hours 0 or more), not {entry!r}"
-            )
-        last = schedule[-1][0] if schedule else 0
-        if last is None or (days is not None and days <= last):
-            raise SettingsError(f"{key}: list entries by growing age, None last")
-        schedule.append((days, float(hours)))
-    return tuple(schedule)
-
-
-def _load_sources(entries: list, root: Path) -> tuple[SourceSpec, ...]:
+def _load_sources(entries: list[Any], root: Path) -> tuple[SourceSpec, ...]:
     specs: list[SourceSpec] = []
     for index, entry in enumerate(entries):
         spec = _source_spec(f"COMMUNITY_SOURCES[{index}]", entry, root)

@@ -23,6 +23,8 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from babel.core import Locale
 
+    from .settings import CommunitySettings
+
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
 #: The default templates' stylesheet, copied to COMMUNITY_CSS_SAVE_AS.
@@ -139,10 +141,13 @@ def dates_need_babel(lang: str) -> bool:
     return False
 
 
-def add_community_templates(env: Environment, lang: str = "en") -> None:
+def add_community_templates(
+    env: Environment, lang: str = "en", settings: CommunitySettings | None = None
+) -> None:
     """Let ``env`` find ``community/*.html`` after the theme's own templates
     (so the theme wins) and ``!community/*.html`` for explicit extension;
-    give them their words and dates in ``lang``."""
+    give them their words and dates in ``lang``, and the checked
+    ``settings`` as ``community_settings``."""
     loader = env.loader
     ours = FileSystemLoader(str(TEMPLATES))
     prefixed = PrefixLoader(
@@ -162,3 +167,5 @@ def add_community_templates(env: Environment, lang: str = "en") -> None:
     env.globals["_c"] = words.text
     env.globals["_cn"] = words.plural
     env.filters["community_date"] = words.date
+    if settings is not None:
+        env.globals["community_settings"] = settings
