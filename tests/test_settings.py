@@ -109,8 +109,8 @@ def test_a_number_below_its_minimum_is_refused(tmp_path, setting):
 def test_a_path_outside_the_output_is_refused(tmp_path, setting, path):
     with pytest.raises(SettingsError) as caught:
         _load(tmp_path, **{setting.name: path})
-    assert (
-        str(caught.value) == f"{setting.name}: must be a path inside the output folder"
+    assert str(caught.value) == (
+        f"{setting.name}: must be a path inside the output folder, not {path!r}"
     )
 
 

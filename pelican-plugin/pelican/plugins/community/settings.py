@@ -27,23 +27,33 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
 def _load_fetch_schedule(entries: list[Any]) -> FetchSchedule:
     """``[[days, hours], ...]``: posts younger than ``days`` (``None``: any
     age) are checked at most every ``hours``; older posts are not checked."""
-    key = "COMMUNITY_FETCH_SCHEDULE"
     schedule: list[tuple[int | None, float]] = []
     for entry in entries:
-        ok = isinstance(entry, list | tuple) and len(entry) == 2
-        days, hours = entry if ok else (None, -1)
-        ok = ok and (days is None or (type(days) is int and days > 0))
-        ok = ok and type(hours) in (int, float) and hours >= 0
-        if not ok:
-            raise SettingsError(
-                f"{key}: each entry must be [days, hours] (days a whole number "
-                f"above 0 or None for any age, hours 0 or more), not {entry!r}"
-            )
+        days, hours = _schedule_entry(entry)
         last = schedule[-1][0] if schedule else 0
         if last is None or (days is not None and days <= last):
-            raise SettingsError(f"{key}: list entries by growing age, None last")
-        schedule.append((days, float(hours)))
+            raise SettingsError(
+                "COMMUNITY_FETCH_SCHEDULE: list entries by growing age, None last"
+            )
+        schedule.append((days, hours))
     return tuple(schedule)
+
+
+def _schedule_entry(entry: object) -> tuple[int | None, float]:
+    """One ``[days, hours]`` of ``COMMUNITY_FETCH_SCHEDULE``, checked."""
+    days: Any = None
+    hours: Any = -1  # refused, as is an entry that is not a pair
+    if isinstance(entry, list | tuple) and len(entry) == 2:
+        days, hours = entry
+    ok = days is None or (type(days) is int and days > 0)
+    ok = ok and type(hours) in (int, float) and hours >= 0
+    if not ok:
+        raise SettingsError(
+            "COMMUNITY_FETCH_SCHEDULE: each entry must be [days, hours] (days a "
+            "whole number above 0 or None for any age, hours 0 or more), not "
+            f"{entry!r}"
+        )
+    return days, float(hours)
 
 
 def _load_keep_sources(names: list[Any]) -> tuple[str, ...]:
@@ -87,15 +97,22 @@ class Setting:
         if value is None and self.none_allowed:
             return None
         value = _CHECK_KIND.get(self.kind, _check_instance)(self, value)
+        self._check_bounds(value)
+        return value
+
+    def _check_bounds(self, value: Any) -> None:
+        """The checks beyond the type: a range, a path inside the output,
+        the library the setting needs."""
         if self.minimum is not None and value < self.minimum:
             raise SettingsError(
                 f"{self.name}: must be {self.minimum} or more, not {value}"
             )
         if self.inside_output and (value.startswith("/") or ".." in Path(value).parts):
-            raise SettingsError(f"{self.name}: must be a path inside the output folder")
+            raise SettingsError(
+                f"{self.name}: must be a path inside the output folder, not {value!r}"
+            )
         if self.needs and value and importlib.util.find_spec(self.needs[0]) is None:
             raise SettingsError(f"{self.name}: {self.needs[1]}")
-        return value
 
     def field_value(self, value: Any) -> Any:
         """The checked ``value`` as its :class:`CommunitySettings` field holds it."""
@@ -543,23 +560,29 @@ def site_profiles(settings: Mapping[str, Any]) -> tuple[str, ...]:
     (twitter.com/x, a Mastodon account, Bluesky, GitHub...) are taken.
     Malformed entries and addresses that name no one (a platform's home
     page) are ignored."""
-    from .urls import account_of, identity_keys
-
     urls: list[str] = []
     for setting in ("SOCIAL", "LINKS"):
         entries = settings.get(setting)
         for entry in entries if isinstance(entries, list | tuple) else ():
-            if not isinstance(entry, list | tuple) or len(entry) < 2:
-                continue
-            url = entry[1]
-            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-                continue
-            keys = identity_keys(url)
-            if any(account_of(key)[0].startswith("on:") for key in keys) or (
-                setting == "SOCIAL" and keys
-            ):
-                urls.append(url.strip())
+            url = _profile_url(entry, any_site=setting == "SOCIAL")
+            if url:
+                urls.append(url)
     return tuple(dict.fromkeys(urls))
+
+
+def _profile_url(entry: object, any_site: bool) -> str:
+    """The address of a ``(label, url)`` entry if it is a profile on a
+    platform (or, ``any_site``, names anyone at all), else ""."""
+    from .urls import account_of, identity_keys
+
+    if not isinstance(entry, list | tuple) or len(entry) < 2:
+        return ""
+    url = entry[1]
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return ""
+    keys = identity_keys(url)
+    on_platform = any(account_of(key)[0].startswith("on:") for key in keys)
+    return url.strip() if on_platform or (any_site and keys) else ""
 
 
 def offline_by_environment(environ: Mapping[str, str]) -> bool:
@@ -612,23 +635,30 @@ def _source_spec(where: str, entry: object, root: Path) -> SourceSpec:
         )
     source_type = SOURCE_TYPES[kind]
     _check_source_keys(where, entry, kind)
-    given = [key for key in source_type.location_keys if key in entry]
-    if source_type.location_keys and len(given) != 1:
-        raise SettingsError(
-            f"{where}: give exactly one of {', '.join(source_type.location_keys)} "
-            f"for type {kind!r}"
-        )
+    given = _location_key(where, entry, kind)
     options = {key: default for key, default in source_type.option_keys}
     options.update(
         {k: v.strip() for k, v in entry.items() if k not in ("type", "name")}
     )
-    path = root / options.pop("path") if given == ["path"] else None
+    path = root / options.pop("path") if given == "path" else None
     name = entry.get("name") or _default_name(kind, path, options)
     if not _NAME.match(name):
         raise SettingsError(
             f"{where}: 'name' {name!r} must be letters, digits, '.', '_' or '-'"
         )
     return SourceSpec(kind, name, path, MappingProxyType(options))
+
+
+def _location_key(where: str, entry: Mapping[str, Any], kind: str) -> str:
+    """The one location key (``path``, ``url``...) the entry gives, if its
+    type takes one; "" for a type without (Mastodon, Bluesky)."""
+    keys = SOURCE_TYPES[kind].location_keys
+    given = [key for key in keys if key in entry]
+    if keys and len(given) != 1:
+        raise SettingsError(
+            f"{where}: give exactly one of {', '.join(keys)} for type {kind!r}"
+        )
+    return given[0] if given else ""
 
 
 def _check_source_keys(where: str, entry: Mapping[str, Any], kind: str) -> None:
