@@ -23,7 +23,6 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from babel.core import Locale
 
-    from .settings import CommunitySettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")
@@ -142,12 +141,12 @@ def dates_need_babel(lang: str) -> bool:
 
 
 def add_community_templates(
-    env: Environment, lang: str = "en", settings: CommunitySettings | None = None
+    env: Environment, lang: str = "en", settings: object | None = None
 ) -> None:
     """Let ``env`` find ``community/*.html`` after the theme's own templates
     (so the theme wins) and ``!community/*.html`` for explicit extension;
     give them their words and dates in ``lang``, and the checked
-    ``settings`` as ``community_settings``."""
+    settings (a ``CommunitySettings``) as ``community_settings``."""
     loader = env.loader
     ours = FileSystemLoader(str(TEMPLATES))
     prefixed = PrefixLoader(
