@@ -87,9 +87,8 @@ def test_two_fetches_at_once_both_keep_their_new_comments(tmp_path, replay):
     expected = {f"Reader {n}" for n in range(100, 110)}
     expected |= {f"Reader {n}" for n in range(200, 210)}
     assert _archived_names(tmp_path) == expected
-    # The lock file stays (the OS lock is on it); the holder's note is gone.
     names = {p.name for p in (tmp_path / "community-archive").iterdir()}
-    assert lock_module.HOLDER_FILE not in names
+    assert not names & {lock_module.LOCK_FILE, lock_module.HOLDER_FILE}
 
 
 PACKAGE = Path(lock_module.__file__).resolve().parents[1]
@@ -320,6 +319,31 @@ def test_a_read_only_archive_folder_is_one_clear_line(tmp_path, monkeypatch):
     ):
         pass
     assert str(busy.value) == (f"cannot write in {folder} ({os.strerror(errno.EROFS)})")
+
+
+COUNT = """
+import sys
+from pathlib import Path
+from pelican.plugins.community.archive.lock import hold_archive
+folder = Path(sys.argv[1])
+for _ in range(25):
+    with hold_archive(folder, wait=float("inf")):
+        tally = folder / "tally"
+        n = int(tally.read_text()) if tally.exists() else 0
+        tally.write_text(str(n + 1))
+"""
+
+
+def test_writers_that_remove_the_lock_file_never_hold_it_together(tmp_path):
+    # Each holder removes the lock file as it lets go; one that waited on
+    # the removed file must not think it holds the lock beside a newcomer.
+    folder = tmp_path / "community-archive"
+    runs = [
+        subprocess.Popen([sys.executable, "-c", COUNT, str(folder)]) for _ in range(4)
+    ]
+    assert [run.wait(120) for run in runs] == [0, 0, 0, 0]
+    assert (folder / "tally").read_text() == "100"
+    assert sorted(p.name for p in folder.iterdir()) == ["tally"]
 
 
 def test_the_package_sends_no_signal_to_probe_a_holder():

@@ -7,8 +7,10 @@ back its own view and the last one would silently drop the other's new
 interactions. The lock on ``.pelican-community.lock`` is the operating
 system's (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), so the
 system releases it when its holder ends, however it ends: a killed build
-never leaves the archive locked. The file itself stays (on POSIX, removing a
-locked file would let two writers lock two files of one name).
+never leaves the archive locked. The holder removes the file before it lets
+go (so the committed archive holds archive files only), and a writer that
+took the lock on a file removed meanwhile lets it go and takes the new one:
+two writers never hold two files of one name.
 
 Beside it, the holder writes who it is (what it runs, its pid and host,
 since when) to ``.pelican-community.holder.json``, removed when it is done.
@@ -97,9 +99,38 @@ def _describe_holder(folder: Path) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _timeout(wait: float) -> float:
-    """filelock's timeout for ``wait`` seconds: -1 waits for ever."""
-    return -1 if math.isinf(wait) else max(wait, 0.0)
+def _locked_file(lock: FileLock) -> tuple[int, int] | None:
+    """The file (device, inode) ``lock`` holds locked, on POSIX; None where
+    that cannot be seen (Windows, where filelock removes the file itself)."""
+    fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+    if sys.platform == "win32" or not isinstance(fd, int):
+        return None
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
+
+
+def _named_by(path: Path, locked: tuple[int, int]) -> bool:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (info.st_dev, info.st_ino) == locked
+
+
+def _take(lock: FileLock, path: Path, wait: float) -> tuple[int, int] | None:
+    """Take ``lock`` within ``wait`` seconds (``math.inf``: for ever), on the
+    file ``path`` names now, not one its last holder removed meanwhile."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = deadline - time.monotonic()
+        lock.acquire(
+            timeout=-1 if math.isinf(wait) else max(left, 0.0),
+            poll_interval=_POLL_SECONDS,
+        )
+        locked = _locked_file(lock)
+        if locked is None or _named_by(path, locked):
+            return locked
+        lock.release()
 
 
 @contextlib.contextmanager
@@ -111,14 +142,11 @@ def hold_archive(folder: Path, wait: float | None = None) -> Iterator[None]:
     locked (a read-only folder). Not reentrant: a second hold in the same
     process, on another thread or in the same one, waits like any writer."""
     wait = LOCK_WAIT_SECONDS if wait is None else wait
-    lock = FileLock(
-        folder / LOCK_FILE,
-        timeout=_timeout(wait),
-        mode=file_mode(),
-    )
+    path = folder / LOCK_FILE
+    lock = FileLock(path, mode=file_mode())
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        lock.acquire(poll_interval=_POLL_SECONDS)
+        locked = _take(lock, path, wait)
     except Timeout:
         raise ArchiveBusy(
             f"could not get the lock on {folder}: another writer"
@@ -136,6 +164,10 @@ def hold_archive(folder: Path, wait: float | None = None) -> Iterator[None]:
             write_atomically(note, json.dumps(_holder_note()))
         yield
     finally:
+        # Both go while the lock is still held: never a later holder's.
         with contextlib.suppress(OSError):
-            note.unlink()  # while still held: never a later holder's note
+            note.unlink()
+        if locked is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
         lock.release()
