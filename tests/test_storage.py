@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import types
 from pathlib import Path
 
 import pytest
@@ -124,9 +125,13 @@ def test_a_full_disk_under_the_cache_is_one_warning_and_the_build_goes_on(
 def like_windows(monkeypatch):
     """A system without ``O_NOFOLLOW``, ``O_NONBLOCK`` and ``os.fchmod``, as
     Windows is (``fchmod`` came to it in Python 3.13)."""
-    for name in ("O_NOFOLLOW", "O_NONBLOCK"):
-        monkeypatch.delattr(os, name, raising=False)
-    monkeypatch.delattr(os, "fchmod", raising=False)
+    # Storage's view of os only: filelock's POSIX lock needs what every
+    # POSIX has (on Windows it uses msvcrt instead).
+    windows_os = types.ModuleType("os")
+    windows_os.__dict__.update(vars(os))
+    for name in ("O_NOFOLLOW", "O_NONBLOCK", "fchmod"):
+        windows_os.__dict__.pop(name, None)
+    monkeypatch.setattr(storage, "os", windows_os)
     monkeypatch.setattr(storage, "_READ_FLAGS", getattr(os, "O_CLOEXEC", 0))
 
 
