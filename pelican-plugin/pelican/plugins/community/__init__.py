@@ -138,6 +138,7 @@ def attach_community(generator: ArticlesGenerator) -> None:
         if under_autoreload():
             watch_for_autoreload(generator.settings, settings.local_inputs)
     generator.context["community"] = community
+    generator.context["community_carded"] = carded_people(community, settings)
     generator.context["community_webmention"] = webmention_endpoint(
         settings, str(generator.settings.get("SITEURL") or "")
     )
@@ -155,6 +156,26 @@ def attach_community(generator: ArticlesGenerator) -> None:
     for article in articles:
         article.community = community.for_post(article.slug)
         article.community_announcements = announcements(article)
+
+
+#: How many returning readers and new voices the community page gives a card
+#: (RETURNING_SHOWN and WELCOME_SHOWN in community.html).
+CARDED_RETURNING, CARDED_WELCOME = 120, 48
+
+
+def carded_people(community: Community, settings: CommunitySettings) -> frozenset[str]:
+    """The ids of the people with a card on the community page, where a
+    name in a thank-you list leads: made once per build, not once per
+    article (thanks.html tested a list of them for every name)."""
+    if not settings.save_as:
+        return frozenset()
+    groups = (
+        community.friends,
+        community.regulars,
+        community.returning_recent[:CARDED_RETURNING],
+        community.welcome[:CARDED_WELCOME],
+    )
+    return frozenset(person.id for group in groups for person in group)
 
 
 def _attach_photos(
