@@ -28,6 +28,7 @@ from .cache import CACHE_DIR
 from .errors import CommunityError
 from .pelican_site import (
     announcements,
+    holds_no_intrasite_link,
     post_links,
     post_refs,
     under_autoreload,
@@ -242,9 +243,15 @@ def add_lists_to_article_page(generator: Any, content: Any) -> None:
     # The summary (a page's description, an index's excerpt) stays the
     # author's words: read before the lists join the content, and kept.
     content.summary  # noqa: B018 - memoized by Pelican
+    page_siteurl = siteurl if settings.get("RELATIVE_URLS") else content.get_siteurl()
+    rewritten = content.get_content(page_siteurl)
     content._community_unchanged = content._content
     content._content = (content._content or "") + html
     _forget_memoized(content)
+    if holds_no_intrasite_link(html, settings):
+        # Pelican would rewrite the links of the whole content again, the
+        # lists' megabytes included, for nothing: the page reads this.
+        content.get_content.cache[(content, page_siteurl)] = rewritten + html
 
 
 def restore_article_after_its_page(_path: str, context: Any = None) -> None:
