@@ -422,6 +422,26 @@ def test_a_theme_overrides_or_extends_the_default_templates(site):
     assert "Karen Bell" in site.page("post-1/index.html")
 
 
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_link_to_a_post_in_a_themes_list_is_rewritten_by_pelican(site, relative):
+    """The lists' HTML skips Pelican's intrasite link pass only when it holds
+    no such link: a theme's own {filename} link still leads to the post,
+    and the page's own links follow RELATIVE_URLS."""
+    _scenario(site)
+    site.settings["COMMUNITY_THANKS_IN_CONTENT"] = True
+    site.settings["RELATIVE_URLS"] = relative
+    site.settings["THEME_TEMPLATES_OVERRIDES"] = ["overrides"]
+    site.write(
+        "overrides/community/reply.html",
+        '<p class="see-also"><a href="{filename}/post-1.md">first post</a></p>',
+    )
+    site.build()
+    article = site.page("post-1/index.html")
+    (link,) = re.findall(r'<p class="see-also"><a href="([^"]+)"', article)
+    assert link == ("../post-1/" if relative else "https://blog.example/post-1/")
+    assert "Thanks Tom!" in article
+
+
 def _plugin_warnings(caplog) -> list[str]:
     """The plugin's warnings (and worse), as the author reads them."""
     return [

@@ -28,6 +28,7 @@ from .cache import CACHE_DIR
 from .errors import CommunityError
 from .pelican_site import (
     announcements,
+    holds_no_intrasite_link,
     post_links,
     post_refs,
     under_autoreload,
@@ -143,6 +144,7 @@ def attach_community(generator: ArticlesGenerator) -> None:
         if under_autoreload():
             watch_for_autoreload(generator.settings, settings.local_inputs)
     generator.context["community"] = community
+    generator.context["community_carded"] = carded_people(community, settings)
     generator.context["community_webmention"] = webmention_endpoint(
         settings, str(generator.settings.get("SITEURL") or "")
     )
@@ -160,6 +162,26 @@ def attach_community(generator: ArticlesGenerator) -> None:
     for article in articles:
         article.community = community.for_post(article.slug)
         article.community_announcements = announcements(article)
+
+
+#: How many returning readers and new voices the community page gives a card
+#: (RETURNING_SHOWN and WELCOME_SHOWN in community.html).
+CARDED_RETURNING, CARDED_WELCOME = 120, 48
+
+
+def carded_people(community: Community, settings: CommunitySettings) -> frozenset[str]:
+    """The ids of the people with a card on the community page, where a
+    name in a thank-you list leads: made once per build, not once per
+    article (thanks.html tested a list of them for every name)."""
+    if not settings.save_as:
+        return frozenset()
+    groups = (
+        community.friends,
+        community.regulars,
+        community.returning_recent[:CARDED_RETURNING],
+        community.welcome[:CARDED_WELCOME],
+    )
+    return frozenset(person.id for group in groups for person in group)
 
 
 def _attach_photos(
@@ -226,9 +248,15 @@ def add_lists_to_article_page(generator: Any, content: Any) -> None:
     # The summary (a page's description, an index's excerpt) stays the
     # author's words: read before the lists join the content, and kept.
     content.summary  # noqa: B018 - memoized by Pelican
+    page_siteurl = siteurl if settings.get("RELATIVE_URLS") else content.get_siteurl()
+    rewritten = content.get_content(page_siteurl)
     content._community_unchanged = content._content
     content._content = (content._content or "") + html
     _forget_memoized(content)
+    if holds_no_intrasite_link(html, settings):
+        # Pelican would rewrite the links of the whole content again, the
+        # lists' megabytes included, for nothing: the page reads this.
+        content.get_content.cache[(content, page_siteurl)] = rewritten + html
 
 
 def restore_article_after_its_page(_path: str, context: Any = None) -> None:

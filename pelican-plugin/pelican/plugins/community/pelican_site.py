@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pelican
 from markupsafe import Markup
 from pelican.generators import ArticlesGenerator
-from pelican.settings import read_settings
+from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from .dates import to_utc_iso
 from .errors import SettingsError
@@ -160,6 +160,24 @@ def read_posts(settings: dict[str, Any]) -> list[PostRef]:
     os.chdir(cwd)
     hidden = getattr(generator, "hidden_articles", [])
     return post_refs([*generator.articles, *hidden], settings)
+
+
+#: Under Pelican's own INTRASITE_LINK_REGEX, a link to rewrite is an
+#: attribute value that starts with "{" or "|" right after its quote.
+_INTRASITE_STARTS = ('"{', '"|', "'{", "'|")
+
+
+def holds_no_intrasite_link(html: str, settings: Mapping[str, Any]) -> bool:
+    """Whether Pelican's intrasite link pass (``{filename}``, ``{static}``...)
+    would leave ``html`` as it is: surely so when, under Pelican's default
+    pattern, no quote in it is followed by "{" or "|" (a theme's own
+    template may hold such links; a custom pattern is never guessed at)."""
+    pattern = settings.get(
+        "INTRASITE_LINK_REGEX", DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]
+    )
+    if pattern != DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]:
+        return False
+    return not any(start in html for start in _INTRASITE_STARTS)
 
 
 def announcements(article: Any) -> dict[str, str]:
