@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -82,21 +80,10 @@ def mxb(tmp_path_factory):
 
 
 def _check(site: Site, command: str = "check", *args: str) -> str:
-    conf = str(site.conf())
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican.plugins.community.cli",
-            command,
-            *args,
-            "-s",
-            conf,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    from test_real_world_corpus_more import _check as run_in
+
+    site.conf()
+    done = run_in(site.root, command, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

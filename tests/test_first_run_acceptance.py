@@ -8,8 +8,6 @@ raw file with the standard library, never through the plugin."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,21 +98,7 @@ def root(tmp_path_factory) -> Path:
 
 
 def _cli(site_root: Path, command: str) -> list[str]:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican.plugins.community.cli",
-            command,
-            "-s",
-            str(site_root / "pelicanconf.py"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=site_root,
-        timeout=300,
-        check=False,
-    )
+    done = more._check(site_root, command)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
