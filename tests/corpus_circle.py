@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from test_first_run_acceptance import CIRCLE, SITES  # noqa: E402
+from test_first_run_acceptance import CIRCLE, SITES
 
 
 def main(names: list[str]) -> None:
