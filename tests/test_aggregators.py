@@ -269,3 +269,25 @@ def test_a_reader_who_shares_and_talks_stays_in_the_circle(corpus_root):
         p for p in report["people"] if p["url"] == "https://twitter.com/JamesCoyle95"
     ]
     assert james["role"] == "regular"
+
+
+def test_the_authors_own_link_bot_under_me_is_not_proposed_for_hiding(
+    tmp_path_factory,
+):
+    """docs/recognising-people.md: a link bot listed under ``me:`` is the
+    author, never in check's ``hide:`` block nor in the community."""
+    from test_real_world_corpus import _build_webmentions
+    from test_real_world_corpus_more import _check as check_in
+
+    root = tmp_path_factory.mktemp("own-link-bot")
+    _build_webmentions("nicolas-hoizey", root, True)
+    folder = root / "nicolas-hoizey-True"
+    (folder / "community.yaml").write_text(
+        'me:\n  urls: ["https://twitter.com/nice_links"]\n', encoding="utf-8"
+    )
+    done = check_in(folder)
+    assert done.returncode == 0, done.stderr
+    assert '{url: "https://twitter.com/nice_links"}' not in done.stdout
+    report = check_in(folder, "report", "--json")
+    people = json.loads(report.stdout)["people"]
+    assert [p for p in people if p["url"] == "https://twitter.com/nice_links"] == []
