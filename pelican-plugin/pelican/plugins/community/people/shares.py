@@ -162,7 +162,6 @@ def words_of(text: str) -> list[str]:
     if text.isascii():
         # Lower case changes no ASCII word's bounds: one pass for all.
         return _WORD.findall(text.lower())
-    text = unicodedata.normalize("NFKC", text)
     return [word.casefold() for word in _WORD_OR_CJK.findall(text)]
 
 
