@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
@@ -23,10 +21,11 @@ MXB = REAL_WORLD / "mxb"
 CIRCLE = ("friend", "regular", "returning")
 #: Accounts the file shows are aggregators' bots (their names say so).
 AGGREGATOR = re.compile(r"lobste|hacker ?news|\bhn\b|hn\d|pinboard|hckrnews", re.I)
-#: The one aggregator the detector cannot tell: it translates each title
-#: into Japanese (a sentence of Japanese is one word to it, as a reader's
-#: would be), so its two mentions stay conversation.
+#: The aggregator that translates each title into Japanese, two posts:
+#: its words are its own only in another script.
 TRANSLATOR = "https://twitter.com/hackernewsj"
+#: Japanese readers who wrote one line and a link, once each: readers.
+JAPANESE_READERS = ("https://twitter.com/lero003", "https://twitter.com/yuuameroid")
 
 
 def _entries() -> list[dict]:
@@ -81,21 +80,10 @@ def mxb(tmp_path_factory):
 
 
 def _check(site: Site, command: str = "check", *args: str) -> str:
-    conf = str(site.conf())
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pelican.plugins.community.cli",
-            command,
-            *args,
-            "-s",
-            conf,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    from test_real_world_corpus_more import _check as run_in
+
+    site.conf()
+    done = run_in(site.root, command, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -114,18 +102,27 @@ def test_the_fixture_is_what_its_provenance_says():
 def test_no_aggregator_is_in_the_circle_yet_its_shares_count(mxb):
     report, community, _, _ = mxb
     by_url = {p["url"].rstrip("/"): p for p in report["people"] if p["url"]}
+    assert TRANSLATOR in _aggregators()
     for url, mentions in _aggregators().items():
-        if url == TRANSLATOR:
-            continue
         person = by_url[url]
         assert person["role"] == "drive-by", person
         # Every one of its mentions is counted, as a share.
         assert person["counts"]["share"] == sum(mentions.values()), person
         assert person["counts"]["mention"] == 0
         assert f'href="{url}"' not in community.split('data-role="drive-by"')[0]
-    # The circle holds none of them but the translator (see TRANSLATOR).
     circle = {p["url"].rstrip("/") for p in report["people"] if p["role"] in CIRCLE}
-    assert circle & set(_aggregators()) <= {TRANSLATOR}
+    assert circle & set(_aggregators()) == set()
+
+
+def test_a_reader_writing_one_line_in_japanese_stays_a_reader(mxb):
+    """The translator's shape (one line of Japanese, a link) from readers
+    who wrote it once: their words are conversation."""
+    report, _, pages, _ = mxb
+    by_url = {p["url"]: p for p in report["people"] if p["url"]}
+    for url in JAPANESE_READERS:
+        assert by_url[url]["role"] == "one-off", by_url[url]
+        assert by_url[url]["counts"]["mention"] == 1
+    assert "おもしろげな雰囲気" in pages["the-return-of-the-90s-web"]
 
 
 def test_the_title_hacker_news_gave_a_post_is_a_share_eighteen_times(mxb):
@@ -206,3 +203,91 @@ def test_two_andy_bells_are_told_apart_and_check_offers_the_merge(mxb):
 def test_the_author_is_not_in_the_community(mxb):
     report, *_ = mxb
     assert "Max Böck" not in {p["name"] for p in report["people"]}
+
+
+# -- link passers on other real blogs: nearly every mention a share ----------
+
+
+@pytest.fixture(scope="module")
+def corpus_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("link-passers")
+
+
+def _raw_mentions(folder: str, url: str) -> list[str]:
+    data = json.loads((REAL_WORLD / folder / "webmentions.json").read_text("utf-8"))
+    entries = data.get("webmentions") or data["children"]
+    return [
+        (e.get("content") or {}).get("text") or ""
+        for e in entries
+        if e["wm-property"] == "mention-of" and e["author"].get("url") == url
+    ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "url", "mentions"),
+    [
+        # The author's link blog's bot: "🔗 «title» From @x link", and twice
+        # a few words ("Great news! 👍", "A poll for you:").
+        ("nicolas-hoizey", "https://twitter.com/nice_links", 9),
+        # Share-button tweets ("I want <title> via @site"), one of a title
+        # edited since: 25 and 11 of them.
+        ("webwewant", "https://twitter.com/morewry", 25),
+        ("webwewant", "https://twitter.com/mtrantalainen", 11),
+    ],
+)
+def test_an_account_that_nearly_only_passes_links_on_is_a_drive_by(
+    corpus_root, folder, url, mentions
+):
+    from test_real_world_corpus import _build_webmentions
+
+    assert len(_raw_mentions(folder, url)) == mentions
+    report = _build_webmentions(folder, corpus_root, True).report
+    [person] = [p for p in report["people"] if p["url"] == url]
+    assert person["role"] == "drive-by", person
+    assert person["counts"]["share"] == mentions
+    assert person["counts"]["mention"] == 0
+
+
+def test_check_proposes_hiding_the_link_bot(corpus_root):
+    from test_real_world_corpus import _build_webmentions
+    from test_real_world_corpus_more import _check as check_in
+
+    _build_webmentions("nicolas-hoizey", corpus_root, True)
+    out = check_in(corpus_root / "nicolas-hoizey-True").stdout
+    assert (
+        '  - {url: "https://twitter.com/nice_links"}  # Nice Web Links 🔗 '
+        "(drive-by): each of its 9 mentions only shares a link"
+    ) in out.splitlines()
+
+
+def test_a_reader_who_shares_and_talks_stays_in_the_circle(corpus_root):
+    """James Coyle shared one want and wrote on nine: a regular."""
+    from test_real_world_corpus import _build_webmentions
+
+    report = _build_webmentions("webwewant", corpus_root, True).report
+    [james] = [
+        p for p in report["people"] if p["url"] == "https://twitter.com/JamesCoyle95"
+    ]
+    assert james["role"] == "regular"
+
+
+def test_the_authors_own_link_bot_under_me_is_not_proposed_for_hiding(
+    tmp_path_factory,
+):
+    """docs/recognising-people.md: a link bot listed under ``me:`` is the
+    author, never in check's ``hide:`` block nor in the community."""
+    from test_real_world_corpus import _build_webmentions
+    from test_real_world_corpus_more import _check as check_in
+
+    root = tmp_path_factory.mktemp("own-link-bot")
+    _build_webmentions("nicolas-hoizey", root, True)
+    folder = root / "nicolas-hoizey-True"
+    (folder / "community.yaml").write_text(
+        'me:\n  urls: ["https://twitter.com/nice_links"]\n', encoding="utf-8"
+    )
+    done = check_in(folder)
+    assert done.returncode == 0, done.stderr
+    assert '{url: "https://twitter.com/nice_links"}' not in done.stdout
+    report = check_in(folder, "report", "--json")
+    people = json.loads(report.stdout)["people"]
+    assert [p for p in people if p["url"] == "https://twitter.com/nice_links"] == []

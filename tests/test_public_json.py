@@ -75,3 +75,34 @@ def test_the_published_json_carries_no_reason_and_no_note(site):
     assert "pinned in community.yaml" in report["Karen Bell"]["reasons"]
     assert report["Karen Bell"]["note"] == "Critique partner since 2011"
     assert "you replied to them 4 times" in report["Priya Nair"]["reasons"]
+
+
+def test_people_who_share_a_shown_name_are_told_apart_in_the_json(site):
+    """Two strangers signed "Sam Lee" (two sites): the JSON, like the page,
+    says which is which (``aka``); a name no one else has carries none."""
+    site.article("post-1", "First light", "2013-01-01")
+    comments = [
+        WxrComment(1, "Sam Lee", "2013-02-01 10:00:00", url="https://samlee.example"),
+        WxrComment(2, "Sam Lee", "2013-02-02 10:00:00", url="https://lee.example"),
+        WxrComment(3, "Priya Nair", "2013-02-03 10:00:00"),
+    ]
+    site.write("data/export.xml", wxr([WxrPost(1, "post-1", "First light", comments)]))
+    site.settings["COMMUNITY_SOURCES"] = [
+        {"type": "wordpress", "path": "data/export.xml"}
+    ]
+    site.settings["COMMUNITY_JSON_SAVE_AS"] = "community.json"
+    site.build()
+    people = json.loads(site.page("community.json"))["people"]
+    sams = sorted((p["url"], p["aka"]) for p in people if p["name"] == "Sam Lee")
+    assert sams == [
+        ("https://lee.example", "lee.example"),
+        ("https://samlee.example", "samlee.example"),
+    ]
+    [priya] = [p for p in people if p["name"] == "Priya Nair"]
+    assert "aka" not in priya
+    # The author's report carries the same.
+    report = json.loads(run(site, "report", "--json").stdout)["people"]
+    assert sorted(p["aka"] for p in report if p["name"] == "Sam Lee") == [
+        "lee.example",
+        "samlee.example",
+    ]

@@ -376,21 +376,22 @@ def test_thechels_the_authors_own_syndication_site_is_not_a_regular(build_root):
 # --- what `pelican-community check` tells the author on these sites ---------
 
 
-def _check(root: Path) -> subprocess.CompletedProcess:
-    """``pelican-community check`` on a site built above, as its author runs it."""
+def _check(root: Path, *command: str) -> subprocess.CompletedProcess:
+    """``pelican-community check`` (or another ``command``) on a site built
+    above, as its author runs it."""
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "pelican.plugins.community.cli",
-            "check",
+            *(command or ("check",)),
             "-s",
             str(root / "pelicanconf.py"),
         ],
         capture_output=True,
         text=True,
         cwd=root,
-        timeout=120,
+        timeout=300,
         check=False,
     )
 

@@ -19,7 +19,8 @@ as the source gave it; only how it counts is decided here."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -52,6 +53,14 @@ _ATTRIBUTION = re.compile(
 _HANDLE = re.compile(r"(?<!\w)@[\w.\-]+(?:@[\w.\-]+)?")
 _HASHTAG = re.compile(r"#[^\W_][\w\-]*")
 _WORD = re.compile(r"[^\W_]+")
+# Letters of the scripts written without spaces between words.
+_CJK_LETTERS = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003134f"
+)
+_CJK_LETTER = re.compile(f"[{_CJK_LETTERS}]")
+_WORD_OR_CJK = re.compile(rf"[{_CJK_LETTERS}]+|(?:(?![{_CJK_LETTERS}])[^\W_])+")
 _DIGIT = re.compile(r"\d")
 #: What every link ``_LINK`` finds has (most words
 #: lack it: no scan then).
@@ -131,6 +140,9 @@ _HEADLINE_WORDS = 3
 #: A share button's own words, at most, on at least this many posts.
 _BUTTON_WORDS = 3
 _BUTTON_POSTS = 3
+#: An account with this many shares, three for each mention in its own
+#: words or more, and no reply, is a link passer: all its mentions share.
+_PASSER_SHARES = 4
 #: Characters of markup and links a share's text may have beyond its title.
 _LONGEST_SHARE = 2000
 _MARKS_IN_WORDS = re.compile(r"[^\w\s]+")
@@ -143,11 +155,14 @@ _SHARE_BUTTON_END = re.compile(
 
 
 def words_of(text: str) -> list[str]:
-    """The words of ``text``, case folded (no emoji or punctuation)."""
+    """The words of ``text``, case folded (no emoji or punctuation). Written
+    without spaces (Chinese, Japanese, Korean), a run of such letters is one
+    word apart from the Latin words and numbers inside it: "90年代のWebの
+    リターン" is "90", "年代の", "web", "のリターン"."""
     if text.isascii():
         # Lower case changes no ASCII word's bounds: one pass for all.
         return _WORD.findall(text.lower())
-    return [word.casefold() for word in _WORD.findall(text)]
+    return [word.casefold() for word in _WORD_OR_CJK.findall(text)]
 
 
 @remembered()  # a posting account's name, on each of its mentions (memo.py)
@@ -214,6 +229,7 @@ class ShareDetector:
         self._posts = {post.slug: post for post in posts}
         self._of_post: dict[str, _PostWords] = {}
         self._mine = _author_words(me)
+        self._scripts: dict[str, frozenset[str]] = {}
 
     def _words_for(self, item: Interaction, slug: str) -> _PostWords:
         known = self._of_post.get(slug) if slug else None
@@ -304,28 +320,91 @@ class ShareDetector:
         left: dict[str, list[tuple[tuple[str, str], str, tuple[str, ...]]]] = (
             defaultdict(list)
         )
+        #: account -> how many of its mentions are shares, alone
+        passed_on: Counter[str] = Counter()
+        #: accounts that replied, translated headlines by account
+        replied: set[str] = set()
+        translated: Counter[str] = Counter()
+        posts: dict[str, set[str]] = defaultdict(set)
         for item in items:
+            account = item.author_url or item.author_handle or item.author_name
             if item.kind != "mention":
+                if item.kind == "comment":
+                    replied.add(account)
                 continue
             slug = slug_of[item]
+            posts[account].add(slug)
             share, words = self._decide(item, slug)
             if share:
                 shares.add((item.source, item.id))
+                passed_on[account] += 1
             elif slug and words:
                 own = tuple(words)
-                account = item.author_url or item.author_handle or item.author_name
                 if len(own) >= _HEADLINE_WORDS:
                     headlines[slug, own].add(account)
                 left[account].append(((item.source, item.id), slug, own))
-        for said in left.values():
-            shares |= {
+                translated[account] += self._translated_headline(item, slug, own)
+        for account, said in left.items():
+            repeated = {
                 key
                 for key, slug, own in said
                 if len(headlines.get((slug, own), ())) >= _HEADLINE_ACCOUNTS
             }
+            shares |= repeated
             if _one_button(said):
                 shares |= {key for key, _, _ in said}
+            elif account in replied:
+                continue  # an account that answers is someone
+            elif _link_passer(passed_on[account] + len(repeated), len(said)) or (
+                translated[account] == len(said) and len(posts[account]) >= 2
+            ):
+                shares |= {key for key, _, _ in said}
         return shares
+
+    def _translated_headline(
+        self, item: Interaction, slug: str, own: tuple[str, ...]
+    ) -> bool:
+        """One line, then only links, its own words in a script the post
+        never uses (a headline translated: "緊急Webサイトのスターターキット
+        mxb.dev/blog/emergency…" of "A Starter Kit for Emergency Websites")."""
+        post = self._posts.get(slug)
+        if post is None:
+            return False
+        text = _text_of(item.content)
+        said = text if not _MAYBE_LINK.search(text) else _LINK.sub(" ", text)
+        said = said.strip()
+        if not said or "\n" in said or len(said) > 2 * len(post.title) + 10:
+            return False
+        known = self._scripts.get(slug)
+        if known is None:
+            known = self._scripts[slug] = _scripts_of(
+                post.title + " " + _text_of(post.text)
+            )
+        letters = [ch for ch in "".join(own) if ch.isalpha()]
+        foreign = sum(1 for ch in letters if _script(ch) not in known)
+        return bool(letters) and 2 * foreign > len(letters)
+
+
+def _link_passer(shares: int, others: int) -> bool:
+    """An account that passed links on ``_PASSER_SHARES`` times or more
+    with no words of its own, and said something in at most one mention in
+    four (a link bot that now and then adds "Great news!"): every mention
+    of it is a share."""
+    return shares >= _PASSER_SHARES and shares >= 3 * others
+
+
+def _script(letter: str) -> str:
+    """The script of a letter, as Unicode names it ("LATIN", "CYRILLIC");
+    Chinese, Japanese and Korean letters are one, ``"CJK"``."""
+    name = unicodedata.name(letter, "")
+    if _CJK_LETTER.match(letter):
+        return "CJK"
+    return name.split(" ", 1)[0]
+
+
+def _scripts_of(text: str) -> frozenset[str]:
+    text = unicodedata.normalize("NFKC", text)
+    return frozenset(_script(ch) for ch in set(text) if ch.isalpha())
 
 
 def _one_button(said: list[tuple[tuple[str, str], str, tuple[str, ...]]]) -> bool:

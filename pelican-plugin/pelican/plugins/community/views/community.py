@@ -151,7 +151,7 @@ class Person:
             "counts": self.counts,
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
-        }
+        } | ({"aka": self.aka} if self.aka else {})
         if not for_author:
             return public
         return (
