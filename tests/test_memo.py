@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
 from pelican.plugins.community import pipeline
-from pelican.plugins.community.memo import Memo, Table, active_memo, remembered
+from pelican.plugins.community.memo import (
+    Memo,
+    Table,
+    active_memo,
+    remembered,
+    unremembered,
+)
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.people import roles
 from pelican.plugins.community.settings import load_settings
@@ -137,6 +143,24 @@ def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
         assert len(memo) == 1
     assert calls == ["a", "a", "b"]
     assert len(memo) == 0
+
+
+def test_an_unremembered_function_computes_every_time_and_keeps_nothing():
+    calls: list[str] = []
+
+    @remembered()
+    def shout(value: str) -> str:
+        calls.append(value)
+        return value.upper()
+
+    once = unremembered(shout)
+    with Memo() as memo:
+        assert once("permalink") == once("permalink") == "PERMALINK"
+        assert len(memo) == 0  # a one-of-a-kind value fills no table
+        assert shout("name") == "NAME"
+        assert len(memo) == 1
+    assert calls == ["permalink", "permalink", "name"]
+    assert unremembered(safe_http_url)("javascript:alert(1)") == ""
 
 
 def test_a_full_table_starts_again_rather_than_grow():
