@@ -127,14 +127,20 @@ def test_a_build_that_fails_midway_leaves_no_stranger_behind(tmp_path, monkeypat
     assert active_memo() is None
 
 
-def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
-    calls: list[str] = []
+def _shouting(calls: list[str]):
+    """A remembered function that writes down each value it computes."""
 
     @remembered()
     def shout(value: str) -> str:
         calls.append(value)
         return value.upper()
 
+    return shout
+
+
+def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
+    calls: list[str] = []
+    shout = _shouting(calls)
     assert shout("a") == shout("a") == "A"
     assert calls == ["a", "a"]  # no memo: nothing remembered
     with Memo() as memo:
@@ -147,12 +153,7 @@ def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
 
 def test_an_unremembered_function_computes_every_time_and_keeps_nothing():
     calls: list[str] = []
-
-    @remembered()
-    def shout(value: str) -> str:
-        calls.append(value)
-        return value.upper()
-
+    shout = _shouting(calls)
     once = unremembered(shout)
     with Memo() as memo:
         assert once("permalink") == once("permalink") == "PERMALINK"
