@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from builders import WxrComment, WxrPost, jf2, jf2_entry, wxr
 from pelican.plugins.community import pipeline
-from pelican.plugins.community.memo import Memo, Table, active_memo, remembered
+from pelican.plugins.community.memo import (
+    Memo,
+    Table,
+    active_memo,
+    remembered,
+    unremembered,
+)
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.people import roles
 from pelican.plugins.community.settings import load_settings
@@ -121,14 +127,20 @@ def test_a_build_that_fails_midway_leaves_no_stranger_behind(tmp_path, monkeypat
     assert active_memo() is None
 
 
-def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
-    calls: list[str] = []
+def _shouting(calls: list[str]):
+    """A remembered function that writes down each value it computes."""
 
     @remembered()
     def shout(value: str) -> str:
         calls.append(value)
         return value.upper()
 
+    return shout
+
+
+def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
+    calls: list[str] = []
+    shout = _shouting(calls)
     assert shout("a") == shout("a") == "A"
     assert calls == ["a", "a"]  # no memo: nothing remembered
     with Memo() as memo:
@@ -137,6 +149,19 @@ def test_a_remembered_function_computes_once_per_value_within_a_memo_only():
         assert len(memo) == 1
     assert calls == ["a", "a", "b"]
     assert len(memo) == 0
+
+
+def test_an_unremembered_function_computes_every_time_and_keeps_nothing():
+    calls: list[str] = []
+    shout = _shouting(calls)
+    once = unremembered(shout)
+    with Memo() as memo:
+        assert once("permalink") == once("permalink") == "PERMALINK"
+        assert len(memo) == 0  # a one-of-a-kind value fills no table
+        assert shout("name") == "NAME"
+        assert len(memo) == 1
+    assert calls == ["permalink", "permalink", "name"]
+    assert unremembered(safe_http_url)("javascript:alert(1)") == ""
 
 
 def test_a_full_table_starts_again_rather_than_grow():

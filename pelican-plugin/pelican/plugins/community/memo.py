@@ -160,6 +160,13 @@ def remembered(limit: int = DEFAULT_LIMIT) -> Callable[[_F], _F]:
     return decorate
 
 
+def unremembered(function: _F) -> _F:
+    """``function`` computed on every call, whatever memo is active: for
+    values that are each one of a kind (a comment's permalink), which a
+    table would only fill."""
+    return cast(_F, _unwrapped(function))
+
+
 def _unwrapped(function: Callable[..., Any]) -> Callable[..., Any]:
     """The function a :func:`remembered` wrapper computes with (its table
     is keyed by it, so the wrapper and ``memo.table`` share one)."""

@@ -86,7 +86,14 @@ class Signatures:
     thousand people write most interactions. The answers live in the
     tables of one computation's memo (``memo.py``) and die with it."""
 
-    __slots__ = ("_accounts", "_extra_keys", "_keys", "_one_name", "name_key")
+    __slots__ = (
+        "_accounts",
+        "_extra_keys",
+        "_keys",
+        "_one_name",
+        "_sample_name",
+        "name_key",
+    )
 
     def __init__(self, memo: Memo) -> None:
         #: a name -> its key (:func:`names.name_key`), shared with the whole
@@ -96,6 +103,7 @@ class Signatures:
         self._extra_keys = memo.spread_table(_identity_keys)
         self._accounts = memo.table(_accounts)
         self._one_name = memo.table(_one_name)
+        self._sample_name = memo.table(_is_sample_name)
 
     def keys(self, item: Interaction) -> frozenset[str]:
         """The keys of ``item``'s author, shared between the interactions of
@@ -126,11 +134,12 @@ class Signatures:
         """Signed by nobody: a placeholder name (or none), no URL or handle
         (an email under a placeholder name identifies no one either), or a
         blog engine's sample comment."""
+        name = item.author_name
         return (
-            self.name_key[item.author_name] in PLACEHOLDER_NAMES
+            self.name_key[name] in PLACEHOLDER_NAMES
             and not item.author_is_me
             and not self.keys(item)
-        ) or is_sample(item)
+        ) or (item.kind == "comment" and self._sample_name[name] and is_sample(item))
 
 
 @dataclass(slots=True)
@@ -447,6 +456,13 @@ def is_sample(item: Interaction) -> bool:
     return item.kind == "comment" and is_sample_comment(
         item.author_name, item.author_url, item.content
     )
+
+
+def _is_sample_name(name: str) -> bool:
+    """Whether a comment signed ``name`` can be a sample comment (its name
+    is a blog engine's sample name): read once per name, where
+    :func:`is_sample` reads the name of every comment."""
+    return is_sample_comment(name, "", "")
 
 
 _id_of = attrgetter("id")

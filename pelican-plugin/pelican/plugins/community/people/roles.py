@@ -53,11 +53,13 @@ def activity_of(
     slug_of: RecordMap[str],
     titles: dict[str, str],
     answered: Counter[tuple[str, str]],
+    ordered: list[Interaction] | None = None,
 ) -> Activity:
     """What one merged person did, from their interactions: ``slug_of`` gives
     each interaction's post ("" unmatched), ``answered`` the author's replies
-    to each."""
-    items = sorted(identity.items, key=in_time_order)
+    to each; ``ordered``: those interactions already in time order, if the
+    caller sorted them."""
+    items = sorted(identity.items, key=in_time_order) if ordered is None else ordered
     counts = dict.fromkeys(KINDS, 0)
     conversation: dict[str, str] = {}  # key -> first time
     first_conv: Interaction | None = None

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar, overload
 
 from markupsafe import Markup
 
-from ..memo import Memo, Table
+from ..memo import Memo, Table, unremembered
 from ..model import Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
 from ..people.hiding import hidden_interactions, hides_entry, rule_index
@@ -30,7 +30,7 @@ from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import ShareDetector, counted_as_share, is_bot
 from ..sanitize import clean_html
-from ..urls import public_http_url, safe_http_url, site_host, url_key
+from ..urls import host_of, public_http_url, safe_http_url, site_host, url_key
 from .community import (
     Comment,
     Community,
@@ -464,13 +464,16 @@ def _person(
     has a few hundred distinct ones) is one shared value in ``shared``,
     read-only like the rest of the result."""
     cleaners = work.cleaners
-    activity = activity_of(identity, work.slug_of, work.titles, work.answered)
+    ordered = sorted(identity.items, key=in_time_order)
+    activity = activity_of(
+        identity, work.slug_of, work.titles, work.answered, ordered=ordered
+    )
     role = classify(activity, work.inputs.regular_min_posts)
     entry = identity.entry
     if entry:
         name = cleaners.clean_name[entry.name]
     else:
-        name = _most_used_name(sorted(identity.items, key=in_time_order), cleaners)
+        name = _most_used_name(ordered, cleaners)
     posts = [key for key in activity.conversation_keys if not key.startswith("?")]
     reasons = reasons_for(activity, role)
     years = _conversation_years(identity)
@@ -736,13 +739,20 @@ def _original_link(item: Interaction, site: str) -> str:
     a comment on the old blog (its permalink on the host of the post it
     was on, which is not this site's host ``site``): that page is usually
     gone after the move, and the comment is here, at its anchor."""
-    # Each permalink is one of a kind: not worth remembering here.
-    url = safe_http_url(item.url)
+    # Each permalink is one of a kind: read without the memo, whose tables
+    # it would only fill (the post's address is remembered: it repeats).
+    url = _safe_url_once(item.url)
     if url and item.target_url:
-        host = site_host(url)
+        host = _host_once(url)
+        host = host[4:] if host.startswith("www.") else host
         if host != site and host == site_host(item.target_url):
             return ""
     return url
+
+
+#: :func:`safe_http_url` and :func:`host_of` computed on every call.
+_safe_url_once = unremembered(safe_http_url)
+_host_once = unremembered(host_of)
 
 
 def _thread(
