@@ -905,7 +905,8 @@ def _added(cpu: dict[str, list[float]], build: str) -> tuple[float, float, list[
     the fastest rounds' difference, and every round's."""
     with_, without = SUMMARY_BUILDS[build][1]
     rounds = [a - b for a, b in zip(cpu[with_], cpu[without], strict=True)]
-    return statistics.median(rounds), min(cpu[with_]) - min(cpu[without]), rounds
+    median = _median_added(cpu[with_], cpu[without])
+    return median, min(cpu[with_]) - min(cpu[without]), rounds
 
 
 def _beats(plugin: float, peer: float | None, name: str) -> str:

@@ -22,6 +22,7 @@ import pytest
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
+import run  # noqa: E402
 import sitegen  # noqa: E402
 
 
@@ -119,3 +120,44 @@ def test_hugo_renders_every_posts_mentions_with_both_patterns(tmp_path, pattern)
         assert len(MENTION.findall(page)) == expected, slug
     # Some posts have mentions, so the counts above are not all zero.
     assert pattern == "" or any(targets[f"{sitegen.SITEURL}/{s}.html"] for s in slugs)
+
+
+def _cpu(**added: float) -> dict[str, list[float]]:
+    """Three rounds of CPU seconds: every base build 1 s, each build with
+    webmentions 1 s more than ``added`` says (the fastest round 0.1 s less)."""
+    cpu = {name: [1.0, 1.0, 1.0] for name in ("pelican", "eleventy")}
+    pairs = {"warm": "warm", "ci": "ci", "first": "first", "eleventy": "eleventy+wm"}
+    pairs |= {"slug": "hugo+slug", "where": "hugo+where"}
+    for key, seconds in added.items():
+        cpu[pairs[key]] = [1 + seconds, 1 + seconds - 0.1, 1 + seconds + 0.1]
+    if "slug" in added:
+        cpu |= {"hugo-slug-base": [1.0] * 3, "hugo-where-base": [1.0] * 3}
+    return cpu
+
+
+def test_the_summary_says_which_builds_add_less_than_each_peer():
+    cpu = _cpu(warm=1, ci=3, first=5, eleventy=2, slug=4, where=20)
+    table = run.summary_table(cpu, {name: 100 * run.MIB for name in cpu})
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in table.splitlines()}
+    assert rows["Pelican + plugin, warm"].count("met (") == 4
+    assert "**not met**" not in rows["Pelican + plugin, warm"]
+    # CI: more than Eleventy's +2 s, less than Hugo per-slug's +4 s.
+    ci = rows["Pelican + plugin, CI"].removesuffix(" |").split(" | ")
+    assert ci[1:4] == ["+3.00 s", "+2.90 s", "+2.90 to +3.10 s"]
+    assert ci[5:9] == [
+        "**not met** (1.50x)",
+        "**not met** (1.53x)",
+        "met (0.75x)",
+        "met (0.74x)",
+    ]
+    assert rows["Pelican + plugin, first build"].count("**not met**") == 4
+    assert "+20.00 s" in rows["Hugo, `where` over one list"]
+
+
+def test_the_summary_says_when_hugo_did_not_run():
+    cpu = _cpu(warm=1, ci=3, first=5, eleventy=2)
+    table = run.summary_table(cpu, dict.fromkeys(cpu, 1.0))
+    assert "| Hugo, per-slug data files | skipped: hugo not installed" in table
+    assert "apt-get install -y hugo" in table
+    warm = next(line for line in table.splitlines() if "plugin, warm" in line)
+    assert warm.count("not measured (Hugo skipped)") == 2
