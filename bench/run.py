@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import gc
 import io
 import json
@@ -705,7 +706,7 @@ def bench_desk(work: Path, sizes: Sizes) -> list[Row]:
     return rows
 
 
-# -- peer: Eleventy -----------------------------------------------------------
+# -- peer: Eleventy and Hugo --------------------------------------------------
 
 PEER = BENCH / "peer"
 PEER_HEADING = "## Peer: Eleventy"
@@ -727,8 +728,9 @@ its conversation, and the community page) against Pelican without it
 webmention filtering against the same Eleventy site without it (no
 `_data/webmentions.json`, no filter, nothing in the layout). "Added" is the
 median over rounds of (with − without) within one round, each round running
-the six builds one after the other (Eleventy without, with; Pelican without,
-first, CI, warm), so a slow minute of the machine slows both sides of a pair.
+the builds one after the other (Eleventy without, with; Hugo without, per-slug,
+without, `where`; Pelican without, first, CI, warm), so a slow minute of the
+machine slows both sides of a pair.
 "plugin's cost / Eleventy's" is the plugin's added seconds over Eleventy's
 (below 1: the plugin costs less). The "fastest round" rows take each build's
 fastest CPU time of all rounds instead (as `timeit` does: a busy machine
@@ -754,6 +756,20 @@ author's repeated builds leave them; **CI**, a fresh clone that has the
 committed archive but no `cache/` folder; **first**, neither (every mention is
 read from the JF2 file into a new archive).
 
+Hugo's side (`bench/peer/hugo/`, Debian's `hugo`) is the same posts at the
+same URLs with the two patterns Hugo blogs use, each timed against its own
+build without webmentions in the same round (`hugo.toml` alone: no data
+folder, nothing in the template): **per-slug data files**, each post's
+entries in `data/webmentions/<slug>.json`, picked by the single template with
+`index site.Data.webmentions .File.ContentBaseName`; **`where` over one
+list**, the whole JF2 file as `data/webmentions.json`, filtered for every
+page with `where site.Data.webmentions.children "wm-target" .Permalink`.
+Both then split the post's mentions with `where . "wm-property" ...` into
+likes, reposts (faces), replies and mentions (text through `plainify`, a
+stranger's HTML never trusted); sources of the patterns in the partials'
+comments. Hugo keeps nothing between builds that these templates use, so its
+three scenarios are one build; it renders on all cores, which CPU time counts.
+
 Peak memory is the largest resident size of the build's process tree
 (`ru_maxrss` of the child, from `wait4`), the median over rounds. The machine
 is shared and has 2 cores: runs minutes apart differ by 10–30%, so compare
@@ -761,7 +777,9 @@ the columns of one run, not figures of different runs.
 
 Reproduce: `make bench-peer` (Node.js and npm needed; `npm ci` installs
 Eleventy into the gitignored `bench/peer/node_modules` from the committed
-lock), or `.venv/bin/python bench/run.py --quick --only peer` for a smaller
+lock; Hugo is Debian's `hugo`, which the bench installs with
+`apt-get install -y hugo` when it runs as root, and otherwise skips with that
+instruction), or `.venv/bin/python bench/run.py --quick --only peer` for a smaller
 site (200 posts, 10,000 webmentions, 3 rounds)."""
 
 
@@ -789,6 +807,44 @@ def _eleventy(site: Path, command: list[str], webmentions: bool) -> Run:
     if not webmentions:
         env["BENCH_NO_WEBMENTIONS"] = "1"
     return _run(command, site, env)
+
+
+#: The Hugo builds of a round, each pattern beside its own build without
+#: webmentions: name -> the pattern's config (added to hugo.toml), or "" for
+#: the base build.
+HUGO_BUILDS = {
+    "hugo-slug-base": "",
+    "hugo+slug": "slug",
+    "hugo-where-base": "",
+    "hugo+where": "where",
+}
+HUGO_INSTALL = "apt-get install -y hugo"
+
+
+def _hugo_command() -> list[str] | None:
+    """Hugo from Debian's ``hugo`` package, installed with apt when missing
+    and the bench runs as root; None (the Hugo rows skipped) otherwise."""
+    hugo = shutil.which("hugo")
+    if hugo is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        _say(f"peer: {HUGO_INSTALL} (Debian's Hugo)")
+        install = ["apt-get", "install", "-y", "-q", "hugo"]
+        if subprocess.run(install, check=False).returncode:
+            subprocess.run(["apt-get", "update", "-q"], check=False)
+            subprocess.run(install, check=False)
+        hugo = shutil.which("hugo")
+    if hugo is None:
+        _say(f"peer: hugo is not installed, the Hugo rows are skipped: {HUGO_INSTALL}")
+        return None
+    return [hugo, "--quiet"]
+
+
+def _hugo(site: Path, command: list[str], pattern: str) -> Run:
+    """One Hugo build: without webmentions (``pattern`` ""), or with the
+    per-slug (``"slug"``) or ``where`` (``"where"``) pattern, each into its
+    own folder."""
+    config = "hugo.toml" + (f",{pattern}.toml" if pattern else "")
+    output = f"public-{pattern or 'base'}"
+    return _run([*command, "--config", config, "-d", output], site, dict(os.environ))
 
 
 def _pelican_scenario(site: Path, scenario: str) -> Run:
@@ -833,16 +889,88 @@ def _fastest_row(label: str, times: dict[str, list[float]], scenario: str) -> st
     )
 
 
+#: Every build of the summary table: its label and (with, without).
+SUMMARY_BUILDS = {
+    "warm": ("Pelican + plugin, warm", ("warm", "pelican")),
+    "ci": ("Pelican + plugin, CI", ("ci", "pelican")),
+    "first": ("Pelican + plugin, first build", ("first", "pelican")),
+    "eleventy": ("Eleventy, per-post filter", ("eleventy+wm", "eleventy")),
+    "hugo-slug": ("Hugo, per-slug data files", ("hugo+slug", "hugo-slug-base")),
+    "hugo-where": ("Hugo, `where` over one list", ("hugo+where", "hugo-where-base")),
+}
+
+
+def _added(cpu: dict[str, list[float]], build: str) -> tuple[float, float, list[float]]:
+    """A build's added CPU seconds over its own base: the median over rounds,
+    the fastest rounds' difference, and every round's."""
+    with_, without = SUMMARY_BUILDS[build][1]
+    rounds = [a - b for a, b in zip(cpu[with_], cpu[without], strict=True)]
+    median = _median_added(cpu[with_], cpu[without])
+    return median, min(cpu[with_]) - min(cpu[without]), rounds
+
+
+def _beats(plugin: float, peer: float | None, name: str) -> str:
+    """Whether the plugin adds less than a peer, with the ratio."""
+    if peer is None:
+        return f"not measured ({name} skipped)"
+    if peer <= 0:
+        return f"not comparable ({name} adds {peer:+.2f} s)"
+    return f"{'met' if plugin < peer else '**not met**'} ({plugin / peer:.2f}x)"
+
+
+def summary_table(cpu: dict[str, list[float]], peak: dict[str, float]) -> str:
+    """Every build's added CPU beside its own base build, in one table, and
+    for the plugin's builds the issue's "Done when" (adds less than Eleventy's
+    filtering and less than Hugo's per-slug pattern, by CPU medians and by
+    fastest rounds); a peer that did not run says so."""
+    added = {
+        b: _added(cpu, b) for b in SUMMARY_BUILDS if SUMMARY_BUILDS[b][1][0] in cpu
+    }
+    lines = [
+        "| build | adds (CPU, median) | adds (CPU, fastest rounds) "
+        "| spread over rounds | peak memory | < Eleventy, median | < Eleventy, fastest "
+        "| < Hugo per-slug, median | < Hugo per-slug, fastest |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for build, (label, (with_, _without)) in SUMMARY_BUILDS.items():
+        if build not in added:
+            lines.append(
+                f"| {label} | skipped: hugo not installed (`{HUGO_INSTALL}`) "
+                "| | | | | | | |"
+            )
+            continue
+        median, fastest, rounds = added[build]
+        cells = [
+            f"{median:+.2f} s",
+            f"{fastest:+.2f} s",
+            f"{min(rounds):+.2f} to {max(rounds):+.2f} s",
+            f"{peak[with_] / MIB:.0f} MiB",
+        ]
+        if build in SCENARIOS:
+            for peer, name in (("eleventy", "Eleventy"), ("hugo-slug", "Hugo")):
+                peer_median, peer_fastest = added.get(peer, (None, None, []))[:2]
+                cells += [
+                    _beats(median, peer_median, name),
+                    _beats(fastest, peer_fastest, name),
+                ]
+        else:
+            cells += ["(peer)"] * 4
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
-    """Pelican + the plugin beside Eleventy + its usual webmention filtering,
-    on one site: each tool's added cost over its own base build, and peak
-    memory. Returns the "Peer: Eleventy" section of the results."""
+    """Pelican + the plugin beside Eleventy + its usual webmention filtering
+    and Hugo with both of its usual patterns, on one site: each tool's added
+    cost over its own base build, and peak memory. Returns the "Peer:
+    Eleventy and Hugo" section of the results."""
     started = time.perf_counter()
     command = _eleventy_command()
+    hugo_command = _hugo_command()
     posts, mentions = sizes.build_posts, sizes.build_interactions
-    _say(f"peer: {posts} posts, {mentions:,} webmentions, for Pelican and Eleventy")
+    _say(f"peer: {posts} posts, {mentions:,} webmentions, for Pelican, Eleventy, Hugo")
     sitegen.generate_peer_sites(work, sitegen.SiteSize(posts, mentions))
-    pelican, eleventy = work / "pelican", work / "eleventy"
+    pelican, eleventy, hugo = work / "pelican", work / "eleventy", work / "hugo"
     (eleventy / "node_modules").symlink_to(PEER / "node_modules")
     jf2 = eleventy / "_data" / "webmentions.json"
     node = subprocess.run(
@@ -853,7 +981,16 @@ def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
     _pelican(pelican, plugin=False)
     _eleventy(eleventy, command, webmentions=False)
     _eleventy(eleventy, command, webmentions=True)
-    _say(f"peer: {sizes.peer_rounds} rounds of 6 builds")
+    hugo_builds: dict[str, Callable[[], Run]] = {}
+    hugo_version = "Hugo not installed"
+    if hugo_command:
+        for name, pattern in HUGO_BUILDS.items():
+            hugo_builds[name] = functools.partial(_hugo, hugo, hugo_command, pattern)
+            hugo_builds[name]()
+        hugo_version = subprocess.run(
+            [hugo_command[0], "version"], capture_output=True, text=True, check=True
+        ).stdout.split()[1]
+    _say(f"peer: {sizes.peer_rounds} rounds of {6 + len(hugo_builds)} builds")
     # The order within a round leaves each Pelican scenario its state: the
     # first build rewrites the archive, the CI build recomputes the cache, the
     # warm build uses both.
@@ -862,6 +999,7 @@ def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
         {
             "eleventy": lambda: _eleventy(eleventy, command, webmentions=False),
             "eleventy+wm": lambda: _eleventy(eleventy, command, webmentions=True),
+            **hugo_builds,
             "pelican": lambda: _pelican(pelican, plugin=False),
             "first": lambda: _pelican_scenario(pelican, "first"),
             "ci": lambda: _pelican_scenario(pelican, "ci"),
@@ -896,7 +1034,13 @@ def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
         "first": "Pelican + plugin, first build",
         "ci": "Pelican + plugin, CI",
         "warm": "Pelican + plugin, warm",
+        "hugo-slug-base": "Hugo alone (per-slug's base)",
+        "hugo+slug": "Hugo, per-slug data files",
+        "hugo-where-base": "Hugo alone (where's base)",
+        "hugo+where": "Hugo, `where` over one list",
     }
+    names = {name: label for name, label in names.items() if name in runs}
+    summary = summary_table(measures["CPU"], peak)
     lines += ["", "Every round, in the order run (wall clock / CPU seconds):", ""]
     lines += [
         f"- {label}: " + ", ".join(f"{r.seconds:.1f} / {r.cpu:.1f}" for r in runs[name])
@@ -907,14 +1051,24 @@ def bench_peer(work: Path, sizes: Sizes, run_command: str) -> str:
     )["version"]
     return "\n".join(
         [
-            PEER_HEADING,
+            f"{PEER_HEADING} and Hugo",
             "",
             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {machine()}; Node.js {node}, Eleventy {eleventy_version}",
+            f"- machine: {machine()}; Node.js {node}, Eleventy {eleventy_version}, "
+            f"Hugo {hugo_version}",
             f"- site: {posts:,} posts, {mentions:,} webmentions in one JF2 file of "
-            f"{jf2.stat().st_size / MIB:.1f} MiB that both read",
+            f"{jf2.stat().st_size / MIB:.1f} MiB that all three read (Hugo's "
+            "per-slug pattern: the same entries split into one file per post)",
             f"- run: `{run_command}`, {(time.perf_counter() - started) / 60:.1f} min; "
             f"medians of {sizes.peer_rounds} interleaved rounds",
+            "",
+            "Every build beside its own base build (CPU seconds; the issue's "
+            '"Done when": each plugin build adds less than Eleventy\'s filtering '
+            "and less than Hugo's per-slug pattern, by medians and by fastest rounds):",
+            "",
+            summary,
+            "",
+            "Pelican and Eleventy in detail:",
             "",
             *lines,
             "",

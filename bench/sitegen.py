@@ -614,13 +614,16 @@ def site_posts(root: Path) -> list[PostRef]:
 
 
 def generate_peer_sites(root: Path, size: SiteSize) -> dict[str, int]:
-    """One site twice, for the Eleventy peer: ``root/pelican`` and ``root/eleventy``.
+    """One site three times, for the peers: ``pelican``, ``eleventy``, ``hugo``.
 
     The same posts (Pelican's Markdown, given to Eleventy with front matter
     and the same URLs) and the same ``size.interactions`` webmentions, all of
     them in one webmention.io JF2 file, ``eleventy/_data/webmentions.json``,
     which both read: Eleventy as its global data, Pelican as the plugin's
-    ``webmention.io`` source.
+    ``webmention.io`` source. Hugo gets the same posts at the same URLs and
+    the same mentions in both shapes Hugo blogs keep them: one file per post
+    (``hugo/data-slug/webmentions/<slug>.json``, that post's JF2 entries) and
+    the whole JF2 file (``hugo/data-where/webmentions.json``).
     """
     pelican, eleventy = root / "pelican", root / "eleventy"
     stats = generate_site(
@@ -649,7 +652,47 @@ def generate_peer_sites(root: Path, size: SiteSize) -> dict[str, int]:
             f"---\n\n{body}",
             encoding="utf-8",
         )
+    _write_hugo_site(root / "hugo", pelican, jf2)
     return stats
+
+
+#: The Hugo site's committed part: configs and layouts.
+HUGO_TEMPLATE = Path(__file__).resolve().parent / "peer" / "hugo"
+
+
+def _write_hugo_site(hugo: Path, pelican: Path, jf2: Path) -> None:
+    """The Pelican site's posts as Hugo content at the same URLs, and ``jf2``'s
+    mentions as per-slug data files and as one list."""
+    shutil.copytree(HUGO_TEMPLATE, hugo)
+    posts = hugo / "content" / "posts"
+    posts.mkdir(parents=True)
+    for post in sorted((pelican / "content").glob("*.md")):
+        head, body = post.read_text(encoding="utf-8").split("\n\n", 1)
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        date = datetime.strptime(meta["Date"], "%Y-%m-%d %H:%M")
+        tags = [tag.strip() for tag in meta["Tags"].split(",")]
+        (posts / post.name).write_text(
+            "---\n"
+            f"title: {json.dumps(meta['Title'])}\n"
+            f"date: {date:%Y-%m-%dT%H:%M:00Z}\n"
+            f"url: /{post.stem}.html\n"
+            f"categories: [{json.dumps(meta['Category'])}]\n"
+            f"tags: {json.dumps(tags)}\n"
+            f"---\n\n{body}",
+            encoding="utf-8",
+        )
+    where = hugo / "data-where"
+    where.mkdir()
+    shutil.copyfile(jf2, where / "webmentions.json")
+    by_slug: dict[str, list[dict[str, object]]] = {}
+    prefix = f"{SITEURL}/"
+    for entry in json.loads(jf2.read_text(encoding="utf-8"))["children"]:
+        slug = entry["wm-target"].removeprefix(prefix).removesuffix(".html")
+        by_slug.setdefault(slug, []).append(entry)
+    per_slug = hugo / "data-slug" / "webmentions"
+    per_slug.mkdir(parents=True)
+    for slug, entries in by_slug.items():
+        (per_slug / f"{slug}.json").write_text(json.dumps(entries), encoding="utf-8")
 
 
 def _write_people_file(path: Path, people: list[_Person]) -> None:
