@@ -102,7 +102,7 @@ def configure(pelican: Any) -> None:
 
 
 def _settings_of(generator: Any) -> CommunitySettings:
-    found = generator.settings.get(SETTINGS_KEY)
+    found: CommunitySettings | None = generator.settings.get(SETTINGS_KEY)
     if found is None:  # a generator made without Pelican's initialized signal
         apply_defaults(generator.settings)
         found = generator.settings[SETTINGS_KEY] = load_settings(generator.settings)
@@ -245,7 +245,8 @@ def _forget_memoized(article: Any) -> None:
             del cache[key]
 
 
-class CommunityPageGenerator(Generator):
+# Pelican ships no type information: its Generator is Any to mypy.
+class CommunityPageGenerator(Generator):  # type: ignore[misc]
     """Writes the community page and, if asked, the JSON report."""
 
     def generate_context(self) -> None:

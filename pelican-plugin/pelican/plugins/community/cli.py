@@ -21,6 +21,7 @@ from .archive.store import Archive
 from .cache import CACHE_DIR
 from .desk_output import desk_html, is_inside, print_desk
 from .errors import CommunityError, SettingsError
+from .model import Interaction
 from .names import name_key, slugify_name
 from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_identity, find_person, names_like
@@ -385,7 +386,7 @@ def _default_desk_page(root: Path) -> Path:
     return Path(cache) / "pelican-community" / f"desk-{slugify_name(root.name)}.html"
 
 
-def _desk_now(given: str | None, items: list) -> datetime:
+def _desk_now(given: str | None, items: Iterable[Interaction]) -> datetime:
     if given == "today":
         return datetime.now(UTC)
     if given:

@@ -66,7 +66,7 @@ def file_mode() -> int:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, binary: bool = False) -> Iterator[IO]:
+def replacing(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     """A handle to write the new ``path`` into: readers see the old or the
     new file, never a part of one (temporary file, fsync, rename). The file
     gets the mode the umask gives (:func:`file_mode`).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from .memo import remembered
 
@@ -226,7 +226,7 @@ def _is_ip_address(text: str) -> bool:
     return True
 
 
-def _host(parts) -> str:
+def _host(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     host = host[4:] if host.startswith("www.") else host
     return PLATFORM_HOST_ALIASES.get(host, host)

@@ -12,11 +12,12 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 from ..fetcher import BudgetSpent, Fetcher, FetchError
 from ..memo import Memo
-from ..model import PostRef
+from ..model import PostRef, SourceState
 from ..settings import CommunitySettings
 from ..sources import SOURCE_TYPES, SourceSpec
 from ..sources._live import (
@@ -179,7 +180,7 @@ class _Plan:
 def _plan_source(
     spec: SourceSpec,
     archive: Archive,
-    source_state: dict,
+    source_state: SourceState,
     posts: Sequence[PostRef],
     settings: CommunitySettings,
     fetcher: Fetcher,
@@ -211,7 +212,7 @@ def _finish_source(
     plan: _Plan,
     outcomes: list[Outcome | BaseException],
     archive: Archive,
-    state: dict[str, dict],
+    state: dict[str, SourceState],
     fetcher: Fetcher,
 ) -> FetchReport:
     """Merge what succeeded, remember it in ``state``, warn once on failures."""
@@ -274,7 +275,7 @@ def _finish_source(
     return report
 
 
-def _update_state(source_state: dict, update: dict) -> None:
+def _update_state(source_state: SourceState, update: SourceState) -> None:
     for key, value in update.items():
         if isinstance(value, dict):
             merged = dict(source_state.get(key) or {})
@@ -302,7 +303,9 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _traceback(exc: BaseException | None):
+def _traceback(
+    exc: BaseException | None,
+) -> tuple[type[BaseException], BaseException, TracebackType | None] | None:
     if exc is None or not logger.isEnabledFor(logging.DEBUG):
         return None
     return (type(exc), exc, exc.__traceback__)

@@ -11,7 +11,7 @@ from typing import Any, cast
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..memo import Memo
-from ..model import SourceResult
+from ..model import SourceResult, SourceState
 from ..progress import progress_bar
 from ..sources import SOURCE_TYPES, Reader, SourceSpec
 from ..sources._files import watching_reads
@@ -33,7 +33,7 @@ READ_VERSION_KEY = "(pelican-community reader version)"
 def _changed_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
-    state: dict[str, dict],
+    state: dict[str, SourceState],
     memo: DigestMemo | None = None,
     progress: Any = False,
 ) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:

@@ -154,7 +154,7 @@ class _Reader:
 
     def mapping(
         self, node: Node, allowed: set[str] | tuple[str, ...], what: str
-    ) -> dict:
+    ) -> dict[str, Node]:
         if not _is(node, "mapping"):
             raise self.fail(node, f"{what} must be a mapping of keys to values")
         result: dict[str, Node] = {}

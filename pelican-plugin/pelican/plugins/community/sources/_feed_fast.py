@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from feedparser.datetimes import _parse_date
@@ -75,6 +77,13 @@ def untested_feedparser(version: str | None = None) -> str:
         f"({'.'.join(map(str, low))} up to {'.'.join(map(str, high))}, not included)"
     )
 
+
+#: One entry as feedparser gives it: its field names, and values of
+#: feedparser's types (text, dicts of text, lists, ``time.struct_time``).
+FeedEntry = dict[str, Any]
+#: Parser events: each item an Element, but start-ns's (prefix, uri). The
+#: standard library's types cannot tie an item's type to its event's name.
+_Events = Iterable[tuple[str, Any]]
 
 _CHUNK = 1 << 16
 _ATOM = "http://www.w3.org/2005/Atom"
@@ -183,7 +192,7 @@ class FastFeed:
 
     version: str
     title: str
-    entries: list[dict] = field(default_factory=list)
+    entries: list[FeedEntry] = field(default_factory=list)
 
 
 def read_plain_feed(data: bytes) -> FastFeed | None:
@@ -192,13 +201,13 @@ def read_plain_feed(data: bytes) -> FastFeed | None:
     if not _is_plain_utf8(data):
         return None
     reader = _Reader()
-    parser: XMLPullParser = XMLPullParser(events=("start-ns", "start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start-ns", "start", "end"))
     try:
         for offset in range(0, len(data), _CHUNK):
             parser.feed(data[offset : offset + _CHUNK])
-            reader.take(parser.read_events())
+            reader.take(cast("_Events", parser.read_events()))
         parser.close()
-        reader.take(parser.read_events())
+        reader.take(cast("_Events", parser.read_events()))
     except (ParseError, _Unsure):
         return None
     return reader.result()
@@ -232,7 +241,7 @@ class _Reader:
         self.kind = ""  # "rss" or "atom"
         self.version = ""
         self.title: str | None = None
-        self.entries: list[dict] = []
+        self.entries: list[FeedEntry] = []
         self.fields: dict[str, str | None] = {}
         self.entry_tag = ""
         self.entry_depth = 0
@@ -240,7 +249,7 @@ class _Reader:
         self.child_tag = ""
         self.prefix_of: dict[str, str] = {}
 
-    def take(self, events) -> None:
+    def take(self, events: _Events) -> None:
         for event, item in events:
             if event == "start":
                 self.start(item)
@@ -430,8 +439,8 @@ class _EntryParts:
                 raise _Unsure(f"two elements for {name}")
             self.texts[name] = element
 
-    def finish(self, version: str) -> dict:
-        raw: dict = {}
+    def finish(self, version: str) -> FeedEntry:
+        raw: FeedEntry = {}
         texts = self.texts
         if "title" in texts:
             element = texts["title"]
@@ -453,7 +462,7 @@ class _EntryParts:
             raw["thr_in-reply-to"] = self.reply_to
         return raw
 
-    def _add_id_and_link(self, raw: dict, version: str) -> None:
+    def _add_id_and_link(self, raw: FeedEntry, version: str) -> None:
         link = self.link(version)
         if "guid" in self.texts:
             element = self.texts["guid"]
@@ -469,7 +478,7 @@ class _EntryParts:
         if link is not None:
             raw["link"] = link
 
-    def _add_content(self, raw: dict, version: str) -> None:
+    def _add_content(self, raw: FeedEntry, version: str) -> None:
         texts = self.texts
         values = {
             name: _settled(
@@ -556,7 +565,7 @@ def _atom_author(element: Element) -> dict[str, str]:
     return detail
 
 
-def _rss_author(author: str) -> dict:
+def _rss_author(author: str) -> dict[str, dict[str, str]]:
     """feedparser's split of an RSS author, ``addr (Name)``."""
     email = None
     match = _AUTHOR_EMAIL.search(author)

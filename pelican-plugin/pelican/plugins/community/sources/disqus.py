@@ -11,7 +11,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult
 from ..urls import public_http_url
 from ..words import counted
 from ._emailkeys import email_keys, signed_email
@@ -39,7 +39,7 @@ class _Thread:
 class _Post:
     """A kept post before its thread and email are resolved."""
 
-    record: dict
+    record: InteractionFields
     thread_id: str
     email: str
     extra: dict[str, str] = field(default_factory=dict)
@@ -128,7 +128,7 @@ def _read_post(element: Element, thread_ref: str) -> tuple[str, _Post | None]:
     username = "" if anonymous else _username(text_of(author.get("username")))
     thread = fields.get("thread")
     parent = fields.get("parent")
-    record = {
+    record: InteractionFields = {
         "id": post_id,
         "kind": "comment",
         "published": to_utc_iso(text_of(fields.get("createdAt"))),

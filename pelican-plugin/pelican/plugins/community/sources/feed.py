@@ -17,11 +17,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 if TYPE_CHECKING:
     import feedparser
 
-    from ._feed_fast import FastFeed
+    from ._feed_fast import FastFeed, FeedEntry
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult, SourceState
 from ..urls import public_http_url, safe_http_url
 from . import SourceSpec
 from ._files import read_bounded, string_text
@@ -65,7 +65,7 @@ _NAMED_ENCODING = re.compile(rb"encoding\s*=\s*([\"']).*?\1")
 class _Entry:
     """One comment before its parent is resolved against the whole feed."""
 
-    record: dict
+    record: InteractionFields
     feed_id: str = ""
     link: str = ""
     reply_name: str = ""
@@ -143,7 +143,7 @@ def _result(parsed: _ParsedFeed, source_name: str, origin: str) -> SourceResult:
 class _ParsedFeed:
     """A feed's entries (feedparser's dicts, or the fast path's equal ones)."""
 
-    entries: list
+    entries: list[FeedEntry]
     title: str
     version: str
     #: why the document is not well-formed; "" when it is
@@ -250,7 +250,7 @@ def _parse(
     )
 
 
-def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
+def _read_entry(raw: FeedEntry, feed_title: str) -> _Entry | None:
     link = safe_http_url(raw.get("link"))
     feed_id = string_text(raw.get("id"))
     number = _comment_number(link) or _comment_number(feed_id)
@@ -269,7 +269,7 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         string_text(thread.get("ref")),
         string_text(thread.get("href")),
     )
-    record = {
+    record: InteractionFields = {
         "id": comment_id,
         "kind": "comment",
         "published": to_utc_iso(raw.get("published_parsed"))
@@ -295,7 +295,7 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
     )
 
 
-def _name_and_post_title(raw: dict, title: str) -> tuple[str, str]:
+def _name_and_post_title(raw: FeedEntry, title: str) -> tuple[str, str]:
     """The commenter's name (``dc:creator`` or Atom author, else the title)
     and the post's title when the entry title carries it."""
     name = _author_name(raw.get("author_detail") or {})
@@ -313,7 +313,7 @@ def _name_and_post_title(raw: dict, title: str) -> tuple[str, str]:
     return name, _clean(post_title)
 
 
-def _author_name(detail: dict) -> str:
+def _author_name(detail: dict[str, str]) -> str:
     """The author's name, never their address.
 
     feedparser splits an RSS ``<author>addr (Name)</author>`` but its
@@ -408,7 +408,7 @@ def _latest_earlier_by(group: list[_Entry], reply: _Entry) -> str:
     return max(candidates, key=lambda other: other["published"])["id"]
 
 
-def _content_of(raw: dict) -> str:
+def _content_of(raw: FeedEntry) -> str:
     for content in raw.get("content") or ():
         value = string_text(content.get("value"))
         if value:
@@ -474,7 +474,7 @@ def plan_fetch(request: LiveRequest) -> LivePlan:
     return LivePlan([(spec.options["url"], lambda c: _fetch_feed(c, spec, state))])
 
 
-def _fetch_feed(client: Client, spec: SourceSpec, source_state: dict) -> Outcome:
+def _fetch_feed(client: Client, spec: SourceSpec, source_state: SourceState) -> Outcome:
     url = spec.options["url"]
     # Validators belong to the URL that gave them (kept redacted: state.json
     # is in the archive); the feed may have moved since.
