@@ -50,6 +50,21 @@ from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
 from .views.community import Community
 
+__all__ = [
+    "PHOTOS_KEY",
+    "SETTINGS_KEY",
+    "BuildStopped",
+    "CommunityPageGenerator",
+    "add_lists_to_article_page",
+    "add_templates",
+    "attach_community",
+    "configure",
+    "get_generators",
+    "register",
+    "release_frozen_objects",
+    "restore_article_after_its_page",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Where the validated settings travel inside Pelican's settings and context.

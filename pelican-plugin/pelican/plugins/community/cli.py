@@ -36,6 +36,11 @@ from .views.desk import compute_desk, newest_interaction
 from .views.suggestions import suggest_edits
 from .words import counted
 
+__all__ = [
+    "build_parser",
+    "main",
+]
+
 logger = logging.getLogger(__name__)
 
 
@@ -96,7 +101,8 @@ _COMMANDS = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (the manual's CLI reference is made from it)."""
     parser = argparse.ArgumentParser(
         prog="pelican-community",
         description="See the community around a Pelican blog without building it.",
@@ -489,7 +495,7 @@ def _suggest_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pelican-community`` command."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser()
+    parser = build_parser()
     _suggest_a_command(parser, argv)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

@@ -25,6 +25,24 @@ import httpx
 
 from .progress import progress_bar
 
+__all__ = [
+    "PROJECT_URL",
+    "REDIRECT_STATUSES",
+    "BudgetSpent",
+    "FetchError",
+    "FetchPolicy",
+    "Fetcher",
+    "RequestOptions",
+    "Resolver",
+    "Response",
+    "is_public_address",
+    "parse_retry_after",
+    "plugin_version",
+    "redact_secrets",
+    "resolve_host",
+    "user_agent",
+]
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")

@@ -24,6 +24,18 @@ from pathlib import Path
 
 from .storage import prepare_cache_folder, read_untrusted_file, write_atomically
 
+__all__ = [
+    "RACY_SECONDS",
+    "DigestMemo",
+    "Fingerprint",
+    "Stat",
+    "content_digest",
+    "file_stat",
+    "is_racy",
+    "take_fingerprint",
+    "tree_stat",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Files changed this recently when fingerprinted are checked by content.

@@ -10,6 +10,25 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Generic, TypedDict, TypeVar, cast
 
+__all__ = [
+    "CONVERSATION_KINDS",
+    "FIELD_NAMES",
+    "KINDS",
+    "REACTION_KINDS",
+    "SOCIAL_METADATA",
+    "WITHHELD",
+    "AuthorFields",
+    "Interaction",
+    "InteractionFields",
+    "ItemFields",
+    "PostRef",
+    "RecordMap",
+    "SourceResult",
+    "SourceState",
+    "in_time_order",
+    "withheld_record",
+]
+
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
 SOCIAL_METADATA = ("mastodon", "bluesky")
 #: Conversation: people talking with the author.

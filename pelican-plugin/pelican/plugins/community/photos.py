@@ -32,6 +32,20 @@ from .words import counted
 if TYPE_CHECKING:
     from .fetcher import Fetcher
 
+__all__ = [
+    "MAX_KEPT_BYTES",
+    "MAX_PIXELS",
+    "PHOTOS_DIR",
+    "PHOTO_NAME",
+    "RETRY_AFTER",
+    "SIZE",
+    "forget_photos",
+    "kept_photo",
+    "local_photos",
+    "photo_name",
+    "small_square_png",
+]
+
 logger = logging.getLogger(__name__)
 
 PHOTOS_DIR = "photos"

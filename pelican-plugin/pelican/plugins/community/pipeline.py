@@ -30,6 +30,16 @@ from .views.compute import (
 )
 from .words import counted
 
+__all__ = [
+    "Look",
+    "build_community",
+    "community_from",
+    "load_people",
+    "look",
+    "update_archive",
+    "warn_unconfigured_sources",
+]
+
 logger = logging.getLogger(__name__)
 
 

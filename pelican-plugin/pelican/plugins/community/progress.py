@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = [
+    "Bar",
+    "progress_bar",
+]
+
 
 @dataclass
 class Bar:

@@ -9,6 +9,26 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from .memo import remembered
 
+__all__ = [
+    "EMAIL_HASH_HOSTS",
+    "PLATFORM_HOST_ALIASES",
+    "SHARED_PLATFORM_HOSTS",
+    "account_of",
+    "handle_key",
+    "host_of",
+    "identity_keys",
+    "post_path",
+    "post_slug_guess",
+    "profile_handle_key",
+    "public_http_url",
+    "safe_http_url",
+    "shown_account",
+    "site_host",
+    "site_of_handle",
+    "split_http",
+    "url_key",
+]
+
 #: Functions read a URL apart once per distinct value within a computation or
 #: a read (``memo.py``): a large archive names the same sites and posts on
 #: thousands of records, and reading a URL apart is the dearest step of

@@ -18,6 +18,14 @@ from ..sources._files import watching_reads
 from ..words import counted
 from .store import Archive
 
+__all__ = [
+    "BAR_FROM_BYTES",
+    "READ_VERSION",
+    "READ_VERSION_KEY",
+    "ingest_local_sources",
+    "read_changed_local_sources",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Raised when readers make something different of the same file, so that

@@ -37,6 +37,17 @@ from ..sanitize import (
 )
 from ..storage import write_atomically
 
+__all__ = [
+    "FORGOTTEN_FILE",
+    "OLD_FORGOTTEN_FILE",
+    "STATE_FILE",
+    "SUFFIX",
+    "Archive",
+    "Forgotten",
+    "MergeStats",
+    "record_identity",
+]
+
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"

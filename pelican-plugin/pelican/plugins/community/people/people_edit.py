@@ -29,6 +29,15 @@ from .people_file import LIST_FIELDS, PeopleFile, PersonEntry, read_people_yaml
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
 
+__all__ = [
+    "NewEntry",
+    "entry_for",
+    "entry_yaml",
+    "hide_in_text",
+    "hide_rules_for",
+    "pin_in_text",
+]
+
 
 @dataclass(frozen=True)
 class NewEntry:

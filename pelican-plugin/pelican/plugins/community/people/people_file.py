@@ -15,6 +15,16 @@ from ..urls import handle_key, identity_keys, safe_http_url
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
+__all__ = [
+    "LIST_FIELDS",
+    "HideRule",
+    "PeopleFile",
+    "PersonEntry",
+    "load_people_file",
+    "parse_people_file",
+    "read_people_yaml",
+]
+
 #: The lists an entry of ``friends`` or ``people`` may hold.
 LIST_FIELDS = ("aliases", "urls", "handles")
 

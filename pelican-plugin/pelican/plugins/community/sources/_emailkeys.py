@@ -13,6 +13,12 @@ from collections.abc import Iterable
 from ..model import Interaction, InteractionFields
 from ..names import is_placeholder_email, is_placeholder_name, name_key
 
+__all__ = [
+    "email_keys",
+    "signed_email",
+    "with_email_keys",
+]
+
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.
 _HASHES_OF_NO_EMAIL = frozenset(

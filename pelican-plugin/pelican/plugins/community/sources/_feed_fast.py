@@ -14,7 +14,7 @@ Where feedparser normalises a value (relative URLs, RSS titles that look
 like HTML, its sanitizer, Windows-1252 and double-encoded UTF-8 repairs,
 ``addr (Name)`` authors, dates), the same feedparser functions are called,
 or the step is skipped only where it provably changes nothing
-(:data:`_UNCHANGED_BY_SANITIZER`). tests/test_feed_fast_path.py compares
+(:data:`UNCHANGED_BY_SANITIZER`). tests/test_feed_fast_path.py compares
 both readers on every feed fixture.
 """
 
@@ -32,7 +32,17 @@ from feedparser.mixin import _cp1252, _FeedParserMixin
 from feedparser.sanitizer import _sanitize_html
 from feedparser.urls import _urljoin, resolve_relative_uris
 
-from ._xml import _prolog_is_plain
+from ._xml import prolog_is_plain
+
+__all__ = [
+    "SAMPLE_FEED",
+    "TESTED_FEEDPARSER",
+    "UNCHANGED_BY_SANITIZER",
+    "FastFeed",
+    "FeedEntry",
+    "read_plain_feed",
+    "untested_feedparser",
+]
 
 #: The feedparser releases this reader is tested with (the helpers above
 #: are not feedparser's public API): from the lowest the package allows
@@ -164,7 +174,7 @@ _ENCODING = re.compile(rb"encoding\s*=\s*([\"'])(.*?)\1")
 # "&" or "\r", the entities they re-emit as written, and attribute-free
 # tags they keep, plus links whose only attributes are an http(s) href and
 # a lower-case rel, in that order. Comment feeds are mostly this.
-_UNCHANGED_BY_SANITIZER = re.compile(
+UNCHANGED_BY_SANITIZER = re.compile(
     r"(?:[^<>&\r]"
     r"|&(?:amp|lt|gt|quot);"
     r"|&#(?:[2-9][0-9]{2}|[1-9][0-9]{3,5});"
@@ -229,7 +239,7 @@ def _is_plain_utf8(data: bytes) -> bool:
         encoding = _ENCODING.search(declaration.group())
         if encoding and encoding.group(2).lower() != b"utf-8":
             return False
-    return _prolog_is_plain(head)
+    return prolog_is_plain(head)
 
 
 class _Reader:
@@ -385,7 +395,7 @@ def _settled(text: str, element: str, content_type: str | None, version: str) ->
     if (
         content_type in _HTML_TYPES
         and element in ("title", "summary", "content")
-        and not _UNCHANGED_BY_SANITIZER.fullmatch(output)
+        and not UNCHANGED_BY_SANITIZER.fullmatch(output)
     ):
         output = resolve_relative_uris(output, "", "utf-8", content_type)
         output = _sanitize_html(output, "utf-8", content_type)

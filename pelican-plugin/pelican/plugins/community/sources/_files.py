@@ -20,6 +20,23 @@ from typing import IO
 
 from ..errors import SourceError
 
+__all__ = [
+    "JSONObject",
+    "as_list",
+    "as_object",
+    "counted",
+    "decode_text",
+    "loads_json",
+    "markdown_to_html",
+    "parse_json",
+    "parse_yaml",
+    "read_bounded",
+    "read_text",
+    "scalar_text",
+    "string_text",
+    "watching_reads",
+]
+
 #: A JSON object as a stranger's file has it: text keys, values of any JSON
 #: type, each checked where it is read.
 JSONObject = dict[str, object]

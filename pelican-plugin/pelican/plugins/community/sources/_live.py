@@ -24,6 +24,19 @@ if TYPE_CHECKING:
     # file of a live type (a webmention.io export, a feed) is read.
     from ..fetcher import Fetcher, RequestOptions, Response
 
+__all__ = [
+    "MAX_SOCIAL_PAGES",
+    "Client",
+    "LivePlan",
+    "LiveRequest",
+    "Outcome",
+    "SourceFailure",
+    "Work",
+    "combine_results",
+    "is_due",
+    "plan_per_post",
+]
+
 #: Upper bound on a social list's pages, so a server cannot keep us busy.
 MAX_SOCIAL_PAGES = 50
 

@@ -23,6 +23,13 @@ from ._xml import (
     parsed_elements,
 )
 
+__all__ = [
+    "KNOWN_NAMESPACES",
+    "MAX_BROKEN_RECORDS",
+    "Recovery",
+    "iter_records",
+]
+
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
 _HEAD = 64 * 1024

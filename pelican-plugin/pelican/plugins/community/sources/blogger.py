@@ -16,6 +16,13 @@ from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
 
+__all__ = [
+    "KIND_PREFIX",
+    "KIND_SCHEME",
+    "LIVE",
+    "read_blogger",
+]
+
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
 #: Takeout's ``<blogger:status>`` of a comment everyone can read.

@@ -31,6 +31,23 @@ from ._live import (
     plan_per_post,
 )
 
+__all__ = [
+    "LIKE_FRAGMENT",
+    "NO_UNAUTHENTICATED",
+    "PLATFORM",
+    "POST_COLLECTION",
+    "REPOST_FRAGMENT",
+    "BskyPostRef",
+    "is_hidden_account",
+    "next_cursor",
+    "parse_actors",
+    "parse_post_ref",
+    "parse_thread",
+    "plan_fetch",
+    "post_web_url",
+    "resolved_did",
+]
+
 PLATFORM = "bluesky"
 #: Accounts that asked not to be shown to logged-out viewers.
 NO_UNAUTHENTICATED = "!no-unauthenticated"

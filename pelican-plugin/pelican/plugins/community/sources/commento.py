@@ -20,6 +20,15 @@ from ._files import (
     string_text,
 )
 
+__all__ = [
+    "ANONYMOUS",
+    "APPROVED",
+    "MAX_EXPORT_BYTES",
+    "NO_LINK",
+    "ROOT",
+    "read_commento",
+]
+
 #: Exports larger than this (after unzipping) are refused rather than read.
 MAX_EXPORT_BYTES = 256 * 1024**2
 APPROVED = "approved"

@@ -18,6 +18,11 @@ from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
 
+__all__ = [
+    "PROFILE_URL",
+    "read_disqus",
+]
+
 #: Disqus's public profile page of a registered user.
 PROFILE_URL = "https://disqus.com/by/{username}/"
 # Usernames that are hex digests (some exports carry an email hash there) or

@@ -27,6 +27,15 @@ from . import SourceSpec
 from ._files import read_bounded, string_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
+__all__ = [
+    "FEED_ACCEPT",
+    "MAX_FEED_BYTES",
+    "fast_reader",
+    "parse_feed",
+    "plan_fetch",
+    "read_feed",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Saved feeds larger than this are refused rather than read into memory.
@@ -84,17 +93,20 @@ def read_feed(path: Path, source_name: str) -> SourceResult:
     )
 
 
-def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
+def parse_feed(
+    data: bytes, source_name: str, origin: str, *, fast_path: bool = True
+) -> SourceResult:
     """Read the comments of a feed document already in memory.
 
     ``origin`` (a path or URL) starts every message. A plain RSS 2.0 or
     Atom 1.0 feed is read by :func:`_read_fast`; any other goes to
     feedparser as a stream, so it never fetches or opens anything itself.
-    Both give the same entries.
+    Both give the same entries: ``fast_path=False`` reads with feedparser
+    alone, the reference the fast path is held to.
     """
     if not data.strip():
         raise SourceError(f"{origin}: the feed is empty")
-    parsed = _read_fast(data)
+    parsed = _read_fast(data) if fast_path else None
     if parsed is None:
         parsed = _read_with_feedparser(data, origin)
     return _result(parsed, source_name, origin)
@@ -155,8 +167,8 @@ def _read_fast(data: bytes) -> _ParsedFeed | None:
     """The standard library's streaming reading of a plain RSS 2.0 or Atom
     1.0 feed (about 20 times faster than feedparser), or None for any
     document it does not understand with certainty, or when the fast reader
-    does not fit the installed feedparser (:func:`_fast_reader`)."""
-    read_plain_feed = _fast_reader()
+    does not fit the installed feedparser (:func:`fast_reader`)."""
+    read_plain_feed = fast_reader()
     if read_plain_feed is None:
         return None
     fast = read_plain_feed(data)
@@ -166,7 +178,7 @@ def _read_fast(data: bytes) -> _ParsedFeed | None:
 
 
 @functools.cache
-def _fast_reader() -> Callable[[bytes], FastFeed | None] | None:
+def fast_reader() -> Callable[[bytes], FastFeed | None] | None:
     """The fast reader, once per process, if it fits the installed
     feedparser: it calls a few of feedparser's own helpers, which are not
     its public API. A feedparser without them, of a version the reader was

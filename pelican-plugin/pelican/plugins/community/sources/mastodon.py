@@ -30,6 +30,19 @@ from ._live import (
     plan_per_post,
 )
 
+__all__ = [
+    "LIKE_FRAGMENT",
+    "PLATFORM",
+    "REPOST_FRAGMENT",
+    "StatusRef",
+    "account_handle",
+    "parse_accounts",
+    "parse_context",
+    "parse_status_url",
+    "plan_fetch",
+    "verified_website",
+]
+
 PLATFORM = "mastodon"
 #: Bridgy's synthetic fragments for likes and boosts, reused so both agree.
 LIKE_FRAGMENT = "favorited-by-"

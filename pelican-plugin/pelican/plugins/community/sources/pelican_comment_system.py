@@ -16,6 +16,12 @@ from ..words import counted
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, read_text
 
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "MAX_COMMENT_BYTES",
+    "read_pelican_comment_system",
+]
+
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 #: A comment file larger than this is refused (no comment is this long).
 MAX_COMMENT_BYTES = 1024**2

@@ -20,6 +20,12 @@ from . import FIELD_DEFAULTS, REPLY_NUMBERING, STATICMAN_OPTIONS
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, parse_json, parse_yaml, read_text
 
+__all__ = [
+    "MAX_COMMENT_BYTES",
+    "SUFFIXES",
+    "read_staticman",
+]
+
 SUFFIXES = frozenset({".yml", ".yaml", ".json"})
 #: A comment file larger than this is refused (no comment is this long).
 MAX_COMMENT_BYTES = 1024**2

@@ -37,6 +37,20 @@ from ._files import (
 )
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
 
+__all__ = [
+    "JF2_KINDS",
+    "LINKS_KINDS",
+    "MAX_JSON_BYTES",
+    "MAX_PAGES",
+    "MAX_REMOVED_SHARE",
+    "RECONCILE_EVERY",
+    "WEBMENTION_PER_PAGE",
+    "parse_jf2_entries",
+    "parse_links_entries",
+    "plan_fetch",
+    "read_webmentions",
+]
+
 #: Saved files larger than this are refused rather than read into memory.
 logger = logging.getLogger(__name__)
 

@@ -23,6 +23,14 @@ from ._emailkeys import signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
 
+__all__ = [
+    "COMMENT_TYPES",
+    "NOT_PEOPLE_TYPES",
+    "POST_TYPES",
+    "REMOVED_STATUSES",
+    "read_wxr",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Items whose comments are conversation; attachments and menu items are not.
