@@ -14,7 +14,7 @@ import os
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -37,6 +37,7 @@ from .pelican_site import (
 )
 from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
+from .progress import ProgressWanted
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
 from .templating import (
@@ -49,6 +50,9 @@ from .views.chart import NARROW_WIDTH as CHART_NARROW_WIDTH
 from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
 from .views.community import Community
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "PHOTOS_KEY",
@@ -193,14 +197,15 @@ def _attach_photos(
     return shown
 
 
-def _pelican_console() -> Any:
+def _pelican_console() -> ProgressWanted:
     """The rich console Pelican logs to, so that a progress bar for long
     fetches shows on a terminal with Pelican's log lines above it."""
     try:
         from pelican.log import console
     except ImportError:  # an older Pelican without rich logging
         return True
-    return console
+    pelicans: Console = console
+    return pelicans
 
 
 def _keep_out_of_garbage_collection() -> None:

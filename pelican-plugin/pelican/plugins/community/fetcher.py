@@ -23,7 +23,7 @@ from urllib.request import getproxies, proxy_bypass
 import httpcore
 import httpx
 
-from .progress import progress_bar
+from .progress import ProgressWanted, progress_bar
 
 __all__ = [
     "PROJECT_URL",
@@ -183,7 +183,7 @@ class Response:
         content_type: str = self.headers.get("content-type", "")
         return content_type.split(";")[0].strip().lower()
 
-    def json(self) -> Any:
+    def json(self) -> object:
         """The body as JSON; :class:`FetchError` when it is an HTML page,
         truncated or otherwise not JSON."""
         if self.content_type in ("text/html", "application/xhtml+xml"):
@@ -768,7 +768,7 @@ class Fetcher:
         tasks: Sequence[Callable[[], T]],
         *,
         description: str = "Fetching",
-        progress: Any = False,
+        progress: ProgressWanted = False,
     ) -> list[T | BaseException]:
         """Run ``tasks`` on a bounded thread pool, in order of results.
 

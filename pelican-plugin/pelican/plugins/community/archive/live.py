@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
 
 from .. import fetcher as fetching
 from ..fetcher import BudgetSpent, Fetcher, FetchError
 from ..memo import Memo
 from ..model import PostRef, SourceState
+from ..progress import ProgressWanted
 from ..settings import CommunitySettings
 from ..sources import SOURCE_TYPES, SourceSpec
 from ..sources._live import (
@@ -84,7 +84,7 @@ def sync_live_sources(
     settings: CommunitySettings,
     posts: Sequence[PostRef],
     *,
-    progress: Any = False,
+    progress: ProgressWanted = False,
     fetcher: Fetcher | None = None,
     now: Clock | None = None,
     environ: Mapping[str, str] | None = None,

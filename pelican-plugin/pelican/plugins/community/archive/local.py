@@ -6,13 +6,13 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..memo import Memo
 from ..model import SourceResult, SourceState
-from ..progress import progress_bar
+from ..progress import ProgressWanted, progress_bar
 from ..sources import SOURCE_TYPES, Reader, SourceSpec
 from ..sources._files import watching_reads
 from ..words import counted
@@ -43,7 +43,7 @@ def _changed_sources(
     specs: tuple[SourceSpec, ...],
     state: dict[str, SourceState],
     memo: DigestMemo | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:
     """Each local source with its content hash and, when the file changed
     since the last read, what reading it gives (None when unchanged).
@@ -89,7 +89,7 @@ BAR_FROM_BYTES = 1 << 20
 
 
 @contextmanager
-def _bar_while_reading(path: Path, progress: Any) -> Iterator[None]:
+def _bar_while_reading(path: Path, progress: ProgressWanted) -> Iterator[None]:
     """A bar of the bytes of ``path`` (a file, or a folder of files) read,
     on a terminal, while the block runs; nothing otherwise."""
     if not progress:
@@ -152,7 +152,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def read_changed_local_sources(
-    archive: Archive, specs: tuple[SourceSpec, ...], progress: Any = False
+    archive: Archive, specs: tuple[SourceSpec, ...], progress: ProgressWanted = False
 ) -> dict[str, SourceResult]:
     """What the local sources that changed since the last build now say,
     by source name, without writing anything. With ``progress``, a large
@@ -168,7 +168,7 @@ def ingest_local_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
     memo: DigestMemo | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> None:
     """Merge every local file source into the archive.
 
