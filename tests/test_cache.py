@@ -12,8 +12,10 @@ from builders import WxrComment, WxrPost, wxr
 from pelican.plugins.community import cache as cache_module
 from pelican.plugins.community import fingerprints, pipeline
 from pelican.plugins.community.model import PostRef
+from pelican.plugins.community.people.people_file import PeopleFile
 from pelican.plugins.community.settings import load_settings
 from pelican.plugins.community.views import community as community_view
+from pelican.plugins.community.views.compute import compute_community
 
 PEOPLE = """\
 me:
@@ -114,13 +116,13 @@ def small(tmp_path: Path) -> _Site:
 def computed(monkeypatch):
     """Counts how many times the community is really computed."""
     calls = []
-    real = pipeline.compute_community
+    real = pipeline.community_from
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "compute_community", counting)
+    monkeypatch.setattr(pipeline, "community_from", counting)
     return calls
 
 
@@ -265,9 +267,7 @@ def test_a_damaged_cache_is_ignored(small, computed, damage):
 def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
     folder = tmp_path / "cache" / cache_module.CACHE_DIR
     store = cache_module.CommunityCache(tmp_path / "community-archive", folder)
-    community = pipeline.compute_community(
-        [], pipeline.PeopleFile(), [], 3, max_depth=6
-    )
+    community = compute_community([], PeopleFile(), [], 3, max_depth=6)
     store.store("inputs", community)
     assert not (tmp_path / "community-archive").exists()
     assert not folder.exists()

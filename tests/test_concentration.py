@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from pelican.plugins.community.model import Interaction, PostRef
 from pelican.plugins.community.people.people_file import PeopleFile
-from pelican.plugins.community.pipeline import compute_with_identities
+from pelican.plugins.community.views.compute import compute_with_identities
 from pelican.plugins.community.views.desk import compute_desk
 
 POST = PostRef("p", "https://blog.example/p/", "P", "2020-01-01T00:00:00+00:00")

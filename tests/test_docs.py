@@ -67,7 +67,7 @@ def test_settings_page_follows_the_declarations(tmp_path):
 
 def test_cli_page_shows_every_subcommand_help():
     page = reference.cli_markdown()
-    parser = cli._parser()
+    parser = cli.build_parser()
     names = re.findall(r"^## `pelican-community (\S+)`$", page, flags=re.M)
     subparsers = next(a for a in parser._actions if a.dest == "command")
     assert names == list(subparsers.choices)

@@ -18,9 +18,9 @@ LOGGER = "pelican.plugins.community.sources.feed"
 @pytest.fixture
 def fresh_decision():
     """The fast reader's fitness decided again (once per process otherwise)."""
-    feed._fast_reader.cache_clear()
+    feed.fast_reader.cache_clear()
     yield
-    feed._fast_reader.cache_clear()
+    feed.fast_reader.cache_clear()
 
 
 @pytest.fixture
@@ -36,10 +36,8 @@ def fast_calls(monkeypatch):
     return calls
 
 
-def _read_by_feedparser_alone(monkeypatch) -> object:
-    with monkeypatch.context() as patch:
-        patch.setattr(feed, "_read_fast", lambda data: None)
-        return feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
+def _read_by_feedparser_alone() -> object:
+    return feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml", fast_path=False)
 
 
 def _debug_lines(caplog) -> list[str]:
@@ -55,7 +53,7 @@ def test_the_installed_feedparser_is_fit_and_the_fast_reader_is_used(
 ):
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     result = feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
-    assert result == _read_by_feedparser_alone(monkeypatch)
+    assert result == _read_by_feedparser_alone()
     assert len(result.interactions) > 0
     assert _debug_lines(caplog) == []
     # The sample feed at the first read, then the feed itself.
@@ -69,7 +67,7 @@ def test_an_untested_feedparser_reads_every_feed_alone_saying_so_once(
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     first = feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
     again = feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
-    assert first == again == _read_by_feedparser_alone(monkeypatch)
+    assert first == again == _read_by_feedparser_alone()
     assert fast_calls == []
     (line,) = _debug_lines(caplog)
     assert "feedparser 6.1.0 is not a version it is tested with" in line
@@ -91,7 +89,7 @@ def test_a_fast_reader_that_reads_the_sample_otherwise_is_not_trusted(
     monkeypatch.setattr(_feed_fast, "read_plain_feed", misreading)
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     result = feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
-    assert result == _read_by_feedparser_alone(monkeypatch)
+    assert result == _read_by_feedparser_alone()
     (line,) = _debug_lines(caplog)
     assert "its records of a sample feed are not feedparser's" in line
 
@@ -105,7 +103,7 @@ def test_a_feedparser_without_the_helpers_reads_feeds_alone(
     monkeypatch.delattr(sources, "_feed_fast")
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     result = feed.parse_feed(FEED.read_bytes(), "wp", "comments.xml")
-    assert result == _read_by_feedparser_alone(monkeypatch)
+    assert result == _read_by_feedparser_alone()
     (line,) = _debug_lines(caplog)
     assert "feedparser helpers this feedparser lacks" in line
 

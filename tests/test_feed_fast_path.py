@@ -21,7 +21,7 @@ from hostile.payloads import BAD_DATES, SPOOF_NAMES, TEXT_MARKUP, XSS_MARKUP, XS
 from hostile.xml_attacks import XML_ATTACKS, write_xml_attack
 from pelican.plugins.community.sources import feed
 from pelican.plugins.community.sources._feed_fast import (
-    _UNCHANGED_BY_SANITIZER,
+    UNCHANGED_BY_SANITIZER,
     read_plain_feed,
 )
 
@@ -46,30 +46,26 @@ FALLS_BACK = {
 }
 
 
-def _read_both(data: bytes, monkeypatch) -> tuple[object, object]:
-    def read():
+def _read_both(data: bytes) -> tuple[object, object]:
+    def read(fast_path: bool):
         try:
-            return feed.parse_feed(data, "feed", "origin")
+            return feed.parse_feed(data, "feed", "origin", fast_path=fast_path)
         except Exception as exc:  # the error is part of the result
             return f"{exc.__class__.__name__}: {exc}"
 
-    fast = read()
-    with monkeypatch.context() as patch:
-        patch.setattr(feed, "_read_fast", lambda data: None)
-        slow = read()
-    return fast, slow
+    return read(True), read(False)
 
 
 @pytest.mark.parametrize("path", FEED_FILES, ids=lambda p: p.name)
-def test_fixture_read_alike(path, monkeypatch):
+def test_fixture_read_alike(path):
     data = path.read_bytes()
-    fast, slow = _read_both(data, monkeypatch)
+    fast, slow = _read_both(data)
     assert fast == slow
     used = read_plain_feed(data) is not None
     assert used == (path.name not in FALLS_BACK), FALLS_BACK.get(path.name, "")
 
 
-def test_bench_feed_read_alike(tmp_path, monkeypatch):
+def test_bench_feed_read_alike(tmp_path):
     sys.path.insert(0, str(BENCH))
     try:
         import sitegen
@@ -79,7 +75,7 @@ def test_bench_feed_read_alike(tmp_path, monkeypatch):
     sitegen.write_feed(path, 400)
     data = path.read_bytes()
     assert read_plain_feed(data) is not None
-    fast, slow = _read_both(data, monkeypatch)
+    fast, slow = _read_both(data)
     assert fast == slow
     assert len(fast.interactions) == 400
 
@@ -111,41 +107,41 @@ def _hostile_fields() -> list[Fields]:
     return fields
 
 
-def test_hostile_comments_read_alike(tmp_path, monkeypatch):
+def test_hostile_comments_read_alike(tmp_path):
     site = _Site(tmp_path)
     for one in _hostile_fields():
         spec = write_feed(site, [one])[0]
         data = (tmp_path / spec["path"]).read_bytes()
-        fast, slow = _read_both(data, monkeypatch)
+        fast, slow = _read_both(data)
         assert fast == slow, one
 
 
-def test_hostile_feed_read_alike_as_one_document(tmp_path, monkeypatch):
+def test_hostile_feed_read_alike_as_one_document(tmp_path):
     site = _Site(tmp_path)
     spec = write_feed(site, _hostile_fields())[0]
     data = (tmp_path / spec["path"]).read_bytes()
     assert read_plain_feed(data) is not None
-    fast, slow = _read_both(data, monkeypatch)
+    fast, slow = _read_both(data)
     assert fast == slow
 
 
 @pytest.mark.parametrize("attack", sorted(XML_ATTACKS))
-def test_xml_attacks_never_take_the_fast_path(attack, tmp_path, monkeypatch):
+def test_xml_attacks_never_take_the_fast_path(attack, tmp_path):
     site = _Site(tmp_path)
     spec = write_xml_attack(site, "feed", attack, "http://127.0.0.1:9")[0]
     data = (tmp_path / spec["path"]).read_bytes()
     # A DOCTYPE sends the document to feedparser, as before.
     assert read_plain_feed(data) is None
-    fast, slow = _read_both(data, monkeypatch)
+    fast, slow = _read_both(data)
     assert fast == slow
 
 
 @pytest.mark.parametrize("case", malformed_cases("feed"))
-def test_malformed_feeds_read_alike(case, tmp_path, monkeypatch):
+def test_malformed_feeds_read_alike(case, tmp_path):
     site = _Site(tmp_path)
     spec = write_malformed(site, "feed", case)
     data = (tmp_path / spec["malformed"]).read_bytes()
-    fast, slow = _read_both(data, monkeypatch)
+    fast, slow = _read_both(data)
     assert fast == slow
 
 
@@ -198,7 +194,7 @@ def test_markup_the_fast_path_leaves_alone_is_what_feedparser_leaves_alone():
     rng = random.Random(5)
     for _ in range(3000):
         text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 14))).strip()
-        assert _UNCHANGED_BY_SANITIZER.fullmatch(text)
+        assert UNCHANGED_BY_SANITIZER.fullmatch(text)
         for kind in ("text/html",):
             resolved = resolve_relative_uris(text, "", "utf-8", kind)
             assert _sanitize_html(resolved, "utf-8", kind) == text, text

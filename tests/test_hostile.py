@@ -834,11 +834,11 @@ def test_a_reader_failing_unforeseen_stops_the_build_with_one_line(
 ):
     """The net under every reader: whatever escapes one names the file."""
 
-    def broken(text, path):
+    def broken(entries, source_name):
         raise ValueError("nobody foresaw this\nin two lines")
 
     # Inside the reader, so the registry (however it finds readers) is untouched.
-    monkeypatch.setattr(webmention_io, "parse_json", broken)
+    monkeypatch.setattr(webmention_io, "parse_jf2_entries", broken)
     site.article(ARTICLE_SLUG, "One", "2020-01-01")
     site.settings["COMMUNITY_SOURCES"] = WRITERS["webmention.io"](
         site, [Fields(id="w1")]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from conftest import Site
 from html_checks import executable_markup
-from pelican.plugins.community.archive import live
+from pelican.plugins.community import fetcher as fetcher_module
 from pelican.plugins.community.fetcher import Fetcher
 from replay_server import (
     FAST_POLICY,
@@ -71,13 +71,12 @@ friends:
 """
 PAGES = ("lighthouse/index.html", "the-long-middle/index.html", "community/index.html")
 # In the fetch subprocess, the same millisecond timeouts as the other live
-# tests (`live.Fetcher` is what `sync_live_sources` opens when given none).
+# tests (`fetcher.Fetcher` is what `sync_live_sources` opens when given none).
 FAST_FETCH = f"""
 import sys
-from pelican.plugins.community import cli
-from pelican.plugins.community.archive import live
+from pelican.plugins.community import cli, fetcher
 from pelican.plugins.community.fetcher import Fetcher, FetchPolicy
-live.Fetcher = lambda: Fetcher({FAST_POLICY!r})
+fetcher.Fetcher = lambda: Fetcher({FAST_POLICY!r})
 sys.exit(cli.main(sys.argv[1:]))
 """
 
@@ -268,7 +267,7 @@ def _build(site: Site, monkeypatch: pytest.MonkeyPatch, *, offline: bool) -> Non
             m.setenv("PELICAN_COMMUNITY_OFFLINE", "1")
         else:
             m.delenv("PELICAN_COMMUNITY_OFFLINE", raising=False)
-            m.setattr(live, "Fetcher", lambda: Fetcher(FAST_POLICY))
+            m.setattr(fetcher_module, "Fetcher", lambda: Fetcher(FAST_POLICY))
         site.build()
 
 

@@ -14,7 +14,6 @@ from datetime import timedelta
 
 import pytest
 import replay_server
-from pelican.plugins.community import storage as storage_module
 from pelican.plugins.community.archive.live import (
     FetchReport,
     describe_report,
@@ -244,7 +243,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_archive(
     def killed(*args):
         raise KeyboardInterrupt("killed while renaming")
 
-    monkeypatch.setattr(storage_module.os, "replace", killed)
+    monkeypatch.setattr(os, "replace", killed)
     with Fetcher(FAST_POLICY) as fetcher, pytest.raises(KeyboardInterrupt):
         sync_live_sources(archive, settings, posts, fetcher=fetcher, now=lambda: NOW)
     monkeypatch.undo()

@@ -245,7 +245,7 @@ def _fetch_command(tmp_path, endpoint, monkeypatch, capsys) -> tuple[int, str]:
     """`pelican-community fetch` on a site in ``tmp_path`` (real clock: the
     archive's last full listing, NOW, is weeks old, so this one is full)."""
     from pelican.plugins.community import cli
-    from pelican.plugins.community.archive import live
+    from pelican.plugins.community import fetcher as fetcher_module
 
     (tmp_path / "content").mkdir(exist_ok=True)
     source = {"type": "webmention.io", "domain": "jane.example", "endpoint": endpoint}
@@ -257,7 +257,7 @@ def _fetch_command(tmp_path, endpoint, monkeypatch, capsys) -> tuple[int, str]:
     )
     monkeypatch.setenv("WEBMENTION_IO_TOKEN", TOKEN)
     monkeypatch.delenv("PELICAN_COMMUNITY_OFFLINE", raising=False)
-    monkeypatch.setattr(live, "Fetcher", lambda: Fetcher(FAST_POLICY))
+    monkeypatch.setattr(fetcher_module, "Fetcher", lambda: Fetcher(FAST_POLICY))
     capsys.readouterr()
     code = cli.main(["fetch", "-s", str(conf)])
     return code, capsys.readouterr().out

@@ -10,8 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pelican.plugins.community.errors import SourceError
-from pelican.plugins.community.sources import SOURCE_TYPES, STATICMAN_OPTIONS
-from pelican.plugins.community.sources.staticman import FIELD_DEFAULTS, read_staticman
+from pelican.plugins.community.sources import (
+    FIELD_DEFAULTS,
+    SOURCE_TYPES,
+    STATICMAN_OPTIONS,
+)
+from pelican.plugins.community.sources.staticman import read_staticman
 
 HARBOUR_1 = "6f1c2a40-0000-11e7-8a3b-000000000001"
 HARBOUR_2 = "6f1c2a40-0000-11e7-8a3b-000000000002"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import tempfile
 import types
 from pathlib import Path
 
@@ -32,16 +33,16 @@ def _refuse(monkeypatch, error: int, where: Path, name: str = "replace") -> None
                 raise OSError(error, os.strerror(error))
             return real(src, dst, *args, **kwargs)
 
-        monkeypatch.setattr(storage.os, "replace", fake)
+        monkeypatch.setattr(os, "replace", fake)
     else:
-        real = storage.tempfile.mkstemp
+        real = tempfile.mkstemp
 
         def fake(*args, dir=None, **kwargs):
             if Path(dir).resolve() == where:
                 raise OSError(error, os.strerror(error), str(where))
             return real(*args, dir=dir, **kwargs)
 
-        monkeypatch.setattr(storage.tempfile, "mkstemp", fake)
+        monkeypatch.setattr(tempfile, "mkstemp", fake)
 
 
 def test_files_get_the_mode_the_umask_gives(site, umask_022):
@@ -132,7 +133,6 @@ def like_windows(monkeypatch):
     for name in ("O_NOFOLLOW", "O_NONBLOCK", "fchmod"):
         windows_os.__dict__.pop(name, None)
     monkeypatch.setattr(storage, "os", windows_os)
-    monkeypatch.setattr(storage, "_READ_FLAGS", getattr(os, "O_CLOEXEC", 0))
 
 
 def test_files_are_written_where_open_files_cannot_change_mode(

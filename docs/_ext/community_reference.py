@@ -97,9 +97,9 @@ def _help_text(parser: argparse.ArgumentParser) -> str:
 def cli_markdown(parser: argparse.ArgumentParser | None = None) -> str:
     """The command-line reference page, as Markdown."""
     if parser is None:
-        from pelican.plugins.community.cli import _parser
+        from pelican.plugins.community.cli import build_parser
 
-        parser = _parser()
+        parser = build_parser()
     lines = [
         "# Command-line reference",
         "",

@@ -14,7 +14,7 @@ import os
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -38,6 +38,7 @@ from .pelican_site import (
 )
 from .photos import PHOTO_NAME, PHOTOS_DIR, local_photos, photo_name
 from .pipeline import build_community
+from .progress import ProgressWanted
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .storage import write_atomically
 from .templating import (
@@ -50,6 +51,27 @@ from .views.chart import NARROW_WIDTH as CHART_NARROW_WIDTH
 from .views.chart import WIDTH as CHART_WIDTH
 from .views.chart import circle_chart_svg
 from .views.community import Community
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = [
+    "CARDED_RETURNING",
+    "CARDED_WELCOME",
+    "carded_people",
+    "PHOTOS_KEY",
+    "SETTINGS_KEY",
+    "BuildStopped",
+    "CommunityPageGenerator",
+    "add_lists_to_article_page",
+    "add_templates",
+    "attach_community",
+    "configure",
+    "get_generators",
+    "register",
+    "release_frozen_objects",
+    "restore_article_after_its_page",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +125,7 @@ def configure(pelican: Any) -> None:
 
 
 def _settings_of(generator: Any) -> CommunitySettings:
-    found = generator.settings.get(SETTINGS_KEY)
+    found: CommunitySettings | None = generator.settings.get(SETTINGS_KEY)
     if found is None:  # a generator made without Pelican's initialized signal
         apply_defaults(generator.settings)
         found = generator.settings[SETTINGS_KEY] = load_settings(generator.settings)
@@ -205,14 +227,15 @@ def _attach_photos(
     return shown
 
 
-def _pelican_console() -> Any:
+def _pelican_console() -> ProgressWanted:
     """The rich console Pelican logs to, so that a progress bar for long
     fetches shows on a terminal with Pelican's log lines above it."""
     try:
         from pelican.log import console
     except ImportError:  # an older Pelican without rich logging
         return True
-    return console
+    pelicans: Console = console
+    return pelicans
 
 
 def _keep_out_of_garbage_collection() -> None:
@@ -278,7 +301,8 @@ def _forget_memoized(article: Any) -> None:
             del cache[key]
 
 
-class CommunityPageGenerator(Generator):
+# Pelican ships no type information: its Generator is Any to mypy.
+class CommunityPageGenerator(Generator):  # type: ignore[misc]
     """Writes the community page and, if asked, the JSON report."""
 
     def generate_context(self) -> None:

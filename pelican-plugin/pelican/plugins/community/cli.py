@@ -21,6 +21,7 @@ from .archive.store import Archive
 from .cache import CACHE_DIR
 from .desk_output import desk_html, is_inside, print_desk
 from .errors import CommunityError, SettingsError
+from .model import Interaction
 from .names import name_key, slugify_name
 from .pelican_site import read_posts, read_site
 from .people.find import AmbiguousPerson, find_identity, find_person, names_like
@@ -34,6 +35,11 @@ from .views.community import Community
 from .views.desk import compute_desk, newest_interaction
 from .views.suggestions import suggest_edits
 from .words import counted
+
+__all__ = [
+    "build_parser",
+    "main",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +101,8 @@ _COMMANDS = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser (the manual's CLI reference is made from it)."""
     parser = argparse.ArgumentParser(
         prog="pelican-community",
         description="See the community around a Pelican blog without building it.",
@@ -385,7 +392,7 @@ def _default_desk_page(root: Path) -> Path:
     return Path(cache) / "pelican-community" / f"desk-{slugify_name(root.name)}.html"
 
 
-def _desk_now(given: str | None, items: list) -> datetime:
+def _desk_now(given: str | None, items: Iterable[Interaction]) -> datetime:
     if given == "today":
         return datetime.now(UTC)
     if given:
@@ -488,7 +495,7 @@ def _suggest_a_command(parser: argparse.ArgumentParser, argv: list[str]) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pelican-community`` command."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = _parser()
+    parser = build_parser()
     _suggest_a_command(parser, argv)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")

@@ -7,6 +7,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
+__all__ = [
+    "month_year",
+    "parse_iso",
+    "to_utc_iso",
+]
+
 
 def to_utc_iso(value: object) -> str:
     """Return ``value`` as ``YYYY-MM-DDTHH:MM:SS+00:00``, or "" if unknown.

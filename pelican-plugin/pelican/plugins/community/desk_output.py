@@ -17,6 +17,21 @@ from .words import counted
 if TYPE_CHECKING:
     from rich.table import Table
 
+__all__ = [
+    "PLAIN_WIDTH",
+    "community_date",
+    "desk_html",
+    "is_inside",
+    "numbers_table",
+    "percent",
+    "print_desk",
+    "quiet_table",
+    "ratio",
+    "span",
+    "summary_line",
+    "terminal_links",
+]
+
 #: The desk speaks English (its words are not in the catalogue), dates too.
 community_date = Words("en").date
 #: Wide enough for the tables when the desk is piped or saved to a file.

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "CommunityError",
+    "PeopleFileError",
+    "SettingsError",
+    "SourceError",
+    "StorageError",
+]
+
 
 class CommunityError(Exception):
     """Bad local input: a setting, the people file or a source file.

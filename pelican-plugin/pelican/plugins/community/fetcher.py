@@ -16,14 +16,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from importlib import metadata
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 from urllib.request import getproxies, proxy_bypass
 
 import httpcore
 import httpx
 
-from .progress import progress_bar
+from .progress import ProgressWanted, progress_bar
+
+__all__ = [
+    "PROJECT_URL",
+    "REDIRECT_STATUSES",
+    "BudgetSpent",
+    "FetchError",
+    "FetchPolicy",
+    "Fetcher",
+    "RequestOptions",
+    "Resolver",
+    "Response",
+    "is_public_address",
+    "parse_retry_after",
+    "plugin_version",
+    "redact_secrets",
+    "resolve_host",
+    "user_agent",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +141,18 @@ class BudgetSpent(FetchError):
     """The time a build gives fetching ran out before this request ended."""
 
 
+class RequestOptions(TypedDict, total=False):
+    """The keyword arguments of :meth:`Fetcher.get`, for a caller that hands
+    them on."""
+
+    params: Mapping[str, str | int] | None
+    headers: Mapping[str, str] | None
+    etag: str
+    last_modified: str
+    untrusted: bool
+    trusted_origin: str
+
+
 @dataclass(frozen=True)
 class Response:
     """A complete, size-checked response."""
@@ -140,17 +170,20 @@ class Response:
 
     @property
     def etag(self) -> str:
-        return self.headers.get("etag", "")
+        etag: str = self.headers.get("etag", "")
+        return etag
 
     @property
     def last_modified(self) -> str:
-        return self.headers.get("last-modified", "")
+        last_modified: str = self.headers.get("last-modified", "")
+        return last_modified
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type: str = self.headers.get("content-type", "")
+        return content_type.split(";")[0].strip().lower()
 
-    def json(self) -> Any:
+    def json(self) -> object:
         """The body as JSON; :class:`FetchError` when it is an HTML page,
         truncated or otherwise not JSON."""
         if self.content_type in ("text/html", "application/xhtml+xml"):
@@ -210,7 +243,7 @@ _deadline = threading.local()
 def _time_left(timeout: float | None, expired: type[Exception]) -> float | None:
     """``timeout`` cut to what is left before this thread's request deadline;
     raises ``expired`` (an httpcore timeout) when the deadline has passed."""
-    at = getattr(_deadline, "at", None)
+    at: float | None = getattr(_deadline, "at", None)
     if at is None:
         return timeout
     left = at - time.monotonic()
@@ -644,13 +677,14 @@ class Fetcher:
     def _resolve(self, url: str, host: str, port: int, window: _Window) -> list[str]:
         """``host``'s addresses, looked up once; a resolver that does not
         answer in the time left fails the request instead of holding it."""
-        answer: dict[str, Any] = {}
+        addresses: list[str] = []
+        errors: list[OSError | UnicodeError] = []
 
         def look_up() -> None:
             try:
-                answer["addresses"] = list(self._resolver(host, port))
+                addresses.extend(self._resolver(host, port))
             except (OSError, UnicodeError) as exc:
-                answer["error"] = exc
+                errors.append(exc)
 
         # A thread of its own: getaddrinfo takes no timeout. A daemon, so a
         # resolver that never answers cannot hold the process at exit.
@@ -665,11 +699,9 @@ class Fetcher:
                     f"{window.deadline:g} s"
                 )
             raise failure
-        if "error" in answer:
-            raise _Retryable(
-                f"{self.redact(url)}: cannot resolve host ({answer['error']})"
-            )
-        return answer["addresses"]
+        if errors:
+            raise _Retryable(f"{self.redact(url)}: cannot resolve host ({errors[0]})")
+        return addresses
 
     def _send(
         self, url: str, headers: dict[str, str], window: _Window
@@ -736,7 +768,7 @@ class Fetcher:
         tasks: Sequence[Callable[[], T]],
         *,
         description: str = "Fetching",
-        progress: Any = False,
+        progress: ProgressWanted = False,
     ) -> list[T | BaseException]:
         """Run ``tasks`` on a bounded thread pool, in order of results.
 

@@ -24,6 +24,18 @@ from pathlib import Path
 
 from .storage import prepare_cache_folder, read_untrusted_file, write_atomically
 
+__all__ = [
+    "RACY_SECONDS",
+    "DigestMemo",
+    "Fingerprint",
+    "Stat",
+    "content_digest",
+    "file_stat",
+    "is_racy",
+    "take_fingerprint",
+    "tree_stat",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Files changed this recently when fingerprinted are checked by content.
@@ -49,7 +61,7 @@ def _files_of(path: Path) -> list[Path]:
     return [path]
 
 
-def tree_stat(path: Path) -> list[list]:
+def tree_stat(path: Path) -> list[list[str | int]]:
     """The metadata of a file, or of every file below a folder (with names)."""
     if not path.is_dir():
         return [[*file_stat(path)]]
@@ -75,7 +87,7 @@ def content_digest(path: Path, options: Mapping[str, str] | None = None) -> str:
 class Fingerprint:
     """What a file (or folder) was when its digest was taken."""
 
-    stat: list[list]  #: :func:`tree_stat` before and after the read
+    stat: list[list[str | int]]  #: :func:`tree_stat` before and after the read
     sha256: str
     racy: bool  #: changed too recently to trust its times alone
     #: False when it was written while being read: the digest may be of
@@ -97,7 +109,9 @@ def take_fingerprint(
     if after != before:  # written while it was read: never trust the times
         return Fingerprint(after, sha256, True, stable=False)
     now = time.time()
-    racy = any(is_racy((e[-4], e[-3], e[-2], e[-1]), now) for e in after)
+    racy = any(
+        is_racy((int(e[-4]), int(e[-3]), int(e[-2]), int(e[-1])), now) for e in after
+    )
     return Fingerprint(after, sha256, racy)
 
 

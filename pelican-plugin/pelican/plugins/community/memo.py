@@ -9,6 +9,16 @@ from functools import update_wrapper
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
+__all__ = [
+    "unremembered",
+    "DEFAULT_LIMIT",
+    "Memo",
+    "SpreadTable",
+    "Table",
+    "active_memo",
+    "remembered",
+]
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 _F = TypeVar("_F", bound=Callable[[Any], Any])

@@ -8,7 +8,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from types import MappingProxyType
-from typing import Generic, TypeVar, cast
+from typing import Any, Generic, TypedDict, TypeVar, cast
+
+__all__ = [
+    "CONVERSATION_KINDS",
+    "FIELD_NAMES",
+    "KINDS",
+    "REACTION_KINDS",
+    "SOCIAL_METADATA",
+    "WITHHELD",
+    "AuthorFields",
+    "Interaction",
+    "InteractionFields",
+    "ItemFields",
+    "PostRef",
+    "RecordMap",
+    "SourceResult",
+    "SourceState",
+    "in_time_order",
+    "withheld_record",
+]
 
 #: Article metadata naming a post's copy on a platform (``PostRef.social``).
 SOCIAL_METADATA = ("mastodon", "bluesky")
@@ -57,7 +76,7 @@ class Interaction:
     parent: str = ""  #: id of the interaction it replies to, same source
     extra: Mapping[str, str] = field(default_factory=dict)  #: per-source facts
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str | bool | dict[str, str]]:
         """Return a plain dict with empty fields dropped (compact archive lines)."""
         # Not dataclasses.asdict: its recursive deep copy is most of the cost
         # of writing a large archive, and every field but ``extra`` is text.
@@ -74,8 +93,9 @@ class Interaction:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Interaction:
-        """Build a record from an archive line, ignoring unknown keys."""
+    def from_dict(cls, data: Mapping[str, Any]) -> Interaction:
+        """Build a record from an archive line (a JSON object), ignoring
+        unknown keys."""
         if _FIELD_SET.issuperset(data):
             values = dict(data)
         else:
@@ -105,6 +125,46 @@ class Interaction:
     def is_withheld(self) -> bool:
         """A stand-in for an interaction that must never be shown."""
         return self.extra.get(WITHHELD) == "true"
+
+
+#: What the archive remembers of one source between builds (its entry of
+#: ``state.json``, a JSON object read back): content hashes, validators,
+#: when each post was last checked.
+SourceState = dict[str, Any]
+
+
+class AuthorFields(TypedDict, total=False):
+    """Who wrote an interaction, as a reader gathers it: keyword arguments
+    of :class:`Interaction`."""
+
+    author_name: str
+    author_url: str
+    author_handle: str
+    author_photo: str
+    author_is_me: bool
+
+
+class ItemFields(TypedDict, total=False):
+    """What an interaction is and what it answers, as a reader gathers it:
+    keyword arguments of :class:`Interaction`."""
+
+    id: str
+    kind: str
+    published: str
+    target_url: str
+    target_slug: str
+    target_title: str
+    target_date: str
+    target_id: str
+    url: str
+    content: str
+    parent: str
+
+
+class InteractionFields(ItemFields, AuthorFields, total=False):
+    """What a reader knows of one interaction before it becomes an
+    :class:`Interaction`: every field but ``source``, ``author_key`` and
+    ``extra``, which it adds when it makes the record."""
 
 
 def in_time_order(item: Interaction) -> tuple[str, str, str]:

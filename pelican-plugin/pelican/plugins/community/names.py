@@ -9,6 +9,18 @@ from unidecode import unidecode
 
 from .sanitize import mask_private
 
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "PLACEHOLDER_NAMES",
+    "clean_name",
+    "initials",
+    "is_placeholder_email",
+    "is_placeholder_name",
+    "is_sample_comment",
+    "name_key",
+    "slugify_name",
+]
+
 #: Longest name shown; longer ones are cut with an ellipsis.
 MAX_NAME_LENGTH = 80
 

@@ -24,6 +24,22 @@ from .model import SOCIAL_METADATA, PostRef
 from .settings import CommunitySettings, apply_defaults, load_settings
 from .urls import host_of, public_http_url
 
+__all__ = [
+    "holds_no_intrasite_link",
+    "WATCHED_KEY",
+    "PostLink",
+    "announcements",
+    "post_links",
+    "post_ref",
+    "post_refs",
+    "read_posts",
+    "read_site",
+    "under_autoreload",
+    "unpublish_watched_inputs",
+    "watch_for_autoreload",
+    "webmention_endpoint",
+]
+
 logger = logging.getLogger(__name__)
 
 _SPLIT = re.compile(r"[\s,]+")

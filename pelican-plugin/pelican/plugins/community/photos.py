@@ -22,11 +22,29 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .storage import is_real_folder, read_untrusted_file, write_atomically
 from .words import counted
+
+if TYPE_CHECKING:
+    from .fetcher import Fetcher
+
+__all__ = [
+    "MAX_KEPT_BYTES",
+    "MAX_PIXELS",
+    "PHOTOS_DIR",
+    "PHOTO_NAME",
+    "RETRY_AFTER",
+    "SIZE",
+    "forget_photos",
+    "kept_photo",
+    "local_photos",
+    "photo_name",
+    "small_square_png",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +71,7 @@ def local_photos(
     folder: Path,
     *,
     offline: bool,
-    fetcher_factory: object = None,
+    fetcher_factory: Callable[[], Fetcher] | None = None,
     now: float | None = None,
     budget: float | None = None,
 ) -> dict[str, bytes]:
@@ -86,7 +104,7 @@ def local_photos(
     from .fetcher import BudgetSpent, Fetcher
 
     fetcher_factory = fetcher_factory or Fetcher
-    with fetcher_factory() as fetcher:  # type: ignore[operator]
+    with fetcher_factory() as fetcher:
         if budget is not None:
             fetcher.limit_to(budget)
         results = fetcher.run_all(
@@ -120,9 +138,9 @@ def local_photos(
     return found
 
 
-def _fetch_task(fetcher: object, url: str):
+def _fetch_task(fetcher: Fetcher, url: str) -> Callable[[], bytes]:
     def task() -> bytes:
-        response = fetcher.get(url, untrusted=True)  # type: ignore[attr-defined]
+        response = fetcher.get(url, untrusted=True)
         return small_square_png(response.body)
 
     return task

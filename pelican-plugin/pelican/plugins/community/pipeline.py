@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .archive.dedup import dedupe_interactions
 from .archive.local import ingest_local_sources, read_changed_local_sources
@@ -19,6 +18,7 @@ from .memo import Memo
 from .model import Interaction, PostRef
 from .people.identity import Identity
 from .people.people_file import PeopleFile, load_people_file, parse_people_file
+from .progress import ProgressWanted
 from .settings import CommunitySettings
 from .storage import paused_gc
 from .views.community import Community
@@ -29,6 +29,16 @@ from .views.compute import (
     compute_with_identities,
 )
 from .words import counted
+
+__all__ = [
+    "Look",
+    "build_community",
+    "community_from",
+    "load_people",
+    "look",
+    "update_archive",
+    "warn_unconfigured_sources",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +64,7 @@ class Look:
 
 
 def look(
-    settings: CommunitySettings, posts: list[PostRef], progress: Any = False
+    settings: CommunitySettings, posts: list[PostRef], progress: ProgressWanted = False
 ) -> Look:
     """The community as the next build would compute it, touching nothing:
     local sources that changed are merged in memory, nothing is fetched,
@@ -108,7 +118,7 @@ def update_archive(
     settings: CommunitySettings,
     posts: list[PostRef],
     memo: DigestMemo | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> None:
     """Merge changed local sources and due live sources into ``archive``
     (``progress``: a bar for long imports and fetches, on a terminal)."""
@@ -206,7 +216,7 @@ def build_community(
     posts: list[PostRef],
     *,
     cache_path: Path | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> Community:
     """Everything at once: people file, sources, archive, community.
 
@@ -231,7 +241,7 @@ def _build_and_cache(
     settings: CommunitySettings,
     posts: list[PostRef],
     cache_path: Path | None,
-    progress: Any,
+    progress: ProgressWanted,
 ) -> Community:
     """The build of :func:`build_community`, holding the archive's lock."""
     people_bytes = _read_bytes(settings.people_file)

@@ -4,15 +4,29 @@ terminal only: a CI log or a pipe gets no bar and no output."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:  # rich (Pelican's) loads when a bar is shown
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+__all__ = [
+    "Bar",
+    "ProgressWanted",
+    "progress_bar",
+]
+
+#: Whether long work shows a bar: False, True (on stderr) or the rich
+#: console the caller already logs to.
+ProgressWanted: TypeAlias = "bool | Console"
 
 
 @dataclass
 class Bar:
     """A rich progress bar; ``advance`` by jobs done or bytes read."""
 
-    progress: Any
-    task_id: Any
+    progress: Progress
+    task_id: TaskID
     total: float
     done: float = 0
 
@@ -33,7 +47,7 @@ class Bar:
 
 
 def progress_bar(
-    wanted: Any, description: str, total: float, *, in_bytes: bool = False
+    wanted: ProgressWanted, description: str, total: float, *, in_bytes: bool = False
 ) -> Bar | None:
     """A bar counting to ``total`` (jobs, or bytes with ``in_bytes``), or
     None. ``wanted``: False, True (a bar on stderr) or the rich console the

@@ -16,6 +16,18 @@ from typing import IO, Any
 
 from .errors import StorageError
 
+__all__ = [
+    "file_mode",
+    "is_real_folder",
+    "packed",
+    "paused_gc",
+    "prepare_cache_folder",
+    "read_untrusted_file",
+    "replacing",
+    "unpacked",
+    "write_atomically",
+]
+
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
@@ -66,7 +78,7 @@ def file_mode() -> int:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, binary: bool = False) -> Iterator[IO]:
+def replacing(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
     """A handle to write the new ``path`` into: readers see the old or the
     new file, never a part of one (temporary file, fsync, rename). The file
     gets the mode the umask gives (:func:`file_mode`).
@@ -126,7 +138,7 @@ def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
         before = None if nofollow else os.lstat(path)
         if before is not None and _is_link(before):
             return None
-        fd = os.open(path, os.O_RDONLY | nofollow | _READ_FLAGS)
+        fd = os.open(path, os.O_RDONLY | nofollow | _read_flags())
     except OSError:
         return None
     try:
@@ -149,13 +161,16 @@ def read_untrusted_file(path: Path, limit: int | None = None) -> bytes | None:
     return data if limit is None or len(data) <= limit else None
 
 
-#: Never wait on a FIFO, never leak the descriptor, never translate bytes
-#: (each where the system has it: Windows has only O_BINARY).
-_READ_FLAGS = (
-    getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
+def _read_flags() -> int:
+    """Never wait on a FIFO, never leak the descriptor, never translate bytes
+    (each where the system has it: Windows has only O_BINARY)."""
+    return (
+        getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_CLOEXEC", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
+
+
 _REPARSE_POINT = getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
 
 

@@ -23,6 +23,18 @@ from markupsafe import Markup
 if TYPE_CHECKING:
     from babel.core import Locale
 
+__all__ = [
+    "DOMAIN",
+    "LOCALES",
+    "PAGE_TEMPLATES",
+    "STYLESHEET",
+    "TEMPLATES",
+    "Words",
+    "add_community_templates",
+    "catalogue",
+    "dates_need_babel",
+    "english_date",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TEMPLATES = ("community.html", "community/community.html")

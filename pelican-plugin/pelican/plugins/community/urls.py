@@ -5,9 +5,29 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from .memo import remembered
+
+__all__ = [
+    "EMAIL_HASH_HOSTS",
+    "PLATFORM_HOST_ALIASES",
+    "SHARED_PLATFORM_HOSTS",
+    "account_of",
+    "handle_key",
+    "host_of",
+    "identity_keys",
+    "post_path",
+    "post_slug_guess",
+    "profile_handle_key",
+    "public_http_url",
+    "safe_http_url",
+    "shown_account",
+    "site_host",
+    "site_of_handle",
+    "split_http",
+    "url_key",
+]
 
 #: Functions read a URL apart once per distinct value within a computation or
 #: a read (``memo.py``): a large archive names the same sites and posts on
@@ -226,7 +246,7 @@ def _is_ip_address(text: str) -> bool:
     return True
 
 
-def _host(parts) -> str:
+def _host(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     host = host[4:] if host.startswith("www.") else host
     return PLATFORM_HOST_ALIASES.get(host, host)

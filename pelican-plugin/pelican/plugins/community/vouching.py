@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+__all__ = [
+    "BRIDGY_HOSTS",
+    "account_path",
+    "is_bridgy",
+    "on_host",
+    "page_host",
+    "vouches_for",
+]
+
 #: Bridgy's own hosts: a page on one of them (or a dot-bounded subdomain,
 #: such as ``fed.brid.gy``) is Bridgy's rendering of a silo post.
 BRIDGY_HOSTS = ("brid.gy", "brid-gy.appspot.com")

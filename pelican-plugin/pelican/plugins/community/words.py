@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "counted",
+]
+
 #: plurals that are not the word and an "s"
 _PLURALS = {"person": "people", "address": "addresses", "returning": "returning"}
 

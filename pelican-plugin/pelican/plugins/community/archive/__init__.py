@@ -5,3 +5,5 @@ reads changed local exports into it, ``live`` schedules the network sources
 (each platform's fetching lives with its parser in ``sources``), ``dedup``
 collapses one interaction reported by several sources.
 """
+
+__all__: list[str] = []

@@ -9,6 +9,11 @@ from urllib.parse import urlsplit
 from ..model import Interaction
 from ..urls import post_path, split_http
 
+__all__ = [
+    "dedupe_interactions",
+    "duplicate_key",
+]
+
 # Mastodon-style status URLs (Bridgy backfeeds these as the reply's ``url``).
 _FEDI_STATUS = re.compile(
     r"^(?:/web)?/(?:@[A-Za-z0-9_.\-]+(?:@[A-Za-z0-9.\-]+)?"

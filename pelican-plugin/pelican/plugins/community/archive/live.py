@@ -12,11 +12,13 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from types import TracebackType
 
+from .. import fetcher as fetching
 from ..fetcher import BudgetSpent, Fetcher, FetchError
 from ..memo import Memo
-from ..model import PostRef
+from ..model import PostRef, SourceState
+from ..progress import ProgressWanted
 from ..settings import CommunitySettings
 from ..sources import SOURCE_TYPES, SourceSpec
 from ..sources._live import (
@@ -30,6 +32,13 @@ from ..sources._live import (
 )
 from ..words import counted
 from .store import Archive
+
+__all__ = [
+    "Clock",
+    "FetchReport",
+    "describe_report",
+    "sync_live_sources",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +84,7 @@ def sync_live_sources(
     settings: CommunitySettings,
     posts: Sequence[PostRef],
     *,
-    progress: Any = False,
+    progress: ProgressWanted = False,
     fetcher: Fetcher | None = None,
     now: Clock | None = None,
     environ: Mapping[str, str] | None = None,
@@ -96,7 +105,8 @@ def sync_live_sources(
     started = clock()
     state = archive.read_state()
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher()
+    # The fetcher module's Fetcher as it is now (a test gives it fast limits).
+    fetcher = fetcher or fetching.Fetcher()
     if budget is not None:
         fetcher.limit_to(budget)
     environ = os.environ if environ is None else environ
@@ -179,7 +189,7 @@ class _Plan:
 def _plan_source(
     spec: SourceSpec,
     archive: Archive,
-    source_state: dict,
+    source_state: SourceState,
     posts: Sequence[PostRef],
     settings: CommunitySettings,
     fetcher: Fetcher,
@@ -211,7 +221,7 @@ def _finish_source(
     plan: _Plan,
     outcomes: list[Outcome | BaseException],
     archive: Archive,
-    state: dict[str, dict],
+    state: dict[str, SourceState],
     fetcher: Fetcher,
 ) -> FetchReport:
     """Merge what succeeded, remember it in ``state``, warn once on failures."""
@@ -274,7 +284,7 @@ def _finish_source(
     return report
 
 
-def _update_state(source_state: dict, update: dict) -> None:
+def _update_state(source_state: SourceState, update: SourceState) -> None:
     for key, value in update.items():
         if isinstance(value, dict):
             merged = dict(source_state.get(key) or {})
@@ -302,7 +312,9 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _traceback(exc: BaseException | None):
+def _traceback(
+    exc: BaseException | None,
+) -> tuple[type[BaseException], BaseException, TracebackType | None] | None:
     if exc is None or not logger.isEnabledFor(logging.DEBUG):
         return None
     return (type(exc), exc, exc.__traceback__)

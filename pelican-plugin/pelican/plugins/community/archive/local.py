@@ -6,17 +6,25 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from ..errors import CommunityError, SourceError
 from ..fingerprints import DigestMemo, content_digest
 from ..memo import Memo
-from ..model import SourceResult
-from ..progress import progress_bar
+from ..model import SourceResult, SourceState
+from ..progress import ProgressWanted, progress_bar
 from ..sources import SOURCE_TYPES, Reader, SourceSpec
 from ..sources._files import watching_reads
 from ..words import counted
 from .store import Archive
+
+__all__ = [
+    "BAR_FROM_BYTES",
+    "READ_VERSION",
+    "READ_VERSION_KEY",
+    "ingest_local_sources",
+    "read_changed_local_sources",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +41,9 @@ READ_VERSION_KEY = "(pelican-community reader version)"
 def _changed_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
-    state: dict[str, dict],
+    state: dict[str, SourceState],
     memo: DigestMemo | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> Iterator[tuple[SourceSpec, str, SourceResult | None]]:
     """Each local source with its content hash and, when the file changed
     since the last read, what reading it gives (None when unchanged).
@@ -81,7 +89,7 @@ BAR_FROM_BYTES = 1 << 20
 
 
 @contextmanager
-def _bar_while_reading(path: Path, progress: Any) -> Iterator[None]:
+def _bar_while_reading(path: Path, progress: ProgressWanted) -> Iterator[None]:
     """A bar of the bytes of ``path`` (a file, or a folder of files) read,
     on a terminal, while the block runs; nothing otherwise."""
     if not progress:
@@ -144,7 +152,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def read_changed_local_sources(
-    archive: Archive, specs: tuple[SourceSpec, ...], progress: Any = False
+    archive: Archive, specs: tuple[SourceSpec, ...], progress: ProgressWanted = False
 ) -> dict[str, SourceResult]:
     """What the local sources that changed since the last build now say,
     by source name, without writing anything. With ``progress``, a large
@@ -160,7 +168,7 @@ def ingest_local_sources(
     archive: Archive,
     specs: tuple[SourceSpec, ...],
     memo: DigestMemo | None = None,
-    progress: Any = False,
+    progress: ProgressWanted = False,
 ) -> None:
     """Merge every local file source into the archive.
 

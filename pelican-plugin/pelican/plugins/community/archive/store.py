@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import CommunityError
 from ..model import FIELD_NAMES as _FIELD_NAMES
-from ..model import Interaction, SourceResult
+from ..model import Interaction, SourceResult, SourceState
 from ..names import is_sample_comment
 from ..sanitize import (
     has_lone_surrogate,
@@ -36,6 +36,17 @@ from ..sanitize import (
     without_email_hash,
 )
 from ..storage import write_atomically
+
+__all__ = [
+    "FORGOTTEN_FILE",
+    "OLD_FORGOTTEN_FILE",
+    "STATE_FILE",
+    "SUFFIX",
+    "Archive",
+    "Forgotten",
+    "MergeStats",
+    "record_identity",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -388,7 +399,7 @@ class Archive:
 
     # -- state: what each source was last read from --------------------------
 
-    def read_state(self) -> dict[str, dict]:
+    def read_state(self) -> dict[str, SourceState]:
         """Per-source state (content hashes, validators, last checks)."""
         text = self._state_text()
         if not text:
@@ -403,7 +414,7 @@ class Archive:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def write_state(self, state: dict[str, dict]) -> None:
+    def write_state(self, state: dict[str, SourceState]) -> None:
         """Atomically replace the state file (deterministic: keys sorted)."""
         text = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
         if text != self._state_text():

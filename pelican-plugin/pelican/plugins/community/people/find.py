@@ -13,6 +13,14 @@ from ..urls import handle_key, identity_keys
 from .identity import AUTHOR, Identity, merge_identities
 from .people_file import PeopleFile
 
+__all__ = [
+    "AmbiguousPerson",
+    "Match",
+    "find_identity",
+    "find_person",
+    "names_like",
+]
+
 
 @dataclass(frozen=True)
 class Match:

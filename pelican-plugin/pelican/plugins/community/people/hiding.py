@@ -19,6 +19,14 @@ from ..urls import handle_key, site_host, url_key
 from .identity import Identity, Signatures
 from .people_file import HideRule, PersonEntry
 
+__all__ = [
+    "RuleIndex",
+    "Rules",
+    "hidden_interactions",
+    "hides_entry",
+    "rule_index",
+]
+
 
 def hides_entry(entry: PersonEntry | None, rules: Rules) -> bool:
     """Whether a rule names this people-file entry (one of its names, URLs

@@ -21,13 +21,22 @@ from typing import TYPE_CHECKING, Any
 from ..errors import PeopleFileError
 from ..memo import Memo
 from ..model import Interaction
-from ..names import clean_name, name_key
+from ..names import PLACEHOLDER_NAMES, clean_name, name_key
 from ..urls import handle_key, safe_http_url, url_key
-from .identity import PLACEHOLDER_NAMES, Identity, Signatures
+from .identity import Identity, Signatures
 from .people_file import LIST_FIELDS, PeopleFile, PersonEntry, read_people_yaml
 
 if TYPE_CHECKING:
     from ruamel.yaml.nodes import Node
+
+__all__ = [
+    "NewEntry",
+    "entry_for",
+    "entry_yaml",
+    "hide_in_text",
+    "hide_rules_for",
+    "pin_in_text",
+]
 
 
 @dataclass(frozen=True)
@@ -253,7 +262,7 @@ class _Document:
         if not items:
             return 2
         first = items[0]
-        line = self.lines[first.start_mark.line]
+        line: str = self.lines[first.start_mark.line]
         return line.rindex("-", 0, first.start_mark.column)
 
     def _last_line(self, node: Node) -> int:
@@ -261,11 +270,12 @@ class _Document:
         the next token's start, past any comment or blank line)."""
         if _kind(node) == "scalar" or getattr(node, "flow_style", False):
             mark = node.end_mark
-            return (
+            last: int = (
                 mark.line - 1
                 if mark.column == 0 and mark.line > node.start_mark.line
                 else mark.line
             )
+            return last
         children: list[Node] = []
         for child in node.value:
             children.extend(child if isinstance(child, tuple) else (child,))

@@ -15,6 +15,16 @@ from ..urls import handle_key, identity_keys, safe_http_url
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
+__all__ = [
+    "LIST_FIELDS",
+    "HideRule",
+    "PeopleFile",
+    "PersonEntry",
+    "load_people_file",
+    "parse_people_file",
+    "read_people_yaml",
+]
+
 #: The lists an entry of ``friends`` or ``people`` may hold.
 LIST_FIELDS = ("aliases", "urls", "handles")
 
@@ -154,7 +164,7 @@ class _Reader:
 
     def mapping(
         self, node: Node, allowed: set[str] | tuple[str, ...], what: str
-    ) -> dict:
+    ) -> dict[str, Node]:
         if not _is(node, "mapping"):
             raise self.fail(node, f"{what} must be a mapping of keys to values")
         result: dict[str, Node] = {}

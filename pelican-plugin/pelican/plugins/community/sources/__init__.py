@@ -16,6 +16,17 @@ from typing import Any
 
 from ..model import SourceResult
 
+__all__ = [
+    "FIELD_DEFAULTS",
+    "REPLY_NUMBERING",
+    "SOURCE_TYPES",
+    "STATICMAN_OPTIONS",
+    "FetchSchedule",
+    "Reader",
+    "SourceSpec",
+    "SourceType",
+]
+
 #: ``reader(path, source_name) -> SourceResult``
 Reader = Callable[[Path, str], SourceResult]
 

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..model import Interaction
+from ..model import Interaction, InteractionFields
 from ..names import is_placeholder_email, is_placeholder_name, name_key
+
+__all__ = [
+    "email_keys",
+    "signed_email",
+    "with_email_keys",
+]
 
 #: What Staticman-style ``md5``/``sha256`` transforms make of an empty email:
 #: everyone who left the field blank, not one person.
@@ -64,7 +70,7 @@ def email_keys(
 
 
 def with_email_keys(
-    source_name: str, comments: Iterable[tuple[dict, str]]
+    source_name: str, comments: Iterable[tuple[InteractionFields, str]]
 ) -> list[Interaction]:
     """Interactions from ``(fields, email)`` pairs, each with the opaque
     ``author_key`` of its email as signed (the email itself is dropped here)."""

@@ -14,7 +14,7 @@ Where feedparser normalises a value (relative URLs, RSS titles that look
 like HTML, its sanitizer, Windows-1252 and double-encoded UTF-8 repairs,
 ``addr (Name)`` authors, dates), the same feedparser functions are called,
 or the step is skipped only where it provably changes nothing
-(:data:`_UNCHANGED_BY_SANITIZER`). tests/test_feed_fast_path.py compares
+(:data:`UNCHANGED_BY_SANITIZER`). tests/test_feed_fast_path.py compares
 both readers on every feed fixture.
 """
 
@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from feedparser.datetimes import _parse_date
@@ -30,7 +32,17 @@ from feedparser.mixin import _cp1252, _FeedParserMixin
 from feedparser.sanitizer import _sanitize_html
 from feedparser.urls import _urljoin, resolve_relative_uris
 
-from ._xml import _prolog_is_plain
+from ._xml import prolog_is_plain
+
+__all__ = [
+    "SAMPLE_FEED",
+    "TESTED_FEEDPARSER",
+    "UNCHANGED_BY_SANITIZER",
+    "FastFeed",
+    "FeedEntry",
+    "read_plain_feed",
+    "untested_feedparser",
+]
 
 #: The feedparser releases this reader is tested with (the helpers above
 #: are not feedparser's public API): from the lowest the package allows
@@ -75,6 +87,13 @@ def untested_feedparser(version: str | None = None) -> str:
         f"({'.'.join(map(str, low))} up to {'.'.join(map(str, high))}, not included)"
     )
 
+
+#: One entry as feedparser gives it: its field names, and values of
+#: feedparser's types (text, dicts of text, lists, ``time.struct_time``).
+FeedEntry = dict[str, Any]
+#: Parser events: each item an Element, but start-ns's (prefix, uri). The
+#: standard library's types cannot tie an item's type to its event's name.
+_Events = Iterable[tuple[str, Any]]
 
 _CHUNK = 1 << 16
 _ATOM = "http://www.w3.org/2005/Atom"
@@ -155,7 +174,7 @@ _ENCODING = re.compile(rb"encoding\s*=\s*([\"'])(.*?)\1")
 # "&" or "\r", the entities they re-emit as written, and attribute-free
 # tags they keep, plus links whose only attributes are an http(s) href and
 # a lower-case rel, in that order. Comment feeds are mostly this.
-_UNCHANGED_BY_SANITIZER = re.compile(
+UNCHANGED_BY_SANITIZER = re.compile(
     r"(?:[^<>&\r]"
     r"|&(?:amp|lt|gt|quot);"
     r"|&#(?:[2-9][0-9]{2}|[1-9][0-9]{3,5});"
@@ -183,7 +202,7 @@ class FastFeed:
 
     version: str
     title: str
-    entries: list[dict] = field(default_factory=list)
+    entries: list[FeedEntry] = field(default_factory=list)
 
 
 def read_plain_feed(data: bytes) -> FastFeed | None:
@@ -192,13 +211,13 @@ def read_plain_feed(data: bytes) -> FastFeed | None:
     if not _is_plain_utf8(data):
         return None
     reader = _Reader()
-    parser: XMLPullParser = XMLPullParser(events=("start-ns", "start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start-ns", "start", "end"))
     try:
         for offset in range(0, len(data), _CHUNK):
             parser.feed(data[offset : offset + _CHUNK])
-            reader.take(parser.read_events())
+            reader.take(cast("_Events", parser.read_events()))
         parser.close()
-        reader.take(parser.read_events())
+        reader.take(cast("_Events", parser.read_events()))
     except (ParseError, _Unsure):
         return None
     return reader.result()
@@ -220,7 +239,7 @@ def _is_plain_utf8(data: bytes) -> bool:
         encoding = _ENCODING.search(declaration.group())
         if encoding and encoding.group(2).lower() != b"utf-8":
             return False
-    return _prolog_is_plain(head)
+    return prolog_is_plain(head)
 
 
 class _Reader:
@@ -232,7 +251,7 @@ class _Reader:
         self.kind = ""  # "rss" or "atom"
         self.version = ""
         self.title: str | None = None
-        self.entries: list[dict] = []
+        self.entries: list[FeedEntry] = []
         self.fields: dict[str, str | None] = {}
         self.entry_tag = ""
         self.entry_depth = 0
@@ -240,7 +259,7 @@ class _Reader:
         self.child_tag = ""
         self.prefix_of: dict[str, str] = {}
 
-    def take(self, events) -> None:
+    def take(self, events: _Events) -> None:
         for event, item in events:
             if event == "start":
                 self.start(item)
@@ -376,7 +395,7 @@ def _settled(text: str, element: str, content_type: str | None, version: str) ->
     if (
         content_type in _HTML_TYPES
         and element in ("title", "summary", "content")
-        and not _UNCHANGED_BY_SANITIZER.fullmatch(output)
+        and not UNCHANGED_BY_SANITIZER.fullmatch(output)
     ):
         output = resolve_relative_uris(output, "", "utf-8", content_type)
         output = _sanitize_html(output, "utf-8", content_type)
@@ -430,8 +449,8 @@ class _EntryParts:
                 raise _Unsure(f"two elements for {name}")
             self.texts[name] = element
 
-    def finish(self, version: str) -> dict:
-        raw: dict = {}
+    def finish(self, version: str) -> FeedEntry:
+        raw: FeedEntry = {}
         texts = self.texts
         if "title" in texts:
             element = texts["title"]
@@ -453,7 +472,7 @@ class _EntryParts:
             raw["thr_in-reply-to"] = self.reply_to
         return raw
 
-    def _add_id_and_link(self, raw: dict, version: str) -> None:
+    def _add_id_and_link(self, raw: FeedEntry, version: str) -> None:
         link = self.link(version)
         if "guid" in self.texts:
             element = self.texts["guid"]
@@ -469,7 +488,7 @@ class _EntryParts:
         if link is not None:
             raw["link"] = link
 
-    def _add_content(self, raw: dict, version: str) -> None:
+    def _add_content(self, raw: FeedEntry, version: str) -> None:
         texts = self.texts
         values = {
             name: _settled(
@@ -556,7 +575,7 @@ def _atom_author(element: Element) -> dict[str, str]:
     return detail
 
 
-def _rss_author(author: str) -> dict:
+def _rss_author(author: str) -> dict[str, dict[str, str]]:
     """feedparser's split of an RSS author, ``addr (Name)``."""
     email = None
     match = _AUTHOR_EMAIL.search(author)

@@ -20,6 +20,27 @@ from typing import IO
 
 from ..errors import SourceError
 
+__all__ = [
+    "JSONObject",
+    "as_list",
+    "as_object",
+    "counted",
+    "decode_text",
+    "loads_json",
+    "markdown_to_html",
+    "parse_json",
+    "parse_yaml",
+    "read_bounded",
+    "read_text",
+    "scalar_text",
+    "string_text",
+    "watching_reads",
+]
+
+#: A JSON object as a stranger's file has it: text keys, values of any JSON
+#: type, each checked where it is read.
+JSONObject = dict[str, object]
+
 _BLOCK = 1 << 20
 
 #: Told how many bytes of an export were just read, while someone watches
@@ -185,9 +206,14 @@ def scalar_text(value: object) -> str:
     return ""
 
 
-def as_object(value: object) -> dict:
+def as_object(value: object) -> JSONObject:
     """A JSON object, or an empty one for anything else."""
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list[object]:
+    """A JSON array, or an empty one for anything else."""
+    return value if isinstance(value, list) else []
 
 
 def markdown_to_html(text: str) -> str:

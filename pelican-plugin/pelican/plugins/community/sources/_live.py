@@ -13,16 +13,29 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from ..dates import parse_iso, to_utc_iso
-from ..model import Interaction, PostRef, SourceResult
+from ..model import Interaction, PostRef, SourceResult, SourceState
 from . import FetchSchedule, SourceSpec
 
 if TYPE_CHECKING:
     # The HTTP stack loads when something is fetched, not when a saved
     # file of a live type (a webmention.io export, a feed) is read.
-    from ..fetcher import Fetcher, Response
+    from ..fetcher import Fetcher, RequestOptions, Response
+
+__all__ = [
+    "MAX_SOCIAL_PAGES",
+    "Client",
+    "LivePlan",
+    "LiveRequest",
+    "Outcome",
+    "SourceFailure",
+    "Work",
+    "combine_results",
+    "is_due",
+    "plan_per_post",
+]
 
 #: Upper bound on a social list's pages, so a server cannot keep us busy.
 MAX_SOCIAL_PAGES = 50
@@ -41,11 +54,12 @@ class Client:
         self.not_modified = 0
         self._lock = threading.Lock()
 
-    def get(self, url: str, **kwargs) -> Response:
+    def get(self, url: str, **options: Unpack[RequestOptions]) -> Response:
+        """:meth:`Fetcher.get`, counted."""
         from ..fetcher import FetchError  # loaded with the fetcher itself
 
         try:
-            response = self.fetcher.get(url, **kwargs)
+            response = self.fetcher.get(url, **options)
         except FetchError as exc:
             self._count(exc.attempts or 1, False)
             raise
@@ -63,7 +77,7 @@ class Outcome:
     """What one job brings back: records to merge and state to remember."""
 
     result: SourceResult | None = None  #: None: nothing new (304)
-    state: dict = field(default_factory=dict)
+    state: SourceState = field(default_factory=dict)
 
 
 Work = Callable[[Client], Outcome]
@@ -74,7 +88,7 @@ class LiveRequest:
     """All a planner may know: its entry, its remembered state, the posts."""
 
     spec: SourceSpec
-    source_state: dict
+    source_state: SourceState
     posts: Sequence[PostRef]
     schedule: FetchSchedule
     environ: Mapping[str, str]
@@ -129,7 +143,9 @@ def plan_per_post(
             plan.not_due += 1
             continue
 
-        def work(client: Client, post: PostRef = post, address: str = address):
+        def work(
+            client: Client, post: PostRef = post, address: str = address
+        ) -> Outcome:
             outcome = fetch(client, request.spec, post, address)
             outcome.state = {"checked": {address: to_utc_iso(request.now)}}
             return outcome

@@ -28,6 +28,18 @@ from ..errors import SourceError
 from ..words import counted as counted_words
 from ._files import counted
 
+__all__ = [
+    "MAX_XML_BYTES",
+    "check_utf8",
+    "first_line_not_utf8",
+    "iter_elements",
+    "local_name",
+    "parsed_elements",
+    "prolog_is_plain",
+    "text_of",
+    "unreadable_encoding",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Larger exports are refused with a clear error rather than read.
@@ -59,7 +71,7 @@ def iter_elements(path: Path, names: set[str]) -> Iterator[Element]:
         start = _junk_before_xml(path, head)
         handle.seek(start)
         stream = counted(handle)
-        if _prolog_is_plain(head[start:]):
+        if prolog_is_plain(head[start:]):
             parse = fast_iterparse(stream, events=("end",))
         else:
             parse = defused_iterparse(stream, events=("end",), forbid_dtd=False)
@@ -163,7 +175,7 @@ def first_line_not_utf8(path: Path, head: bytes) -> int:
     return 0
 
 
-def _prolog_is_plain(head: bytes) -> bool:
+def prolog_is_plain(head: bytes) -> bool:
     """Whether the root element starts, within ``head``, with no DOCTYPE
     before it (only the XML declaration, comments, processing instructions
     and white space)."""

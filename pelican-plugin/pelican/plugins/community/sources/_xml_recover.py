@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers.expat import errors as expat_errors
 
@@ -21,6 +22,13 @@ from ._xml import (
     local_name,
     parsed_elements,
 )
+
+__all__ = [
+    "KNOWN_NAMESPACES",
+    "MAX_BROKEN_RECORDS",
+    "Recovery",
+    "iter_records",
+]
 
 #: A file with more broken records than this is refused, not patched up.
 MAX_BROKEN_RECORDS = 100
@@ -331,7 +339,9 @@ class _RepairedStream:
     """A read-only byte stream: the file from ``start`` through a
     :class:`_Repair` (declarations inserted at byte ``insert_at``)."""
 
-    def __init__(self, handle, repair: _Repair, start: int, insert_at: int) -> None:
+    def __init__(
+        self, handle: IO[bytes], repair: _Repair, start: int, insert_at: int
+    ) -> None:
         handle.seek(start)
         self._handle = handle
         self._repair = repair
@@ -402,7 +412,7 @@ def _iter_spliced(
 class _Spliced:
     """A read-only byte stream: ``head`` then the rest of ``handle``."""
 
-    def __init__(self, head: bytes, handle) -> None:
+    def __init__(self, head: bytes, handle: IO[bytes]) -> None:
         self._head = head
         self._handle = handle
 

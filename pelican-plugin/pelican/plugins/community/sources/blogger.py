@@ -10,11 +10,18 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult
 from ..urls import post_slug_guess, public_http_url, safe_http_url
 from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
+
+__all__ = [
+    "KIND_PREFIX",
+    "KIND_SCHEME",
+    "LIVE",
+    "read_blogger",
+]
 
 KIND_SCHEME = "http://schemas.google.com/g/2005#kind"
 KIND_PREFIX = "http://schemas.google.com/blogger/2008/kind#"
@@ -36,7 +43,7 @@ class _Post:
 
 @dataclass(slots=True)
 class _Comment:
-    record: dict
+    record: InteractionFields
     post_id: str
     email: str
 
@@ -144,7 +151,7 @@ def _read_comment(entry_id: str, fields: dict[str, list[Element]]) -> _Comment:
     post_id = _short_id(text_of(_first(fields, "parent")))
     if not post_id and reply_to is not None:
         post_id = _short_id(reply_to.get("ref", ""))
-    record = {
+    record: InteractionFields = {
         "id": entry_id,
         "kind": "comment",
         "published": to_utc_iso(text_of(_first(fields, "published"))),
@@ -195,13 +202,12 @@ def _resolve(
             # The post's number on Blogger: two posts of one title are two.
             if comment.post_id.isascii() and comment.post_id.isdigit():
                 record["target_id"] = comment.post_id
+        record["author_is_me"] = (
+            bool(record["author_url"]) and record["author_url"] in authors
+        )
         interactions.append(
             Interaction(
-                source=source_name,
-                author_key=keys.get(comment.email, ""),
-                author_is_me=bool(record["author_url"])
-                and record["author_url"] in authors,
-                **record,
+                source=source_name, author_key=keys.get(comment.email, ""), **record
             )
         )
     return interactions

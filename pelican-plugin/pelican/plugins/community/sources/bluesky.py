@@ -10,10 +10,16 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from ..dates import to_utc_iso
-from ..model import Interaction, PostRef, SourceResult, withheld_record
+from ..model import (
+    AuthorFields,
+    Interaction,
+    PostRef,
+    SourceResult,
+    withheld_record,
+)
 from ..urls import handle_key, public_http_url, safe_http_url
 from . import SourceSpec
-from ._files import as_object, scalar_text
+from ._files import JSONObject, as_list, as_object, scalar_text
 from ._live import (
     MAX_SOCIAL_PAGES,
     Client,
@@ -24,6 +30,23 @@ from ._live import (
     combine_results,
     plan_per_post,
 )
+
+__all__ = [
+    "LIKE_FRAGMENT",
+    "NO_UNAUTHENTICATED",
+    "PLATFORM",
+    "POST_COLLECTION",
+    "REPOST_FRAGMENT",
+    "BskyPostRef",
+    "is_hidden_account",
+    "next_cursor",
+    "parse_actors",
+    "parse_post_ref",
+    "parse_thread",
+    "plan_fetch",
+    "post_web_url",
+    "resolved_did",
+]
 
 PLATFORM = "bluesky"
 #: Accounts that asked not to be shown to logged-out viewers.
@@ -109,7 +132,7 @@ def parse_thread(data: object, source_name: str, target_url: str) -> SourceResul
     interactions: list[Interaction] = []
     skipped: Counter[str] = Counter()
     for node in _walk_replies(thread, skipped):
-        post = node["post"]
+        post = as_object(node["post"])  # a dict: _walk_replies checked
         uri = scalar_text(post.get("uri"))
         author = as_object(post.get("author"))
         if not uri or not scalar_text(author.get("did")):
@@ -211,19 +234,18 @@ def next_cursor(data: object) -> str:
     return cursor if isinstance(cursor, str) else ""
 
 
-def is_hidden_account(actor: dict) -> bool:
+def is_hidden_account(actor: JSONObject) -> bool:
     """Whether the account asked not to be shown to logged-out viewers."""
-    labels = actor.get("labels") or ()
     return any(
         isinstance(label, dict) and label.get("val") == NO_UNAUTHENTICATED
-        for label in labels
+        for label in as_list(actor.get("labels"))
     )
 
 
-def _walk_replies(thread: dict, skipped: Counter[str]) -> list[dict]:
+def _walk_replies(thread: JSONObject, skipped: Counter[str]) -> list[JSONObject]:
     """Every reachable reply below ``thread``, depth first, parents first."""
-    found: list[dict] = []
-    stack = list(reversed(thread.get("replies") or []))
+    found: list[JSONObject] = []
+    stack = list(reversed(as_list(thread.get("replies"))))
     while stack:
         node = stack.pop()
         if not isinstance(node, dict):
@@ -236,11 +258,11 @@ def _walk_replies(thread: dict, skipped: Counter[str]) -> list[dict]:
             skipped["no-post"] += 1
             continue
         found.append(node)
-        stack.extend(reversed(node.get("replies") or []))
+        stack.extend(reversed(as_list(node.get("replies"))))
     return found
 
 
-def _author_fields(actor: dict, me: str) -> dict:
+def _author_fields(actor: JSONObject, me: str) -> AuthorFields:
     did = scalar_text(actor.get("did"))
     return {
         "author_name": " ".join(
@@ -256,7 +278,7 @@ def _author_fields(actor: dict, me: str) -> dict:
     }
 
 
-def _actor_extra(actor: dict) -> dict[str, str]:
+def _actor_extra(actor: JSONObject) -> dict[str, str]:
     extra = {"platform": PLATFORM}
     handle = scalar_text(actor.get("handle"))
     # Only a real handle: not "handle.invalid", markup or an address.

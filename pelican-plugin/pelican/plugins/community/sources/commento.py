@@ -5,13 +5,29 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult
 from ..urls import public_http_url
 from ._emailkeys import email_keys, signed_email
-from ._files import markdown_to_html, parse_json, read_text, string_text
+from ._files import (
+    JSONObject,
+    markdown_to_html,
+    parse_json,
+    read_text,
+    string_text,
+)
+
+__all__ = [
+    "ANONYMOUS",
+    "APPROVED",
+    "MAX_EXPORT_BYTES",
+    "NO_LINK",
+    "ROOT",
+    "read_commento",
+]
 
 #: Exports larger than this (after unzipping) are refused rather than read.
 MAX_EXPORT_BYTES = 256 * 1024**2
@@ -24,7 +40,7 @@ NO_LINK = frozenset({"", "undefined", "null"})
 
 @dataclass(slots=True)
 class _Comment:
-    record: dict
+    record: InteractionFields
     email: str
 
 
@@ -75,7 +91,14 @@ def read_commento(path: Path, source_name: str) -> SourceResult:
     )
 
 
-def _load(path: Path) -> dict:
+class _Export(TypedDict):
+    """What the reader reads of a Commento export."""
+
+    comments: list[object]
+    commenters: object
+
+
+def _load(path: Path) -> _Export:
     text = read_text(path, MAX_EXPORT_BYTES, "an export", gunzip=True)
     data = parse_json(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
@@ -83,10 +106,10 @@ def _load(path: Path) -> dict:
             f'{path}: not a Commento export (expected {{"comments": [...], '
             '"commenters": [...]}})'
         )
-    return data
+    return {"comments": data["comments"], "commenters": data.get("commenters")}
 
 
-def _commenters(raw: object) -> dict[str, dict]:
+def _commenters(raw: object) -> dict[str, JSONObject]:
     """commenterHex -> the commenter's fields (malformed entries ignored)."""
     if not isinstance(raw, list):
         return {}
@@ -97,19 +120,21 @@ def _commenters(raw: object) -> dict[str, dict]:
     }
 
 
-def _removal_reason(raw: dict) -> str:
+def _removal_reason(raw: JSONObject) -> str:
     if raw.get("deleted") is True:
         return "deleted"
     state = string_text(raw.get("state")).lower() or APPROVED
     return "" if state == APPROVED else state
 
 
-def _read_comment(raw: dict, comment_id: str, commenters: dict[str, dict]) -> _Comment:
+def _read_comment(
+    raw: JSONObject, comment_id: str, commenters: dict[str, JSONObject]
+) -> _Comment:
     commenter_hex = string_text(raw.get("commenterHex"))
     commenter = commenters.get(commenter_hex, {}) if commenter_hex != ANONYMOUS else {}
     link = string_text(commenter.get("link"))
     parent = string_text(raw.get("parentHex"))
-    record = {
+    record: InteractionFields = {
         "id": comment_id,
         "kind": "comment",
         "published": to_utc_iso(string_text(raw.get("creationDate"))),
@@ -129,7 +154,7 @@ def _read_comment(raw: dict, comment_id: str, commenters: dict[str, dict]) -> _C
     )
 
 
-def _page_url(domain: str, raw: dict) -> str:
+def _page_url(domain: str, raw: JSONObject) -> str:
     """``https://domain/path``: Commento keeps the page as a domain and a
     path (``url`` in some versions, ``path`` in others)."""
     page = string_text(raw.get("url")) or string_text(raw.get("path"))

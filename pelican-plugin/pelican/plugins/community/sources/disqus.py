@@ -11,12 +11,17 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult
 from ..urls import public_http_url
 from ..words import counted
 from ._emailkeys import email_keys, signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
+
+__all__ = [
+    "PROFILE_URL",
+    "read_disqus",
+]
 
 #: Disqus's public profile page of a registered user.
 PROFILE_URL = "https://disqus.com/by/{username}/"
@@ -39,7 +44,7 @@ class _Thread:
 class _Post:
     """A kept post before its thread and email are resolved."""
 
-    record: dict
+    record: InteractionFields
     thread_id: str
     email: str
     extra: dict[str, str] = field(default_factory=dict)
@@ -128,7 +133,7 @@ def _read_post(element: Element, thread_ref: str) -> tuple[str, _Post | None]:
     username = "" if anonymous else _username(text_of(author.get("username")))
     thread = fields.get("thread")
     parent = fields.get("parent")
-    record = {
+    record: InteractionFields = {
         "id": post_id,
         "kind": "comment",
         "published": to_utc_iso(text_of(fields.get("createdAt"))),

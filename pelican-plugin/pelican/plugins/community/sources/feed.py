@@ -17,15 +17,24 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 if TYPE_CHECKING:
     import feedparser
 
-    from ._feed_fast import FastFeed
+    from ._feed_fast import FastFeed, FeedEntry
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult, SourceState
 from ..urls import public_http_url, safe_http_url
 from . import SourceSpec
 from ._files import read_bounded, string_text
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
+
+__all__ = [
+    "FEED_ACCEPT",
+    "MAX_FEED_BYTES",
+    "fast_reader",
+    "parse_feed",
+    "plan_fetch",
+    "read_feed",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +74,7 @@ _NAMED_ENCODING = re.compile(rb"encoding\s*=\s*([\"']).*?\1")
 class _Entry:
     """One comment before its parent is resolved against the whole feed."""
 
-    record: dict
+    record: InteractionFields
     feed_id: str = ""
     link: str = ""
     reply_name: str = ""
@@ -84,17 +93,20 @@ def read_feed(path: Path, source_name: str) -> SourceResult:
     )
 
 
-def parse_feed(data: bytes, source_name: str, origin: str) -> SourceResult:
+def parse_feed(
+    data: bytes, source_name: str, origin: str, *, fast_path: bool = True
+) -> SourceResult:
     """Read the comments of a feed document already in memory.
 
     ``origin`` (a path or URL) starts every message. A plain RSS 2.0 or
     Atom 1.0 feed is read by :func:`_read_fast`; any other goes to
     feedparser as a stream, so it never fetches or opens anything itself.
-    Both give the same entries.
+    Both give the same entries: ``fast_path=False`` reads with feedparser
+    alone, the reference the fast path is held to.
     """
     if not data.strip():
         raise SourceError(f"{origin}: the feed is empty")
-    parsed = _read_fast(data)
+    parsed = _read_fast(data) if fast_path else None
     if parsed is None:
         parsed = _read_with_feedparser(data, origin)
     return _result(parsed, source_name, origin)
@@ -143,7 +155,7 @@ def _result(parsed: _ParsedFeed, source_name: str, origin: str) -> SourceResult:
 class _ParsedFeed:
     """A feed's entries (feedparser's dicts, or the fast path's equal ones)."""
 
-    entries: list
+    entries: list[FeedEntry]
     title: str
     version: str
     #: why the document is not well-formed; "" when it is
@@ -155,8 +167,8 @@ def _read_fast(data: bytes) -> _ParsedFeed | None:
     """The standard library's streaming reading of a plain RSS 2.0 or Atom
     1.0 feed (about 20 times faster than feedparser), or None for any
     document it does not understand with certainty, or when the fast reader
-    does not fit the installed feedparser (:func:`_fast_reader`)."""
-    read_plain_feed = _fast_reader()
+    does not fit the installed feedparser (:func:`fast_reader`)."""
+    read_plain_feed = fast_reader()
     if read_plain_feed is None:
         return None
     fast = read_plain_feed(data)
@@ -166,7 +178,7 @@ def _read_fast(data: bytes) -> _ParsedFeed | None:
 
 
 @functools.cache
-def _fast_reader() -> Callable[[bytes], FastFeed | None] | None:
+def fast_reader() -> Callable[[bytes], FastFeed | None] | None:
     """The fast reader, once per process, if it fits the installed
     feedparser: it calls a few of feedparser's own helpers, which are not
     its public API. A feedparser without them, of a version the reader was
@@ -250,7 +262,7 @@ def _parse(
     )
 
 
-def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
+def _read_entry(raw: FeedEntry, feed_title: str) -> _Entry | None:
     link = safe_http_url(raw.get("link"))
     feed_id = string_text(raw.get("id"))
     number = _comment_number(link) or _comment_number(feed_id)
@@ -269,7 +281,7 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
         string_text(thread.get("ref")),
         string_text(thread.get("href")),
     )
-    record = {
+    record: InteractionFields = {
         "id": comment_id,
         "kind": "comment",
         "published": to_utc_iso(raw.get("published_parsed"))
@@ -295,7 +307,7 @@ def _read_entry(raw: dict, feed_title: str) -> _Entry | None:
     )
 
 
-def _name_and_post_title(raw: dict, title: str) -> tuple[str, str]:
+def _name_and_post_title(raw: FeedEntry, title: str) -> tuple[str, str]:
     """The commenter's name (``dc:creator`` or Atom author, else the title)
     and the post's title when the entry title carries it."""
     name = _author_name(raw.get("author_detail") or {})
@@ -313,7 +325,7 @@ def _name_and_post_title(raw: dict, title: str) -> tuple[str, str]:
     return name, _clean(post_title)
 
 
-def _author_name(detail: dict) -> str:
+def _author_name(detail: dict[str, str]) -> str:
     """The author's name, never their address.
 
     feedparser splits an RSS ``<author>addr (Name)</author>`` but its
@@ -408,7 +420,7 @@ def _latest_earlier_by(group: list[_Entry], reply: _Entry) -> str:
     return max(candidates, key=lambda other: other["published"])["id"]
 
 
-def _content_of(raw: dict) -> str:
+def _content_of(raw: FeedEntry) -> str:
     for content in raw.get("content") or ():
         value = string_text(content.get("value"))
         if value:
@@ -474,7 +486,7 @@ def plan_fetch(request: LiveRequest) -> LivePlan:
     return LivePlan([(spec.options["url"], lambda c: _fetch_feed(c, spec, state))])
 
 
-def _fetch_feed(client: Client, spec: SourceSpec, source_state: dict) -> Outcome:
+def _fetch_feed(client: Client, spec: SourceSpec, source_state: SourceState) -> Outcome:
     url = spec.options["url"]
     # Validators belong to the URL that gave them (kept redacted: state.json
     # is in the archive); the feed may have moved since.

@@ -9,10 +9,16 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..dates import to_utc_iso
-from ..model import Interaction, PostRef, SourceResult, withheld_record
+from ..model import (
+    AuthorFields,
+    Interaction,
+    PostRef,
+    SourceResult,
+    withheld_record,
+)
 from ..urls import handle_key, public_http_url, safe_http_url
 from . import SourceSpec
-from ._files import scalar_text
+from ._files import JSONObject, scalar_text
 from ._live import (
     MAX_SOCIAL_PAGES,
     Client,
@@ -23,6 +29,19 @@ from ._live import (
     combine_results,
     plan_per_post,
 )
+
+__all__ = [
+    "LIKE_FRAGMENT",
+    "PLATFORM",
+    "REPOST_FRAGMENT",
+    "StatusRef",
+    "account_handle",
+    "parse_accounts",
+    "parse_context",
+    "parse_status_url",
+    "plan_fetch",
+    "verified_website",
+]
 
 PLATFORM = "mastodon"
 #: Bridgy's synthetic fragments for likes and boosts, reused so both agree.
@@ -174,7 +193,7 @@ def parse_accounts(
     return SourceResult(tuple(interactions), skipped=dict(sorted(skipped.items())))
 
 
-def account_handle(account: dict, instance_host: str) -> str:
+def account_handle(account: JSONObject, instance_host: str) -> str:
     """``@user@instance``: ``acct`` lacks the domain for the instance's own users."""
     acct = scalar_text(account.get("acct")).lstrip("@")
     if not acct:
@@ -186,9 +205,10 @@ def account_handle(account: dict, instance_host: str) -> str:
     return f"@{acct}" if handle_key(acct).startswith("acct:") else ""
 
 
-def verified_website(account: dict) -> str:
+def verified_website(account: JSONObject) -> str:
     """The first profile link the instance verified (``fields[].verified_at``)."""
-    for entry in account.get("fields") or ():
+    fields = account.get("fields")
+    for entry in fields if isinstance(fields, list) else ():
         if not isinstance(entry, dict) or not entry.get("verified_at"):
             continue
         value = scalar_text(entry.get("value"))
@@ -199,12 +219,14 @@ def verified_website(account: dict) -> str:
     return ""
 
 
-def _status_key(status: dict) -> str:
+def _status_key(status: JSONObject) -> str:
     """A reply's id in the archive: its ActivityPub ``uri``, unique everywhere."""
     return scalar_text(status.get("uri")) or scalar_text(status.get("url"))
 
 
-def _author_fields(account: dict, status: StatusRef, me: str = "") -> dict:
+def _author_fields(
+    account: JSONObject, status: StatusRef, me: str = ""
+) -> AuthorFields:
     handle = account_handle(account, status.host)
     own = f"@{status.username}@{status.host}".lower() if status.username else ""
     is_me = (me and scalar_text(account.get("id")) == me) or (
@@ -224,7 +246,7 @@ def _author_fields(account: dict, status: StatusRef, me: str = "") -> dict:
     }
 
 
-def _account_extra(account: dict) -> dict[str, str]:
+def _account_extra(account: JSONObject) -> dict[str, str]:
     extra: dict[str, str] = {}
     website = verified_website(account)
     if website:

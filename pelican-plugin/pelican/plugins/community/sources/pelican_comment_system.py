@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..model import SourceResult
+from ..model import InteractionFields, SourceResult
 from ..urls import public_http_url
 from ..words import counted
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, read_text
+
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "MAX_COMMENT_BYTES",
+    "read_pelican_comment_system",
+]
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mkd", ".mdown"})
 #: A comment file larger than this is refused (no comment is this long).
@@ -25,7 +32,7 @@ _META_MORE = re.compile(r"^(?: {4}|\t)(?P<value>.*)$")
 
 @dataclass(slots=True)
 class _Comment:
-    record: dict
+    record: InteractionFields
     email: str
     reply_to: str
 
@@ -74,7 +81,7 @@ def _read_comment(file: Path, slug: str, aliases: dict[str, str]) -> _Comment:
     meta, body = _split(read_text(file, MAX_COMMENT_BYTES, "a comment file"), file)
     reply_to = meta.get("replyto", "")
     parent = aliases.get(reply_to) or aliases.get(reply_to.lower()) or reply_to
-    record = {
+    record: InteractionFields = {
         "id": f"{slug}/{file.stem}",
         "kind": "comment",
         "published": to_utc_iso(meta.get("date", "")),
@@ -87,7 +94,7 @@ def _read_comment(file: Path, slug: str, aliases: dict[str, str]) -> _Comment:
     return _Comment(record, meta.get("email", "").lower(), reply_to)
 
 
-def _aliases(files) -> dict[str, str]:
+def _aliases(files: Iterable[Path]) -> dict[str, str]:
     """Every way a ``replyto`` names a sibling: ``7``, ``7.md`` or the
     dot-less ``7md`` older versions of the plugin wrote."""
     aliases: dict[str, str] = {}

@@ -13,12 +13,18 @@ import yaml
 
 from ..dates import to_utc_iso
 from ..errors import SourceError
-from ..model import SourceResult
+from ..model import InteractionFields, SourceResult
 from ..sanitize import mask_private
 from ..urls import public_http_url
 from . import FIELD_DEFAULTS, REPLY_NUMBERING, STATICMAN_OPTIONS
 from ._emailkeys import with_email_keys
 from ._files import markdown_to_html, parse_json, parse_yaml, read_text
+
+__all__ = [
+    "MAX_COMMENT_BYTES",
+    "SUFFIXES",
+    "read_staticman",
+]
 
 SUFFIXES = frozenset({".yml", ".yaml", ".json"})
 #: A comment file larger than this is refused (no comment is this long).
@@ -27,7 +33,7 @@ MAX_COMMENT_BYTES = 1024**2
 
 @dataclass(slots=True)
 class _Comment:
-    record: dict
+    record: InteractionFields
     email: str
     slug: str
     parent_ref: str
@@ -117,7 +123,7 @@ def _read_comment(
     )
     file_id = "/".join((*relative.parts[:-1], file.stem))
     given_date = _date_value(data, names["date_field"])
-    record = {
+    record: InteractionFields = {
         "id": _field(data, names["id_field"]) or file_id,
         "kind": "comment",
         "published": to_utc_iso(given_date),
@@ -187,7 +193,7 @@ def _load_yaml(text: str) -> object:
         loader.dispose()
 
 
-def _load(file: Path) -> dict:
+def _load(file: Path) -> dict[object, object]:
     """The file's mapping of fields; any problem is a :class:`SourceError`
     naming the file (and line)."""
     text = read_text(file, MAX_COMMENT_BYTES, "a comment file")
@@ -202,7 +208,7 @@ def _load(file: Path) -> dict:
     return data
 
 
-def _field(data: dict, candidates: list[str]) -> str:
+def _field(data: dict[object, object], candidates: list[str]) -> str:
     """The first candidate field holding a plain value, as text."""
     for name in candidates:
         value = data.get(name)
@@ -215,7 +221,7 @@ def _field(data: dict, candidates: list[str]) -> str:
     return ""
 
 
-def _date_value(data: dict, candidates: list[str]) -> object:
+def _date_value(data: dict[object, object], candidates: list[str]) -> object:
     """The date as YAML gave it: a datetime, a day, epoch seconds or text."""
     for name in candidates:
         value = data.get(name)

@@ -6,7 +6,7 @@ import html
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,13 +16,40 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..dates import parse_iso, to_utc_iso
 from ..errors import SourceError
 from ..memo import remembered
-from ..model import Interaction, SourceResult
+from ..model import (
+    AuthorFields,
+    Interaction,
+    ItemFields,
+    SourceResult,
+    SourceState,
+)
 from ..urls import host_of, public_http_url
 from ..vouching import is_bridgy, page_host, vouches_for
 from ..words import counted
 from . import SourceSpec
-from ._files import as_object, parse_json, parse_yaml, read_text, scalar_text
+from ._files import (
+    JSONObject,
+    as_object,
+    parse_json,
+    parse_yaml,
+    read_text,
+    scalar_text,
+)
 from ._live import Client, LivePlan, LiveRequest, Outcome, SourceFailure
+
+__all__ = [
+    "JF2_KINDS",
+    "LINKS_KINDS",
+    "MAX_JSON_BYTES",
+    "MAX_PAGES",
+    "MAX_REMOVED_SHARE",
+    "RECONCILE_EVERY",
+    "WEBMENTION_PER_PAGE",
+    "parse_jf2_entries",
+    "parse_links_entries",
+    "plan_fetch",
+    "read_webmentions",
+]
 
 #: Saved files larger than this are refused rather than read into memory.
 logger = logging.getLogger(__name__)
@@ -126,15 +153,16 @@ def _read_saved_file(path: Path, source_name: str) -> SourceResult:
 _LIST_KEYS = ("children", "webmentions", "links", "source")
 
 
-def _saved_entries(data: object) -> list | None:
+def _saved_entries(data: object) -> list[object] | None:
     """The entries of one saved file, or None for a shape it is not."""
     if isinstance(data, list):
         return data
     if not isinstance(data, dict):
         return None
     for key in _LIST_KEYS:
-        if isinstance(data.get(key), list):
-            return data[key]
+        entries = data.get(key)
+        if isinstance(entries, list):
+            return entries
     if _is_entry(data):  # one mention per file
         return [data]
     if data and all(isinstance(v, dict) or v is None for v in data.values()):
@@ -142,7 +170,7 @@ def _saved_entries(data: object) -> list | None:
     return None
 
 
-def _is_entry(data: dict) -> bool:
+def _is_entry(data: JSONObject) -> bool:
     return "wm-id" in data or "wm-property" in data or _is_links_entry(data)
 
 
@@ -151,13 +179,13 @@ def _is_links_entry(entry: object) -> bool:
     return isinstance(entry, dict) and isinstance(entry.get("activity"), dict)
 
 
-def _jekyll_cache_entries(cache: dict) -> list | None:
+def _jekyll_cache_entries(cache: JSONObject) -> list[object] | None:
     """jekyll-webmention_io's ``webmention_io_received`` cache: target ->
     mention id -> what it kept, the API's own entry under ``raw``. Any other
     mapping of mappings is not this cache."""
-    entries: list = []
+    entries: list[object] = []
     for mentions in cache.values():
-        if not mentions:
+        if not isinstance(mentions, dict) or not mentions:  # None: no mentions
             continue
         if not all(isinstance(m, dict) for m in mentions.values()):
             return None
@@ -187,7 +215,7 @@ def _combined(results: list[SourceResult]) -> SourceResult:
     )
 
 
-def parse_jf2_entries(entries: list, source_name: str) -> SourceResult:
+def parse_jf2_entries(entries: Sequence[object], source_name: str) -> SourceResult:
     """Turn webmention.io JF2 entries (``/api/mentions.jf2``) into records.
 
     Private entries are reported as removed; RSVPs, unknown properties and
@@ -196,7 +224,7 @@ def parse_jf2_entries(entries: list, source_name: str) -> SourceResult:
     return _collect(entries, source_name, _jf2_mention)
 
 
-def parse_links_entries(links: list, source_name: str) -> SourceResult:
+def parse_links_entries(links: Sequence[object], source_name: str) -> SourceResult:
     """Turn entries of webmention.io's older ``/api/mentions`` format into
     records, with the same rules as :func:`parse_jf2_entries`."""
     return _collect(links, source_name, _links_mention)
@@ -208,11 +236,14 @@ class _Mention(NamedTuple):
     id: str
     private: bool
     skip: str  #: why it is not an interaction, or ""
-    fields: dict
+    fields: ItemFields  #: ``id`` among them
+    author: AuthorFields
 
 
 def _collect(
-    entries: list, source_name: str, describe: Callable[[dict], _Mention]
+    entries: Sequence[object],
+    source_name: str,
+    describe: Callable[[JSONObject], _Mention],
 ) -> SourceResult:
     interactions: list[Interaction] = []
     removed: set[str] = set()
@@ -234,7 +265,7 @@ def _collect(
         else:
             seen.add(mention.id)
             interactions.append(
-                Interaction(source=source_name, id=mention.id, **mention.fields)
+                Interaction(source=source_name, **mention.fields, **mention.author)
             )
     return SourceResult(
         interactions=tuple(interactions),
@@ -243,10 +274,12 @@ def _collect(
     )
 
 
-def _jf2_mention(entry: dict) -> _Mention:
+def _jf2_mention(entry: JSONObject) -> _Mention:
     prop = scalar_text(entry.get("wm-property"))
     kind = JF2_KINDS.get(prop, "")
-    fields = {
+    mention_id = scalar_text(entry.get("wm-id"))
+    fields: ItemFields = {
+        "id": mention_id,
         "kind": kind,
         "published": to_utc_iso(entry.get("published"))
         or to_utc_iso(entry.get("wm-received")),
@@ -254,27 +287,30 @@ def _jf2_mention(entry: dict) -> _Mention:
         "url": public_http_url(entry.get("url"))
         or public_http_url(entry.get("wm-source")),
         "content": "" if kind in _WORDLESS_KINDS else _jf2_content(entry),
-        **_author_fields(
-            as_object(entry.get("author")),
-            scalar_text(entry.get("wm-source")),
-            scalar_text(entry.get("url")),
-            scalar_text(entry.get("wm-target")),
-        ),
     }
+    author = _author_fields(
+        as_object(entry.get("author")),
+        scalar_text(entry.get("wm-source")),
+        scalar_text(entry.get("url")),
+        scalar_text(entry.get("wm-target")),
+    )
     return _Mention(
-        id=scalar_text(entry.get("wm-id")),
+        id=mention_id,
         private=entry.get("wm-private") is True,
         skip="" if kind else _skip_reason(prop, "other-property"),
         fields=fields,
+        author=author,
     )
 
 
-def _links_mention(link: dict) -> _Mention:
+def _links_mention(link: JSONObject) -> _Mention:
     activity_type = scalar_text(as_object(link.get("activity")).get("type"))
     kind = LINKS_KINDS.get(activity_type, "")
     data = as_object(link.get("data"))
     content = data.get("content")
-    fields = {
+    mention_id = scalar_text(link.get("id"))
+    fields: ItemFields = {
+        "id": mention_id,
         "kind": kind,
         "published": to_utc_iso(data.get("published"))
         or to_utc_iso(link.get("verified_date")),
@@ -283,18 +319,19 @@ def _links_mention(link: dict) -> _Mention:
         "content": ""
         if kind in _WORDLESS_KINDS or not isinstance(content, str)
         else content,
-        **_author_fields(
-            as_object(data.get("author")),
-            scalar_text(link.get("source")),
-            scalar_text(data.get("url")),
-            scalar_text(link.get("target")),
-        ),
     }
+    author = _author_fields(
+        as_object(data.get("author")),
+        scalar_text(link.get("source")),
+        scalar_text(data.get("url")),
+        scalar_text(link.get("target")),
+    )
     return _Mention(
-        id=scalar_text(link.get("id")),
+        id=mention_id,
         private=link.get("private") is True,
         skip="" if kind else _skip_reason(activity_type, "other-type"),
         fields=fields,
+        author=author,
     )
 
 
@@ -312,7 +349,9 @@ def _shape_of(data: object) -> str:
     return names.get(type(data), "a number")
 
 
-def _author_fields(author: dict, source: str, post: str, target: str) -> dict:
+def _author_fields(
+    author: JSONObject, source: str, post: str, target: str
+) -> AuthorFields:
     claimed = public_http_url(author.get("url"))
     url = _vouched_author_url(claimed, source, post)
     if claimed and not url:
@@ -427,14 +466,13 @@ def _avatar_url(value: object) -> str:
     return "" if _EMAIL_HASH_AVATAR.search(url) else url
 
 
-def _jf2_content(entry: dict) -> str:
-    content = entry.get("content")
-    if not isinstance(content, dict):
-        return ""
-    if isinstance(content.get("html"), str) and content["html"].strip():
-        return content["html"]
-    if isinstance(content.get("text"), str):
-        return html.escape(content["text"])
+def _jf2_content(entry: JSONObject) -> str:
+    content = as_object(entry.get("content"))
+    markup, text = content.get("html"), content.get("text")
+    if isinstance(markup, str) and markup.strip():
+        return markup
+    if isinstance(text, str):
+        return html.escape(text)
     return ""
 
 
@@ -475,7 +513,7 @@ def _fetch_webmentions(
     spec: SourceSpec,
     token: str,
     archived: set[str],
-    source_state: dict,
+    source_state: SourceState,
     now: datetime,
 ) -> Outcome:
     """Fetch new mentions (``since_id``: the newest archived one); once a
@@ -495,7 +533,7 @@ def _fetch_webmentions(
     if not full:
         params["since_id"] = max(numeric)
     url = spec.options["endpoint"].rstrip("/") + "/api/mentions.jf2"
-    entries: list = []
+    entries: list[object] = []
     complete = False
     for page in range(MAX_PAGES):
         data = client.get(url, params={**params, "page": page}).json()
@@ -510,7 +548,7 @@ def _fetch_webmentions(
             break
         entries.extend(children)
     result = parse_jf2_entries(entries, spec.name)
-    state: dict = {}
+    state: SourceState = {}
     if not complete:
         # A huge site, or a server whose pages never end: keep what was read
         # (the archive only grows) and remove nothing.
@@ -561,7 +599,7 @@ def _usable_id(entry: object) -> str:
     return wm_id if wm_id.isdigit() else ""
 
 
-def _listing_doubt(entries: list, archived: set[str]) -> str:
+def _listing_doubt(entries: Sequence[object], archived: set[str]) -> str:
     """Why a complete listing cannot be trusted to remove anything, or "".
 
     Every item must be a JF2 entry with a numeric ``wm-id``, and the listing

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 
 from ..dates import to_utc_iso
 from ..memo import remembered
-from ..model import Interaction, SourceResult
+from ..model import Interaction, InteractionFields, SourceResult
 from ..names import is_placeholder_email
 from ..storage import paused_gc
 from ..urls import public_http_url
@@ -22,6 +22,14 @@ from ..words import counted
 from ._emailkeys import signed_email
 from ._xml import local_name, text_of
 from ._xml_recover import Recovery, iter_records
+
+__all__ = [
+    "COMMENT_TYPES",
+    "NOT_PEOPLE_TYPES",
+    "POST_TYPES",
+    "REMOVED_STATUSES",
+    "read_wxr",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +75,7 @@ class _ExportReader:
         self.author_ids: set[str] = set()
         self.author_emails: set[str] = set()
         #: kept comments, as (email, record), before emails become keys
-        self.kept: list[tuple[str, dict]] = []
+        self.kept: list[tuple[str, InteractionFields]] = []
         #: email -> ((comment number, post number), id) of its earliest comment
         self.first_by_email: dict[str, tuple[tuple[int, int], str]] = {}
         self.removed: set[str] = set()
@@ -126,7 +134,7 @@ class _ExportReader:
             return
         email = fields.get("comment_author_email", "").lower()
         parent = fields.get("comment_parent", "")
-        record = {
+        record: InteractionFields = {
             "id": comment_id,
             "kind": "comment",
             "published": _gmt_iso(fields.get("comment_date_gmt", ""))

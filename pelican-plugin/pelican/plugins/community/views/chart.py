@@ -12,6 +12,13 @@ from xml.sax.saxutils import escape
 
 from .community import YearOfConversation
 
+__all__ = [
+    "HEIGHT",
+    "NARROW_WIDTH",
+    "WIDTH",
+    "circle_chart_svg",
+]
+
 WIDTH, HEIGHT = 640, 240
 #: The same chart drawn for a phone: shown at about its own size there, its
 #: words stay as large as on a wide screen (the wide one would shrink to half).

@@ -26,6 +26,21 @@ from ..urls import safe_http_url
 from .community import Comment, Community, Person, fewest_who_wrote
 from .suggestions import one_person_twice
 
+__all__ = [
+    "COMING_BACK_DAYS",
+    "FIRST_WORDS",
+    "QUIET_RHYTHM",
+    "WAITING_ROLES",
+    "WELCOME_DAYS",
+    "ComingBack",
+    "Desk",
+    "Quiet",
+    "Waiting",
+    "Year",
+    "compute_desk",
+    "newest_interaction",
+]
+
 #: Roles whose unanswered words wait for the author.
 WAITING_ROLES = ("friend", "regular", "returning")
 #: First-timers this recent get a section of their own.

@@ -15,6 +15,11 @@ from collections import defaultdict
 from ..model import Interaction
 from ..storage import packed, unpacked
 
+__all__ = [
+    "PostWords",
+    "Words",
+]
+
 #: (source, id) -> the record's words
 Words = dict[tuple[str, str], str]
 
