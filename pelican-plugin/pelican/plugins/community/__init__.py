@@ -58,7 +58,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CARDED_RETURNING",
     "CARDED_WELCOME",
-    "carded_people",
     "PHOTOS_KEY",
     "SETTINGS_KEY",
     "BuildStopped",
@@ -66,6 +65,7 @@ __all__ = [
     "add_lists_to_article_page",
     "add_templates",
     "attach_community",
+    "carded_people",
     "configure",
     "get_generators",
     "register",

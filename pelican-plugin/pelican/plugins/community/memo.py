@@ -10,13 +10,13 @@ from types import TracebackType
 from typing import Any, TypeVar, cast
 
 __all__ = [
-    "unremembered",
     "DEFAULT_LIMIT",
     "Memo",
     "SpreadTable",
     "Table",
     "active_memo",
     "remembered",
+    "unremembered",
 ]
 
 K = TypeVar("K", bound=Hashable)

@@ -25,10 +25,10 @@ from .settings import CommunitySettings, apply_defaults, load_settings
 from .urls import host_of, public_http_url
 
 __all__ = [
-    "holds_no_intrasite_link",
     "WATCHED_KEY",
     "PostLink",
     "announcements",
+    "holds_no_intrasite_link",
     "post_links",
     "post_ref",
     "post_refs",
