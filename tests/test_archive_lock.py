@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -218,12 +219,15 @@ def test_a_writer_killed_mid_hold_leaves_a_lock_the_next_fetch_takes_at_once(
     assert not (folder / lock_module.HOLDER_FILE).exists()
 
 
-def test_a_lock_held_by_another_thread_of_this_process(tmp_path):
-    folder = tmp_path / "community-archive"
+@contextmanager
+def _held_by_a_thread(folder: Path, while_held=lambda: None):
+    """The archive lock held by another thread of this process (which runs
+    ``while_held`` under it) for the ``with`` block."""
     held, done = threading.Event(), threading.Event()
 
     def writer() -> None:
         with lock_module.hold_archive(folder):
+            while_held()
             held.set()
             done.wait(60)
 
@@ -231,15 +235,21 @@ def test_a_lock_held_by_another_thread_of_this_process(tmp_path):
     thread.start()
     try:
         assert held.wait(60)
-        with (
-            pytest.raises(lock_module.ArchiveBusy) as busy,
-            lock_module.hold_archive(folder, wait=0.2),
-        ):
-            pass
-        assert f"pid {os.getpid()} on {socket.gethostname()}" in str(busy.value)
+        yield
     finally:
         done.set()
         thread.join()
+
+
+def test_a_lock_held_by_another_thread_of_this_process(tmp_path):
+    folder = tmp_path / "community-archive"
+    with (
+        _held_by_a_thread(folder),
+        pytest.raises(lock_module.ArchiveBusy) as busy,
+        lock_module.hold_archive(folder, wait=0.2),
+    ):
+        pass
+    assert f"pid {os.getpid()} on {socket.gethostname()}" in str(busy.value)
     with lock_module.hold_archive(folder, wait=0):
         pass  # released with the thread's block
 
@@ -273,29 +283,19 @@ def test_waiting_for_ever_takes_the_lock_once_it_is_released(tmp_path):
 
 def test_a_holder_note_from_someone_else_is_shown_tamed(tmp_path):
     folder = tmp_path / "community-archive"
-    held, done = threading.Event(), threading.Event()
 
-    def writer() -> None:
-        with lock_module.hold_archive(folder):
-            (folder / lock_module.HOLDER_FILE).write_text(
-                '{"runs": "evil\\u001b[2Jrm", "pid": "' + "9" * 400 + '"}',
-                encoding="utf-8",
-            )
-            held.set()
-            done.wait(60)
+    def tampered_note() -> None:
+        (folder / lock_module.HOLDER_FILE).write_text(
+            '{"runs": "evil\\u001b[2Jrm", "pid": "' + "9" * 400 + '"}',
+            encoding="utf-8",
+        )
 
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert held.wait(60)
-        with (
-            pytest.raises(lock_module.ArchiveBusy) as busy,
-            lock_module.hold_archive(folder, wait=0),
-        ):
-            pass
-    finally:
-        done.set()
-        thread.join()
+    with (
+        _held_by_a_thread(folder, tampered_note),
+        pytest.raises(lock_module.ArchiveBusy) as busy,
+        lock_module.hold_archive(folder, wait=0),
+    ):
+        pass
     message = str(busy.value)
     assert "\x1b" not in message
     assert "(evil [2Jrm, pid 9999" in message
