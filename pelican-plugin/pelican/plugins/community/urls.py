@@ -27,6 +27,7 @@ __all__ = [
     "site_of_handle",
     "split_http",
     "url_key",
+    "without_www",
 ]
 
 #: Functions read a URL apart once per distinct value within a computation or
@@ -231,11 +232,15 @@ def host_of(url: str) -> str:
         return ""
 
 
+def without_www(host: str) -> str:
+    """A host as a reader names its site: without a leading ``www.``."""
+    return host.removeprefix("www.")
+
+
 def site_host(url: str) -> str:
     """A URL's site as a reader names it: its host (:func:`host_of`)
-    without a leading ``www.``."""
-    host = host_of(url)
-    return host[4:] if host.startswith("www.") else host
+    :func:`without_www`."""
+    return without_www(host_of(url))
 
 
 def _is_ip_address(text: str) -> bool:
@@ -248,7 +253,7 @@ def _is_ip_address(text: str) -> bool:
 
 def _host(parts: SplitResult) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
-    host = host[4:] if host.startswith("www.") else host
+    host = without_www(host)
     return PLATFORM_HOST_ALIASES.get(host, host)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..memo import Memo
 from ..model import Interaction
 from ..names import name_key
-from ..urls import handle_key, site_host, url_key
+from ..urls import handle_key, site_host, url_key, without_www
 from .identity import Identity, Signatures
 from .people_file import HideRule, PersonEntry
 
@@ -159,4 +159,4 @@ def _rule_terms(rule: HideRule) -> tuple[str, str]:
         bare_site = not urlsplit(rule.value).path.strip("/")
         return url_key(rule.value), site_host(rule.value) if bare_site else ""
     domain = rule.value.lower().strip().strip(".")
-    return "", domain[4:] if domain.startswith("www.") else domain
+    return "", without_www(domain)

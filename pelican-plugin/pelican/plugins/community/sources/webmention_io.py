@@ -23,7 +23,7 @@ from ..model import (
     SourceResult,
     SourceState,
 )
-from ..urls import host_of, public_http_url
+from ..urls import host_of, public_http_url, without_www
 from ..vouching import is_bridgy, page_host, vouches_for
 from ..words import counted
 from . import SourceSpec
@@ -437,8 +437,7 @@ def _source_page(source: str, target: str) -> str:
 
 
 def _site_host(url: str) -> str:
-    host = host_of(url).rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return without_www(host_of(url).rstrip("."))
 
 
 @remembered()  # an author's link, on each of their mentions (memo.py)
@@ -448,9 +447,7 @@ def _profile_handle(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = without_www((parts.hostname or "").lower())
     if host == "bsky.app":
         match = _BSKY_PROFILE.match(parts.path)
         return unquote(match.group(1)) if match else ""

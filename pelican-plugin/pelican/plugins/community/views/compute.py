@@ -30,7 +30,14 @@ from ..people.people_file import PeopleFile
 from ..people.roles import ROLES, activity_of, classify, reasons_for
 from ..people.shares import ShareDetector, counted_as_share, is_bot
 from ..sanitize import clean_html
-from ..urls import host_of, public_http_url, safe_http_url, site_host, url_key
+from ..urls import (
+    host_of,
+    public_http_url,
+    safe_http_url,
+    site_host,
+    url_key,
+    without_www,
+)
 from .community import (
     Comment,
     Community,
@@ -743,8 +750,7 @@ def _original_link(item: Interaction, site: str) -> str:
     # it would only fill (the post's address is remembered: it repeats).
     url = _safe_url_once(item.url)
     if url and item.target_url:
-        host = _host_once(url)
-        host = host[4:] if host.startswith("www.") else host
+        host = without_www(_host_once(url))
         if host != site and host == site_host(item.target_url):
             return ""
     return url
