@@ -396,10 +396,9 @@ def _link_passer(shares: int, others: int) -> bool:
 def _script(letter: str) -> str:
     """The script of a letter, as Unicode names it ("LATIN", "CYRILLIC");
     Chinese, Japanese and Korean letters are one, ``"CJK"``."""
-    name = unicodedata.name(letter, "")
     if _CJK_LETTER.match(letter):
         return "CJK"
-    return name.split(" ", 1)[0]
+    return unicodedata.name(letter, "").split(" ", 1)[0]
 
 
 def _scripts_of(text: str) -> frozenset[str]:
