@@ -10,21 +10,37 @@ import os
 import posixpath
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import SettingsError
 from .sources import SOURCE_TYPES, FetchSchedule, SourceSpec
+
+__all__ = [
+    "DECLARED",
+    "DEFAULTS",
+    "OFFLINE_ENV",
+    "SETTINGS",
+    "CommunitySettings",
+    "Setting",
+    "apply_defaults",
+    "closest_setting",
+    "load_settings",
+    "offline_by_environment",
+    "site_authors",
+    "site_profiles",
+    "site_root",
+]
 
 logger = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$")
 
 
-def _load_fetch_schedule(entries: list[Any]) -> FetchSchedule:
+def _load_fetch_schedule(entries: Sequence[object]) -> FetchSchedule:
     """``[[days, hours], ...]``: posts younger than ``days`` (``None``: any
     age) are checked at most every ``hours``; older posts are not checked."""
     schedule: list[tuple[int | None, float]] = []
@@ -41,29 +57,40 @@ def _load_fetch_schedule(entries: list[Any]) -> FetchSchedule:
 
 def _schedule_entry(entry: object) -> tuple[int | None, float]:
     """One ``[days, hours]`` of ``COMMUNITY_FETCH_SCHEDULE``, checked."""
-    days: Any = None
-    hours: Any = -1  # refused, as is an entry that is not a pair
     if isinstance(entry, list | tuple) and len(entry) == 2:
         days, hours = entry
-    ok = days is None or (type(days) is int and days > 0)
-    ok = ok and type(hours) in (int, float) and hours >= 0
-    if not ok:
-        raise SettingsError(
-            "COMMUNITY_FETCH_SCHEDULE: each entry must be [days, hours] (days a "
-            "whole number above 0 or None for any age, hours 0 or more), not "
-            f"{entry!r}"
-        )
-    return days, float(hours)
+        if _whole_above_zero_or_none(days) and _number_from_zero(hours):
+            return days, float(hours)
+    raise SettingsError(
+        "COMMUNITY_FETCH_SCHEDULE: each entry must be [days, hours] (days a "
+        "whole number above 0 or None for any age, hours 0 or more), not "
+        f"{entry!r}"
+    )
 
 
-def _load_keep_sources(names: list[Any]) -> tuple[str, ...]:
+def _whole_above_zero_or_none(value: object) -> TypeGuard[int | None]:
+    return value is None or (_is_whole(value) and value > 0)
+
+
+def _number_from_zero(value: object) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _is_whole(value: object) -> TypeGuard[int]:
+    """A whole number (``True`` is not one, though Python counts it as 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _load_keep_sources(names: Sequence[object]) -> tuple[str, ...]:
+    kept: list[str] = []
     for name in names:
         if not isinstance(name, str) or not _NAME.match(name):
             raise SettingsError(
                 f"COMMUNITY_KEEP_SOURCES: {name!r} is not a source name (the name "
                 "of a file in the archive, without .jsonl)"
             )
-    return tuple(names)
+        kept.append(name)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -73,7 +100,8 @@ class Setting:
     :class:`CommunitySettings` field it fills."""
 
     name: str
-    default: Any
+    #: as ``pelicanconf.py`` would write it (a value of ``kind``)
+    default: object
     kind: type
     doc: str
     #: the :class:`CommunitySettings` field it fills ("": templates read the
@@ -87,27 +115,33 @@ class Setting:
     inside_output: bool = False
     #: (module, why): the library the setting needs when it is on
     needs: tuple[str, str] | None = None
-    #: the checked value -> the field's value (checks its entries)
-    convert: Callable[[Any], Any] | None = None
+    #: the checked value (a list) -> the field's value (checks its entries)
+    convert: Callable[[Sequence[object]], object] | None = None
 
-    def check(self, value: Any) -> Any:
+    # What a setting holds once checked is a value of its ``kind``: typed
+    # ``Any`` on the way out, as each setting's type is its own and the
+    # fields of :class:`CommunitySettings` say which.
+    def check(self, value: object) -> Any:
         """``value`` if this setting allows it (a tuple for a list made a
         list, a number of seconds a float); else :class:`SettingsError`
         naming the setting, what it allows and the value."""
         if value is None and self.none_allowed:
             return None
-        value = _CHECK_KIND.get(self.kind, _check_instance)(self, value)
-        self._check_bounds(value)
-        return value
+        checked = _CHECK_KIND.get(self.kind, _check_instance)(self, value)
+        self._check_bounds(checked)
+        return checked
 
-    def _check_bounds(self, value: Any) -> None:
+    def _check_bounds(self, value: object) -> None:
         """The checks beyond the type: a range, a path inside the output,
         the library the setting needs."""
-        if self.minimum is not None and value < self.minimum:
+        if self.minimum is not None and _is_whole(value) and value < self.minimum:
             raise SettingsError(
                 f"{self.name}: must be {self.minimum} or more, not {value}"
             )
-        if self.inside_output and (value.startswith("/") or ".." in Path(value).parts):
+        outside = isinstance(value, str) and (
+            value.startswith("/") or ".." in Path(value).parts
+        )
+        if self.inside_output and outside:
             raise SettingsError(
                 f"{self.name}: must be a path inside the output folder, not {value!r}"
             )
@@ -124,9 +158,8 @@ class Setting:
         return self.field_value(copy.deepcopy(self.default))
 
 
-def _check_seconds(setting: Setting, value: Any) -> float:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if not number or not 0 <= value < float("inf"):
+def _check_seconds(setting: Setting, value: object) -> float:
+    if not _number_from_zero(value) or value == float("inf"):
         raise SettingsError(
             f"{setting.name}: must be a number of seconds, 0 or more (or None for "
             f"no limit), not {value!r}"
@@ -134,13 +167,13 @@ def _check_seconds(setting: Setting, value: Any) -> float:
     return float(value)
 
 
-def _check_whole(setting: Setting, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+def _check_whole(setting: Setting, value: object) -> int:
+    if not _is_whole(value):
         raise SettingsError(f"{setting.name}: must be a whole number, not {value!r}")
     return value
 
 
-def _check_instance(setting: Setting, value: Any) -> Any:
+def _check_instance(setting: Setting, value: object) -> object:
     if setting.kind is list and isinstance(value, tuple):
         value = list(value)
     if not isinstance(value, setting.kind):
@@ -151,7 +184,7 @@ def _check_instance(setting: Setting, value: Any) -> Any:
     return value
 
 
-_CHECK_KIND: Mapping[type, Callable[[Setting, Any], Any]] = MappingProxyType(
+_CHECK_KIND: Mapping[type, Callable[[Setting, object], object]] = MappingProxyType(
     {float: _check_seconds, int: _check_whole}
 )
 
@@ -358,7 +391,7 @@ SETTINGS: tuple[Setting, ...] = (
 #: setting name -> its declaration
 DECLARED: Mapping[str, Setting] = MappingProxyType({s.name: s for s in SETTINGS})
 #: setting name -> its default, as ``pelicanconf.py`` would write it
-DEFAULTS: Mapping[str, Any] = MappingProxyType({s.name: s.default for s in SETTINGS})
+DEFAULTS: Mapping[str, object] = MappingProxyType({s.name: s.default for s in SETTINGS})
 
 OFFLINE_ENV = "PELICAN_COMMUNITY_OFFLINE"
 _OFFLINE_YES = frozenset({"1", "true", "yes", "on"})
@@ -424,13 +457,13 @@ class CommunitySettings:
         return (self.people_file, *sources, self.archive_path)
 
 
-def apply_defaults(settings: dict[str, Any]) -> None:
+def apply_defaults(settings: MutableMapping[str, object]) -> None:
     """Give every ``COMMUNITY_*`` setting its default (templates see them)."""
     for setting in SETTINGS:
         settings.setdefault(setting.name, copy.deepcopy(setting.default))
 
 
-def site_root(settings: Mapping[str, Any]) -> Path:
+def site_root(settings: Mapping[str, object]) -> Path:
     """The folder relative paths resolve against: the settings file's.
 
     Pelican does not record where its settings file was, but it keeps the
@@ -447,7 +480,7 @@ def site_root(settings: Mapping[str, Any]) -> Path:
     cwd = Path.cwd()
     if (cwd / "pelicanconf.py").exists() or not content:
         return cwd
-    return Path(content).resolve().parent
+    return Path(str(content)).resolve().parent
 
 
 def _settings_file_folder(content: str) -> Path | None:
@@ -482,7 +515,7 @@ def closest_setting(name: str) -> str:
 
 
 def load_settings(
-    settings: Mapping[str, Any], root: Path | None = None
+    settings: Mapping[str, object], root: Path | None = None
 ) -> CommunitySettings:
     """Validate the ``COMMUNITY_*`` settings once; raise :class:`SettingsError`
     naming the first bad setting."""
@@ -504,7 +537,7 @@ def load_settings(
     )
 
 
-def _refuse_unknown(settings: Mapping[str, Any]) -> None:
+def _refuse_unknown(settings: Mapping[str, object]) -> None:
     unknown = sorted(
         k for k in settings if k.startswith("COMMUNITY_") and k not in DEFAULTS
     )
@@ -517,7 +550,7 @@ def _refuse_unknown(settings: Mapping[str, Any]) -> None:
         )
 
 
-def _warn_near_misses(settings: Mapping[str, Any]) -> None:
+def _warn_near_misses(settings: Mapping[str, object]) -> None:
     """A warning for a setting without the prefix that looks like one of ours."""
     for key in sorted(settings):
         closest = "" if key in DEFAULTS or not key.isupper() else closest_setting(key)
@@ -541,7 +574,7 @@ def _people_file(name: str, root: Path) -> Path:
     return people_file
 
 
-def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
+def site_authors(settings: Mapping[str, object]) -> tuple[str, ...]:
     """The blog's author names from Pelican's ``AUTHOR`` (a name) and
     ``AUTHORS`` (a list some multi-author sites set); anything else ignored."""
     names: list[str] = []
@@ -551,7 +584,7 @@ def site_authors(settings: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def site_profiles(settings: Mapping[str, Any]) -> tuple[str, ...]:
+def site_profiles(settings: Mapping[str, object]) -> tuple[str, ...]:
     """The author's own addresses in Pelican's ``SOCIAL`` and ``LINKS``
     (lists of ``(label, url)``). ``SOCIAL`` is the author's social links by
     Pelican's convention: each of its addresses that names someone (a
@@ -608,7 +641,7 @@ def offline_by_environment(environ: Mapping[str, str]) -> bool:
     return True
 
 
-def _load_sources(entries: list[Any], root: Path) -> tuple[SourceSpec, ...]:
+def _load_sources(entries: Sequence[object], root: Path) -> tuple[SourceSpec, ...]:
     specs: list[SourceSpec] = []
     for index, entry in enumerate(entries):
         spec = _source_spec(f"COMMUNITY_SOURCES[{index}]", entry, root)
@@ -649,7 +682,7 @@ def _source_spec(where: str, entry: object, root: Path) -> SourceSpec:
     return SourceSpec(kind, name, path, MappingProxyType(options))
 
 
-def _location_key(where: str, entry: Mapping[str, Any], kind: str) -> str:
+def _location_key(where: str, entry: Mapping[str, object], kind: str) -> str:
     """The one location key (``path``, ``url``...) the entry gives, if its
     type takes one; "" for a type without (Mastodon, Bluesky)."""
     keys = SOURCE_TYPES[kind].location_keys
@@ -661,7 +694,7 @@ def _location_key(where: str, entry: Mapping[str, Any], kind: str) -> str:
     return given[0] if given else ""
 
 
-def _check_source_keys(where: str, entry: Mapping[str, Any], kind: str) -> None:
+def _check_source_keys(where: str, entry: Mapping[str, object], kind: str) -> None:
     """Every key of the entry is one its type knows, each a non-empty string."""
     source_type = SOURCE_TYPES[kind]
     allowed = {"type", "name", *source_type.location_keys}
