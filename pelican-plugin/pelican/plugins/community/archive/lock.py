@@ -36,6 +36,14 @@ from filelock import FileLock, Timeout
 
 from ..storage import file_mode, read_untrusted_file, write_atomically
 
+__all__ = [
+    "HOLDER_FILE",
+    "LOCK_FILE",
+    "LOCK_WAIT_SECONDS",
+    "ArchiveBusy",
+    "hold_archive",
+]
+
 logger = logging.getLogger(__name__)
 
 LOCK_FILE = ".pelican-community.lock"
@@ -87,7 +95,7 @@ def _describe_holder(folder: Path) -> str:
         note = None
     if not isinstance(note, dict):
         return ""
-    parts = []
+    parts: list[str] = []
     if note.get("runs"):
         parts.append(_shown(note["runs"]))
     if note.get("pid") or note.get("host"):

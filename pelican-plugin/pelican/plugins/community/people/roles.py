@@ -4,6 +4,7 @@ drive-by likers, with reasons a person can read."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..dates import month_year
@@ -13,6 +14,15 @@ from ..urls import post_path, url_key
 from ..words import counted
 from .identity import Identity
 from .shares import is_counted_share
+
+__all__ = [
+    "ROLES",
+    "Activity",
+    "activity_of",
+    "classify",
+    "conversation_key",
+    "reasons_for",
+]
 
 ROLES = ("friend", "regular", "returning", "one-off", "drive-by")
 
@@ -51,9 +61,9 @@ def conversation_key(item: Interaction, slug: str) -> str:
 def activity_of(
     identity: Identity,
     slug_of: RecordMap[str],
-    titles: dict[str, str],
+    titles: Mapping[str, str],
     answered: Counter[tuple[str, str]],
-    ordered: list[Interaction] | None = None,
+    ordered: Sequence[Interaction] | None = None,
 ) -> Activity:
     """What one merged person did, from their interactions: ``slug_of`` gives
     each interaction's post ("" unmatched), ``answered`` the author's replies

@@ -29,6 +29,19 @@ from ..model import Interaction, PostRef, RecordMap
 from ..sanitize import markup_free
 from .people_file import PersonEntry
 
+__all__ = [
+    "BOILERPLATE",
+    "BOT",
+    "SHARE",
+    "ShareDetector",
+    "counted_as_share",
+    "is_bot",
+    "is_counted_share",
+    "is_share",
+    "words_besides_links",
+    "words_of",
+]
+
 #: ``extra`` key the view puts on a mention it counts as a share.
 SHARE = "share"
 #: ``extra`` key (``"true"``) of an account its platform flags as a bot.
@@ -176,19 +189,23 @@ def _text_of(content: str) -> str:
     return markup_free(content).strip()
 
 
-def _words_besides_links(text: str) -> list[str]:
+def words_besides_links(text: str, *, shortcuts: bool = True) -> list[str]:
     """Every word but links and their labels, @handles with their
-    "via"/"by", hashtags, dates and numbers."""
-    # Each pattern needs a character most words lack: no scan without it.
-    if ":" in text:
+    "via"/"by", hashtags, dates and numbers.
+
+    Each pattern needs a character most words lack: it is not run on a
+    text without it. ``shortcuts=False`` runs every pattern on every text,
+    the plain reading the shortcuts must never change."""
+    every = not shortcuts
+    if every or ":" in text:
         text = _LABEL.sub(" ", text)
-    if _MAYBE_LINK.search(text):
+    if every or _MAYBE_LINK.search(text):
         text = _LINK.sub(" ", text)
-    if "@" in text:
+    if every or "@" in text:
         text = _HANDLE.sub(" ", _ATTRIBUTION.sub(" ", text))
-    if "#" in text:
+    if every or "#" in text:
         text = _HASHTAG.sub(" ", text)
-    if _DIGIT.search(text) is None:
+    if shortcuts and _DIGIT.search(text) is None:
         return words_of(text)
     return [w for w in words_of(_DATE.sub(" ", text)) if not _DIGIT.search(w)]
 
@@ -243,16 +260,11 @@ class ShareDetector:
                 self._of_post[slug] = known
         return known
 
-    def own_words(self, item: Interaction, slug: str = "") -> list[str]:
-        """The words of a mention that are its author's own (see the
-        module's docstring)."""
-        return self._read(item, slug)[0]
-
     def _read(self, item: Interaction, slug: str) -> tuple[list[str], list[str], str]:
         """The mention's own words, its words besides links, and its text."""
         known = self._words_for(item, slug)
         text = _text_of(item.content)
-        words = _words_besides_links(text)
+        words = words_besides_links(text)
         said = words
         if known.phrases and len(words) >= _PHRASE:
             quoted = _quoted(words, known.phrases)

@@ -5,22 +5,23 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from operator import attrgetter
-from typing import Any
 from urllib.parse import urlsplit
 
 from ..model import Interaction, PostRef, RecordMap
 from ..sanitize import markup_free
 from ..urls import post_path, post_slug_guess
 
+__all__ = ["PostMatcher", "title_key"]
+
+_Target = tuple[str, str, str, str, str, str]
 #: What an interaction says about the post it is on: every record of one
 #: old post carries the same, so each key is resolved once.
-_TARGET_OF = attrgetter(
+_TARGET_OF: Callable[[Interaction], _Target] = attrgetter(
     "source", "target_slug", "target_url", "target_title", "target_date", "target_id"
 )
-_Target = tuple[str, str, str, str, str, str]
 #: WordPress's suffix for a slug already taken ("my-post-2"): 2 to 9 only,
 #: so that "top-10" stays a slug of its own.
 _DUPLICATE_SUFFIX = re.compile(r"^(.+)-[2-9]$")
@@ -79,28 +80,28 @@ class PostMatcher:
     """
 
     def __init__(self, posts: Iterable[PostRef]) -> None:
-        self.slugs: set[str] = set()
-        self.paths: dict[str, str] = {}
+        slugs: set[str] = set()
+        self._paths: dict[str, str] = {}
         #: "p=45" or "page_id=45" -> the article listing that old address
         self._numbers: dict[str, str] = {}
         by_title: dict[str, list[PostRef]] = defaultdict(list)
         for post in sorted(posts, key=lambda p: p.slug):
-            self.slugs.add(post.slug)
+            slugs.add(post.slug)
             for url in (post.url, *post.old_urls):
                 path = post_path(url)
                 if path:
-                    self.paths.setdefault(path, post.slug)
+                    self._paths.setdefault(path, post.slug)
                     # "?p=45", under whatever folder the old blog was.
                     if "?" in path:
                         self._numbers.setdefault(path.rpartition("?")[2], post.slug)
                 # Also without SITEURL's own path (a site served under /blog/).
                 site_path = post_path(urlsplit(url).path) if url else ""
                 if site_path:
-                    self.paths.setdefault(site_path, post.slug)
+                    self._paths.setdefault(site_path, post.slug)
             key = title_key(post.title)
             if key:
                 by_title[key].append(post)
-        self._lowered = {slug.lower(): slug for slug in self.slugs}
+        self._lowered = {slug.lower(): slug for slug in slugs}
         #: title -> (the article's publication day, its slug), each article
         self._by_title = {
             key: [(_day(post.date), post.slug) for post in found]
@@ -127,7 +128,7 @@ class PostMatcher:
         # old post is kept, the others dropped at once); each key is then
         # resolved once, and replaced by its slug in the same map (no
         # second map of every record).
-        keys: RecordMap[Any] = RecordMap()
+        keys: RecordMap[_Target] = RecordMap()
         targets: dict[_Target, _Target] = {}
         target_of, keep = _TARGET_OF, targets.setdefault
         for item in items:
@@ -180,13 +181,13 @@ class PostMatcher:
         if not url:
             return ""
         path = post_path(url)
-        if path in self.paths:
-            return self.paths[path]
+        if path in self._paths:
+            return self._paths[path]
         # The path may carry a prefix the site no longer has (/blog/2013/...).
         for start in range(1, path.count("/") + 1):
             tail = path.split("/", start)[-1]
-            if tail in self.paths:
-                return self.paths[tail]
+            if tail in self._paths:
+                return self._paths[tail]
         return ""
 
     def _by_number(self, number: str) -> str:
