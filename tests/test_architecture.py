@@ -227,7 +227,6 @@ WITHOUT_ALL_FOR_NOW = {
     "people/identity.py",
     "views/community.py",
     "views/compute.py",
-    "views/suggestions.py",
 }
 #: Private names of those modules that tests still reach (test file, name):
 #: remove with the module's entry above.

@@ -9,7 +9,7 @@ import difflib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,15 @@ from .community import Community, Person
 from .compute import Computed
 from .matching import title_key
 
+__all__ = [
+    "MAX_ADDRESSES_COMPARED",
+    "MAX_PER_GROUP",
+    "MIN_SHARES",
+    "MIN_TITLE_LIKENESS",
+    "one_person_twice",
+    "suggest_edits",
+]
+
 #: At most this many lines per group; the rest are counted ("and N more").
 MAX_PER_GROUP = 12
 #: A person is proposed for hiding when at least this many of their
@@ -35,9 +44,9 @@ MIN_SHARES = 2
 
 def suggest_edits(
     computed: Computed,
-    items: list[Interaction],
+    items: Sequence[Interaction],
     people: PeopleFile,
-    posts: list[PostRef],
+    posts: Sequence[PostRef],
     root: Path | None = None,
 ) -> list[str]:
     """Every suggestion, as lines to print: warnings about the people file
@@ -73,20 +82,19 @@ def _quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _flow(entry: Mapping[str, str | list[str]]) -> str:
+def _flow(entry: Mapping[str, str | Sequence[str]]) -> str:
     parts = []
     for key, value in entry.items():
-        if isinstance(value, list):
-            if value:
-                parts.append(f"{key}: [{', '.join(map(_quoted, value))}]")
-        else:
+        if isinstance(value, str):
             parts.append(f"{key}: {_quoted(value)}")
+        elif value:
+            parts.append(f"{key}: [{', '.join(map(_quoted, value))}]")
     return "{" + ", ".join(parts) + "}"
 
 
-def _capped(lines: list[str], what: str = "") -> list[str]:
+def _capped(lines: Sequence[str], what: str = "") -> list[str]:
     if len(lines) <= MAX_PER_GROUP:
-        return lines
+        return list(lines)
     more = len(lines) - MAX_PER_GROUP
     return [*lines[:MAX_PER_GROUP], f"  # ... and {more} more{what}"]
 
@@ -112,7 +120,7 @@ def _addresses(identity: Identity) -> tuple[list[str], list[str]]:
 
 def _entry_line(name: str, identity: Identity, comment: str) -> str:
     urls, handles = _addresses(identity)
-    entry: dict[str, str | list[str]] = {"name": name, "urls": urls[:4]}
+    entry: dict[str, str | Sequence[str]] = {"name": name, "urls": urls[:4]}
     entry["handles"] = handles[:2]
     return f"  - {_flow(entry)}  # {comment}"
 
@@ -120,7 +128,7 @@ def _entry_line(name: str, identity: Identity, comment: str) -> str:
 # -- the groups ---------------------------------------------------------------
 
 
-def _no_op_entries(people: PeopleFile, items: list[Interaction]) -> list[str]:
+def _no_op_entries(people: PeopleFile, items: Sequence[Interaction]) -> list[str]:
     """People-file entries that do nothing: an alias equal to the name (or
     given twice), an alias no one ever signed with."""
     signed = {name_key(item.author_name) for item in items}
@@ -165,7 +173,7 @@ def _first_named(computed: Computed, people: PeopleFile) -> list[Identity]:
 
 
 def _looks_like_you(
-    found: list[Identity], first_named: list[Identity], people: PeopleFile
+    found: Sequence[Identity], first_named: Sequence[Identity], people: PeopleFile
 ) -> list[str]:
     """The ``me:`` block that makes these accounts the author's, and what
     to do if one is someone else."""
@@ -175,7 +183,7 @@ def _looks_like_you(
     urls, handles = list(me.urls), list(me.handles)
     listed = []
     full = {id(identity) for identity in found}
-    for identity in sorted(found, key=lambda i: -len(i.items)) + first_named:
+    for identity in [*sorted(found, key=lambda i: -len(i.items)), *first_named]:
         found_urls, found_handles = _addresses(identity)
         urls += [u for u in found_urls if u not in urls]
         handles += [h for h in found_handles if h not in handles]
@@ -189,25 +197,8 @@ def _looks_like_you(
             )
         )
     block = {"urls": urls, "handles": handles}
-    said = []
-    if found:
-        said.append(
-            f"These accounts carry your name ({me.name}) but none of your "
-            "addresses, so they are neither shown as you nor listed in the "
-            "community."
-        )
-    if first_named:
-        first = me.name.split()[0] if me.name else ""
-        one = len(first_named) == 1
-        said.append(
-            f"This looks like you: {'an account' if one else 'accounts'} "
-            f"signed {_quoted(first)} (your first name) "
-            f"{'answers' if one else 'answer'} your readers, and "
-            f"{'is' if one else 'are'} listed in the community as "
-            f"{'a reader' if one else 'readers'}."
-        )
     return [
-        *said,
+        *_why_it_looks_like_you(me.name, bool(found), len(first_named)),
         "If they are you, put this 'me:' in community.yaml (replacing any 'me:' "
         "it has):",
         "me:",
@@ -216,6 +207,30 @@ def _looks_like_you(
         "people:",
         *_capped(listed),
     ]
+
+
+def _why_it_looks_like_you(name: str, named: bool, first_named: int) -> list[str]:
+    """Why ``check`` takes accounts for the author's: ``named`` (some carry
+    the author's ``name``), ``first_named`` (how many sign with its first
+    word and answer readers)."""
+    said = []
+    if named:
+        said.append(
+            f"These accounts carry your name ({name}) but none of your "
+            "addresses, so they are neither shown as you nor listed in the "
+            "community."
+        )
+    if first_named:
+        first = name.split()[0] if name else ""
+        one = first_named == 1
+        said.append(
+            f"This looks like you: {'an account' if one else 'accounts'} "
+            f"signed {_quoted(first)} (your first name) "
+            f"{'answers' if one else 'answer'} your readers, and "
+            f"{'is' if one else 'are'} listed in the community as "
+            f"{'a reader' if one else 'readers'}."
+        )
+    return said
 
 
 def _share_only(identity: Identity) -> int:
@@ -231,7 +246,9 @@ def _share_only(identity: Identity) -> int:
 
 
 def _bots_to_hide(
-    people: list[Person], identity_of: dict[str, Identity], share_only: dict[str, int]
+    people: Sequence[Person],
+    identity_of: Mapping[str, Identity],
+    share_only: Mapping[str, int],
 ) -> list[str]:
     lines = []
     for person in people:
@@ -266,7 +283,9 @@ def _bots_to_hide(
 
 
 def _regulars_to_pin(
-    regulars: list[Person], identity_of: dict[str, Identity], share_only: dict[str, int]
+    regulars: Sequence[Person],
+    identity_of: Mapping[str, Identity],
+    share_only: Mapping[str, int],
 ) -> list[str]:
     lines = [
         _entry_line(p.name, identity_of[p.id], f"regular: {p.reasons[0]}")
@@ -290,7 +309,7 @@ def _initial_key(key: str) -> tuple[str, str] | None:
 
 
 def _one_person_twice(
-    people: list[Person], identity_of: dict[str, Identity]
+    people: Sequence[Person], identity_of: Mapping[str, Identity]
 ) -> list[str]:
     lines = one_person_twice(people, identity_of)
     if not lines:
@@ -309,7 +328,7 @@ _CARDS = ("friend", "regular", "returning")
 
 
 def one_person_twice(
-    people: list[Person], identity_of: dict[str, Identity]
+    people: Sequence[Person], identity_of: Mapping[str, Identity]
 ) -> list[str]:
     """People who look like one person, one ``people:`` line each to paste:
     the same full name kept apart by what contradicted it, "K. Bell" and
@@ -344,7 +363,7 @@ def one_person_twice(
     return sorted(lines)
 
 
-def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str:
+def _merge_line(together: Sequence[Person], identity_of: Mapping[str, Identity]) -> str:
     entries = {identity_of[p.id].entry for p in together if identity_of[p.id].entry}
     if len(entries) > 1:
         return ""  # two entries of the author's: their call, not a merge
@@ -362,7 +381,7 @@ def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str
         urls += [u for u in found_urls if u not in urls]
         handles += [h for h in found_handles if h not in handles]
     aliases = [a for a in dict.fromkeys(names[1:]) if name_key(a) != name_key(names[0])]
-    entry: dict[str, str | list[str]] = {"name": names[0], "aliases": aliases}
+    entry: dict[str, str | Sequence[str]] = {"name": names[0], "aliases": aliases}
     entry |= {"urls": urls, "handles": handles}
     if entry_of and entry_of.note:
         entry["note"] = entry_of.note
@@ -372,7 +391,7 @@ def _merge_line(together: list[Person], identity_of: dict[str, Identity]) -> str
 
 
 def _name_only_in_friends(
-    friends: list[Person], identity_of: dict[str, Identity]
+    friends: Sequence[Person], identity_of: Mapping[str, Identity]
 ) -> list[str]:
     """Comments counted for a friend by her name alone (no link, no email:
     every comment feed): anyone can type a name, so the author checks."""
@@ -421,7 +440,7 @@ class _ArticleFinder:
     """The article an old post most likely is, by its title (or, with no
     title, the words of its address's last segment)."""
 
-    def __init__(self, posts: list[PostRef]) -> None:
+    def __init__(self, posts: Sequence[PostRef]) -> None:
         self.by_key: dict[str, PostRef] = {}
         for post in sorted(posts, key=lambda p: (p.date, p.slug)):
             for key in (title_key(post.title), title_key(post.slug)):
@@ -442,7 +461,7 @@ class _ArticleFinder:
 
 
 def _unmatched(
-    community: Community, posts: list[PostRef], root: Path | None
+    community: Community, posts: Sequence[PostRef], root: Path | None
 ) -> list[str]:
     """Per old post that matches no article, the ``Old_urls`` line to paste
     into the article it most likely is (grouped by article), or that none
