@@ -1,4 +1,4 @@
-"""The computed community, kept between builds as plain data while its inputs stay the same.
+"""The computed community, kept between builds as plain data while its inputs hold.
 
 Computing the community reads the whole archive and merges every person: on a
 large archive that is most of the plugin's cost, paid again by every

@@ -7,19 +7,19 @@ import logging
 import re
 import struct
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, get_type_hints
+from typing import Any, cast, get_type_hints
 
 from markupsafe import Markup
 
 from ..model import KINDS, REACTION_KINDS
-from ..people.roles import ROLES
 from ..sanitize import clean_html
 from ..urls import public_http_url, safe_http_url
 from ..views.community import (
     COMMENT_ROW,
+    ROLES,
     Comment,
     Community,
     LinkedPage,
@@ -82,14 +82,22 @@ def _list(value: object, what: str) -> list[Any]:
     return value
 
 
-def _indexes(values: Iterable[object], size: int, what: str, lowest: int = 0) -> None:
-    seen = set(values)
-    if not seen:
-        return
-    if not set(map(type, seen)) <= {int}:
-        raise _fail(f"{what}: not all indexes")
-    if min(seen) < lowest or max(seen) >= size:  # type: ignore[type-var]
+def _indexes(
+    values: Iterable[object], size: int, what: str, lowest: int = 0
+) -> Sequence[int]:
+    """``values``, each an index from ``lowest`` to below ``size``."""
+    values = values if isinstance(values, Sequence) else list(values)
+    seen = _ints(set(values), what)
+    if seen and (min(seen) < lowest or max(seen) >= size):
         raise _fail(f"{what}: an index out of range")
+    return cast("Sequence[int]", values)
+
+
+def _ints(values: Collection[object], what: str) -> Collection[int]:
+    """``values``, each a whole number (not a bool)."""
+    if not set(map(type, values)) <= {int}:
+        raise _fail(f"{what}: not all whole numbers")
+    return cast("Collection[int]", values)
 
 
 _ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
@@ -210,8 +218,10 @@ def _check_person_column(
                 raise _fail("person.avatar: not a path in the output")
     elif name in ("first_seen", "last_seen", "first_conversation"):
         _dates(column, f"person.{name}")
-    elif name in ("conversation_posts", "shares") and column and min(column) < 0:  # type: ignore[type-var]
-        raise _fail(f"person.{name}: negative")
+    elif name in ("conversation_posts", "shares"):
+        numbers = _ints(column, f"person.{name}")
+        if numbers and min(numbers) < 0:
+            raise _fail(f"person.{name}: negative")
 
 
 def _check_comment_column(
@@ -239,13 +249,12 @@ class _Shared:
         self._made: dict[tuple[str, int], object] = {}
 
     def column(self, kind: str, column: Sequence[object], what: str) -> list[object]:
-        _indexes(column, len(self.values), what)
+        places = _indexes(column, len(self.values), what)
         made = self._made
-        for at in set(column):
-            key = (kind, at)  # type: ignore[assignment]
-            if key not in made:
-                made[key] = self._read(kind, self.values[at], what)  # type: ignore[index]
-        return [made[(kind, at)] for at in column]  # type: ignore[index]
+        for at in set(places):
+            if (kind, at) not in made:
+                made[(kind, at)] = self._read(kind, self.values[at], what)
+        return [made[(kind, at)] for at in places]
 
     @staticmethod
     def _read(kind: str, value: object, what: str) -> object:
@@ -254,11 +263,11 @@ class _Shared:
             return ReadOnlyCounts(_counts(value, what, keys))
         items = _list(value, what)
         _only(items, str if kind == "words" else int, what)
-        if what == "person.conversation_years":
-            if items != sorted(set(items)) or (
-                items and not 1990 <= items[0] <= items[-1] <= 2200
-            ):
-                raise _fail(f"{what}: not years in order")
+        if what == "person.conversation_years" and (
+            items != sorted(set(items))
+            or (items and not 1990 <= items[0] <= items[-1] <= 2200)
+        ):
+            raise _fail(f"{what}: not years in order")
         return tuple(items)
 
 
@@ -291,7 +300,8 @@ def _people(rows: object, shared: _Shared, reading: _Reading) -> list[Person]:
     made: list[Sequence[object]] = []
     for (name, hint), column in zip(_PERSON_PLAN, columns, strict=True):
         if hint in _SHARED:
-            made.append(shared.column(_SHARED[hint], column, f"person.{name}"))  # type: ignore[index]
+            kind = _SHARED[hint]
+            made.append(shared.column(kind, column, f"person.{name}"))
             continue
         _typed(name, hint, column, "person")
         _check_person_column(name, column, reading)
@@ -315,7 +325,7 @@ def _person_rows(people: list[Person]) -> tuple[list[list[object]], list[object]
             place = placed.get(id(value))
             if place is None:
                 place = placed[id(value)] = len(values)
-                values.append(dict(value) if isinstance(value, dict) else list(value))  # type: ignore[call-overload]
+                values.append(dict(value) if isinstance(value, dict) else list(value))
             row[i] = place
     return rows, values
 

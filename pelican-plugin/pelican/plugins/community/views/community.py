@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
 from itertools import starmap
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from markupsafe import Markup
 
@@ -85,7 +85,7 @@ class Person:
     id: str
     name: str
     url: str
-    role: str
+    role: str  #: one of :data:`ROLES`
     pinned: bool
     note: str
     posts: tuple[str, ...]
@@ -114,7 +114,7 @@ class Person:
         """Comments and mentions in their own words."""
         return self.counts.get("comment", 0) + self.counts.get("mention", 0)
 
-    def to_json(self, *, for_author: bool = False) -> dict:
+    def to_json(self, *, for_author: bool = False) -> dict[str, Any]:
         """Public fields only; ``for_author`` adds the reasons (the author's
         tools speaking to the author) and the community.yaml note."""
         public = {
@@ -213,7 +213,7 @@ class PostCommunity:
     def first_timers(self) -> list[Thanks]:
         return [t for t in self.thanks if t.first_time]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "thanks": [
@@ -441,7 +441,7 @@ class Community:
                 totals[kind] += person.counts[kind]
         return totals
 
-    def to_json(self, *, for_author: bool = False) -> dict:
+    def to_json(self, *, for_author: bool = False) -> dict[str, Any]:
         """What ``COMMUNITY_JSON_SAVE_AS`` publishes; ``for_author`` (``report
         --json``) adds each person's reasons and note."""
         posts = [self.posts[slug] for slug in self.post_order if slug in self.posts]
