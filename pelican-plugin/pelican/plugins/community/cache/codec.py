@@ -19,7 +19,7 @@ from ..sanitize import clean_html
 from ..urls import public_http_url, safe_http_url
 from ..views.community import (
     COMMENT_ROW,
-    ROLES,
+    PERSON_ROLES,
     Comment,
     Community,
     LinkedPage,
@@ -189,7 +189,6 @@ assert tuple(name for name, _ in _COMMENT_PLAN) == COMMENT_ROW
 PERSON_ROW = tuple(name for name, _ in _PERSON_PLAN)
 
 #: What each field means beyond its type, checked on every read.
-_ROLES = frozenset(ROLES)
 _KINDS = frozenset(KINDS)
 _COUNT_KINDS = frozenset(KINDS)
 _REACTIONS = frozenset(REACTION_KINDS)
@@ -199,7 +198,7 @@ def _check_person_column(
     name: str, column: Sequence[object], reading: _Reading
 ) -> None:
     thorough = reading.thorough
-    if name == "role" and not set(column) <= _ROLES:
+    if name == "role" and not set(column) <= PERSON_ROLES:
         raise _fail("person.role: not a known role")
     elif name == "id":
         if len(set(column)) != len(column) or "" in column:

@@ -18,8 +18,11 @@ from markupsafe import Markup
 from ..dates import month_year
 from ..model import REACTION_KINDS
 from ..names import name_key
+from ..people.roles import ROLES
 from ..urls import shown_account
 
+#: What a person's ``role`` may be.
+PERSON_ROLES = frozenset(ROLES)
 #: First-timers this recent (before the newest conversation) are welcomed.
 WELCOME_WINDOW = timedelta(days=365)
 #: The concentration line names the fewest people who wrote this share.
@@ -85,7 +88,7 @@ class Person:
     id: str
     name: str
     url: str
-    role: str  #: one of :data:`ROLES`
+    role: str  #: one of :data:`PERSON_ROLES`
     pinned: bool
     note: str
     posts: tuple[str, ...]
