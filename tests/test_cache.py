@@ -291,10 +291,10 @@ def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
     assert store.load("inputs") is None
 
 
-def test_pelican_content_cache_keeps_working_with_the_plugin(site):
-    """Pelican's own caching (CACHE_CONTENT, LOAD_CONTENT_CACHE) and ours:
-    the second build reads articles from Pelican's cache and the community
-    from ours, and writes the same pages."""
+def two_posts(site, **settings):
+    """``site`` with two posts, the WordPress export and the people file,
+    the thank-you list and the conversation in each article, and
+    ``settings``."""
     site.article("first-light", "First light", "2013-03-01")
     site.article("second-draft", "Second draft", "2013-04-01")
     site.write("data/export.xml", _export())
@@ -303,10 +303,17 @@ def test_pelican_content_cache_keeps_working_with_the_plugin(site):
         COMMUNITY_SOURCES=[{"type": "wordpress", "path": "data/export.xml"}],
         COMMUNITY_THANKS_IN_CONTENT=True,
         COMMUNITY_JSON_SAVE_AS="community/community.json",
-        CACHE_CONTENT=True,
-        LOAD_CONTENT_CACHE=True,
         CACHE_PATH="cache",
+        **settings,
     )
+    return site
+
+
+def test_pelican_content_cache_keeps_working_with_the_plugin(site):
+    """Pelican's own caching (CACHE_CONTENT, LOAD_CONTENT_CACHE) and ours:
+    the second build reads articles from Pelican's cache and the community
+    from ours, and writes the same pages."""
+    two_posts(site, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
     site.build()
     pages = {
         name: site.page(name)

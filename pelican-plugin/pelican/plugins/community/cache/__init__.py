@@ -159,14 +159,14 @@ def _fingerprint(entry: object) -> Fingerprint:
 
 
 @functools.cache
-def code_digest() -> str:
+def code_digest(package: Path = _PACKAGE) -> str:
     """SHA-256 of the plugin's code (each module's path in the package and
     bytes): the same for the same release wherever it is installed, and
     whenever it was, so a fresh ``pip install`` in CI changes nothing.
     Read once per process."""
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
