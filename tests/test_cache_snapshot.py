@@ -187,7 +187,7 @@ def _set_person(field: str, value: object) -> Callable[[dict], None]:
     at = codec.PERSON_ROW.index(field)
 
     def change(header: dict) -> None:
-        header["people"][0][at] = value
+        header["people"][at][0] = value  # people are kept as columns
 
     return change
 
@@ -227,14 +227,14 @@ def _conversation_outside(post: list) -> None:
 
 def _counts_without_likes(found: dict) -> None:
     at = codec.PERSON_ROW.index("counts")
-    place = found["people"][0][at]
+    place = found["people"][at][0]
     found["values"][place] = {"comment": 1}
 
 
 def _years_far_away(found: dict) -> None:
     at = codec.PERSON_ROW.index("conversation_years")
     found["values"].append([1, 10**9])
-    found["people"][0][at] = len(found["values"]) - 1
+    found["people"][at][0] = len(found["values"]) - 1
 
 
 MISSES = {
@@ -246,7 +246,8 @@ MISSES = {
     "unknown role": dict(header=_set_person("role", "admin")),
     "person not pinned but 'yes'": dict(header=_set_person("pinned", "yes")),
     "a date that is not one": dict(header=_set_person("first_seen", "last week")),
-    "duplicate ids": dict(header=lambda h: h["people"].append(h["people"][0])),
+    "duplicate ids": dict(header=lambda h: [c.append(c[0]) for c in h["people"]]),
+    "columns of different lengths": dict(header=lambda h: h["people"][3].pop()),
     "counts without likes": dict(header=_counts_without_likes),
     "a year in a billion": dict(header=_years_far_away),
     "thanks to someone not there": dict(header=_first_post(_thanks_stranger)),

@@ -7,9 +7,11 @@ import logging
 import re
 import struct
 import zlib
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
+from itertools import repeat
 from typing import Any, cast, get_type_hints
 
 from markupsafe import Markup
@@ -100,43 +102,43 @@ def _ints(values: Collection[object], what: str) -> Collection[int]:
     return cast("Collection[int]", values)
 
 
-_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+_HTTP = ("https://", "http://")
 _ANCHOR = re.compile(r"c-[0-9a-f]{12}")
 #: An avatar is the site's copy of a photo, under the output folder.
 _AVATAR = re.compile(r"(?:[A-Za-z0-9_\-][A-Za-z0-9_.\-]*/)*[A-Za-z0-9_\-][\w.\-]*")
 
 
 def _dates(values: Iterable[object], what: str) -> None:
-    """Dates as the one date parser writes them (``dates.to_utc_iso``)."""
-    for value in set(values):
-        if value == "" or value is None:
-            continue
-        if not isinstance(value, str) or not _ISO.fullmatch(value):
-            raise _fail(f"{what}: not a date")
-        try:
-            year = datetime.fromisoformat(value).year
-        except ValueError:
-            raise _fail(f"{what}: not a date") from None
-        if not 1990 <= year <= 2200:
-            raise _fail(f"{what}: a year out of range")
+    """Dates (or none: "" or None) that the calendar reads, as every
+    template and property that reads them does (``datetime.fromisoformat``:
+    no 30 February, no "last week"); text already checked to be text. Each
+    distinct one once, at C speed."""
+    distinct = set(values)
+    distinct.discard(None)
+    distinct.discard("")
+    try:
+        deque(map(datetime.fromisoformat, cast("set[str]", distinct)), maxlen=0)
+    except ValueError:
+        raise _fail(f"{what}: not a date") from None
 
 
 def _links(
-    values: Iterable[object], what: str, clean: Callable[[object], str], thorough: bool
+    values: Iterable[object],
+    what: str,
+    clean: Callable[[object], str],
+    thorough: bool,
 ) -> None:
-    """http(s) addresses only (or none): every one read again by the
-    package's own URL check when the snapshot is not the user's own, by
-    their scheme when it is."""
-    for value in set(values):
-        if value == "":
-            continue
-        if not isinstance(value, str):
-            raise _fail(f"{what}: not an address")
-        if thorough:
+    """http(s) addresses only (or none), text already checked to be text:
+    every one read again by the package's own URL check when the snapshot
+    is not the user's own, by their scheme when it is."""
+    distinct = cast("set[str]", set(values))
+    distinct.discard("")
+    if not all(map(str.startswith, distinct, repeat(_HTTP))):
+        raise _fail(f"{what}: not an http(s) address")
+    if thorough:
+        for value in distinct:
             if clean(value) != value:
                 raise _fail(f"{what}: not a safe http(s) address")
-        elif not value.startswith(("https://", "http://")):
-            raise _fail(f"{what}: not an http(s) address")
 
 
 # -- columns: a dataclass's values, one list per field, checked by type ------
@@ -229,7 +231,9 @@ def _check_comment_column(
     thorough = reading.thorough
     if name == "kind" and not set(column) <= _KINDS:
         raise _fail("comment.kind: not a known kind")
-    elif name == "anchor" and not all(map(_ANCHOR.fullmatch, column)):  # type: ignore[arg-type]
+    elif name == "anchor" and not all(
+        map(_ANCHOR.fullmatch, cast("Sequence[str]", column))
+    ):
         raise _fail("comment.anchor: not a page-safe id")
     elif name == "url":
         _links(column, "comment.url", public_http_url, thorough)
@@ -245,15 +249,16 @@ class _Shared:
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
-        self._made: dict[tuple[str, int], object] = {}
+        self._made: dict[str, list[object]] = {}
 
     def column(self, kind: str, column: Sequence[object], what: str) -> list[object]:
         places = _indexes(column, len(self.values), what)
-        made = self._made
+        made = self._made.setdefault(what, [None] * len(self.values))
+        values = self.values
         for at in set(places):
-            if (kind, at) not in made:
-                made[(kind, at)] = self._read(kind, self.values[at], what)
-        return [made[(kind, at)] for at in places]
+            if made[at] is None:
+                made[at] = self._read(kind, values[at], what)
+        return list(map(made.__getitem__, places))
 
     @staticmethod
     def _read(kind: str, value: object, what: str) -> object:
@@ -294,8 +299,14 @@ def _typed(name: str, hint: object, column: Sequence[object], what: str) -> None
 # -- people ----------------------------------------------------------------
 
 
-def _people(rows: object, shared: _Shared, reading: _Reading) -> list[Person]:
-    columns = _columns(rows, len(_PERSON_PLAN), "people")
+def _people(columns: object, shared: _Shared, reading: _Reading) -> list[Person]:
+    """People from their columns (one list per field, in :data:`PERSON_ROW`
+    order: each checked at once, and no rows to turn into columns)."""
+    columns = _list(columns, "people")
+    if len(columns) != len(_PERSON_PLAN) or set(map(type, columns)) - {list}:
+        raise _fail("people: not of the known shape")
+    if len(set(map(len, columns))) > 1:
+        raise _fail("people: columns of different lengths")
     made: list[Sequence[object]] = []
     for (name, hint), column in zip(_PERSON_PLAN, columns, strict=True):
         if hint in _SHARED:
@@ -308,25 +319,25 @@ def _people(rows: object, shared: _Shared, reading: _Reading) -> list[Person]:
     return list(map(Person, *made))
 
 
-def _person_rows(people: list[Person]) -> tuple[list[list[object]], list[object]]:
-    """People as rows; what they share (by identity) as one list of values."""
+def _person_columns(people: list[Person]) -> tuple[list[list[object]], list[object]]:
+    """People as columns; what they share (by identity) as one list of
+    values, named by place."""
     values: list[object] = []
     placed: dict[int, int] = {}
-    shared = [name for name, hint in _PERSON_PLAN if hint in _SHARED]
-    rows = []
-    for person in people:
-        row = [getattr(person, name) for name in PERSON_ROW]
-        rows.append(row)
-    at = [PERSON_ROW.index(name) for name in shared]
-    for row in rows:
-        for i in at:
-            value = row[i]
-            place = placed.get(id(value))
-            if place is None:
-                place = placed[id(value)] = len(values)
-                values.append(dict(value) if isinstance(value, dict) else list(value))
-            row[i] = place
-    return rows, values
+    columns = []
+    for name, hint in _PERSON_PLAN:
+        column = [getattr(person, name) for person in people]
+        if hint in _SHARED:
+            for index, value in enumerate(column):
+                place = placed.get(id(value))
+                if place is None:
+                    place = placed[id(value)] = len(values)
+                    values.append(
+                        dict(value) if isinstance(value, dict) else list(value)
+                    )
+                column[index] = place
+        columns.append(column)
+    return columns, values
 
 
 # -- conversations ---------------------------------------------------------
@@ -425,7 +436,7 @@ def encode(community: Community, token: str) -> Iterator[bytes]:
     naming them by their place in ``people``), then each conversation's
     packed bytes as the model holds them."""
     place = {id(person): index for index, person in enumerate(community.people)}
-    rows, values = _person_rows(community.people)
+    columns, values = _person_columns(community.people)
     blobs: list[bytes] = []
     offset = 0
     posts = []
@@ -445,7 +456,10 @@ def encode(community: Community, token: str) -> Iterator[bytes]:
         posts.append(
             [
                 view.slug,
-                [[place[id(t.person)], t.first_time] for t in view.thanks],
+                [
+                    [place[id(t.person)] for t in view.thanks],
+                    [t.first_time for t in view.thanks],
+                ],
                 dict(view.reactions),
                 [place[id(person)] for person in view.reactors],
                 [[page.site, page.url] for page in view.linked_from],
@@ -460,7 +474,7 @@ def encode(community: Community, token: str) -> Iterator[bytes]:
                 "person_fields": PERSON_ROW,
                 "comment_fields": COMMENT_ROW,
                 "values": values,
-                "people": rows,
+                "people": columns,
                 "posts": posts,
                 "unmatched": community.unmatched,
                 "post_order": community.post_order,
@@ -603,18 +617,22 @@ def _posts(
 
 
 def _named(value: object, people: list[Person], what: str) -> list[Person]:
-    indexes = _list(value, what)
-    _indexes(indexes, len(people), what)
-    return [people[at] for at in indexes]
+    indexes = _indexes(_list(value, what), len(people), what)
+    return list(map(people.__getitem__, indexes))
 
 
 def _thanks(value: object, people: list[Person]) -> list[Thanks]:
-    rows = _list(value, "a post's thanks")
-    if rows and (set(map(type, rows)) != {list} or set(map(len, rows)) != {2}):
+    """Thanks as two lists: the people thanked (by place), and whether it
+    was each one's first time."""
+    pair = _list(value, "a post's thanks")
+    if len(pair) != 2:
         raise _fail("a post's thanks: not of the known shape")
-    _indexes([at for at, _ in rows], len(people), "a post's thanks")
-    _only([first for _, first in rows], bool, "a post's thanks")
-    return [Thanks(people[at], first) for at, first in rows]
+    who = _named(pair[0], people, "a post's thanks")
+    first = _list(pair[1], "a post's thanks")
+    _only(first, bool, "a post's thanks")
+    if len(first) != len(who):
+        raise _fail("a post's thanks: not of the known shape")
+    return list(map(Thanks, who, first))
 
 
 def _linked(value: object, reading: _Reading) -> list[LinkedPage]:
@@ -622,6 +640,7 @@ def _linked(value: object, reading: _Reading) -> list[LinkedPage]:
     if rows and (set(map(type, rows)) != {list} or set(map(len, rows)) != {2}):
         raise _fail("a post's linking pages: not of the known shape")
     _only([site for site, _ in rows], str, "a linking page's site")
+    _only([url for _, url in rows], str, "a linking page")
     _links([url for _, url in rows], "a linking page", safe_http_url, reading.thorough)
     if any(url == "" for _, url in rows):
         raise _fail("a linking page: no address")
