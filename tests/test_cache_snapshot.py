@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pelican.plugins.community import cache as cache_module
+from pelican.plugins.community import sanitize
 from pelican.plugins.community.cache import codec
 from pelican.plugins.community.views.community import COMMENT_ROW
 from test_cache import computed, two_posts
@@ -328,8 +329,10 @@ def test_the_users_own_snapshot_is_not_sanitized_again(site, computed, monkeypat
     """The user's key is what lets a warm build skip the sanitizer."""
     _made(site).build()
     calls = []
-    real = codec.clean_html
-    monkeypatch.setattr(codec, "clean_html", lambda text: calls.append(1) or real(text))
+    real = sanitize.clean_html
+    monkeypatch.setattr(
+        sanitize, "clean_html", lambda text: calls.append(1) or real(text)
+    )
     site.build()
     assert len(computed) == 1 and calls == []
     _rewrite(site)  # the same data, no longer with the user's tag

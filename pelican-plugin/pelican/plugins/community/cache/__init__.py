@@ -76,6 +76,21 @@ from ..storage import paused_gc, prepare_cache_folder, read_untrusted_file, repl
 from ..views.community import Community
 from .codec import MAGIC, SnapshotError, decode, encode
 
+__all__ = [
+    "CACHE_DIR",
+    "DATA_FILE",
+    "FORMAT",
+    "KEY_FILE",
+    "MAGIC",
+    "SECRET_DIR",
+    "SECRET_FILE",
+    "TAG_SIZE",
+    "CommunityCache",
+    "code_digest",
+    "inputs_digest",
+    "secret_key_path",
+]
+
 logger = logging.getLogger(__name__)
 
 #: The plugin's folder under Pelican's CACHE_PATH.
@@ -393,15 +408,3 @@ class CommunityCache:
                 return None
             current[name] = fresh
         return current
-
-
-__all__ = [
-    "CACHE_DIR",
-    "DATA_FILE",
-    "KEY_FILE",
-    "MAGIC",
-    "CommunityCache",
-    "code_digest",
-    "inputs_digest",
-    "secret_key_path",
-]

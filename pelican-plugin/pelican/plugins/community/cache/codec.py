@@ -16,8 +16,8 @@ from typing import Any, cast, get_type_hints
 
 from markupsafe import Markup
 
+from .. import sanitize
 from ..model import KINDS, REACTION_KINDS
-from ..sanitize import clean_html
 from ..urls import public_http_url, safe_http_url
 from ..views.community import (
     COMMENT_ROW,
@@ -32,6 +32,20 @@ from ..views.community import (
     Thanks,
     thread,
 )
+
+__all__ = [
+    "FORMAT",
+    "INFLATE_RATIO",
+    "MAGIC",
+    "MAX_NESTING",
+    "PERSON_ROW",
+    "CheckedConversation",
+    "Snapshot",
+    "SnapshotError",
+    "decode",
+    "encode",
+    "read_conversation",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -378,7 +392,7 @@ def read_conversation(
         _typed(name, hint, column, "comment")
         if hint is Markup:
             if reading.thorough:
-                clean = list(map(clean_html, column))
+                clean = list(map(sanitize.clean_html, column))
                 changed = clean != list(column)
                 column = tuple(clean)
             made.append(list(map(Markup, column)))
@@ -645,14 +659,3 @@ def _linked(value: object, reading: _Reading) -> list[LinkedPage]:
     if any(url == "" for _, url in rows):
         raise _fail("a linking page: no address")
     return [LinkedPage(site, url) for site, url in rows]
-
-
-__all__ = [
-    "MAGIC",
-    "CheckedConversation",
-    "Snapshot",
-    "SnapshotError",
-    "decode",
-    "encode",
-    "read_conversation",
-]

@@ -21,6 +21,27 @@ from ..names import name_key
 from ..people.roles import ROLES
 from ..urls import shown_account
 
+__all__ = [
+    "COMMENT_ROW",
+    "CONCENTRATION_SHARE",
+    "PERSON_ROLES",
+    "WELCOME_WINDOW",
+    "Comment",
+    "Community",
+    "Concentration",
+    "LinkedPage",
+    "PackedConversation",
+    "Person",
+    "PostCommunity",
+    "ReadOnlyCounts",
+    "Thanks",
+    "YearOfConversation",
+    "fewest_who_wrote",
+    "pack_rows",
+    "tell_apart",
+    "thread",
+]
+
 #: What a person's ``role`` may be.
 PERSON_ROLES = frozenset(ROLES)
 #: First-timers this recent (before the newest conversation) are welcomed.
