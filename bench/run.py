@@ -405,7 +405,9 @@ def pipeline_child(site: Path, package: Path | None = None, phase: str = "") -> 
     del community
     gc.collect()
     started = time.perf_counter()
+    cpu = time.process_time()
     build_community(community_settings, posts)
+    warm_cpu = time.process_time() - cpu
     warm = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(
@@ -414,6 +416,7 @@ def pipeline_child(site: Path, package: Path | None = None, phase: str = "") -> 
                 "cold": cold,
                 "cold_cpu": cold_cpu,
                 "warm": warm,
+                "warm_cpu": warm_cpu,
                 "peak": peak,
                 "people": people,
                 "reference": reference,
@@ -441,13 +444,22 @@ def _pipeline_ci(site: Path) -> None:
     print(json.dumps({"ci": seconds, "ci_cpu": cpu, "ci_peak": peak}))
 
 
-def _child(site: Path, package: Path | None, phase: str = "") -> dict[str, float]:
+def _child(
+    site: Path, package: Path | None, phase: str = "", user_cache: Path | None = None
+) -> dict[str, float]:
+    """One child process; ``user_cache``: its ``XDG_CACHE_HOME`` (a fresh
+    one is another machine's: the cache's key is not there)."""
     command = [sys.executable, str(BENCH / "run.py"), "--pipeline-child", str(site)]
     if package is not None:
         command += ["--pipeline-package", str(package)]
     if phase:
         command += ["--pipeline-phase", phase]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    env = dict(os.environ)
+    if user_cache is not None:
+        env["XDG_CACHE_HOME"] = str(user_cache)
+    out = subprocess.run(
+        command, check=True, capture_output=True, text=True, env=env
+    ).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
@@ -477,8 +489,9 @@ def bench_pipeline(work: Path, sizes: Sizes, baseline: str, rounds: int) -> str:
     variants: dict[str, Path | None] = {baseline: base_package, "this code": None}
     lines = [
         "| interactions | code | cold s (median) | cold CPU s | µs/interaction | "
-        "warm s | CI s (median) | CI CPU s | peak cold MiB | peak CI MiB |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "warm s | warm CPU s | CI s (median) | CI CPU s | CI, cache restored: "
+        "CPU s | peak cold MiB | peak CI MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     summary = []
     for count in sizes.scaling:
@@ -492,6 +505,15 @@ def bench_pipeline(work: Path, sizes: Sizes, baseline: str, rounds: int) -> str:
                 site = work / f"run-{count}"
                 shutil.copytree(pristine, site)
                 result = _child(site, package)
+                # CI with ``cache/`` restored from an earlier job: another
+                # machine's (a fresh user cache, no key), files copied anew.
+                restored = work / f"restored-{count}"
+                shutil.copytree(site, restored)
+                fresh_user = work / f"user-cache-{round_number}-{len(runs[name])}"
+                cached = _child(restored, package, "ci", user_cache=fresh_user)
+                result |= {f"restored_{key}": value for key, value in cached.items()}
+                shutil.rmtree(restored)
+                shutil.rmtree(fresh_user, ignore_errors=True)
                 shutil.rmtree(site / "cache")
                 result |= _child(site, package, "ci")
                 shutil.rmtree(site)
@@ -506,16 +528,21 @@ def bench_pipeline(work: Path, sizes: Sizes, baseline: str, rounds: int) -> str:
             m = medians[name]
             lines.append(
                 f"| {count:,} | {name} | {m['cold']:.2f} | {m['cold_cpu']:.2f} | "
-                f"{m['cold'] / count * 1e6:.0f} | {m['warm']:.2f} | {m['ci']:.2f} | "
-                f"{m['ci_cpu']:.2f} | {m['peak'] / MIB:.0f} | "
+                f"{m['cold'] / count * 1e6:.0f} | {m['warm']:.2f} | "
+                f"{m['warm_cpu']:.2f} | {m['ci']:.2f} | "
+                f"{m['ci_cpu']:.2f} | {m['restored_ci_cpu']:.2f} | "
+                f"{m['peak'] / MIB:.0f} | "
                 f"{m['ci_peak'] / MIB:.0f} |"
             )
         base, ours = medians[baseline], medians["this code"]
         summary.append(
             f"- {count:,}: cold {ours['cold'] / base['cold'] - 1:+.1%} "
             f"(CPU {ours['cold_cpu'] / base['cold_cpu'] - 1:+.1%}), "
+            f"warm CPU {ours['warm_cpu'] / base['warm_cpu'] - 1:+.1%}, "
             f"CI {ours['ci'] / base['ci'] - 1:+.1%} "
             f"(CPU {ours['ci_cpu'] / base['ci_cpu'] - 1:+.1%}), "
+            "CI with cache/ restored CPU "
+            f"{ours['restored_ci_cpu'] / base['restored_ci_cpu'] - 1:+.1%}, "
             f"peak cold {(ours['peak'] - base['peak']) / MIB:+.0f} MiB, "
             f"peak CI {(ours['ci_peak'] - base['ci_peak']) / MIB:+.0f} MiB; "
             "every round (cold / CI s): "

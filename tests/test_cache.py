@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import pickle
 from pathlib import Path
@@ -11,10 +12,10 @@ import pytest
 from builders import WxrComment, WxrPost, wxr
 from pelican.plugins.community import cache as cache_module
 from pelican.plugins.community import fingerprints, pipeline
+from pelican.plugins.community.cache import codec
 from pelican.plugins.community.model import PostRef
 from pelican.plugins.community.people.people_file import PeopleFile
 from pelican.plugins.community.settings import load_settings
-from pelican.plugins.community.views import community as community_view
 from pelican.plugins.community.views.compute import compute_community
 
 PEOPLE = """\
@@ -248,18 +249,34 @@ def test_a_changed_source_file_reaches_the_page(small, computed):
     assert len(computed) == 2
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "foreign"])
-def test_a_damaged_cache_is_ignored(small, computed, damage):
+@pytest.mark.parametrize(
+    "damage", ["truncate", "garbage", "foreign", "record-truncated", "record-garbage"]
+)
+def test_a_damaged_cache_is_ignored(small, computed, damage, caplog):
     expected = small.build()
     data = small.cache / cache_module.DATA_FILE
+    record = small.cache / cache_module.KEY_FILE
     if damage == "truncate":
         data.write_bytes(data.read_bytes()[:100])
     elif damage == "garbage":
-        data.write_bytes(b"not a pickle")
+        data.write_bytes(b"not a snapshot")
+    elif damage == "foreign":  # another site's snapshot: another token
+        small.build()
+        other = data.read_bytes()
+        (small.root / "community.yaml").write_text(PEOPLE + "# edited\n")
+        small.build()
+        data.write_bytes(other)
+        assert len(computed) == 2
+        computed.clear()
+        computed.append(1)
+    elif damage == "record-truncated":
+        record.write_bytes(record.read_bytes()[:40])
     else:
-        data.write_bytes(pickle.dumps(("some-other-token", {"people": []})))
-    assert small.build() == expected
+        record.write_bytes(b"\x00\xff not JSON")
+    with caplog.at_level("DEBUG", logger="pelican.plugins.community"):
+        assert small.build() == expected
     assert len(computed) == 2
+    assert "Traceback" not in caplog.text
     assert small.build() == expected
     assert len(computed) == 2  # rebuilt and cached again
 
@@ -274,10 +291,10 @@ def test_no_cache_folder_is_made_without_an_archive_folder(tmp_path):
     assert store.load("inputs") is None
 
 
-def test_pelican_content_cache_keeps_working_with_the_plugin(site):
-    """Pelican's own caching (CACHE_CONTENT, LOAD_CONTENT_CACHE) and ours:
-    the second build reads articles from Pelican's cache and the community
-    from ours, and writes the same pages."""
+def two_posts(site, **settings):
+    """``site`` with two posts, the WordPress export and the people file,
+    the thank-you list and the conversation in each article, and
+    ``settings``."""
     site.article("first-light", "First light", "2013-03-01")
     site.article("second-draft", "Second draft", "2013-04-01")
     site.write("data/export.xml", _export())
@@ -286,10 +303,17 @@ def test_pelican_content_cache_keeps_working_with_the_plugin(site):
         COMMUNITY_SOURCES=[{"type": "wordpress", "path": "data/export.xml"}],
         COMMUNITY_THANKS_IN_CONTENT=True,
         COMMUNITY_JSON_SAVE_AS="community/community.json",
-        CACHE_CONTENT=True,
-        LOAD_CONTENT_CACHE=True,
         CACHE_PATH="cache",
+        **settings,
     )
+    return site
+
+
+def test_pelican_content_cache_keeps_working_with_the_plugin(site):
+    """Pelican's own caching (CACHE_CONTENT, LOAD_CONTENT_CACHE) and ours:
+    the second build reads articles from Pelican's cache and the community
+    from ours, and writes the same pages."""
+    two_posts(site, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
     site.build()
     pages = {
         name: site.page(name)
@@ -301,7 +325,7 @@ def test_pelican_content_cache_keeps_working_with_the_plugin(site):
         )
     }
     assert any((site.root / "cache").iterdir())  # Pelican cached the articles
-    assert (site.root / "cache" / "pelican-community" / "community.key").exists()
+    assert (site.root / "cache" / "pelican-community" / cache_module.KEY_FILE).exists()
     site.build()
     for name, text in pages.items():
         assert site.page(name) == text, name
@@ -437,24 +461,28 @@ class _Planted:
         return (Path.write_text, (self.marker, "code ran"))
 
 
-@pytest.mark.parametrize("shape", ["bare", "with-header", "with-header-and-tag"])
+@pytest.mark.parametrize("shape", ["bare", "after-the-magic", "as-the-record"])
 def test_a_planted_pickle_is_never_unpickled_and_the_build_recomputes(
     small, computed, tmp_path, shape
 ):
+    """What a poisoned CI cache could hold: nothing in the cache is ever
+    unpickled, whatever the file starts with or where it is."""
     expected = small.build()
     marker = tmp_path / "pwned"
     bad = pickle.dumps(_Planted(marker))
-    if shape != "bare":
-        bad = cache_module.MAGIC + bad
-    if shape == "with-header-and-tag":
-        bad += os.urandom(cache_module.TAG_SIZE)
-    for name in (cache_module.KEY_FILE, cache_module.DATA_FILE):
+    if shape == "after-the-magic":
+        bad = codec.MAGIC + len(bad).to_bytes(8, "big") + bad
+    names = [cache_module.DATA_FILE]
+    if shape == "as-the-record":
+        names = [cache_module.KEY_FILE, cache_module.DATA_FILE]
+    for name in names:
         (small.cache / name).write_bytes(bad)
     assert small.build() == expected
     assert not marker.exists()
     assert len(computed) == 2  # recomputed ...
     assert small.build() == expected
-    assert len(computed) == 2  # ... and cached again, signed
+    assert len(computed) == 2  # ... and cached again
+    assert b"pickle" not in (small.cache / cache_module.DATA_FILE).read_bytes()[:64]
 
 
 def test_the_signing_key_is_the_users_own_and_outside_the_cache(small, tmp_path):
@@ -463,23 +491,22 @@ def test_the_signing_key_is_the_users_own_and_outside_the_cache(small, tmp_path)
     assert key is not None and key.exists()
     assert not key.resolve().is_relative_to(small.root)
     assert key.stat().st_mode & 0o777 == 0o600
-    # A cache signed with another key (another user, another machine) is a miss.
-    own = cache_module.CommunityCache(small.archive, small.cache)
-    inputs = own._read(cache_module.KEY_FILE).inputs
-    other = cache_module.CommunityCache(
-        small.archive, small.cache, tmp_path / "elsewhere" / "cache.key"
+    record = json.loads((small.cache / cache_module.KEY_FILE).read_text())
+    assert len(record["tag"]) == 64
+    # A key inside the cache folder could be planted with the files: it is
+    # never used, and the snapshot is written unsigned.
+    inside = cache_module.CommunityCache(
+        small.archive, small.cache, small.cache / "cache.key"
     )
-    assert own.load(inputs) is not None
-    assert other.load(inputs) is None
+    inside.store(record["inputs"], inside.load(record["inputs"]))
+    assert not (small.cache / "cache.key").exists()
+    assert json.loads((small.cache / cache_module.KEY_FILE).read_text())["tag"] == ""
 
 
-def test_a_cached_community_names_the_same_people_everywhere(
-    small, computed, monkeypatch
-):
-    """People are cached apart from the posts that name them (in chunks):
+def test_a_cached_community_names_the_same_people_everywhere(small, computed):
+    """People are kept apart from the posts that name them (by their place):
     served from the cache, the thanks, the reactors and the conversation
     still name the very people of the community's list."""
-    monkeypatch.setattr(community_view, "_CHUNK", 1)  # one chunk per person
     first = pipeline.build_community(small.settings, small.posts)
     second = pipeline.build_community(small.settings, small.posts)
     assert len(computed) == 1

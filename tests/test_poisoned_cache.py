@@ -168,7 +168,7 @@ def deadline():
 
 
 @pytest.mark.parametrize(
-    "name", ["community.pickle", "community.key", "source-digests.json"]
+    "name", ["community.snapshot", "snapshot.json", "source-digests.json"]
 )
 @pytest.mark.parametrize("plant", ["fifo", "dev-zero"])
 def test_a_planted_cache_file_never_hangs_the_build(site, deadline, name, plant):

@@ -113,7 +113,7 @@ def test_a_full_disk_under_the_cache_is_one_warning_and_the_build_goes_on(
     site.build()
     warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert [w for w in warnings if "pelican-community/" in w] == [
-        "community: cache/pelican-community/community.pickle: cannot be written "
+        "community: cache/pelican-community/community.snapshot: cannot be written "
         "(No space left on device); nothing was lost, the previous version is "
         "intact; the next build computes the community again"
     ]

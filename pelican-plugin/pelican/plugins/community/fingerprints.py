@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from .storage import prepare_cache_folder, read_untrusted_file, write_atomically
 
@@ -29,6 +30,7 @@ __all__ = [
     "DigestMemo",
     "Fingerprint",
     "Stat",
+    "TreeStat",
     "content_digest",
     "file_stat",
     "is_racy",
@@ -42,6 +44,8 @@ logger = logging.getLogger(__name__)
 RACY_SECONDS = 2.0
 
 Stat = tuple[int, int, int, int]
+#: :func:`tree_stat`: per file its size, times and inode (with its name in a folder)
+TreeStat = list[list[int | str]]
 
 
 def file_stat(path: Path) -> Stat:
@@ -61,7 +65,7 @@ def _files_of(path: Path) -> list[Path]:
     return [path]
 
 
-def tree_stat(path: Path) -> list[list[str | int]]:
+def tree_stat(path: Path) -> TreeStat:
     """The metadata of a file, or of every file below a folder (with names)."""
     if not path.is_dir():
         return [[*file_stat(path)]]
@@ -87,7 +91,7 @@ def content_digest(path: Path, options: Mapping[str, str] | None = None) -> str:
 class Fingerprint:
     """What a file (or folder) was when its digest was taken."""
 
-    stat: list[list[str | int]]  #: :func:`tree_stat` before and after the read
+    stat: TreeStat  #: :func:`tree_stat` before and after the read
     sha256: str
     racy: bool  #: changed too recently to trust its times alone
     #: False when it was written while being read: the digest may be of
@@ -109,9 +113,8 @@ def take_fingerprint(
     if after != before:  # written while it was read: never trust the times
         return Fingerprint(after, sha256, True, stable=False)
     now = time.time()
-    racy = any(
-        is_racy((int(e[-4]), int(e[-3]), int(e[-2]), int(e[-1])), now) for e in after
-    )
+    # The last four of each entry are the file's size, times and inode.
+    racy = any(is_racy(cast(Stat, tuple(entry[-4:])), now) for entry in after)
     return Fingerprint(after, sha256, racy)
 
 

@@ -4,23 +4,46 @@ and conversations (the view model templates render; built by ``compute``)."""
 from __future__ import annotations
 
 import json
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import NoReturn, TypeVar
+from itertools import starmap
+from typing import Any, NoReturn
 
 from markupsafe import Markup
 
 from ..dates import month_year
 from ..model import REACTION_KINDS
 from ..names import name_key
-from ..storage import packed, unpacked
+from ..people.roles import ROLES
 from ..urls import shown_account
 
-T = TypeVar("T")
+__all__ = [
+    "COMMENT_ROW",
+    "CONCENTRATION_SHARE",
+    "PERSON_ROLES",
+    "WELCOME_WINDOW",
+    "Comment",
+    "Community",
+    "Concentration",
+    "LinkedPage",
+    "PackedConversation",
+    "Person",
+    "PostCommunity",
+    "ReadOnlyCounts",
+    "Thanks",
+    "YearOfConversation",
+    "fewest_who_wrote",
+    "pack_rows",
+    "tell_apart",
+    "thread",
+]
 
+#: What a person's ``role`` may be.
+PERSON_ROLES = frozenset(ROLES)
 #: First-timers this recent (before the newest conversation) are welcomed.
 WELCOME_WINDOW = timedelta(days=365)
 #: The concentration line names the fewest people who wrote this share.
@@ -66,28 +89,9 @@ class Concentration:
     since: int
 
 
-def _pickled_as_tuple(cls: type[T]) -> type[T]:
-    """Pickle a slotted dataclass's fields as one tuple. (By default each
-    object is pickled with a new dict of its slots, and the pickler keeps
-    every one alive until it ends: for a few hundred thousand people, more
-    memory than the people themselves.)"""
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-
-    def __getstate__(self: object) -> tuple:
-        return tuple(getattr(self, name) for name in names)
-
-    def __setstate__(self: object, state: tuple) -> None:
-        for name, value in zip(names, state, strict=True):
-            setattr(self, name, value)
-
-    cls.__getstate__ = __getstate__  # type: ignore[method-assign]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
-    return cls
-
-
 class ReadOnlyCounts(dict[str, int]):
     """Counts many people share (one value for the same counts): reading
-    only, so no person's counts can change another's; pickles as itself."""
+    only, so no person's counts can change another's."""
 
     __slots__ = ()
 
@@ -97,11 +101,7 @@ class ReadOnlyCounts(dict[str, int]):
     __setitem__ = __delitem__ = __ior__ = _read_only
     clear = pop = popitem = setdefault = update = _read_only
 
-    def __reduce__(self) -> tuple[type[ReadOnlyCounts], tuple[dict[str, int]]]:
-        return (type(self), (dict(self),))
 
-
-@_pickled_as_tuple
 @dataclass(slots=True)
 class Person:
     """One member of the community, as pages and the JSON report show them."""
@@ -109,7 +109,7 @@ class Person:
     id: str
     name: str
     url: str
-    role: str
+    role: str  #: one of :data:`PERSON_ROLES`
     pinned: bool
     note: str
     posts: tuple[str, ...]
@@ -138,7 +138,7 @@ class Person:
         """Comments and mentions in their own words."""
         return self.counts.get("comment", 0) + self.counts.get("mention", 0)
 
-    def to_json(self, *, for_author: bool = False) -> dict:
+    def to_json(self, *, for_author: bool = False) -> dict[str, Any]:
         """Public fields only; ``for_author`` adds the reasons (the author's
         tools speaking to the author) and the community.yaml note."""
         public = {
@@ -161,7 +161,6 @@ class Person:
         )
 
 
-@_pickled_as_tuple
 @dataclass(slots=True)
 class Thanks:
     """A person thanked on a post; ``first_time`` when it is their first
@@ -216,16 +215,29 @@ class PostCommunity:
     reactions: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(REACTION_KINDS, 0)
     )
-    conversation: list[Comment] = field(default_factory=list)
     reactors: list[Person] = field(default_factory=list)
     #: pages that link to the post and name no author, folded into one line
     linked_from: list[LinkedPage] = field(default_factory=list)
+    #: the conversation as it is held until something reads it (let go then)
+    packed: PackedConversation | None = field(default=None, repr=False)
+
+    @cached_property
+    def conversation(self) -> list[Comment]:
+        """The comments and mentions under the post, threaded: unpacked on
+        first read (a theme that never shows them never pays for it)."""
+        packed, self.packed = self.packed, None
+        return [] if packed is None else packed.unpack()
+
+    def keep_packed(self, conversation: list[Comment]) -> None:
+        """Hold ``conversation`` packed until something asks for it."""
+        self.__dict__.pop("conversation", None)
+        self.packed = PackedConversation.of(conversation)
 
     @property
     def first_timers(self) -> list[Thanks]:
         return [t for t in self.thanks if t.first_time]
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "thanks": [
@@ -234,103 +246,78 @@ class PostCommunity:
             "reactions": dict(self.reactions),
         }
 
-    # Pickled (the warm-build cache) with its conversation as one opaque
-    # blob, flat: a thread of a few hundred replies would otherwise nest as
-    # deep in the pickler and hit the recursion limit; and a build whose
-    # theme never shows the conversation (most of the cache by size) does
-    # not pay to unpickle it. The people a conversation names travel in the
-    # outer pickle, so they stay the same objects as in ``thanks``.
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if "conversation" in state:
-            state["conversation"] = _pack_conversation(state["conversation"])
-        else:  # never unpacked since the last unpickling: pass it on as is
-            state["conversation"] = state.pop("_packed_conversation")
-        return state
 
-    def __setstate__(self, state: dict) -> None:
-        state = dict(state)
-        state["_packed_conversation"] = state.pop("conversation")
-        self.__dict__.update(state)
+#: A packed comment's values, in this order (its replies are rebuilt).
+COMMENT_ROW = tuple(f.name for f in fields(Comment) if f.name != "replies")
+_CONTENT = COMMENT_ROW.index("content")
+_PERSON = COMMENT_ROW.index("person")
 
-    def state_naming(self, place: dict[int, int]) -> dict:
-        """:meth:`__getstate__` with each person given as their ``place``
-        (by ``id``) in the community's list (see ``Community``)."""
-        state = self.__getstate__()
-        state["thanks"] = [(place[id(t.person)], t.first_time) for t in self.thanks]
-        state["reactors"] = [place[id(person)] for person in self.reactors]
-        data, named = state["conversation"]
-        state["conversation"] = (data, [place[id(person)] for person in named])
-        return state
+
+@dataclass(frozen=True, slots=True)
+class PackedConversation:
+    """A post's conversation as plain data until a template shows it: every
+    comment of the thread in reading order as a row of :data:`COMMENT_ROW`
+    values (its person as an index into ``people``, -1 for none), with the
+    index of each one's parent row (-1 for a thread's first comment), as
+    JSON, compressed. Flat, so a thread of any depth costs no recursion;
+    compressed, because a large archive's conversations are most of the
+    memory a cold build holds. The warm-build cache keeps ``data`` as it is
+    (``cache/codec.py``)."""
+
+    data: bytes
+    people: tuple[Person, ...]
 
     @classmethod
-    def named_in(cls, state: dict, people: list[Person]) -> PostCommunity:
-        """The view :meth:`state_naming` described, its people from ``people``."""
-        state = dict(state)
-        state["thanks"] = [Thanks(people[at], first) for at, first in state["thanks"]]
-        state["reactors"] = [people[at] for at in state["reactors"]]
-        data, named = state["conversation"]
-        state["conversation"] = (data, [people[at] for at in named])
-        view = cls.__new__(cls)
-        view.__setstate__(state)
-        return view
+    def of(cls, roots: list[Comment]) -> PackedConversation:
+        people: list[Person] = []
+        index: dict[int, int] = {}
+        rows: list[list[object]] = []
+        parents: list[int] = []
+        stack = [(comment, -1) for comment in reversed(roots)]
+        while stack:
+            comment, parent = stack.pop()
+            position = len(rows)
+            row: list[object] = [getattr(comment, name) for name in COMMENT_ROW]
+            row[_CONTENT] = str(comment.content)
+            person = comment.person
+            if person is None:
+                row[_PERSON] = -1
+            else:
+                if id(person) not in index:
+                    index[id(person)] = len(people)
+                    people.append(person)
+                row[_PERSON] = index[id(person)]
+            rows.append(row)
+            parents.append(parent)
+            stack.extend((reply, position) for reply in reversed(comment.replies))
+        return cls(pack_rows(rows, parents), tuple(people))
 
-    def keep_packed(self, conversation: list[Comment]) -> None:
-        """Hold ``conversation`` packed until something asks for it."""
-        self.__dict__.pop("conversation", None)
-        self.__dict__["_packed_conversation"] = _pack_conversation(conversation)
+    def rows(self) -> tuple[list[list[object]], list[int]]:
+        """The rows and parents, as plain JSON values."""
+        rows, parents = json.loads(zlib.decompress(self.data))
+        return rows, parents
 
-    def __getattr__(self, name: str) -> object:
-        # Only reached while ``conversation`` is still packed.
-        packed = self.__dict__.get("_packed_conversation")
-        if name != "conversation" or packed is None:
-            raise AttributeError(name)
-        conversation = _unpack_conversation(packed)
-        self.__dict__["conversation"] = conversation
-        del self.__dict__["_packed_conversation"]
-        return conversation
-
-
-def _pack_conversation(roots: list[Comment]) -> tuple[bytes, list[Person]]:
-    """Every comment of a thread in reading order, as a row of plain values
-    (its person as an index into the returned list, its replies as the
-    index of each one's parent): pickled at C speed, compressed quickly."""
-    people: list[Person] = []
-    index: dict[int, int] = {}
-    rows: list[tuple] = []
-    parents: list[int] = []
-    stack = [(comment, -1) for comment in reversed(roots)]
-    while stack:
-        comment, parent = stack.pop()
-        position = len(rows)
-        row = [getattr(comment, name) for name in _PACKED]
-        row[_CONTENT] = str(comment.content)
-        person = comment.person
-        if person is None:
-            row[_PERSON] = -1
-        else:
-            if id(person) not in index:
-                index[id(person)] = len(people)
-                people.append(person)
-            row[_PERSON] = index[id(person)]
-        rows.append(tuple(row))
-        parents.append(parent)
-        stack.extend((reply, position) for reply in reversed(comment.replies))
-    # Compressed: a large archive's conversations are most of the memory a
-    # cold build holds, and of the cache it writes.
-    return packed((rows, parents)), people
+    def unpack(self) -> list[Comment]:
+        """The thread, as :meth:`of` was given it (the process's own data;
+        the cache checks what it reads before it holds it here)."""
+        rows, parents = self.rows()
+        named = (*self.people, None)  # -1 names no one
+        for row in rows:
+            row[_CONTENT] = Markup(row[_CONTENT])
+            at = row[_PERSON]
+            row[_PERSON] = named[at] if isinstance(at, int) else None
+        return thread(list(starmap(Comment, rows)), parents)
 
 
-def _unpack_conversation(conversation: tuple[bytes, list[Person]]) -> list[Comment]:
-    data, people = conversation
-    rows, parents = unpacked(data)
-    flat: list[Comment] = []
-    for row in rows:
-        values = dict(zip(_PACKED, row, strict=True))
-        values["content"] = Markup(values["content"])
-        who = values["person"]
-        values["person"] = people[who] if who >= 0 else None
-        flat.append(Comment(**values))
+def pack_rows(rows: list[list[object]], parents: list[int]) -> bytes:
+    """Rows and parents as :class:`PackedConversation` holds them."""
+    text = json.dumps([rows, parents], separators=(",", ":"), check_circular=False)
+    return zlib.compress(text.encode("ascii"), 1)
+
+
+def thread(flat: list[Comment], parents: list[int]) -> list[Comment]:
+    """The first comments of each thread, each reply put under its parent
+    (every parent comes before its replies)."""
     roots: list[Comment] = []
     for comment, parent in zip(flat, parents, strict=True):
         (roots if parent < 0 else flat[parent].replies).append(comment)
@@ -361,15 +348,6 @@ def tell_apart(people: list[Person]) -> None:
                 )
 
 
-#: People pickled together in one chunk of the community's cache.
-_CHUNK = 20_000
-
-#: A packed comment's values, in this order (its replies are rebuilt).
-_PACKED = tuple(f.name for f in fields(Comment) if f.name != "replies")
-_CONTENT = _PACKED.index("content")
-_PERSON = _PACKED.index("person")
-
-
 @dataclass
 class Community:
     """Everything the community page, the article pages and the report show."""
@@ -388,40 +366,6 @@ class Community:
 
     def for_post(self, slug: str) -> PostCommunity:
         return self.posts.get(slug) or PostCommunity(slug)
-
-    # Pickled (the warm-build cache) with the people in chunks of plain
-    # rows, and the posts naming them by their place in ``people``: one
-    # pickler over a few hundred thousand people keeps an entry for each of
-    # their objects until it ends, more memory than the people themselves.
-    def __getstate__(self) -> dict:
-        place = {id(person): index for index, person in enumerate(self.people)}
-        return {
-            # Each chunk compressed: they are all held until the whole
-            # community is written.
-            "people": [
-                packed(
-                    [person.__getstate__() for person in self.people[at : at + _CHUNK]]
-                )
-                for at in range(0, len(self.people), _CHUNK)
-            ],
-            "posts": [view.state_naming(place) for view in self.posts.values()],
-            **{name: getattr(self, name) for name in _PLAIN_STATE},
-        }
-
-    def __setstate__(self, state: dict) -> None:
-        people: list[Person] = []
-        for chunk in state["people"]:
-            for row in unpacked(chunk):
-                person = Person.__new__(Person)
-                person.__setstate__(row)  # type: ignore[attr-defined]
-                people.append(person)
-        self.people = people
-        self.posts = {}
-        for view_state in state["posts"]:
-            view = PostCommunity.named_in(view_state, people)
-            self.posts[view.slug] = view
-        for name in _PLAIN_STATE:
-            setattr(self, name, state[name])
 
     def by_role(self, role: str) -> list[Person]:
         return [p for p in self.people if p.role == role]
@@ -521,7 +465,7 @@ class Community:
                 totals[kind] += person.counts[kind]
         return totals
 
-    def to_json(self, *, for_author: bool = False) -> dict:
+    def to_json(self, *, for_author: bool = False) -> dict[str, Any]:
         """What ``COMMUNITY_JSON_SAVE_AS`` publishes; ``for_author`` (``report
         --json``) adds each person's reasons and note."""
         posts = [self.posts[slug] for slug in self.post_order if slug in self.posts]
@@ -547,10 +491,3 @@ class Community:
 #: Characters that could end a ``<script>`` block or start an HTML entity,
 #: as JSON escapes (JSON text never holds them outside strings).
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-
-
-#: The community's fields pickled as they are (``people`` and ``posts`` are
-#: pickled their own way; computed properties are not kept).
-_PLAIN_STATE = tuple(
-    f.name for f in fields(Community) if f.name not in ("people", "posts")
-)
