@@ -41,12 +41,19 @@ def _folder(site) -> Path:
     return site.root / "cache" / cache_module.CACHE_DIR
 
 
-def _parts(data: bytes) -> tuple[dict, bytes]:
+def _parts(data: bytes) -> tuple[dict, dict, bytes]:
+    """The snapshot's plain preamble, its body and its conversations."""
     start = len(codec.MAGIC) + 8
     length = int.from_bytes(data[len(codec.MAGIC) : start], "big")
-    return json.loads(zlib.decompress(data[start : start + length])), data[
-        start + length :
-    ]
+    preamble = json.loads(data[start : start + length])
+    end = start + length + preamble["body"]
+    return preamble, json.loads(data[start + length : end]), data[end:]
+
+
+def _joined(preamble: dict, body: dict, blobs: bytes) -> bytes:
+    text = json.dumps(body).encode()
+    preamble = json.dumps(preamble | {"body": len(text)}).encode()
+    return codec.MAGIC + len(preamble).to_bytes(8, "big") + preamble + text + blobs
 
 
 def _rewrite(
@@ -54,30 +61,34 @@ def _rewrite(
     header: Callable[[dict], None] | None = None,
     rows: Callable[[str, Rows, list[int]], None] | None = None,
     *,
+    preamble: Callable[[dict], None] | None = None,
     sign: bool = False,
 ) -> None:
     """Change the snapshot as someone with write access to ``cache/``
-    could; ``sign``: and sign it with the user's own key (as only the user
-    can), so that it is read as the user's own."""
+    could (``header``: its body, ``rows``: each conversation's rows,
+    ``preamble``: its plain preamble); ``sign``: and sign it with the
+    user's own key (as only the user can), so that it is read as the
+    user's own."""
     path = _folder(site) / cache_module.DATA_FILE
-    found, blobs = _parts(path.read_bytes())
+    found, body, blobs = _parts(path.read_bytes())
+    posts = body["posts"]
     pieces, offset = [], 0
-    for post in found["posts"]:
-        place = post[5]
-        if place is None:
+    for at, size in enumerate(posts["conversation"]):
+        if size < 0:
             continue
-        data = blobs[place[0] : place[0] + place[1]]
+        data = blobs[offset : offset + size]
+        offset += size
         if rows is not None:
             comments, parents = json.loads(zlib.decompress(data))
-            rows(post[0], comments, parents)
+            rows(posts["slug"][at], comments, parents)
             data = zlib.compress(json.dumps([comments, parents]).encode())
-        post[5] = [offset, len(data), place[2]]
+        posts["conversation"][at] = len(data)
         pieces.append(data)
-        offset += len(data)
     if header is not None:
-        header(found)
-    packed = zlib.compress(json.dumps(found).encode())
-    data = codec.MAGIC + len(packed).to_bytes(8, "big") + packed + b"".join(pieces)
+        header(body)
+    if preamble is not None:
+        preamble(found)
+    data = _joined(found, body, b"".join(pieces))
     path.write_bytes(data)
     if sign:
         key_path = cache_module.secret_key_path()
@@ -202,9 +213,14 @@ def _set_comment(field: str, value: object) -> Callable[[str, Rows, list[int]], 
     return change
 
 
-def _first_post(change: Callable[[list], None]) -> Callable[[dict], None]:
-    def header(found: dict) -> None:
-        change(next(p for p in found["posts"] if p[0] == "first-light"))
+def _first_post(column: str, change: Callable[[list, int], None]):
+    """Change the posts' ``column`` at the first post's place (its share of
+    a flat column starts there too: the first post is first)."""
+
+    def header(body: dict) -> None:
+        posts = body["posts"]
+        assert posts["slug"].index("first-light") == 0
+        change(posts[column], 0)
 
     return header
 
@@ -214,28 +230,24 @@ def _reply_before_parent(slug: str, rows: Rows, parents: list[int]) -> None:
         parents[0] = len(parents) - 1
 
 
-def _thanks_stranger(post: list) -> None:
-    post[1][0][0] = 10**6
+def _stranger(values: list, at: int) -> None:
+    values[at] = 10**6
 
 
-def _conversation_stranger(post: list) -> None:
-    post[5][2].append(10**6)
+def _conversation_outside(sizes: list, at: int) -> None:
+    sizes[at] = 10**9
 
 
-def _conversation_outside(post: list) -> None:
-    post[5][0] = 10**9
-
-
-def _counts_without_likes(found: dict) -> None:
+def _counts_without_likes(body: dict) -> None:
     at = codec.PERSON_ROW.index("counts")
-    place = found["people"][at][0]
-    found["values"][place] = {"comment": 1}
+    place = body["people"][at][0]
+    body["tables"]["counts"][place] = {"comment": 1}
 
 
-def _years_far_away(found: dict) -> None:
+def _years_far_away(body: dict) -> None:
     at = codec.PERSON_ROW.index("conversation_years")
-    found["values"].append([1, 10**9])
-    found["people"][at][0] = len(found["values"]) - 1
+    body["tables"]["conversation_years"].append([1, 10**9])
+    body["people"][at][0] = len(body["tables"]["conversation_years"]) - 1
 
 
 MISSES = {
@@ -251,11 +263,19 @@ MISSES = {
     "columns of different lengths": dict(header=lambda h: h["people"][3].pop()),
     "counts without likes": dict(header=_counts_without_likes),
     "a year in a billion": dict(header=_years_far_away),
-    "thanks to someone not there": dict(header=_first_post(_thanks_stranger)),
+    "thanks to someone not there": dict(header=_first_post("thanked", _stranger)),
     "a conversation naming someone not there": dict(
-        header=_first_post(_conversation_stranger)
+        header=_first_post("conversation_named", _stranger)
     ),
-    "a conversation outside the file": dict(header=_first_post(_conversation_outside)),
+    "a conversation outside the file": dict(
+        header=_first_post("conversation", _conversation_outside)
+    ),
+    "more thanks than the posts say": dict(
+        header=lambda h: h["posts"]["thanked"].append(0)
+    ),
+    "a reaction of an unknown kind": dict(
+        header=lambda h: h["posts"]["reactions"][0].update(boost=1)
+    ),
     "comment link to javascript:": dict(rows=_set_comment("url", "javascript:x")),
     "comment permalink to javascript:": dict(
         rows=_set_comment("permalink", " javascript:alert(1)")
@@ -267,7 +287,8 @@ MISSES = {
     "a reply before its parent": dict(rows=_reply_before_parent),
     "a row too short": dict(rows=lambda slug, rows, parents: rows[0].pop()),
     "posts not a list": dict(header=lambda h: h.update(posts={"a": 1})),
-    "another version": dict(header=lambda h: h.update(format=999)),
+    "another version": dict(preamble=lambda p: p.update(format=999)),
+    "another snapshot's token": dict(preamble=lambda p: p.update(token="0" * 32)),
 }
 
 
@@ -285,7 +306,15 @@ def test_a_tampered_snapshot_is_a_miss_never_a_traceback(site, computed, caplog,
 
 
 @pytest.mark.parametrize(
-    "damage", ["cut-in-the-header", "cut-in-a-conversation", "huge-length", "bomb"]
+    "damage",
+    [
+        "cut-in-the-preamble",
+        "cut-in-the-body",
+        "cut-in-a-conversation",
+        "huge-length",
+        "a body longer than the file",
+        "bomb",
+    ],
 )
 def test_truncated_or_inflating_bytes_are_a_miss(site, computed, damage):
     _made(site).build()
@@ -294,15 +323,27 @@ def test_truncated_or_inflating_bytes_are_a_miss(site, computed, damage):
     data = path.read_bytes()
     start = len(codec.MAGIC) + 8
     length = int.from_bytes(data[len(codec.MAGIC) : start], "big")
-    if damage == "cut-in-the-header":
+    preamble, body, blobs = _parts(data)
+    if damage == "cut-in-the-preamble":
         data = data[: start + length // 2]
+    elif damage == "cut-in-the-body":
+        data = data[: start + length + preamble["body"] // 2]
     elif damage == "cut-in-a-conversation":
         data = data[:-5]
     elif damage == "huge-length":
         data = codec.MAGIC + (2**63).to_bytes(8, "big") + data[start:]
-    else:  # 64 MiB of JSON-ish spaces in a few kilobytes
+    elif damage == "a body longer than the file":
+        text = json.dumps(preamble | {"body": 2**40}).encode()
+        data = (
+            codec.MAGIC + len(text).to_bytes(8, "big") + text + data[start + length :]
+        )
+    else:  # a conversation of 64 MiB of JSON-ish spaces in a few kilobytes
         bomb = zlib.compress(b" " * (64 << 20), 9)
-        data = codec.MAGIC + len(bomb).to_bytes(8, "big") + bomb
+        sizes = body["posts"]["conversation"]
+        first = next(at for at, size in enumerate(sizes) if size >= 0)
+        rest = blobs[sizes[first] :]
+        sizes[first] = len(bomb)
+        data = _joined(preamble, body, bomb + rest)
     path.write_bytes(data)
     site.build()
     assert len(computed) == 2

@@ -10,9 +10,10 @@ authors commit and which stays plain text, untouched by a build. The folder
 holds a ``.gitignore`` of ``*`` (as pytest's cache does) so it never reaches
 git. Two files:
 
-- ``community.snapshot``: the community as plain data (``codec.py``): JSON,
-  compressed with zlib; people as rows, posts naming them by their place,
-  each conversation as flat rows with their parents' places.
+- ``community.snapshot``: the community as plain data (``codec.py``): a
+  small plain preamble (version, token) read first, then JSON with people
+  and posts as columns, the posts naming people by their place, then each
+  conversation as flat rows with their parents' places (JSON and zlib).
 - ``snapshot.json``: a record of everything the computation read. The
   archive files (every file but ``state.json``, whose check times change on
   each live fetch without changing an interaction): their size, times and
@@ -330,9 +331,9 @@ class CommunityCache:
                 self._tag(data, make=False), record.tag
             )
             with paused_gc():
-                snapshot = decode(data, trusted=mine, where=str(path))
-            if snapshot.token != record.token:
-                return None
+                snapshot = decode(
+                    data, trusted=mine, where=str(path), token=record.token
+                )
         except Exception as exc:  # a damaged or foreign file is only a miss
             logger.debug(
                 "community: not using the snapshot in %s (%s)", self.folder, exc

@@ -11,7 +11,8 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from itertools import repeat
+from itertools import accumulate, chain, islice, pairwise, repeat, starmap
+from operator import eq, lt
 from typing import Any, cast, get_type_hints
 
 from markupsafe import Markup
@@ -52,8 +53,8 @@ logger = logging.getLogger(__name__)
 #: What a snapshot file starts with.
 MAGIC = b"pelican-community snapshot, JSON and zlib\n"
 #: Bump when the snapshot's layout changes.
-FORMAT = 1
-#: A snapshot's header or a conversation may inflate this many times its
+FORMAT = 2
+#: A conversation in a snapshot may inflate this many times its
 #: stored size, plus a MiB, before it is taken for a bomb (JSON compresses
 #: five to ten times).
 INFLATE_RATIO = 64
@@ -62,6 +63,8 @@ INFLATE_RATIO = 64
 #: keeps a computed thread far shallower).
 MAX_NESTING = 64
 _LENGTH = struct.Struct(">Q")
+#: The plain preamble is a few hundred bytes: a longer one is not one.
+_PREAMBLE_LIMIT = 1 << 16
 
 
 class SnapshotError(ValueError):
@@ -76,7 +79,14 @@ def _fail(what: str) -> SnapshotError:
 
 
 def _only(values: Iterable[object], kind: type, what: str) -> None:
-    if not set(map(type, values)) <= {kind}:
+    if kind is str:
+        # Joining is the quickest check: it refuses anything but text (and
+        # JSON never gives a subclass of str).
+        try:
+            "".join(cast("Iterable[str]", values))
+        except TypeError:
+            raise _fail(f"{what}: not all str") from None
+    elif not set(map(type, values)) <= {kind}:
         raise _fail(f"{what}: not all {kind.__name__}")
 
 
@@ -204,6 +214,8 @@ _COMMENT_PLAN = _plan(Comment, skip=("replies",))
 assert tuple(name for name, _ in _COMMENT_PLAN) == COMMENT_ROW
 PERSON_ROW = tuple(name for name, _ in _PERSON_PLAN)
 
+#: The fields of a person that hold a date.
+_PERSON_DATES = ("first_seen", "last_seen", "first_conversation")
 #: What each field means beyond its type, checked on every read.
 _KINDS = frozenset(KINDS)
 _COUNT_KINDS = frozenset(KINDS)
@@ -231,8 +243,6 @@ def _check_person_column(
                 or ".." in value
             ):
                 raise _fail("person.avatar: not a path in the output")
-    elif name in ("first_seen", "last_seen", "first_conversation"):
-        _dates(column, f"person.{name}")
     elif name in ("conversation_posts", "shares"):
         numbers = _ints(column, f"person.{name}")
         if numbers and min(numbers) < 0:
@@ -257,36 +267,50 @@ def _check_comment_column(
         _dates(column, "comment.published")
 
 
-class _Shared:
-    """The values many people share (posts, reasons, years, counts): one
-    list in the snapshot, each read and checked once, then one object."""
+class _Tables:
+    """The values many people share (their posts, reasons, years, counts):
+    one table per field in the snapshot, each table checked at once, then
+    one object per value, named by place in the people's columns."""
 
-    def __init__(self, values: list[Any]) -> None:
-        self.values = values
-        self._made: dict[str, list[object]] = {}
+    def __init__(self, tables: object) -> None:
+        if type(tables) is not dict:
+            raise _fail("tables: not an object")
+        self._tables = tables
 
-    def column(self, kind: str, column: Sequence[object], what: str) -> list[object]:
-        places = _indexes(column, len(self.values), what)
-        made = self._made.setdefault(what, [None] * len(self.values))
-        values = self.values
-        for at in set(places):
-            if made[at] is None:
-                made[at] = self._read(kind, values[at], what)
+    def column(self, name: str, kind: str, column: Sequence[object]) -> list[object]:
+        what = f"person.{name}"
+        table = _list(self._tables.get(name), f"the table of {what}")
+        places = _indexes(column, len(table), what)
+        made = _read_table(kind, table, what)
         return list(map(made.__getitem__, places))
 
-    @staticmethod
-    def _read(kind: str, value: object, what: str) -> object:
-        if kind == "counts":
-            keys = _COUNT_KINDS if what == "person.counts" else None
-            return ReadOnlyCounts(_counts(value, what, keys))
-        items = _list(value, what)
-        _only(items, str if kind == "words" else int, what)
-        if what == "person.conversation_years" and (
-            items != sorted(set(items))
-            or (items and not 1990 <= items[0] <= items[-1] <= 2200)
-        ):
-            raise _fail(f"{what}: not years in order")
-        return tuple(items)
+
+def _read_table(kind: str, table: list[Any], what: str) -> list[object]:
+    """The values of one table, checked a table at a time."""
+    if kind == "counts":
+        _only(table, dict, what)
+        keys = _COUNT_KINDS if what == "person.counts" else None
+        _only(chain.from_iterable(table), str, what)
+        counts = list(chain.from_iterable(map(dict.values, table)))
+        _only(counts, int, what)
+        if counts and min(counts) < 0:
+            raise _fail(f"{what}: a negative count")
+        if keys is not None and not all(map(eq, map(dict.keys, table), repeat(keys))):
+            raise _fail(f"{what}: not the known kinds")
+        return list(map(ReadOnlyCounts, table))
+    _only(table, list, what)
+    items = list(chain.from_iterable(table))
+    _only(items, str if kind == "words" else int, what)
+    if what == "person.conversation_years" and (
+        (items and not 1990 <= min(items) <= max(items) <= 2200)
+        or not all(map(_increasing, table))
+    ):
+        raise _fail(f"{what}: not years in order")
+    return list(map(tuple, table))
+
+
+def _increasing(values: list[int]) -> bool:
+    return all(map(lt, values, islice(values, 1, None)))
 
 
 def _columns(rows: object, width: int, what: str) -> list[tuple[Any, ...]]:
@@ -313,7 +337,7 @@ def _typed(name: str, hint: object, column: Sequence[object], what: str) -> None
 # -- people ----------------------------------------------------------------
 
 
-def _people(columns: object, shared: _Shared, reading: _Reading) -> list[Person]:
+def _people(columns: object, tables: _Tables, reading: _Reading) -> list[Person]:
     """People from their columns (one list per field, in :data:`PERSON_ROW`
     order: each checked at once, and no rows to turn into columns)."""
     columns = _list(columns, "people")
@@ -324,24 +348,29 @@ def _people(columns: object, shared: _Shared, reading: _Reading) -> list[Person]
     made: list[Sequence[object]] = []
     for (name, hint), column in zip(_PERSON_PLAN, columns, strict=True):
         if hint in _SHARED:
-            kind = _SHARED[hint]
-            made.append(shared.column(kind, column, f"person.{name}"))
+            made.append(tables.column(name, _SHARED[hint], column))
             continue
         _typed(name, hint, column, "person")
         _check_person_column(name, column, reading)
         made.append(column)
+    # The dates at once: a person's are often the same.
+    dates = (made[PERSON_ROW.index(name)] for name in _PERSON_DATES)
+    _dates(chain.from_iterable(dates), "a person's dates")
     return list(map(Person, *made))
 
 
-def _person_columns(people: list[Person]) -> tuple[list[list[object]], list[object]]:
-    """People as columns; what they share (by identity) as one list of
-    values, named by place."""
-    values: list[object] = []
-    placed: dict[int, int] = {}
+def _person_columns(
+    people: list[Person],
+) -> tuple[list[list[object]], dict[str, list[object]]]:
+    """People as columns; what they share (by identity) as one table of
+    values per field, named by place."""
+    tables: dict[str, list[object]] = {}
     columns = []
     for name, hint in _PERSON_PLAN:
-        column = [getattr(person, name) for person in people]
+        column: list[Any] = [getattr(person, name) for person in people]
         if hint in _SHARED:
+            values: list[object] = []
+            placed: dict[int, int] = {}
             for index, value in enumerate(column):
                 place = placed.get(id(value))
                 if place is None:
@@ -350,8 +379,9 @@ def _person_columns(people: list[Person]) -> tuple[list[list[object]], list[obje
                         dict(value) if isinstance(value, dict) else list(value)
                     )
                 column[index] = place
+            tables[name] = values
         columns.append(column)
-    return columns, values
+    return columns, tables
 
 
 # -- conversations ---------------------------------------------------------
@@ -446,62 +476,75 @@ def _dumps(value: object) -> bytes:
 
 def encode(community: Community, token: str) -> Iterator[bytes]:
     """The snapshot of ``community`` in pieces, to be written in turn:
-    :data:`MAGIC`, the header's length, the header (people as rows, posts
-    naming them by their place in ``people``), then each conversation's
-    packed bytes as the model holds them."""
+    :data:`MAGIC`, the preamble's length and the preamble (small, plain
+    JSON: the version, the token, the fields, the body's length), the body
+    (JSON: people and posts as columns, the posts naming people by their
+    place), then each conversation's packed bytes as the
+    model holds them."""
     place = {id(person): index for index, person in enumerate(community.people)}
-    columns, values = _person_columns(community.people)
+    columns, tables = _person_columns(community.people)
+    views = list(community.posts.values())
+    thanks = [view.thanks for view in views]
+    reactors = [view.reactors for view in views]
+    linked = [view.linked_from for view in views]
     blobs: list[bytes] = []
-    offset = 0
-    posts = []
-    for view in community.posts.values():
+    sizes: list[int] = []
+    named: list[list[int]] = []
+    for view in views:
         packed = view.packed
         if packed is None and "conversation" in view.__dict__:
             packed = PackedConversation.of(view.conversation)
-        conversation = None
-        if packed is not None:
-            conversation = [
-                offset,
-                len(packed.data),
-                [place[id(p)] for p in packed.people],
-            ]
-            blobs.append(packed.data)
-            offset += len(packed.data)
-        posts.append(
-            [
-                view.slug,
-                [
-                    [place[id(t.person)] for t in view.thanks],
-                    [t.first_time for t in view.thanks],
-                ],
-                dict(view.reactions),
-                [place[id(person)] for person in view.reactors],
-                [[page.site, page.url] for page in view.linked_from],
-                conversation,
-            ]
-        )
-    header = zlib.compress(
-        _dumps(
-            {
-                "format": FORMAT,
-                "token": token,
-                "person_fields": PERSON_ROW,
-                "comment_fields": COMMENT_ROW,
-                "values": values,
-                "people": columns,
-                "posts": posts,
-                "unmatched": community.unmatched,
-                "post_order": community.post_order,
-                "unmatched_targets": community.unmatched_targets,
-                "unmatched_comments": community.unmatched_comments,
-                "unmatched_titles": community.unmatched_titles,
-            }
-        ),
-        1,
+        if packed is None:
+            sizes.append(-1)
+            named.append([])
+            continue
+        sizes.append(len(packed.data))
+        named.append([place[id(person)] for person in packed.people])
+        blobs.append(packed.data)
+    every_thanks = list(chain.from_iterable(thanks))
+    every_link = list(chain.from_iterable(linked))
+    posts = {
+        "slug": [view.slug for view in views],
+        "reactions": [dict(view.reactions) for view in views],
+        "thanks": list(map(len, thanks)),
+        "thanked": [place[id(t.person)] for t in every_thanks],
+        "first_time": [t.first_time for t in every_thanks],
+        "reactors": list(map(len, reactors)),
+        "reacted": [place[id(p)] for p in chain.from_iterable(reactors)],
+        "linked": list(map(len, linked)),
+        "linked_site": [page.site for page in every_link],
+        "linked_url": [page.url for page in every_link],
+        "conversation": sizes,
+        "conversation_people": list(map(len, named)),
+        "conversation_named": list(chain.from_iterable(named)),
+    }
+    # Not compressed: inflating it cost a warm build more than reading and
+    # authenticating the larger file (a CI cache and git compress it anyway).
+    body = _dumps(
+        {
+            "tables": tables,
+            "people": columns,
+            "posts": posts,
+            "unmatched": community.unmatched,
+            "post_order": community.post_order,
+            "unmatched_targets": community.unmatched_targets,
+            "unmatched_comments": community.unmatched_comments,
+            "unmatched_titles": community.unmatched_titles,
+        }
+    )
+    preamble = _dumps(
+        {
+            "format": FORMAT,
+            "token": token,
+            "person_fields": PERSON_ROW,
+            "comment_fields": COMMENT_ROW,
+            "body": len(body),
+        }
     )
     yield MAGIC
-    yield _LENGTH.pack(len(header))
-    yield header
+    yield _LENGTH.pack(len(preamble))
+    yield preamble
+    yield body
     yield from blobs
 
 
@@ -515,51 +558,74 @@ class Snapshot:
     changed: bool
 
 
-def decode(data: bytes, *, trusted: bool, where: str = "") -> Snapshot:
-    """The community in snapshot ``data``, every value checked; comment
-    HTML sanitized again unless ``trusted`` (proven the user's own), when
-    conversations stay packed until shown. :class:`SnapshotError` for
-    anything this code does not write."""
-    reading = _Reading(thorough=not trusted)
+def _preamble(data: bytes, token: str | None) -> tuple[str, int, int]:
+    """The snapshot's token, and where its body starts and ends, once the
+    plain preamble says the snapshot is of this version (and of ``token``,
+    if given): a foreign or stale snapshot is refused before anything is
+    inflated."""
     start = len(MAGIC) + _LENGTH.size
     if len(data) < start or not data.startswith(MAGIC):
         raise _fail("not a snapshot")
     (length,) = _LENGTH.unpack_from(data, len(MAGIC))
-    if start + length > len(data):
+    if length > _PREAMBLE_LIMIT or start + length > len(data):
         raise _fail("cut short")
     try:
-        header = json.loads(_inflate(data[start : start + length]))
-    except (ValueError, TypeError, zlib.error, RecursionError) as exc:
-        raise _fail(f"the header: {exc}") from None
-    blobs = memoryview(data)[start + length :]
-    if type(header) is not dict:
-        raise _fail("the header: not an object")
+        preamble = json.loads(data[start : start + length])
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise _fail(f"the preamble: {exc}") from None
+    if type(preamble) is not dict:
+        raise _fail("the preamble: not an object")
     if (
-        header.get("format") != FORMAT
-        or header.get("person_fields") != list(PERSON_ROW)
-        or header.get("comment_fields") != list(COMMENT_ROW)
+        preamble.get("format") != FORMAT
+        or preamble.get("person_fields") != list(PERSON_ROW)
+        or preamble.get("comment_fields") != list(COMMENT_ROW)
     ):
         raise _fail("written by another version")
-    token = header.get("token")
-    if type(token) is not str:
+    if type(preamble.get("token")) is not str:
         raise _fail("no token")
-    shared = _Shared(_list(header.get("values"), "values"))
-    people = _people(header.get("people"), shared, reading)
-    posts, changed = _posts(header.get("posts"), people, blobs, reading, where)
+    if token is not None and preamble["token"] != token:
+        raise _fail("another snapshot than its record's")
+    body = preamble.get("body")
+    start += length
+    if type(body) is not int or not 0 <= body <= len(data) - start:
+        raise _fail("cut short")
+    return preamble["token"], start, start + body
+
+
+def decode(
+    data: bytes, *, trusted: bool, where: str = "", token: str | None = None
+) -> Snapshot:
+    """The community in snapshot ``data``, every value checked; comment
+    HTML sanitized again unless ``trusted`` (proven the user's own), when
+    conversations stay packed until shown. ``token``: the one its record
+    names (anything else is refused before the body is inflated).
+    :class:`SnapshotError` for anything this code does not write."""
+    reading = _Reading(thorough=not trusted)
+    found, start, end = _preamble(data, token)
+    try:
+        # ASCII: JSON as written here (anything else is refused).
+        body = json.loads(str(memoryview(data)[start:end], "ascii"))
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise _fail(f"the body: {exc}") from None
+    if type(body) is not dict:
+        raise _fail("the body: not an object")
+    blobs = memoryview(data)[end:]
+    people = _people(body.get("people"), _Tables(body.get("tables")), reading)
+    posts, changed = _posts(body.get("posts"), people, blobs, reading, where)
     community = Community(
         people=people,
         posts=posts,
-        unmatched=_count(header.get("unmatched"), "unmatched"),
-        post_order=_words(header.get("post_order"), "post_order"),
+        unmatched=_count(body.get("unmatched"), "unmatched"),
+        post_order=_words(body.get("post_order"), "post_order"),
         unmatched_targets=_counts(
-            header.get("unmatched_targets"), "unmatched_targets", None
+            body.get("unmatched_targets"), "unmatched_targets", None
         ),
         unmatched_comments=_counts(
-            header.get("unmatched_comments"), "unmatched_comments", None
+            body.get("unmatched_comments"), "unmatched_comments", None
         ),
-        unmatched_titles=_titles(header.get("unmatched_titles")),
+        unmatched_titles=_titles(body.get("unmatched_titles")),
     )
-    return Snapshot(token, community, changed)
+    return Snapshot(found, community, changed)
 
 
 def _count(value: object, what: str) -> int:
@@ -581,81 +647,112 @@ def _titles(value: object) -> dict[str, str]:
     return value
 
 
+def _post_column(posts: dict[str, Any], name: str, kind: type, size: int) -> list[Any]:
+    """One column of the posts: ``size`` values of ``kind``."""
+    column = _list(posts.get(name), f"posts.{name}")
+    _only(column, kind, f"posts.{name}")
+    if len(column) != size:
+        raise _fail(f"posts.{name}: not one per post")
+    return column
+
+
+def _split(
+    posts: dict[str, Any], counts: str, name: str, kind: type, size: int
+) -> tuple[list[Any], list[int]]:
+    """The flat column ``name`` (``kind`` values) and where each post's
+    share of it starts, ``counts`` holding how many each post has."""
+    many = _post_column(posts, counts, int, size)
+    if many and min(many) < 0:
+        raise _fail(f"posts.{counts}: negative")
+    flat = _list(posts.get(name), f"posts.{name}")
+    _only(flat, kind, f"posts.{name}")
+    starts = list(accumulate(many, initial=0))
+    if starts[-1] != len(flat):
+        raise _fail(f"posts.{name}: not as many as posts.{counts} says")
+    return flat, starts
+
+
+def _each(values: list[Any], starts: list[int]) -> list[list[Any]]:
+    """``values`` cut at ``starts``: one list per post."""
+    return list(map(values.__getitem__, starmap(slice, pairwise(starts))))
+
+
 def _posts(
-    rows: object,
+    value: object,
     people: list[Person],
     blobs: memoryview,
     reading: _Reading,
     where: str,
 ) -> tuple[dict[str, PostCommunity], bool]:
-    posts: dict[str, PostCommunity] = {}
-    changed = False
-    for row in _list(rows, "posts"):
-        if type(row) is not list or len(row) != 6:
-            raise _fail("a post: not of the known shape")
-        slug, thanks, reactions, reactors, linked, conversation = row
-        if type(slug) is not str or slug in posts:
-            raise _fail("a post: no slug, or one seen before")
-        view = PostCommunity(
-            slug,
-            thanks=_thanks(thanks, people),
-            reactions=_counts(reactions, "a post's reactions", _REACTIONS),
-            reactors=_named(reactors, people, "a post's reactors"),
-            linked_from=_linked(linked, reading),
-        )
-        if conversation is not None:
-            if type(conversation) is not list or len(conversation) != 3:
-                raise _fail("a conversation: not of the known shape")
-            offset, length, named = conversation
-            if (
-                type(offset) is not int
-                or type(length) is not int
-                or not 0 <= offset <= offset + length <= len(blobs)
-            ):
-                raise _fail("a conversation's place: out of the file")
-            data = bytes(blobs[offset : offset + length])
-            its_people = tuple(_named(named, people, "a conversation's people"))
-            if reading.thorough:
-                # Read now, so that nothing unchecked is ever shown; kept
-                # packed again (as the model holds it) to keep memory low.
-                comments, sanitized = read_conversation(data, its_people, reading)
-                if sanitized:
-                    changed = True
-                    view.keep_packed(comments)
-                else:
-                    view.packed = PackedConversation(data, its_people)
-            else:
-                view.packed = CheckedConversation(data, its_people, where)
-        posts[slug] = view
-    return posts, changed
-
-
-def _named(value: object, people: list[Person], what: str) -> list[Person]:
-    indexes = _indexes(_list(value, what), len(people), what)
-    return list(map(people.__getitem__, indexes))
-
-
-def _thanks(value: object, people: list[Person]) -> list[Thanks]:
-    """Thanks as two lists: the people thanked (by place), and whether it
-    was each one's first time."""
-    pair = _list(value, "a post's thanks")
-    if len(pair) != 2:
-        raise _fail("a post's thanks: not of the known shape")
-    who = _named(pair[0], people, "a post's thanks")
-    first = _list(pair[1], "a post's thanks")
-    _only(first, bool, "a post's thanks")
-    if len(first) != len(who):
-        raise _fail("a post's thanks: not of the known shape")
-    return list(map(Thanks, who, first))
-
-
-def _linked(value: object, reading: _Reading) -> list[LinkedPage]:
-    rows = _list(value, "a post's linking pages")
-    if rows and (set(map(type, rows)) != {list} or set(map(len, rows)) != {2}):
-        raise _fail("a post's linking pages: not of the known shape")
-    _only([site for site, _ in rows], str, "a linking page's site")
-    _only([url for _, url in rows], str, "a linking page")
-    _links([url for _, url in rows], "a linking page", safe_http_url, reading.thorough)
-    if any(url == "" for _, url in rows):
+    """The posts, from their columns (each checked at once); the people
+    they name by place in ``people``."""
+    if type(value) is not dict:
+        raise _fail("posts: not an object")
+    slugs = _words(value.get("slug"), "posts.slug")
+    size = len(slugs)
+    if len(set(slugs)) != size:
+        raise _fail("posts.slug: one seen twice")
+    reactions = _post_column(value, "reactions", dict, size)
+    _only(chain.from_iterable(reactions), str, "posts.reactions")
+    counts = list(chain.from_iterable(map(dict.values, reactions)))
+    _only(counts, int, "posts.reactions")
+    if (counts and min(counts) < 0) or not all(
+        map(eq, map(dict.keys, reactions), repeat(_REACTIONS))
+    ):
+        raise _fail("posts.reactions: not counts of the known kinds")
+    thanked, starts = _split(value, "thanks", "thanked", int, size)
+    first, _ = _split(value, "thanks", "first_time", bool, size)
+    thanks = _each(list(map(Thanks, _named(thanked, people, "thanks"), first)), starts)
+    reacted, starts = _split(value, "reactors", "reacted", int, size)
+    reactors = _each(_named(reacted, people, "a post's reactors"), starts)
+    sites, starts = _split(value, "linked", "linked_site", str, size)
+    urls, _ = _split(value, "linked", "linked_url", str, size)
+    _links(urls, "a linking page", safe_http_url, reading.thorough)
+    if "" in urls:
         raise _fail("a linking page: no address")
-    return [LinkedPage(site, url) for site, url in rows]
+    linked = _each(list(map(LinkedPage, sites, urls)), starts)
+    views = list(map(PostCommunity, slugs, thanks, reactions, reactors, linked))
+    changed = _conversations(value, views, people, blobs, reading, where)
+    return {view.slug: view for view in views}, changed
+
+
+def _conversations(
+    posts: dict[str, Any],
+    views: list[PostCommunity],
+    people: list[Person],
+    blobs: memoryview,
+    reading: _Reading,
+    where: str,
+) -> bool:
+    """Each post's packed conversation (its size in the file, -1 for none)
+    held by its view; whether sanitizing any again changed it."""
+    sizes = _post_column(posts, "conversation", int, len(views))
+    if sizes and (min(sizes) < -1 or sum(s for s in sizes if s > 0) > len(blobs)):
+        raise _fail("a conversation's place: out of the file")
+    named, starts = _split(
+        posts, "conversation_people", "conversation_named", int, len(views)
+    )
+    named_people = _each(_named(named, people, "a conversation's people"), starts)
+    changed = False
+    offset = 0
+    for view, size, its_people in zip(views, sizes, named_people, strict=True):
+        if size < 0:
+            continue
+        data = bytes(blobs[offset : offset + size])
+        offset += size
+        if not reading.thorough:
+            view.packed = CheckedConversation(data, tuple(its_people), where)
+            continue
+        # Read now, so that nothing unchecked is ever shown; kept packed
+        # again (as the model holds it) to keep memory low.
+        comments, sanitized = read_conversation(data, tuple(its_people), reading)
+        if sanitized:
+            changed = True
+            view.keep_packed(comments)
+        else:
+            view.packed = PackedConversation(data, tuple(its_people))
+    return changed
+
+
+def _named(value: list[int], people: list[Person], what: str) -> list[Person]:
+    return list(map(people.__getitem__, _indexes(value, len(people), what)))
