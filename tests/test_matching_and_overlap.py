@@ -4,10 +4,11 @@ and comments on pages the site no longer has: each person counted right."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from builders import WxrComment, WxrPost, wxr
 from pelican.plugins.community.model import Interaction, PostRef
-from pelican.plugins.community.people.people_file import PeopleFile
+from pelican.plugins.community.people.people_file import PeopleFile, PersonEntry
 from pelican.plugins.community.views.compute import compute_community
 
 FEED_WITH_A_NEW_COMMENT = """\
@@ -129,6 +130,20 @@ def test_many_comments_on_one_unmatched_page_count_as_one_post():
     assert person.role == "returning"
     assert person.reasons[0].startswith("commented on 2 posts")
     assert community.unmatched == 4
+
+
+def test_the_authors_and_anonymous_comments_on_a_missing_post_are_told():
+    """An old page the site no longer has, with only the author's replies
+    and comments signed by nobody: none of them has a card, and each is
+    still counted among the unmatched, not silently dropped."""
+    items = [
+        replace(_comment(n, "https://old.example/feedback/", name), content="Hi")
+        for n, name in ((1, "Anonymous"), (2, "Anonymous"), (3, "Jane Author"))
+    ]
+    people = PeopleFile(me=PersonEntry(name="Jane Author"))
+    community = compute_community(items, people, POSTS, 3, max_depth=6)
+    assert community.people == []
+    assert community.unmatched == 3
 
 
 def test_below_a_raised_regular_bar_people_are_returning_not_drive_by():

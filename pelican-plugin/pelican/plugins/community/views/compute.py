@@ -294,6 +294,11 @@ class _Computation:
         self.answered = Counter(
             {key: count for key, count in answers.items() if self.slug_of.holds(*key)}
         )
+        # The author's comments and those signed by nobody are shown under
+        # no card: one on a post the site lacks is still told, not lost.
+        for item in (*self.mine, *self.anonymous):
+            if item.kind == "comment" and not self.slug_of[item]:
+                self._unmatched(item)
         # The merge and the hiding are done: what they remembered of every
         # signature goes.
         self.signatures.forget()
