@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Generic, TypeVar, overload
@@ -16,7 +16,7 @@ from typing import Generic, TypeVar, overload
 from markupsafe import Markup
 
 from ..memo import Memo, Table, unremembered
-from ..model import Interaction, PostRef, RecordMap, in_time_order
+from ..model import CONVERSATION_KINDS, Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
 from ..people.hiding import hidden_interactions, hides_entry, rule_index
 from ..people.identity import (
@@ -341,13 +341,16 @@ class _Computation:
         shared: dict[tuple[object, ...], object] = {}
         shown = self.shown if keep_identities else _handed_over(self.shown)
         for identity in shown:
-            person = _person(identity, self, shared)
+            ordered = sorted(identity.items, key=in_time_order)
+            person = _person(identity, ordered, self, shared)
             self.people.append(person)
             first_records.append(_first_record(identity))
-            self.tallies.add(person, identity.items)
-            for item in identity.items:
-                if not self.slug_of[item]:
-                    self._unmatched(item)
+            if self.tallies.add(person, ordered):
+                # In merge order (by source and id): the first title
+                # given for an address is the one kept.
+                for item in identity.items:
+                    if not self.slug_of[item]:
+                        self._unmatched(item)
             if keep_identities:
                 self.kept.append((person, identity))
         _assign_ids(self.people, first_records)
@@ -405,9 +408,11 @@ class _Computation:
         # Packed at once: a large archive's comments, threaded and
         # sanitized, would otherwise all be in memory together.
         hidden = self.hidden_items
+        if hidden:
+            items = [i for i in items if (i.source, i.id) not in hidden]
         view.keep_packed(
             threader.thread(
-                [i for i in items if (i.source, i.id) not in hidden],
+                items,
                 self.words.take(slug),
                 site_host(post.url),
             )
@@ -443,11 +448,11 @@ def unmatched_address(item: Interaction) -> str:
 
 def _count_reactions(
     counts: dict[str, Counter[str]],
-    items: object,
+    items: Iterable[Interaction],
     slug_of: RecordMap[str],
 ) -> None:
     """Add reactions no listed person gave (nameless, a bot's) to their post."""
-    for item in items:  # type: ignore[attr-defined]
+    for item in items:
         slug = slug_of[item]
         if slug:
             counts[slug][item.kind] += 1
@@ -469,14 +474,17 @@ def _linked_pages(
 
 
 def _person(
-    identity: Identity, work: _Computation, shared: dict[tuple[object, ...], object]
+    identity: Identity,
+    ordered: list[Interaction],
+    work: _Computation,
+    shared: dict[tuple[object, ...], object],
 ) -> Person:
-    """The person as pages show them. What many people have alike (the
-    same counts, posts, reasons or years: a long tail of one-off visitors
-    has a few hundred distinct ones) is one shared value in ``shared``,
-    read-only like the rest of the result."""
+    """The person as pages show them (``ordered``: their interactions in
+    time order). What many people have alike (the same counts, posts,
+    reasons or years: a long tail of one-off visitors has a few hundred
+    distinct ones) is one shared value in ``shared``, read-only like the
+    rest of the result."""
     cleaners = work.cleaners
-    ordered = sorted(identity.items, key=in_time_order)
     activity = activity_of(
         identity, work.slug_of, work.titles, work.answered, ordered=ordered
     )
@@ -512,14 +520,20 @@ def _person(
 
 @overload
 def _one_of(
-    shared: dict[tuple, object], key: tuple, value: dict[str, int]
+    shared: dict[tuple[object, ...], object],
+    key: tuple[object, ...],
+    value: dict[str, int],
 ) -> dict[str, int]: ...
 @overload
 def _one_of(
-    shared: dict[tuple, object], key: tuple, value: Sequence[T]
+    shared: dict[tuple[object, ...], object],
+    key: tuple[object, ...],
+    value: Sequence[T],
 ) -> tuple[T, ...]: ...
 def _one_of(
-    shared: dict[tuple, object], key: tuple, value: Sequence[T] | dict[str, int]
+    shared: dict[tuple[object, ...], object],
+    key: tuple[object, ...],
+    value: Sequence[T] | dict[str, int],
 ) -> object:
     """The shared, read-only copy of ``value`` (a sequence or counts of plain
     values, which ``key`` spells out): a tuple or :class:`ReadOnlyCounts`,
@@ -546,7 +560,8 @@ def _newest_photo(identity: Identity) -> str:
                 photos.add(photo)
     if not photos:
         return ""
-    best = max(map(public_http_url, photos))
+    # A person's photo is theirs alone: read without the memo.
+    best = max(map(_public_url_once, photos))
     return best or _newest_safe_photo(identity)
 
 
@@ -558,7 +573,7 @@ def _newest_safe_photo(identity: Identity) -> str:
         if item.author_photo:
             given[item.published or ""].add(item.author_photo)
     for when in sorted(given, reverse=True):
-        newest = max(map(public_http_url, given[when]))
+        newest = max(map(_public_url_once, given[when]))
         if newest:
             return newest
     return ""
@@ -674,28 +689,35 @@ class _Tallies:
         #: ``id(person)`` -> the post of their first comment or mention
         self.first_post: dict[int, str] = {}
 
-    def add(self, person: Person, items: list[Interaction]) -> None:
-        """Add ``person``'s interactions to their posts."""
-        slug_of = self.slug_of
-        first: tuple[tuple[str, str, str], str] | None = None  # when, post
-        for item in items:
+    def add(self, person: Person, ordered: list[Interaction]) -> bool:
+        """Add ``person``'s interactions (in time order: the first seen of
+        each kind is the earliest) to their posts; whether any of them
+        matches no post."""
+        slug_of, person_of, conversations = (
+            self.slug_of,
+            self.person_of,
+            self.conversations,
+        )
+        unmatched = False
+        first_post: str | None = None
+        for item in ordered:
             slug = slug_of[item]
-            if item.is_conversation:
-                when = in_time_order(item)
-                if first is None or when < first[0]:
-                    first = (when, slug)
+            if not slug:
+                unmatched = True
+            if item.kind in CONVERSATION_KINDS:
+                if first_post is None:
+                    first_post = slug
                 if slug:
-                    self.person_of[item] = person
-                    self.conversations[slug].append(item)
+                    person_of[item] = person
+                    conversations[slug].append(item)
             elif slug:
                 self.reactions[slug][item.kind] += 1
-                when = in_time_order(item)
                 firsts = self.first_reaction[slug]
-                known = firsts.get(id(person))
-                if known is None or when < known[0]:
-                    firsts[id(person)] = (when, person)
-        if first is not None:
-            self.first_post[id(person)] = first[1]
+                if id(person) not in firsts:
+                    firsts[id(person)] = (in_time_order(item), person)
+        if first_post is not None:
+            self.first_post[id(person)] = first_post
+        return unmatched
 
     def add_no_ones(self, items: tuple[Interaction, ...]) -> None:
         """Add interactions no listed person made: the author's own, those
@@ -746,24 +768,33 @@ class _Threader:
         return _thread(items, self, words, site)
 
 
-def _original_link(item: Interaction, site: str) -> str:
+def _original_link(item: Interaction, site: str, target_sites: dict[str, str]) -> str:
     """The comment's own page elsewhere, for its "original" link; "" for
     a comment on the old blog (its permalink on the host of the post it
     was on, which is not this site's host ``site``): that page is usually
-    gone after the move, and the comment is here, at its anchor."""
+    gone after the move, and the comment is here, at its anchor.
+    ``target_sites``: the post's addresses' sites, as they are read."""
     # Each permalink is one of a kind: read without the memo, whose tables
-    # it would only fill (the post's address is remembered: it repeats).
+    # it would only fill (the post's addresses repeat: read once each).
     url = _safe_url_once(item.url)
-    if url and item.target_url:
-        host = without_www(_host_once(url))
-        if host != site and host == site_host(item.target_url):
-            return ""
+    target = item.target_url
+    if url and target:
+        target_site = target_sites.get(target)
+        if target_site is None:
+            target_site = target_sites[target] = site_host(target)
+        # On this site's own post, the permalink's host cannot be both.
+        if target_site != site:
+            host = without_www(_host_once(url))
+            if host != site and host == target_site:
+                return ""
     return url
 
 
-#: :func:`safe_http_url` and :func:`host_of` computed on every call.
+#: :func:`safe_http_url`, :func:`host_of` and :func:`public_http_url`
+#: computed on every call.
 _safe_url_once = unremembered(safe_http_url)
 _host_once = unremembered(host_of)
+_public_url_once = unremembered(public_http_url)
 
 
 def _thread(
@@ -777,6 +808,7 @@ def _thread(
     max_depth = threader.max_depth
     comments: dict[tuple[str, str], Comment] = {}
     roots: list[Comment] = []
+    target_sites: dict[str, str] = {}
     for item in items:
         person = person_of.get(item)
         name, url = _signed(item, person, cleaners)
@@ -789,7 +821,7 @@ def _thread(
             kind=item.kind,
             name=name,
             url=url,
-            permalink=_original_link(item, site),
+            permalink=_original_link(item, site, target_sites),
             published=item.published,
             content=Markup(clean_html(words.get((item.source, item.id), item.content))),
             by_author=by_author,
