@@ -38,7 +38,8 @@ def _child(element, name):
 
 def _read_export(export):
     """Posts with approved reader comments (slug, title, date), and how many
-    approved reader comments cannot match a post of the site (an item with no
+    approved comments (readers', the author's, nobody's) cannot match a post
+    of the site (an item with no
     slug, or a page: the site is built from posts only).
 
     The blog's author is who the contract says: a ``comment_user_id`` that is
@@ -68,10 +69,20 @@ def _read_export(export):
             )
         ]
         slug = _child(item, "post_name")
-        if not comments:
-            continue
-        if not slug or kind == "page":
-            unmatchable += len(comments)
+        # The site has an article only for a post with reader comments:
+        # every approved comment elsewhere is told as unmatched, the
+        # author's and those signed by nobody (where they say something) too.
+        others = sum(
+            1
+            for c in item
+            if c.tag.endswith("}comment")
+            and c not in comments
+            and _child(c, "comment_approved") == "1"
+            and _child(c, "comment_type") in ("", "comment")
+            and _child(c, "comment_content").strip()
+        )
+        if not slug or kind == "page" or not comments:
+            unmatchable += len(comments) + others
             continue
         posts.append(
             (
