@@ -217,8 +217,7 @@ PERSON_ROW = tuple(name for name, _ in _PERSON_PLAN)
 #: The fields of a person that hold a date.
 _PERSON_DATES = ("first_seen", "last_seen", "first_conversation")
 #: What each field means beyond its type, checked on every read.
-_KINDS = frozenset(KINDS)
-_COUNT_KINDS = frozenset(KINDS)
+_KINDS = frozenset(KINDS)  # a comment's kind, and the keys of a person's counts
 _REACTIONS = frozenset(REACTION_KINDS)
 
 
@@ -289,7 +288,7 @@ def _read_table(kind: str, table: list[Any], what: str) -> list[object]:
     """The values of one table, checked a table at a time."""
     if kind == "counts":
         _only(table, dict, what)
-        keys = _COUNT_KINDS if what == "person.counts" else None
+        keys = _KINDS if what == "person.counts" else None
         _only(chain.from_iterable(table), str, what)
         counts = list(chain.from_iterable(map(dict.values, table)))
         _only(counts, int, what)
