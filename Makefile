@@ -135,10 +135,15 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel update -D pelican-community -i $(LOCALE)/pelican-community.pot -d $(LOCALE) --no-fuzzy-matching
 	$(BIN)/pybabel compile -D pelican-community -d $(LOCALE) --statistics
 
+# No function of the package above cyclomatic complexity 20 (radon's ranks D-F).
+COMPLEX = $(BIN)/radon cc --min D --show-complexity pelican-plugin
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@found="$$($(COMPLEX))"; if [ -n "$$found" ]; then echo "$$found"; \
+	  echo "lint: functions above cyclomatic complexity 20 (radon cc); split them into named steps"; exit 1; fi
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -220,15 +220,6 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore"))
 
 # -- the declared face: ``__all__`` in every module, tests import only it ------
 
-#: Modules other branches are making strict-clean, whose ``__all__`` comes
-#: with them: remove each entry once its branch is merged.
-WITHOUT_ALL_FOR_NOW = {
-    "people/identity.py",
-    "views/compute.py",
-}
-#: Private names of those modules that tests still reach (test file, name):
-#: remove with the module's entry above.
-REACHED_FOR_NOW: set[tuple[str, str]] = set()
 TESTS = Path(__file__).parent
 
 
@@ -290,8 +281,6 @@ def test_every_module_declares_its_face(path):
     face to that folder and to its own tests."""
     relative = str(path.relative_to(PACKAGE))
     declared = _declared(path)
-    if relative in WITHOUT_ALL_FOR_NOW:
-        return
     assert declared is not None, f"{relative}: no __all__"
     defined, imported = _top_level_names(ast.parse(path.read_text(encoding="utf-8")))
     public = {n for n in defined if not n.startswith("_") and n != "logger"}
@@ -365,23 +354,10 @@ def test_tests_take_only_declared_names(path):
             continue  # a dunder (__name__) or a submodule
         file = _module_path(module)
         declared = _declared(file) if file is not None else None
-        # No __all__: a module of WITHOUT_ALL_FOR_NOW, or a folder.
+        # No __all__: a folder (a module without one fails the test above).
         allowed = not name.startswith("_") if declared is None else name in declared
-        if not allowed and (path.name, f"{module}.{name}") not in REACHED_FOR_NOW:
+        if not allowed:
             wrong.append(f"line {line}: {module or BASE}.{name}")
     assert not wrong, f"{path.relative_to(TESTS)} takes undeclared names: " + (
         "; ".join(wrong)
     )
-
-
-def test_the_exemptions_are_still_needed():
-    """Each entry of WITHOUT_ALL_FOR_NOW and REACHED_FOR_NOW goes once its
-    module has an ``__all__`` (or the test no longer reaches the name)."""
-    stale = [m for m in sorted(WITHOUT_ALL_FOR_NOW) if _declared(PACKAGE / m)]
-    reached = {
-        (path.name, f"{module}.{name}")
-        for path in TEST_FILES
-        for _, module, name in _reached_names(path)
-    }
-    stale += sorted(f"{t}: {n}" for t, n in REACHED_FOR_NOW - reached)
-    assert not stale, "remove from the exemptions: " + "; ".join(stale)

@@ -3,7 +3,7 @@
 Every expected number is counted here from the raw file with the standard
 library, never through the plugin. Provenance and licences:
 tests/fixtures/real-world/README.md and each folder's PROVENANCE.md; what the
-plugin gets wrong is in FINDINGS.md and marked xfail (strict) below.
+plugin got wrong, and how each was fixed, is in FINDINGS.md.
 """
 
 from __future__ import annotations

@@ -41,6 +41,17 @@ from ..names import PLACEHOLDER_NAMES, is_sample_comment, name_key
 from ..urls import account_of, identity_keys
 from .people_file import PeopleFile, PersonEntry
 
+__all__ = [
+    "AUTHOR",
+    "AUTHOR_BY_NAME",
+    "LOOKS_LIKE_AUTHOR",
+    "Identity",
+    "Signatures",
+    "is_sample",
+    "merge_identities",
+    "syndicating_accounts",
+]
+
 #: ``Identity.author``: proven to be the blog's author (a key, the site, the source).
 AUTHOR = "author"
 #: ``Identity.author``: the author's name and nothing else (no URL, handle or email).

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from ..memo import Memo, Table, unremembered
 from ..model import CONVERSATION_KINDS, Interaction, PostRef, RecordMap, in_time_order
 from ..names import clean_name, initials, name_key, slugify_name
+from ..people import roles
 from ..people.hiding import hidden_interactions, hides_entry, rule_index
 from ..people.identity import (
     AUTHOR,
@@ -27,7 +28,7 @@ from ..people.identity import (
     merge_identities,
 )
 from ..people.people_file import PeopleFile
-from ..people.roles import ROLES, activity_of, classify, reasons_for
+from ..people.roles import ROLES, activity_of, reasons_for
 from ..people.shares import ShareDetector, counted_as_share, is_bot
 from ..sanitize import clean_html
 from ..urls import (
@@ -50,6 +51,15 @@ from .community import (
 )
 from .matching import PostMatcher
 from .post_words import PostWords, Words
+
+__all__ = [
+    "Computed",
+    "HandedOver",
+    "Records",
+    "compute_community",
+    "compute_with_identities",
+    "unmatched_address",
+]
 
 T = TypeVar("T")
 
@@ -488,7 +498,7 @@ def _person(
     activity = activity_of(
         identity, work.slug_of, work.titles, work.answered, ordered=ordered
     )
-    role = classify(activity, work.inputs.regular_min_posts)
+    role = roles.classify(activity, work.inputs.regular_min_posts)
     entry = identity.entry
     if entry:
         name = cleaners.clean_name[entry.name]
