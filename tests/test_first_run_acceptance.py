@@ -2,7 +2,8 @@
 checked"): each built as its author would on a first run, no people file.
 
 The builders are the corpus tests' own (tests/test_real_world_corpus*.py,
-tests/test_aggregators.py, tests/test_real_world_blogger.py), and here the
+tests/test_aggregators.py, tests/test_real_world_blogger.py,
+tests/test_real_world_wordpress_com.py), and here the
 two Disqus exports'; every expected figure is counted here from the raw file
 with the standard library, never through the plugin."""
 
@@ -23,6 +24,7 @@ import test_aggregators as mxb
 import test_real_world_blogger as blogger
 import test_real_world_corpus as corpus
 import test_real_world_corpus_more as more
+import test_real_world_wordpress_com as wordpress_com
 from conftest import REAL_WORLD, Site
 from test_real_world_corpus import Built, _read_built, _same_name, _shown_thread
 
@@ -197,6 +199,12 @@ SITES = {
     **{name: _disqus(name) for name in DISQUS_SITES},
     "mowords-blogger": CorpusSite(
         _build_blogger, "mowords", blogger.AUTHOR, blogger.SITEURL
+    ),
+    "tombtest-wordpress-com": CorpusSite(
+        lambda root: wordpress_com._build(root)[0],
+        "tombtest",
+        wordpress_com.AUTHOR,
+        wordpress_com.SITEURL,
     ),
     "made-mistakes": CorpusSite(
         corpus._build_staticman,

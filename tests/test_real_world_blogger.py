@@ -138,26 +138,27 @@ def _page_path(post: BloggerPost) -> str:
     )
 
 
-def _build(root: Path, *, with_page: bool = True, **settings: object) -> Built:
-    """Each post an article (same slug, title and day), the "Feedback" page
-    a Pelican page unless ``with_page`` is false; the export the only
-    source; no people file."""
-    site = Site(root)
-    site.write("data/export.xml", EXPORT.read_bytes())
-    posts = [p for p in _export()[0] if with_page or p.kind == "post"]
-    for post in posts:
-        if post.kind == "post":
-            site.article(post.slug, post.title, post.date)
-        else:
+def build_moved_site(
+    site: Site,
+    posts: list[tuple[str, str, str, str]],
+    source: str,
+    names: tuple[str, str, str],
+) -> list[str]:
+    """Build ``site`` as a blog moved to Pelican: each (kind, slug, title,
+    date) of ``posts`` an article, or a Pelican page when its kind is
+    "page"; ``data/export.xml`` the only source, of type ``source``;
+    AUTHOR, SITEURL and SITENAME from ``names``; no people file. Returns
+    the warnings the build logged."""
+    for kind, slug, title, date in posts:
+        if kind == "page":
             site.write(
-                f"content/pages/{post.slug}.md",
-                f"Title: {post.title}\nSlug: {post.slug}\n\nTell me what you think.\n",
+                f"content/pages/{slug}.md",
+                f"Title: {title}\nSlug: {slug}\n\nTell me what you think.\n",
             )
-    _settings(site, AUTHOR, SITEURL, "Mo Words")
-    site.settings["COMMUNITY_SOURCES"] = [
-        {"type": "blogger", "path": "data/export.xml"}
-    ]
-    site.settings.update(settings)
+        else:
+            site.article(slug, title, date)
+    _settings(site, *names)
+    site.settings["COMMUNITY_SOURCES"] = [{"type": source, "path": "data/export.xml"}]
     handler = _Collect()
     log = logging.getLogger("pelican.plugins.community")
     log.addHandler(handler)
@@ -165,11 +166,27 @@ def _build(root: Path, *, with_page: bool = True, **settings: object) -> Built:
         site.build()
     finally:
         log.removeHandler(handler)
+    return handler.warnings
+
+
+def _build(root: Path, *, with_page: bool = True, **settings: object) -> Built:
+    """Each post an article (same slug, title and day), the "Feedback" page
+    a Pelican page unless ``with_page`` is false."""
+    site = Site(root)
+    site.write("data/export.xml", EXPORT.read_bytes())
+    site.settings.update(settings)
+    posts = [p for p in _export()[0] if with_page or p.kind == "post"]
+    warnings = build_moved_site(
+        site,
+        [(p.kind, p.slug, p.title, p.date) for p in posts],
+        "blogger",
+        (AUTHOR, SITEURL, "Mo Words"),
+    )
     return Built(
         report=json.loads(site.page("community.json")),
         community=site.page("community/index.html"),
         pages={p.slug: site.page(_page_path(p)) for p in posts},
-        warnings=handler.warnings,
+        warnings=warnings,
         root=site.root,
     )
 
