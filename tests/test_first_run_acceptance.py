@@ -2,23 +2,31 @@
 checked"): each built as its author would on a first run, no people file.
 
 The builders are the corpus tests' own (tests/test_real_world_corpus*.py,
-tests/test_aggregators.py); every expected figure is counted here from the
-raw file with the standard library, never through the plugin."""
+tests/test_aggregators.py, tests/test_real_world_blogger.py,
+tests/test_real_world_wordpress_com.py), and here the
+two Disqus exports'; every expected figure is counted here from the raw file
+with the standard library, never through the plugin."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import test_aggregators as mxb
+import test_real_world_blogger as blogger
 import test_real_world_corpus as corpus
 import test_real_world_corpus_more as more
-from test_real_world_corpus import Built, _same_name, _shown_thread
+import test_real_world_wordpress_com as wordpress_com
+from conftest import REAL_WORLD, Site
+from test_real_world_corpus import Built, _read_built, _same_name, _shown_thread
 
 CIRCLE = ("friend", "regular", "returning")
 #: What an aggregator's or link bot's name or address says it is.
@@ -73,8 +81,131 @@ def _webmentions(name: str) -> CorpusSite:
     )
 
 
+# -- Disqus: two real exports from other projects' test suites ----------------
+
+
+@dataclass(frozen=True)
+class DisqusPost:
+    """One ``<post>`` as the export has it."""
+
+    number: str  #: dsq:id ("" for none)
+    thread: str  #: the dsq:id of its thread
+    parent: str  #: the dsq:id of the post it answers, "" for none
+    name: str
+    published: datetime
+    shown: bool  #: neither deleted nor spam
+
+
+@dataclass(frozen=True)
+class DisqusSite:
+    file: str
+    author: str  #: the account that opened the threads: the site's own
+    siteurl: str
+    #: thread dsq:id -> (slug, title, date) of the article it became
+    articles: dict[str, tuple[str, str, str]]
+
+
+DISQUS_SITES = {
+    "isso-disqus": DisqusSite(
+        "isso_disqus.xml",
+        "Baz",
+        "http://example.org",
+        {
+            "2": ("hello-world", "Hello, World!", "2012-12-12"),
+            "7": ("redacted", "Redacted", "2013-02-12"),
+        },
+    ),
+    "remark42-disqus": DisqusSite(
+        "remark42_disqus.xml",
+        "Umputun",
+        "https://radio-t.com",
+        # One episode, under its old and its new address: one article.
+        dict.fromkeys(
+            ("247918464", "247937687"), ("episode-229", "Радио-Т 229", "2011-03-05")
+        ),
+    ),
+}
+
+_DSQ = "{http://disqus.com/disqus-internals}id"
+_DISQUS_ROOT = (
+    '<disqus xmlns="http://disqus.com" '
+    'xmlns:dsq="http://disqus.com/disqus-internals">%s</disqus>'
+)
+
+
+@cache
+def _disqus_posts(file: str) -> tuple[tuple[DisqusPost, ...], int]:
+    """Every ``<post>`` of the export that is well-formed XML, each parsed
+    alone with ElementTree (a real export may hold a broken one: counted,
+    and none is guessed at), and how many are not."""
+    text = (REAL_WORLD / file).read_text(encoding="utf-8")
+    posts, broken = [], 0
+    for block in re.findall(r"<post[\s>].*?</post>", text, re.S):
+        try:
+            post = ET.fromstring(_DISQUS_ROOT % block)[0]
+        except ET.ParseError:
+            broken += 1
+            continue
+        ns = "{http://disqus.com}"
+        thread, parent = post.find(f"{ns}thread"), post.find(f"{ns}parent")
+        posts.append(
+            DisqusPost(
+                number=post.get(_DSQ, ""),
+                thread=thread.get(_DSQ, "") if thread is not None else "",
+                parent=parent.get(_DSQ, "") if parent is not None else "",
+                name=post.findtext(f"{ns}author/{ns}name", "").strip(),
+                published=datetime.fromisoformat(post.findtext(f"{ns}createdAt", "")),
+                shown="true"
+                not in (
+                    post.findtext(f"{ns}isDeleted", "").strip(),
+                    post.findtext(f"{ns}isSpam", "").strip(),
+                ),
+            )
+        )
+    return tuple(posts), broken
+
+
+@cache
+def _build_disqus(name: str, root: Path) -> Built:
+    """The site as its author moved it: one article per thread with
+    comments, the thread's title; the export the only source; no people
+    file."""
+    spec = DISQUS_SITES[name]
+    site = Site(root / name)
+    site.write("data/disqus.xml", (REAL_WORLD / spec.file).read_bytes())
+    for slug, title, date in sorted(set(spec.articles.values())):
+        site.article(slug, title, date)
+    corpus._settings(site, spec.author, spec.siteurl, name)
+    site.settings["COMMUNITY_SOURCES"] = [{"type": "disqus", "path": "data/disqus.xml"}]
+    site.build()
+    return _read_built(site, {slug for slug, _t, _d in spec.articles.values()})
+
+
+def _disqus(name: str) -> CorpusSite:
+    spec = DISQUS_SITES[name]
+    return CorpusSite(
+        lambda root: _build_disqus(name, root), name, spec.author, spec.siteurl
+    )
+
+
+@cache
+def _build_blogger(root: Path) -> Built:
+    site = blogger._build(root / "mowords")
+    return Built(site.report, site.community, site.pages)
+
+
 SITES = {
     **{name: _webmentions(name) for name in corpus.WEBMENTION_SITES},
+    **{name: _disqus(name) for name in DISQUS_SITES},
+    "mowords-blogger": CorpusSite(
+        _build_blogger, "mowords", blogger.AUTHOR, blogger.SITEURL
+    ),
+    "tombtest-wordpress-com": CorpusSite(
+        lambda root: wordpress_com._build(root)[0],
+        "tombtest",
+        wordpress_com.AUTHOR,
+        wordpress_com.SITEURL,
+    ),
     "made-mistakes": CorpusSite(
         corpus._build_staticman,
         "made-mistakes",
@@ -189,6 +320,61 @@ def test_bowlabs_every_approved_comment_is_under_a_post_and_threaded(root):
             right += node["parent"] is expected
     assert site.report["unmatched"] == 0
     assert total == 10 and right / total >= 0.98
+
+
+@pytest.mark.parametrize("name", sorted(DISQUS_SITES))
+def test_disqus_every_approved_comment_is_under_a_post_or_unmatched(root, name):
+    spec = DISQUS_SITES[name]
+    site = _build_disqus(name, root)
+    posts, broken = _disqus_posts(spec.file)
+    shown = [p for p in posts if p.shown]
+    expected = Counter(
+        spec.articles[p.thread][0] for p in shown if p.thread in spec.articles
+    )
+    for slug, count in expected.items():
+        assert len(_shown_thread(site.pages[slug])) == count, slug
+    elsewhere = [p for p in shown if p.thread not in spec.articles]
+    assert site.report["unmatched"] == len(elsewhere)
+    people = site.people()
+    assert sum(p["counts"]["comment"] for p in people) == len(shown)
+    assert {_same_name(p["name"]) for p in people} == {
+        _same_name(p.name) for p in shown
+    }
+    # Spam, deleted and broken posts: on no page, and no one's.
+    assert broken == {"isso-disqus": 0, "remark42-disqus": 1}[name]
+
+
+def _disqus_node(shown: list[dict], post: DisqusPost) -> dict:
+    nodes = [
+        n
+        for n in shown
+        if n["time"] == post.published and " ".join(n["name"].split()) == post.name
+    ]
+    assert len(nodes) == 1, (post.number, len(nodes))
+    return nodes[0]
+
+
+@pytest.mark.parametrize("name", sorted(DISQUS_SITES))
+def test_disqus_each_reply_sits_under_the_comment_it_answers(root, name):
+    """Checked against the export's own ``<parent dsq:id>``: a reply to a
+    shown comment is nested under it; one whose parent is deleted stands
+    at the top of the thread, as does every comment that answers none."""
+    spec = DISQUS_SITES[name]
+    site = _build_disqus(name, root)
+    posts = [p for p in _disqus_posts(spec.file)[0] if p.shown]
+    by_number = {p.number: p for p in posts if p.number}
+    right = total = 0
+    for post in posts:
+        if post.thread not in spec.articles:
+            continue
+        shown = _shown_thread(site.pages[spec.articles[post.thread][0]])
+        parent = by_number.get(post.parent)
+        expected = _disqus_node(shown, parent) if parent else None
+        total += 1
+        right += _disqus_node(shown, post)["parent"] is expected
+    assert right == total, (right, total)
+    replies = sum(1 for p in posts if p.parent in by_number)
+    assert replies == {"isso-disqus": 1, "remark42-disqus": 0}[name]
 
 
 @pytest.mark.parametrize("name", sorted(corpus.WEBMENTION_SITES))

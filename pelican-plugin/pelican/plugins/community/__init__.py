@@ -1,8 +1,8 @@
 """pelican-community: show the small circle of real readers around a blog.
 
 Pelican appears only here, at the two ends: settings in (``initialized``),
-pages out (article attributes and a generator that writes through Pelican's
-writer).
+pages out (article and page attributes and a generator that writes through
+Pelican's writer).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from markupsafe import Markup
 # Pelican ships no type information, and mypy sees this repository's
 # namespace folder as ``pelican``: its submodule is unknown to it.
 from pelican import signals  # type: ignore[attr-defined]
-from pelican.generators import ArticlesGenerator, Generator
+from pelican.generators import ArticlesGenerator, Generator, PagesGenerator
 from pelican.utils import get_relative_path, path_to_url
 
 from .cache import CACHE_DIR
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 __all__ = [
+    "ARTICLES_KEY",
     "CARDED_RETURNING",
     "CARDED_WELCOME",
     "PHOTOS_KEY",
@@ -70,6 +71,7 @@ __all__ = [
     "get_generators",
     "register",
     "release_frozen_objects",
+    "remember_articles",
     "restore_article_after_its_page",
 ]
 
@@ -79,6 +81,8 @@ logger = logging.getLogger(__name__)
 SETTINGS_KEY = "_COMMUNITY_SETTINGS"
 #: The photos a build shows (output path -> checked PNG bytes), in the context.
 PHOTOS_KEY = "_COMMUNITY_PHOTOS"
+#: The build's articles generator, kept in the context until the pages are read.
+ARTICLES_KEY = "_COMMUNITY_ARTICLES"
 
 
 class BuildStopped(Exception):
@@ -142,21 +146,40 @@ def add_templates(generator: Any) -> None:
     )
 
 
+def remember_articles(generator: ArticlesGenerator) -> None:
+    """``article_generator_finalized``: keep the articles for
+    :func:`attach_community`, which waits for the pages (read next)."""
+    generator.context[ARTICLES_KEY] = generator
+
+
 @_stop_on_bad_input
-def attach_community(generator: ArticlesGenerator) -> None:
-    """``article_generator_finalized``: compute the community, give every
-    article its ``community``, share it with all templates."""
+def attach_community(generator: PagesGenerator) -> None:
+    """``page_generator_finalized``: compute the community over the articles
+    and the pages, give each of them its ``community``, share it with all
+    templates.
+
+    Pelican reads the pages right after the articles and before the static
+    files: a page's comments (a Blogger "Feedback" page, a WordPress "About")
+    are matched like an article's, and the inputs watched under
+    ``--autoreload`` join ``STATIC_PATHS`` before they are read."""
     settings = _settings_of(generator)
-    # Only published articles are linked from the community page; a hidden
-    # one (``Status: hidden``) keeps its conversation on its own page.
-    links = post_links(generator.articles)
+    articles_generator = generator.context.get(ARTICLES_KEY)
+    articles = list(getattr(articles_generator, "articles", ()))
+    hidden = list(getattr(articles_generator, "hidden_articles", ()))
+    pages = list(generator.pages)
+    hidden_pages = list(getattr(generator, "hidden_pages", ()))
+    # Only published articles and pages are linked from the community page;
+    # a hidden one (``Status: hidden``) keeps its conversation on its own
+    # page. An article keeps a slug it shares with a page (see _with_slug_of).
+    links = post_links([*articles, *pages])
     generator.context["community_posts"] = links
-    hidden = list(getattr(generator, "hidden_articles", ()))
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
     try:
         community = build_community(
             settings,
-            post_refs([*generator.articles, *hidden], generator.settings, links),
+            post_refs(
+                [*articles, *hidden, *pages, *hidden_pages], generator.settings, links
+            ),
             cache_path=cache_path,
             progress=_pelican_console(),
         )
@@ -175,15 +198,40 @@ def attach_community(generator: ArticlesGenerator) -> None:
             community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
         )
     _keep_out_of_garbage_collection()
-    articles = [
-        *generator.articles,
-        *generator.translations,
+    every_article = [
+        *articles,
+        *getattr(articles_generator, "translations", ()),
         *hidden,
+        *getattr(articles_generator, "hidden_translations", ()),
+    ]
+    every_page = [
+        *pages,
+        *getattr(generator, "translations", ()),
+        *hidden_pages,
         *getattr(generator, "hidden_translations", ()),
     ]
-    for article in articles:
-        article.community = community.for_post(article.slug)
-        article.community_announcements = announcements(article)
+    article_slugs = {article.slug for article in every_article}
+    for content in [*every_article, *_with_slug_of(every_page, article_slugs)]:
+        content.community = community.for_post(content.slug)
+        content.community_announcements = announcements(content)
+
+
+def _with_slug_of(pages: list[Any], article_slugs: set[str]) -> list[Any]:
+    """The pages whose slug no article has. The community knows a post by
+    its slug: a page sharing an article's would show the article's
+    conversation, so it shows none (said at INFO; docs/themes.md)."""
+    kept = []
+    for page in pages:
+        if page.slug in article_slugs:
+            logger.info(
+                "community: the page %s has the slug %r of an article: the "
+                "article shows the conversation, the page none",
+                page.source_path,
+                page.slug,
+            )
+        else:
+            kept.append(page)
+    return kept
 
 
 #: How many returning readers and new voices the community page gives a card
@@ -252,10 +300,11 @@ def release_frozen_objects(_pelican: Any) -> None:
 
 
 def add_lists_to_article_page(generator: Any, content: Any) -> None:
-    """``article_generator_write_article``: with COMMUNITY_THANKS_IN_CONTENT,
-    the thank-you list and the conversation join the article's content for
-    its own page only. Feeds are written before article pages, and index,
-    tag and category pages after them, so none of them carries the lists."""
+    """``article_generator_write_article`` and ``page_generator_write_page``:
+    with COMMUNITY_THANKS_IN_CONTENT, the thank-you list and the
+    conversation join the article's (or page's) content for its own page
+    only. Feeds are written before article pages, and index, tag and
+    category pages after them, so none of them carries the lists."""
     if not _settings_of(generator).thanks_in_content:
         return
     if getattr(content, "community", None) is None:  # a draft
@@ -283,9 +332,10 @@ def add_lists_to_article_page(generator: Any, content: Any) -> None:
 
 
 def restore_article_after_its_page(_path: str, context: Any = None) -> None:
-    """``content_written``: the article's page is written, its content is
-    the author's alone again."""
-    article = (context or {}).get("article")
+    """``content_written``: the article's (or page's) own page is written,
+    its content is the author's alone again."""
+    context = context or {}
+    article = context.get("article") or context.get("page")
     if article is None or "_community_unchanged" not in vars(article):
         return
     article._content = vars(article).pop("_community_unchanged")
@@ -391,9 +441,11 @@ def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(configure)
     signals.generator_init.connect(add_templates)
-    signals.article_generator_finalized.connect(attach_community)
+    signals.article_generator_finalized.connect(remember_articles)
+    signals.page_generator_finalized.connect(attach_community)
     signals.get_generators.connect(get_generators)
     signals.article_generator_write_article.connect(add_lists_to_article_page)
+    signals.page_generator_write_page.connect(add_lists_to_article_page)
     signals.content_written.connect(restore_article_after_its_page)
     signals.finalized.connect(release_frozen_objects)
     signals.static_generator_finalized.connect(unpublish_watched_inputs)

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pelican
 from markupsafe import Markup
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from .dates import to_utc_iso
@@ -158,24 +158,42 @@ def read_site(settings_file: str) -> tuple[dict[str, Any], CommunitySettings]:
 
 
 def read_posts(settings: dict[str, Any]) -> list[PostRef]:
-    """The site's articles (published and hidden), read by Pelican's own
-    readers, as PostRefs."""
+    """The site's articles and pages (published and hidden), read by
+    Pelican's own readers, as PostRefs: the posts a build gives a
+    conversation, articles first (an article keeps a slug a page shares)."""
     context = settings.copy()
     context.update(generated_content={}, static_links=set(), static_content={})
     context["localsiteurl"] = settings["SITEURL"]
-    cwd = os.getcwd()
     with _quiet_pelican():
-        generator = ArticlesGenerator(
-            context=context,
-            settings=settings,
-            path=settings["PATH"],
-            theme=settings["THEME"],
-            output_path=settings["OUTPUT_PATH"],
-        )
+        articles = _read_with(ArticlesGenerator, context, settings)
+        pages = _read_with(PagesGenerator, context, settings)
+    return post_refs(
+        [
+            *articles.articles,
+            *articles.hidden_articles,
+            *pages.pages,
+            *pages.hidden_pages,
+        ],
+        settings,
+    )
+
+
+def _read_with(kind: type, context: dict[str, Any], settings: dict[str, Any]) -> Any:
+    """A Pelican generator of ``kind`` that has read the site's content
+    (Pelican's readers change the working folder: it is restored)."""
+    cwd = os.getcwd()
+    generator = kind(
+        context=context,
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=settings["OUTPUT_PATH"],
+    )
+    try:
         generator.generate_context()
-    os.chdir(cwd)
-    hidden = getattr(generator, "hidden_articles", [])
-    return post_refs([*generator.articles, *hidden], settings)
+    finally:
+        os.chdir(cwd)
+    return generator
 
 
 #: Under Pelican's own INTRASITE_LINK_REGEX, a link to rewrite is an
