@@ -519,31 +519,38 @@ def encode(community: Community, token: str) -> Iterator[bytes]:
     }
     # Not compressed: inflating it cost a warm build more than reading and
     # authenticating the larger file (a CI cache and git compress it anyway).
-    body = _dumps(
-        {
-            "tables": tables,
-            "people": columns,
-            "posts": posts,
-            "unmatched": community.unmatched,
-            "post_order": community.post_order,
-            "unmatched_targets": community.unmatched_targets,
-            "unmatched_comments": community.unmatched_comments,
-            "unmatched_titles": community.unmatched_titles,
-        }
-    )
+    # Written a member at a time: the same bytes as one ``json.dumps`` of the
+    # whole object, without the whole body held twice (as text, then bytes).
+    members = {
+        "tables": tables,
+        "people": columns,
+        "posts": posts,
+        "unmatched": community.unmatched,
+        "post_order": community.post_order,
+        "unmatched_targets": community.unmatched_targets,
+        "unmatched_comments": community.unmatched_comments,
+        "unmatched_titles": community.unmatched_titles,
+    }
+    del columns, tables, posts
+    body: list[bytes] = []
+    for name in list(members):
+        body += [b"," if body else b"{", _dumps(name), b":", _dumps(members.pop(name))]
+    body.append(b"}")
     preamble = _dumps(
         {
             "format": FORMAT,
             "token": token,
             "person_fields": PERSON_ROW,
             "comment_fields": COMMENT_ROW,
-            "body": len(body),
+            "body": sum(map(len, body)),
         }
     )
     yield MAGIC
     yield _LENGTH.pack(len(preamble))
     yield preamble
-    yield body
+    for index, piece in enumerate(body):
+        body[index] = b""  # each member let go once written
+        yield piece
     yield from blobs
 
 
