@@ -166,11 +166,28 @@ def attach_community(generator: PagesGenerator) -> None:
     articles_generator = generator.context.get(ARTICLES_KEY)
     articles = list(getattr(articles_generator, "articles", ()))
     hidden = list(getattr(articles_generator, "hidden_articles", ()))
-    pages = list(generator.pages)
-    hidden_pages = list(getattr(generator, "hidden_pages", ()))
+    every_article = [
+        *articles,
+        *getattr(articles_generator, "translations", ()),
+        *hidden,
+        *getattr(articles_generator, "hidden_translations", ()),
+    ]
+    # An article keeps a slug it shares with a page (see _with_slug_of): such
+    # a page is left out of everything below, its link too.
+    article_slugs = {article.slug for article in every_article}
+    pages, hidden_pages, page_translations = (
+        _with_slug_of(list(group), article_slugs)
+        for group in (
+            generator.pages,
+            getattr(generator, "hidden_pages", ()),
+            [
+                *getattr(generator, "translations", ()),
+                *getattr(generator, "hidden_translations", ()),
+            ],
+        )
+    )
     # Only published articles and pages are linked from the community page;
-    # a hidden one (``Status: hidden``) keeps its conversation on its own
-    # page. An article keeps a slug it shares with a page (see _with_slug_of).
+    # a hidden one (``Status: hidden``) keeps its conversation on its own page.
     links = post_links([*articles, *pages])
     generator.context["community_posts"] = links
     cache_path = Path(generator.settings.get("CACHE_PATH") or "cache")
@@ -198,20 +215,7 @@ def attach_community(generator: PagesGenerator) -> None:
             community, settings, cache_path / CACHE_DIR / PHOTOS_DIR
         )
     _keep_out_of_garbage_collection()
-    every_article = [
-        *articles,
-        *getattr(articles_generator, "translations", ()),
-        *hidden,
-        *getattr(articles_generator, "hidden_translations", ()),
-    ]
-    every_page = [
-        *pages,
-        *getattr(generator, "translations", ()),
-        *hidden_pages,
-        *getattr(generator, "hidden_translations", ()),
-    ]
-    article_slugs = {article.slug for article in every_article}
-    for content in [*every_article, *_with_slug_of(every_page, article_slugs)]:
+    for content in [*every_article, *pages, *hidden_pages, *page_translations]:
         content.community = community.for_post(content.slug)
         content.community_announcements = announcements(content)
 
