@@ -153,12 +153,19 @@ def _pelican_env(plugin: bool, thanks: bool = False) -> dict[str, str]:
     return env
 
 
-def _pelican(site: Path, plugin: bool, thanks: bool = False) -> Run:
+def _pelican(
+    site: Path, plugin: bool, thanks: bool = False, user_cache: Path | None = None
+) -> Run:
+    """One ``pelican content`` of ``site``; ``user_cache``: the user's cache
+    folder (``XDG_CACHE_HOME``) the build sees, where the snapshot's key is."""
     pelican = Path(sys.executable).with_name("pelican")
+    env = _pelican_env(plugin, thanks)
+    if user_cache is not None:
+        env["XDG_CACHE_HOME"] = str(user_cache)
     return _run(
         [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
         site,
-        _pelican_env(plugin, thanks),
+        env,
     )
 
 
@@ -896,15 +903,7 @@ def _pelican_scenario(site: Path, scenario: str) -> Run:
     shutil.copytree(site / "cache", kept)
     user_cache.mkdir()
     try:
-        env = dict(
-            _pelican_env(plugin=True, thanks=True), XDG_CACHE_HOME=str(user_cache)
-        )
-        pelican = Path(sys.executable).with_name("pelican")
-        return _run(
-            [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-            site,
-            env,
-        )
+        return _pelican(site, plugin=True, thanks=True, user_cache=user_cache)
     finally:
         shutil.rmtree(site / "cache", ignore_errors=True)
         shutil.move(kept, site / "cache")
